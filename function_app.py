@@ -1,0 +1,14 @@
+"""The function app (Azure Functions Python v2 programming model): it only registers blueprints.
+
+Authentication is the app's own (bearer tokens checked in code), so the host-level auth level is
+anonymous; each route states who may call it.
+"""
+
+import azure.functions as func
+
+from functions import health
+
+app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
+
+for blueprint in (health.bp,):
+    app.register_functions(blueprint)

@@ -1,0 +1,27 @@
+"""``GET /api/health``: the app's version and whether Table Storage answers. Anonymous."""
+
+from __future__ import annotations
+
+import azure.functions as func
+
+from functions.dependencies import tables
+from functions.http import json_response, problem
+from shared.health import check_health, table_storage_probe
+
+bp = func.Blueprint()
+
+
+@bp.route(route="health", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+def health(req: func.HttpRequest) -> func.HttpResponse:
+    """200 with ``{status: ok, version, checks}`` when every dependency answers; otherwise 503
+    with a problem document whose ``checks`` name what is down."""
+    report = check_health({"table_storage": table_storage_probe(tables)})
+    if report.healthy:
+        return json_response({"status": "ok", "version": report.version, "checks": dict(report.checks)})
+    return problem(
+        503,
+        "Service unavailable",
+        f"not answering: {', '.join(report.down)}",
+        version=report.version,
+        checks=dict(report.checks),
+    )

@@ -1,0 +1,76 @@
+"""The app's settings, read once from the environment (app settings on Azure, ``local.settings.json``
+locally); a missing or malformed setting fails fast with its name.
+
+Names are the ones the Bicep templates set and ``local.settings.sample.json`` lists.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+
+
+class SettingsError(RuntimeError):
+    """A setting is missing or malformed; the message names it."""
+
+
+@dataclass(frozen=True)
+class TableStorageSettings:
+    """How to reach Table Storage: a connection string (Azurite, or an account with keys) or an
+    account endpoint reached with the managed identity (``client_id`` for a user-assigned one)."""
+
+    connection_string: str | None
+    endpoint: str | None
+    client_id: str | None
+    timeout_seconds: float
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the app reads from its environment."""
+
+    tables: TableStorageSettings
+
+
+def load_settings(environ: Mapping[str, str]) -> Settings:
+    """Read and check the settings in ``environ``; raise :class:`SettingsError` naming what is wrong."""
+    connection = _optional(environ, "TABLES_CONNECTION_STRING")
+    endpoint = _optional(environ, "TABLES_ENDPOINT")
+    if not connection and not endpoint:
+        raise SettingsError("set TABLES_CONNECTION_STRING (local) or TABLES_ENDPOINT (managed identity)")
+    if endpoint and not endpoint.startswith("https://") and not connection:
+        raise SettingsError(f"TABLES_ENDPOINT must be an https:// URL, not {endpoint!r}")
+    return Settings(
+        tables=TableStorageSettings(
+            connection_string=connection,
+            endpoint=endpoint,
+            client_id=_optional(environ, "AZURE_CLIENT_ID"),
+            timeout_seconds=_positive_number(environ, "STORAGE_TIMEOUT_SECONDS", default=5.0),
+        )
+    )
+
+
+@cache
+def settings() -> Settings:
+    """The process's settings, read from ``os.environ`` on first use."""
+    return load_settings(os.environ)
+
+
+def _optional(environ: Mapping[str, str], name: str) -> str | None:
+    value = environ.get(name, "").strip()
+    return value or None
+
+
+def _positive_number(environ: Mapping[str, str], name: str, *, default: float) -> float:
+    raw = _optional(environ, name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of seconds, not {raw!r}") from None
+    if value <= 0:
+        raise SettingsError(f"{name} must be positive, not {raw!r}")
+    return value
