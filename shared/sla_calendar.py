@@ -139,6 +139,7 @@ class SlaCalendar:
         if problems:
             raise CalendarConfigError("invalid calendar configuration: " + "; ".join(problems))
         self._years: dict[int, _Year] = {}
+        self._public_holidays: dict[int, frozenset[date]] = {}
         self._lock = threading.Lock()
 
     @property
@@ -315,9 +316,14 @@ class SlaCalendar:
         """UTC microseconds of a local wall-clock time (the earlier one in a repeated hour)."""
         return (datetime.combine(day, wall, tzinfo=self._zone) - _EPOCH) // _MICROSECOND
 
-    def _holidays_of(self, year: int) -> holidays.HolidayBase:
-        country, subdivision = self._holiday_source or ("", None)
-        return holidays.country_holidays(country, subdiv=subdivision, years=year)
+    def _holidays_of(self, year: int) -> frozenset[date]:
+        """The public holidays of ``year`` (looked up once per year: the lookup is slow)."""
+        found = self._public_holidays.get(year)
+        if found is None:
+            country, subdivision = self._holiday_source or ("", None)
+            found = frozenset(holidays.country_holidays(country, subdiv=subdivision, years=year))
+            self._public_holidays[year] = found
+        return found
 
 
 def default_calendar(

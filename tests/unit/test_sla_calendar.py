@@ -236,9 +236,7 @@ def test_a_due_instant_is_in_working_time_or_at_an_interval_end_and_is_the_earli
 
 @settings(max_examples=200, deadline=None)
 @given(start=instants, first=durations, second=durations)
-def test_adding_working_time_is_monotonic_in_the_duration(
-    start: datetime, first: timedelta, second: timedelta
-) -> None:
+def test_adding_working_time_is_monotonic_in_the_duration(start: datetime, first: timedelta, second: timedelta) -> None:
     shorter, longer = sorted((first, second))
     assert CALENDAR.add_working_time(start, shorter) <= CALENDAR.add_working_time(start, longer)
 

@@ -1,0 +1,53 @@
+"""Settings are read once and fail fast, naming the setting at fault."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared.settings import SettingsError, load_settings
+from shared.storage import azurite_connection_string, connection_string
+
+
+def test_a_connection_string_is_enough_for_table_storage() -> None:
+    tables = load_settings({"TABLES_CONNECTION_STRING": "UseDevelopmentStorage=true"}).tables
+    assert tables.connection_string == "UseDevelopmentStorage=true"
+    assert tables.endpoint is None
+    assert tables.timeout_seconds == 5.0
+
+
+def test_an_endpoint_with_a_client_id_selects_the_managed_identity() -> None:
+    tables = load_settings(
+        {
+            "TABLES_ENDPOINT": "https://desk.table.core.windows.net",
+            "AZURE_CLIENT_ID": "1f0c",
+            "STORAGE_TIMEOUT_SECONDS": "2",
+        }
+    ).tables
+    assert (tables.connection_string, tables.endpoint, tables.client_id, tables.timeout_seconds) == (
+        None,
+        "https://desk.table.core.windows.net",
+        "1f0c",
+        2.0,
+    )
+
+
+@pytest.mark.parametrize(
+    ("environ", "named"),
+    [
+        ({}, "TABLES_CONNECTION_STRING"),
+        ({"TABLES_CONNECTION_STRING": "  "}, "TABLES_ENDPOINT"),
+        ({"TABLES_ENDPOINT": "http://desk.table.core.windows.net"}, "TABLES_ENDPOINT"),
+        ({"TABLES_CONNECTION_STRING": "x", "STORAGE_TIMEOUT_SECONDS": "soon"}, "STORAGE_TIMEOUT_SECONDS"),
+        ({"TABLES_CONNECTION_STRING": "x", "STORAGE_TIMEOUT_SECONDS": "0"}, "STORAGE_TIMEOUT_SECONDS"),
+    ],
+)
+def test_a_missing_or_malformed_setting_is_named(environ: dict[str, str], named: str) -> None:
+    with pytest.raises(SettingsError, match=named):
+        load_settings(environ)
+
+
+def test_the_development_storage_shorthand_means_the_local_emulator() -> None:
+    expanded = connection_string("UseDevelopmentStorage=true")
+    assert expanded == azurite_connection_string()
+    assert "TableEndpoint=http://127.0.0.1:10002/devstoreaccount1" in expanded
+    assert connection_string("AccountName=x;AccountKey=y") == "AccountName=x;AccountKey=y"
