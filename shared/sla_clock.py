@@ -14,6 +14,9 @@ Events:
 * ``stop`` (at, elapsed, met): the clock is done. The working time elapsed and the verdict are
   recorded *in the event*, with the calendar in force when it stopped, so a closure period added
   later never rewrites the compliance of a clock already stopped.
+* ``resume`` after a ``stop`` reopens the clock (a resolved ticket reopened): it counts on from the
+  working time recorded at the stop. A clock reopened with its budget already spent is due at the
+  instant it was reopened.
 
 Semantics: *elapsed* is the working time counted while running; the clock is *breached* once
 elapsed exceeds the budget (reaching it exactly, at the deadline, is still met); the *deadline* is
@@ -121,12 +124,17 @@ def clock_state(clock: Clock, events: Iterable[ClockEvent], calendar: SlaCalenda
     budget = timedelta(0)
     running_since: datetime | None = None
     pause_reason: str | None = None
-    spans: list[tuple[datetime, datetime]] = []  # the closed spans during which the clock ran
+    spans: list[tuple[datetime, datetime]] = []  # the spans during which the clock ran since (re)opening
+    carried = timedelta(0)  # working time recorded by the last stop, when the clock was reopened
     stopped: ClockEvent | None = None
 
     for event in sorted((e for e in events if e.clock == clock and e.at <= now), key=lambda e: e.at):
         if stopped is not None:
-            raise LedgerError(f"{event.kind} after the {clock} clock stopped")
+            if event.kind is not ClockEventKind.RESUME:
+                raise LedgerError(f"{event.kind} after the {clock} clock stopped")
+            carried, spans, stopped = _recorded_elapsed(stopped), [], None
+            running_since = event.at
+            continue
         if event.kind is ClockEventKind.START:
             if started_at is not None:
                 raise LedgerError(f"the {clock} clock started twice")
@@ -154,9 +162,9 @@ def clock_state(clock: Clock, events: Iterable[ClockEvent], calendar: SlaCalenda
         return ClockState(clock, None, budget, timedelta(0), None, False, None, None, None)
     if running_since is not None:
         spans.append((running_since, now))
-    elapsed, due = _elapsed_and_due(calendar, spans, budget, running=running_since is not None)
+    elapsed, due = _elapsed_and_due(calendar, spans, budget, carried, running=running_since is not None)
     if stopped is not None:
-        recorded = stopped.elapsed if stopped.elapsed is not None else elapsed
+        recorded = _recorded_elapsed(stopped, elapsed)
         met = stopped.met if stopped.met is not None else recorded <= budget
         return ClockState(clock, started_at, budget, recorded, None if met else due, False, None, stopped.at, met)
     paused = running_since is None
@@ -164,13 +172,19 @@ def clock_state(clock: Clock, events: Iterable[ClockEvent], calendar: SlaCalenda
 
 
 def _elapsed_and_due(
-    calendar: SlaCalendar, spans: list[tuple[datetime, datetime]], budget: timedelta, *, running: bool
+    calendar: SlaCalendar,
+    spans: list[tuple[datetime, datetime]],
+    budget: timedelta,
+    carried: timedelta,
+    *,
+    running: bool,
 ) -> tuple[timedelta, datetime | None]:
     """The working time counted in ``spans``, and the deadline: the first instant at which the
     count reached the budget; or, for a running clock whose count has not reached it yet (its last
-    span is open up to now), the instant it will; or none (paused short of the budget)."""
-    elapsed = before_last = timedelta(0)
-    due: datetime | None = None
+    span is open up to now), the instant it will; or none (paused short of the budget). ``carried``
+    is the working time counted before the spans (recorded by a stop before a reopening)."""
+    elapsed = before_last = carried
+    due: datetime | None = spans[0][0] if spans and carried >= budget else None
     for begin, end in spans:
         counted = calendar.working_time_between(begin, end)
         if due is None and elapsed + counted >= budget:
@@ -179,6 +193,11 @@ def _elapsed_and_due(
     if due is None and running:
         due = calendar.add_working_time(spans[-1][0], budget - before_last)
     return elapsed, due
+
+
+def _recorded_elapsed(stop: ClockEvent, counted: timedelta = timedelta(0)) -> timedelta:
+    """The working time a stop recorded (``counted`` for a stop written without it)."""
+    return stop.elapsed if stop.elapsed is not None else counted
 
 
 def _budget(event: ClockEvent) -> timedelta:

@@ -129,6 +129,24 @@ def test_a_clock_that_never_started_has_no_deadline() -> None:
     assert (state.started_at, state.due, state.running, state.breached, state.met) == (None, None, False, False, None)
 
 
+def test_a_reopened_clock_counts_on_from_the_working_time_recorded_at_its_stop() -> None:
+    start = ClockEvent.start(RESOLVE, rome("2026-11-26 10:00"), 8 * H)
+    stop = clock_state(RESOLVE, [start], CALENDAR, rome("2026-11-26 12:00")).stop_event(rome("2026-11-26 12:00"))
+    reopen = ClockEvent.resume(RESOLVE, rome("2026-11-30 10:00"))
+    state = clock_state(RESOLVE, [start, stop, reopen], CALENDAR, rome("2026-11-30 10:00"))
+    assert state.running
+    assert (state.elapsed, state.due, state.stopped_at, state.met) == (2 * H, rome("2026-11-30 17:30"), None, None)
+
+
+def test_a_clock_reopened_with_its_budget_spent_is_due_when_reopened() -> None:
+    start = ClockEvent.start(TAKE, rome("2026-11-26 10:00"), 1 * H)
+    stop = clock_state(TAKE, [start], CALENDAR, rome("2026-11-26 11:30")).stop_event(rome("2026-11-26 11:30"))
+    reopen = ClockEvent.resume(TAKE, rome("2026-11-30 10:00"))
+    state = clock_state(TAKE, [start, stop, reopen], CALENDAR, rome("2026-11-30 10:15"))
+    assert state.breached
+    assert (state.elapsed, state.due) == (105 * H / 60, rome("2026-11-30 10:00"))
+
+
 @pytest.mark.parametrize(
     "events",
     [
@@ -143,7 +161,7 @@ def test_a_clock_that_never_started_has_no_deadline() -> None:
         [
             ClockEvent.start(TAKE, rome("2026-11-26 10:00"), H),
             ClockEvent(TAKE, ClockEventKind.STOP, rome("2026-11-26 10:10"), elapsed=H / 6, met=True),
-            ClockEvent.resume(TAKE, rome("2026-11-26 10:20")),
+            ClockEvent.pause(TAKE, rome("2026-11-26 10:20"), "waiting_customer"),
         ],
         [ClockEvent.start(TAKE, rome("2026-11-26 10:00"), -H)],
     ],
