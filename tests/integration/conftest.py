@@ -3,13 +3,30 @@ settings and clients rebuilt for each test."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+from azure.data.tables import TableServiceClient
 
 from functions import dependencies
+from shared.auth import Principal
+from shared.customers import Contact, Customer
+from shared.desk import Desk
+from shared.language import Language
+from shared.lifecycle import Role
 from shared.settings import settings
-from shared.storage import AZURITE_ACCOUNT, AZURITE_KEY, DEVELOPMENT_STORAGE
+from shared.sla_calendar import default_calendar
+from shared.sla_policy import SlaPolicy
+from shared.storage import AZURITE_ACCOUNT, AZURITE_KEY, DEVELOPMENT_STORAGE, azurite_connection_string
+from shared.storage_layout import TABLES
+from shared.stores.audit import AuditTrail
+from shared.stores.customers import CustomerRegistry
+from shared.stores.tickets import TicketStore
+
+ROME = ZoneInfo("Europe/Rome")
 
 AppSettings = Callable[..., None]
 
@@ -36,3 +53,71 @@ def unreachable_tables() -> str:
         f"DefaultEndpointsProtocol=http;AccountName={AZURITE_ACCOUNT};AccountKey={AZURITE_KEY};"
         f"TableEndpoint=http://127.0.0.1:9/{AZURITE_ACCOUNT}"
     )
+
+
+class Clock:
+    """A clock the test sets: the desk reads the time from it."""
+
+    def __init__(self, start: datetime) -> None:
+        self.at = start
+
+    def __call__(self) -> datetime:
+        return self.at
+
+    def set(self, text: str) -> None:
+        """``'2026-11-26 10:00'`` in Rome time."""
+        self.at = datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=ROME)
+
+
+@pytest.fixture(scope="session")
+def table_service(azurite: object) -> TableServiceClient:
+    """The Table service of Azurite with every table of the app created."""
+    service = TableServiceClient.from_connection_string(azurite_connection_string())
+    for table in TABLES:
+        service.create_table_if_not_exists(table)
+    return service
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(datetime(2026, 11, 26, 10, 0, tzinfo=ROME))
+
+
+@pytest.fixture
+def desk(table_service: TableServiceClient, clock: Clock) -> Desk:
+    calendar = default_calendar()
+    return Desk(
+        tickets=TicketStore(table_service),
+        customers=CustomerRegistry(table_service),
+        audit=AuditTrail(table_service),
+        calendar=lambda: calendar,
+        policy=SlaPolicy(),
+        now=clock,
+        ticket_prefix="IT",
+    )
+
+
+@pytest.fixture
+def customer(desk: Desk) -> Customer:
+    """A new entitled customer with one contact, unique to the test."""
+    suffix = uuid.uuid4().hex[:10]
+    return desk.customers.put(
+        Customer(
+            id=f"acme-{suffix}",
+            name="ACME S.p.A.",
+            entitled=True,
+            email_domains=(f"acme-{suffix}.example",),
+            contacts=(Contact(f"anna@acme-{suffix}.example", "Anna Bianchi"),),
+            language=Language.ITALIAN,
+        )
+    )
+
+
+def customer_caller(customer: Customer) -> Principal:
+    return Principal(
+        customer.contacts[0].email, customer.contacts[0].email, "Anna", frozenset({Role.CUSTOMER}), customer.id
+    )
+
+
+def staff_caller(email: str, *roles: Role) -> Principal:
+    return Principal(email, email, email.split("@")[0], frozenset(roles), None)

@@ -1,0 +1,398 @@
+"""The desk's use cases: open a ticket, act on it, write to it, read it, list tickets.
+
+Each use case takes the caller and the input, checks who may do what (:mod:`shared.access`,
+:mod:`shared.lifecycle`), applies the change to the ticket and its SLA clocks, and commits the
+ticket with its history events in one transaction. Errors are the domain's (:mod:`shared.errors`);
+the HTTP edge maps them. Time comes from the injected clock, the calendar from the injected
+provider (it carries the closure periods administrators set).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from shared.access import Caller, can_see, handle_of
+from shared.customers import Customer
+from shared.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed
+from shared.history import EventType, HistoryEvent
+from shared.language import Language, detect_language
+from shared.lifecycle import Action, Role, Status, TransitionRefused, transition
+from shared.paging import Page
+from shared.sla_calendar import SlaCalendar
+from shared.sla_clock import ClockEvent, ClockState, clock_state
+from shared.sla_policy import Category, Clock, Priority, SlaPolicy
+from shared.ticket import Channel, Ticket
+
+if TYPE_CHECKING:
+    from shared.stores.audit import AuditTrail
+    from shared.stores.customers import CustomerRegistry
+    from shared.stores.tickets import StoredTicket, TicketStore
+
+__all__ = ["Desk", "NewTicket", "SlaView", "TicketView"]
+
+WAITING_CUSTOMER = "waiting_customer"
+DEFAULT_CATEGORY = Category.HELPDESK
+DEFAULT_PRIORITY = Priority.MEDIUM
+
+
+@dataclass(frozen=True)
+class NewTicket:
+    """What opening a ticket needs. ``customer_id``/``contact_email`` are the caller's own for a
+    customer; staff give them when opening on a caller's behalf (phone, forwarded mail)."""
+
+    subject: str
+    description: str
+    customer_id: str
+    contact_email: str
+    contact_name: str | None = None
+    channel: Channel = Channel.WEB
+    category: Category | None = None
+    priority: Priority | None = None
+    language: Language | None = None
+
+
+@dataclass(frozen=True)
+class SlaView:
+    """The two clocks as of an instant, and the ticket-level summary the API shows."""
+
+    take_charge: ClockState
+    resolution: ClockState
+    escalation_level: int = 0
+
+    @property
+    def paused(self) -> bool:
+        return self.take_charge.paused or self.resolution.paused
+
+    @property
+    def breached(self) -> bool:
+        return self.take_charge.breached or self.resolution.breached
+
+
+@dataclass(frozen=True)
+class TicketView:
+    """A ticket as read, with its SLA as of the read and its revision (the API's ETag)."""
+
+    ticket: Ticket
+    sla: SlaView
+
+
+@dataclass
+class Desk:
+    """The use cases, bound to their dependencies."""
+
+    tickets: TicketStore
+    customers: CustomerRegistry
+    audit: AuditTrail
+    calendar: Callable[[], SlaCalendar]
+    policy: SlaPolicy
+    now: Callable[[], datetime]
+    ticket_prefix: str = "IZ"
+
+    # --- reads ---------------------------------------------------------------------------------------
+
+    def get(self, caller: Caller, ticket_id: str) -> TicketView:
+        """The ticket if ``caller`` may see it, else :class:`NotFound`. Staff reads are audited."""
+        stored = self._visible(caller, ticket_id)
+        self._audit(caller, stored.ticket.id, "read")
+        return self._view(stored.ticket)
+
+    def list(self, caller: Caller, *, status: Status | None, limit: int, cursor: str | None) -> Page[TicketView]:
+        """The tickets ``caller`` may see, a page at a time: a customer's own (newest first), an
+        operator's queue and assignments, a supervisor's all."""
+        if Role.CUSTOMER in caller.roles and caller.customer_id:
+            page = self.tickets.list_for_customer(caller.customer_id, status=status, limit=limit, cursor=cursor)
+        elif caller.roles & {Role.OPERATOR, Role.SUPERVISOR, Role.SECURITY}:
+            page = self.tickets.list_all(
+                status=status,
+                assignee_in=None if Role.SUPERVISOR in caller.roles else ("", handle_of(caller)),
+                exclude_category=None if Role.SECURITY in caller.roles else Category.VULNERABILITY,
+                limit=limit,
+                cursor=cursor,
+            )
+            self.audit.record_list([t.id for t in page.items], self.now(), handle_of(caller), _role_of(caller))
+        else:
+            raise Forbidden("this role has no tickets")
+        visible = [self._view(ticket) for ticket in page.items if can_see(caller, ticket, self.policy)]
+        return Page(visible, page.cursor)
+
+    def events(self, caller: Caller, ticket_id: str, *, limit: int, cursor: str | None) -> Page[HistoryEvent]:
+        """The ticket's history; customers see only its public events."""
+        stored = self._visible(caller, ticket_id)
+        self._audit(caller, stored.ticket.id, "read-history")
+        public_only = Role.CUSTOMER in caller.roles
+        return self.tickets.events(stored.ticket, public_only=public_only, limit=limit, cursor=cursor)
+
+    # --- changes -------------------------------------------------------------------------------------
+
+    def open(self, caller: Caller, request: NewTicket) -> TicketView:
+        """Open a ticket: the language is the request's, or detected from its text, or the
+        customer's; the category's minimum priority applies; the clocks the category runs start now."""
+        customer = self._customer_for(caller, request)
+        at = self.now()
+        category = request.category or DEFAULT_CATEGORY
+        if self.policy.rule_for(category).closes_ticket:
+            raise InvalidInput("category", f"{category.value} is an outcome, not a category to open a request with")
+        priority = self.policy.effective_priority(category, request.priority or DEFAULT_PRIORITY)
+        language = request.language or detect_language(f"{request.subject}\n{request.description}", customer.language)
+        ticket_id = self.tickets.allocate_id(self.ticket_prefix, at.year, customer.id)
+        calendar = self.calendar()
+        clocks = tuple(
+            ClockEvent.start(clock, at, self.policy.budget(calendar, clock, priority, at))
+            for clock in Clock
+            if self.policy.runs(clock, category)
+        )
+        ticket = Ticket(
+            id=ticket_id,
+            customer_id=customer.id,
+            contact_email=request.contact_email,
+            contact_name=request.contact_name,
+            subject=request.subject,
+            description=request.description,
+            category=category,
+            priority=priority,
+            status=Status.NEW,
+            language=language,
+            channel=request.channel,
+            assignee=None,
+            created_at=at,
+            updated_at=at,
+            created_by=handle_of(caller),
+            clocks=clocks,
+            event_count=1,
+        )
+        created = HistoryEvent(
+            ticket_id, 1, EventType.CREATED, at, handle_of(caller), _role_of(caller), True, request.description,
+            {"channel": request.channel.value, "category": category.value, "priority": int(priority)},
+        )  # fmt: skip
+        stored = self.tickets.add(ticket, [created])
+        if caller.roles & {Role.OPERATOR, Role.SUPERVISOR, Role.SECURITY}:
+            self._audit(caller, ticket_id, "open")
+        return self._view(stored.ticket)
+
+    def act(
+        self, caller: Caller, ticket_id: str, action: Action, payload: Mapping[str, Any], if_match: int | None
+    ) -> TicketView:
+        """Take ``action`` on the ticket: the lifecycle table decides whether the caller's roles
+        may take it from the ticket's status; the clocks follow (see ``docs/tickets.md``)."""
+        stored = self._visible(caller, ticket_id)
+        ticket = stored.ticket
+        if if_match is not None and if_match != ticket.revision:
+            raise PreconditionFailed(f"the ticket is at revision {ticket.revision}, not {if_match}")
+        at = self.now()
+        change = _Change(self, caller, ticket, at)
+        if action is Action.CLASSIFY and _is_outcome(self.policy, payload.get("category")):
+            action = Action.OUTCOME
+        try:
+            status = transition(action, ticket.status, caller.roles)
+        except TransitionRefused as refused:
+            if refused.reason == "role":
+                raise Forbidden(str(refused)) from None
+            raise Conflict(str(refused)) from None
+        _APPLY[action](change, payload)
+        return self._commit(caller, stored, change, status, action.value)
+
+    def write(self, caller: Caller, ticket_id: str, body: str, *, internal: bool) -> HistoryEvent:
+        """Add a message. A customer's message to a ticket waiting for it answers the clarification
+        request (the ticket goes back to ``accepted`` and its clocks resume); internal notes are
+        for staff only; a customer writes to a resolved or closed ticket by reopening it."""
+        stored = self._visible(caller, ticket_id)
+        ticket = stored.ticket
+        is_customer = Role.CUSTOMER in caller.roles
+        if internal and is_customer:
+            raise Forbidden("customers cannot write internal notes")
+        at = self.now()
+        change = _Change(self, caller, ticket, at)
+        status = ticket.status
+        if is_customer:
+            if not ticket.status.is_open:
+                raise Conflict(f"the ticket is {ticket.status.value}; reopen it to write")
+            if ticket.status is Status.WAITING_CUSTOMER:
+                status = transition(Action.CUSTOMER_REPLY, ticket.status, caller.roles)
+                change.resume_clocks()
+        change.event(EventType.MESSAGE, public=not internal, body=body)
+        self._commit(caller, stored, change, status, "message")
+        return change.events[-1]
+
+    # --- internals -----------------------------------------------------------------------------------
+
+    def _visible(self, caller: Caller, ticket_id: str) -> StoredTicket:
+        customer_id = caller.customer_id if Role.CUSTOMER in caller.roles else self.tickets.customer_of(ticket_id)
+        stored = self.tickets.get(customer_id, ticket_id) if customer_id else None
+        if stored is None or not can_see(caller, stored.ticket, self.policy):
+            raise NotFound(f"ticket {ticket_id} not found")
+        return stored
+
+    def _customer_for(self, caller: Caller, request: NewTicket) -> Customer:
+        if Role.CUSTOMER in caller.roles:
+            if request.customer_id != caller.customer_id:
+                raise Forbidden("customers open tickets for their own company only")
+        elif not caller.roles & {Role.OPERATOR, Role.SUPERVISOR, Role.SECURITY}:
+            raise Forbidden("this role cannot open tickets")
+        customer = self.customers.get(request.customer_id)
+        if customer is None:
+            raise InvalidInput("customer_id", f"no customer {request.customer_id!r}")
+        if not customer.entitled:
+            raise Forbidden(f"customer {customer.id} is not entitled to support")
+        return customer
+
+    def _commit(self, caller: Caller, stored: StoredTicket, change: _Change, status: Status, what: str) -> TicketView:
+        ticket = replace(
+            change.ticket,
+            status=status,
+            updated_at=change.at,
+            revision=stored.ticket.revision + 1,
+            event_count=stored.ticket.event_count + len(change.events),
+        )
+        saved = self.tickets.save(stored, ticket, change.events)
+        self._audit(caller, ticket.id, what)
+        return self._view(saved.ticket)
+
+    def _view(self, ticket: Ticket) -> TicketView:
+        calendar, at = self.calendar(), self.now()
+        states = {clock: clock_state(clock, ticket.clocks, calendar, at) for clock in Clock}
+        return TicketView(ticket, SlaView(states[Clock.TAKE_CHARGE], states[Clock.RESOLUTION]))
+
+    def _audit(self, caller: Caller, ticket_id: str, action: str) -> None:
+        if Role.CUSTOMER not in caller.roles:
+            self.audit.record(ticket_id, self.now(), handle_of(caller), _role_of(caller), action)
+
+
+class _Change:
+    """A change in the making: the ticket as it becomes, and the history events to write with it."""
+
+    def __init__(self, desk: Desk, caller: Caller, ticket: Ticket, at: datetime) -> None:
+        self.desk, self.caller, self.ticket, self.at = desk, caller, ticket, at
+        self.events: list[HistoryEvent] = []
+        self.calendar = desk.calendar()
+
+    def event(self, kind: EventType, *, public: bool, body: str | None = None, **data: Any) -> None:
+        seq = self.ticket.event_count + len(self.events) + 1
+        actor, role = handle_of(self.caller), _role_of(self.caller)
+        self.events.append(HistoryEvent(self.ticket.id, seq, kind, self.at, actor, role, public, body, data))
+
+    def state(self, clock: Clock) -> ClockState:
+        return clock_state(clock, self.ticket.clocks, self.calendar, self.at)
+
+    def add_clock_events(self, events: Iterable[ClockEvent]) -> None:
+        self.ticket = replace(self.ticket, clocks=self.ticket.clocks + tuple(events))
+
+    def pause_clocks(self) -> None:
+        self.add_clock_events(ClockEvent.pause(c, self.at, WAITING_CUSTOMER) for c in Clock if self.state(c).running)
+
+    def resume_clocks(self) -> None:
+        self.add_clock_events(ClockEvent.resume(c, self.at) for c in Clock if self.state(c).paused)
+
+    def stop_clocks(self, *clocks: Clock) -> None:
+        states = [self.state(clock) for clock in clocks]
+        self.add_clock_events(s.stop_event(self.at) for s in states if s.started_at and s.stopped_at is None)
+
+    def reopen_clock(self, clock: Clock) -> None:
+        if self.state(clock).stopped_at is not None:
+            self.add_clock_events([ClockEvent.resume(clock, self.at)])
+
+
+def _accept(change: _Change, payload: Mapping[str, Any]) -> None:
+    assignee = change.ticket.assignee or handle_of(change.caller)
+    change.ticket = replace(change.ticket, assignee=assignee)
+    change.stop_clocks(Clock.TAKE_CHARGE)
+    change.event(EventType.ACCEPTED, public=True, assignee=assignee)
+
+
+def _assign(change: _Change, payload: Mapping[str, Any]) -> None:
+    assignee = _text(payload, "assignee").lower()
+    change.event(EventType.ASSIGNED, public=False, assignee={"from": change.ticket.assignee, "to": assignee})
+    change.ticket = replace(change.ticket, assignee=assignee)
+
+
+def _classify(change: _Change, payload: Mapping[str, Any]) -> None:
+    policy, ticket = change.desk.policy, change.ticket
+    category = Category(payload["category"]) if payload.get("category") is not None else ticket.category
+    priority = Priority(payload["priority"]) if payload.get("priority") is not None else ticket.priority
+    priority = policy.effective_priority(category, priority)
+    if (category, priority) == (ticket.category, ticket.priority):
+        raise InvalidInput("category", "neither the category nor the priority changes")
+    for clock in Clock:
+        state = change.state(clock)
+        if not policy.runs(clock, category):
+            change.stop_clocks(clock)
+        elif state.started_at is None:
+            budget = policy.budget(change.calendar, clock, priority, change.at)
+            change.add_clock_events([ClockEvent.start(clock, change.at, budget)])
+        elif state.stopped_at is None:
+            budget = policy.budget(change.calendar, clock, priority, state.started_at)
+            change.add_clock_events([ClockEvent.goal_change(clock, change.at, budget)])
+    change.event(
+        EventType.CLASSIFIED,
+        public=True,
+        category={"from": ticket.category.value, "to": category.value},
+        priority={"from": int(ticket.priority), "to": int(priority)},
+    )
+    change.ticket = replace(change.ticket, category=category, priority=priority)
+
+
+def _outcome(change: _Change, payload: Mapping[str, Any]) -> None:
+    category = Category(payload["category"])
+    reason = _text(payload, "reason")
+    change.stop_clocks(*Clock)
+    change.event(
+        EventType.CLOSED,
+        public=True,
+        body=reason,
+        category={"from": change.ticket.category.value, "to": category.value},
+    )
+    change.ticket = replace(change.ticket, category=category, resolution=reason)
+
+
+def _request_clarification(change: _Change, payload: Mapping[str, Any]) -> None:
+    change.pause_clocks()
+    change.event(EventType.CLARIFICATION_REQUESTED, public=True, body=_text(payload, "message"))
+
+
+def _resolve(change: _Change, payload: Mapping[str, Any]) -> None:
+    resolution = _text(payload, "resolution")
+    change.stop_clocks(*Clock)
+    change.event(EventType.RESOLVED, public=True, body=resolution)
+    change.ticket = replace(change.ticket, resolution=resolution)
+
+
+def _close(change: _Change, payload: Mapping[str, Any]) -> None:
+    change.stop_clocks(*Clock)
+    change.event(EventType.CLOSED, public=True)
+
+
+def _reopen(change: _Change, payload: Mapping[str, Any]) -> None:
+    change.reopen_clock(Clock.RESOLUTION)
+    change.event(EventType.REOPENED, public=True, body=_text(payload, "reason"))
+
+
+_APPLY: Mapping[Action, Callable[[_Change, Mapping[str, Any]], None]] = {
+    Action.ACCEPT: _accept,
+    Action.ASSIGN: _assign,
+    Action.CLASSIFY: _classify,
+    Action.OUTCOME: _outcome,
+    Action.REQUEST_CLARIFICATION: _request_clarification,
+    Action.RESOLVE: _resolve,
+    Action.CLOSE: _close,
+    Action.REOPEN: _reopen,
+}
+
+
+def _is_outcome(policy: SlaPolicy, category: object) -> bool:
+    return isinstance(category, str) and category in set(Category) and policy.rule_for(Category(category)).closes_ticket
+
+
+def _text(payload: Mapping[str, Any], field: str) -> str:
+    value = payload.get(field)
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput(field, "is required")
+    return value.strip()
+
+
+def _role_of(caller: Caller) -> str:
+    for role in (Role.CUSTOMER, Role.SUPERVISOR, Role.SECURITY, Role.OPERATOR, Role.ADMIN):
+        if role in caller.roles:
+            return role.value
+    return "none"

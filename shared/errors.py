@@ -1,0 +1,32 @@
+"""The domain's errors. Use cases raise them; the HTTP edge maps each to one status code."""
+
+from __future__ import annotations
+
+
+class DeskError(Exception):
+    """Base of the errors a caller can act on."""
+
+
+class NotFound(DeskError):  # noqa: N818 (the names are the outcomes)
+    """No such thing, or nothing the caller may see (answered alike, so ids cannot be probed)."""
+
+
+class Forbidden(DeskError):  # noqa: N818
+    """The caller is known but its role may not do this."""
+
+
+class Conflict(DeskError):  # noqa: N818
+    """The state changed under the caller (a concurrent update) or forbids the action now."""
+
+
+class PreconditionFailed(DeskError):  # noqa: N818
+    """The caller's ``If-Match`` does not name the current revision."""
+
+
+class InvalidInput(DeskError):  # noqa: N818
+    """An input is invalid; ``field`` names it (a JSON pointer-like path such as ``priority``)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message

@@ -1,0 +1,1 @@
+"""Repositories on Azure Table Storage: the adapters between the domain and ``azure-data-tables``."""

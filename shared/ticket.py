@@ -1,0 +1,75 @@
+"""The ticket: a support request, its classification, its people and its SLA clocks.
+
+A :class:`Ticket` is an immutable value; a change makes a new one (``dataclasses.replace``) with a
+higher ``revision``. Its SLA clocks are the append-only ledger of :mod:`shared.sla_clock`, carried
+with the ticket so that every read can derive deadlines without another lookup.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from shared.language import Language
+from shared.lifecycle import Status
+from shared.sla_clock import ClockEvent
+from shared.sla_policy import Category, Priority
+
+__all__ = ["Channel", "Ticket", "TicketId", "format_ticket_id", "parse_ticket_id"]
+
+
+class Channel(StrEnum):
+    """How the request reached the desk."""
+
+    WEB = "web"
+    EMAIL = "email"
+    PHONE = "phone"
+
+
+TicketId = str
+"""A human-readable ticket id such as ``IZ-2026-000123``: prefix, year of opening, number."""
+
+_TICKET_ID = re.compile(r"^(?P<prefix>[A-Z]{2,5})-(?P<year>\d{4})-(?P<number>\d{6,9})$")
+
+
+def format_ticket_id(prefix: str, year: int, number: int) -> TicketId:
+    """``IZ-2026-000123``: numbers are padded to six digits and grow beyond them if they must."""
+    return f"{prefix}-{year:04d}-{number:06d}"
+
+
+def parse_ticket_id(text: str) -> tuple[str, int, int] | None:
+    """``(prefix, year, number)`` of a well-formed ticket id, else None (never an exception: ids
+    arrive from URLs and mail subjects)."""
+    match = _TICKET_ID.match(text)
+    if match is None:
+        return None
+    return match["prefix"], int(match["year"]), int(match["number"])
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """A support request. ``contact_email`` is who asked; ``assignee`` the operator (an email or
+    subject) in charge; ``clocks`` the SLA ledger; ``revision`` counts changes (1 at creation) and
+    ``event_count`` the history events written so far."""
+
+    id: TicketId
+    customer_id: str
+    contact_email: str
+    contact_name: str | None
+    subject: str
+    description: str
+    category: Category
+    priority: Priority
+    status: Status
+    language: Language
+    channel: Channel
+    assignee: str | None
+    created_at: datetime
+    updated_at: datetime
+    created_by: str
+    clocks: tuple[ClockEvent, ...]
+    resolution: str | None = None
+    revision: int = 1
+    event_count: int = 0
