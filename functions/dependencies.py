@@ -1,16 +1,30 @@
-"""The clients the functions share, built on first use and kept for the life of the worker.
+"""The clients and services the functions share, built on first use and kept for the life of the
+worker.
 
 Nothing is built at import time: Flex Consumption gives an app 30 seconds to start, and a cold
-start should not wait on storage.
+start should not wait on storage. The SLA calendar is rebuilt from the closure periods at most
+every ``CALENDAR_REFRESH_SECONDS`` (and at once in the worker where an administrator changed them).
 """
 
 from __future__ import annotations
 
+import os
+import threading
+import time
+from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING
 
+from shared.auth import TokenVerifier, key_source, load_auth_settings
+from shared.desk import Desk
 from shared.settings import settings
+from shared.sla_calendar import SlaCalendar, default_calendar
+from shared.sla_policy import ResolutionRule, SlaPolicy
 from shared.storage import table_service
+from shared.stores.audit import AuditTrail
+from shared.stores.closures import ClosureRegistry
+from shared.stores.customers import CustomerRegistry
+from shared.stores.tickets import TicketStore
 
 if TYPE_CHECKING:
     from azure.data.tables import TableServiceClient
@@ -20,3 +34,68 @@ if TYPE_CHECKING:
 def tables() -> TableServiceClient:
     """The Table service client of the app's storage."""
     return table_service(settings().tables)
+
+
+@cache
+def verifier() -> TokenVerifier:
+    """The bearer-token verifier, with the identity provider's keys."""
+    auth = load_auth_settings(os.environ)
+    return TokenVerifier(auth, key_source(auth))
+
+
+@cache
+def customers() -> CustomerRegistry:
+    return CustomerRegistry(tables())
+
+
+@cache
+def closures() -> ClosureRegistry:
+    return ClosureRegistry(tables())
+
+
+class CalendarProvider:
+    """The SLA calendar with the current closure periods, re-read after ``ttl`` seconds."""
+
+    def __init__(self, registry: ClosureRegistry, ttl: float) -> None:
+        self._registry, self._ttl = registry, ttl
+        self._lock = threading.Lock()
+        self._calendar: SlaCalendar | None = None
+        self._read_at = 0.0
+
+    def __call__(self) -> SlaCalendar:
+        with self._lock:
+            if self._calendar is None or time.monotonic() - self._read_at > self._ttl:
+                periods = [(closure.first_day, closure.last_day) for closure in self._registry.list()]
+                self._calendar = default_calendar(closures=periods)
+                self._read_at = time.monotonic()
+            return self._calendar
+
+    def invalidate(self) -> None:
+        """Read the closures again on the next call (after an administrator changed them)."""
+        with self._lock:
+            self._calendar = None
+
+
+@cache
+def calendar() -> CalendarProvider:
+    return CalendarProvider(closures(), settings().desk.calendar_refresh_seconds)
+
+
+def utc_now() -> datetime:
+    """The desk's clock in production: the system time, in UTC."""
+    return datetime.now(UTC)
+
+
+@cache
+def desk() -> Desk:
+    """The use cases, bound to storage, the calendar, the policy and the system clock."""
+    desk_settings = settings().desk
+    return Desk(
+        tickets=TicketStore(tables()),
+        customers=customers(),
+        audit=AuditTrail(tables()),
+        calendar=calendar(),
+        policy=SlaPolicy(resolution_rule=ResolutionRule(desk_settings.resolution_rule)),
+        now=utc_now,
+        ticket_prefix=desk_settings.ticket_prefix,
+    )

@@ -22,9 +22,11 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
     )
 
 
-def problem(status: int, title: str, detail: str | None = None, **extensions: Any) -> func.HttpResponse:
+def problem(
+    status: int, title: str, detail: str | None = None, *, headers: dict[str, str] | None = None, **extensions: Any
+) -> func.HttpResponse:
     """An ``application/problem+json`` answer (RFC 9457). ``extensions`` add members such as
-    ``field`` (the input at fault) or ``checks``."""
+    ``field`` (the input at fault) or ``checks``; ``headers`` are extra response headers."""
     document: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
     if detail is not None:
         document["detail"] = detail
@@ -34,5 +36,5 @@ def problem(status: int, title: str, detail: str | None = None, **extensions: An
         status_code=status,
         mimetype=PROBLEM_JSON,
         charset="utf-8",
-        headers={"Cache-Control": "no-store"},
+        headers={"Cache-Control": "no-store", **(headers or {})},
     )

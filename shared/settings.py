@@ -7,9 +7,12 @@ Names are the ones the Bicep templates set and ``local.settings.sample.json`` li
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+
+RESOLUTION_RULES = ("working_hours", "end_of_working_day")
 
 
 class SettingsError(RuntimeError):
@@ -28,10 +31,24 @@ class TableStorageSettings:
 
 
 @dataclass(frozen=True)
+class DeskSettings:
+    """How the desk numbers its tickets and reads its SLA: ``ticket_prefix`` starts every ticket
+    id (``IZ`` gives ``IZ-2026-000123``); ``resolution_rule`` is ``working_hours`` (a working day
+    is 8 working hours) or ``end_of_working_day``; ``calendar_refresh_seconds`` is how long a
+    worker keeps the closure periods before reading them again."""
+
+    ticket_prefix: str
+    resolution_rule: str
+    calendar_refresh_seconds: float
+
+
+@dataclass(frozen=True)
 class Settings:
-    """Everything the app reads from its environment."""
+    """Everything the app reads from its environment (authentication is read apart, by
+    :func:`shared.auth.load_auth_settings`, so that health answers without it)."""
 
     tables: TableStorageSettings
+    desk: DeskSettings
 
 
 def load_settings(environ: Mapping[str, str]) -> Settings:
@@ -42,13 +59,24 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         raise SettingsError("set TABLES_CONNECTION_STRING (local) or TABLES_ENDPOINT (managed identity)")
     if endpoint and not endpoint.startswith("https://") and not connection:
         raise SettingsError(f"TABLES_ENDPOINT must be an https:// URL, not {endpoint!r}")
+    prefix = _optional(environ, "TICKET_PREFIX") or "IZ"
+    if not re.fullmatch(r"[A-Z]{2,5}", prefix):
+        raise SettingsError(f"TICKET_PREFIX must be 2 to 5 capital letters, not {prefix!r}")
+    rule = _optional(environ, "SLA_RESOLUTION_RULE") or "working_hours"
+    if rule not in RESOLUTION_RULES:
+        raise SettingsError(f"SLA_RESOLUTION_RULE must be one of {', '.join(RESOLUTION_RULES)}, not {rule!r}")
     return Settings(
         tables=TableStorageSettings(
             connection_string=connection,
             endpoint=endpoint,
             client_id=_optional(environ, "AZURE_CLIENT_ID"),
             timeout_seconds=_positive_number(environ, "STORAGE_TIMEOUT_SECONDS", default=5.0),
-        )
+        ),
+        desk=DeskSettings(
+            ticket_prefix=prefix,
+            resolution_rule=rule,
+            calendar_refresh_seconds=_positive_number(environ, "CALENDAR_REFRESH_SECONDS", default=60.0),
+        ),
     )
 
 

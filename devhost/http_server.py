@@ -1,0 +1,91 @@
+"""The HTTP listener: a threading stdlib server that hands each request to the dispatcher.
+
+Each request is logged as one line (method, path without query, status, milliseconds);
+bodies, query strings and headers (Authorization included) never reach the log.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from devhost.http_dispatch import HttpDispatcher, IncomingRequest, OutgoingResponse
+
+LOG = logging.getLogger(__name__)
+
+
+class DevHostServer(ThreadingHTTPServer):
+    """A ThreadingHTTPServer that knows its dispatcher; request threads are daemons."""
+
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], dispatcher: HttpDispatcher) -> None:
+        """Bind ``address`` (``(host, 0)`` picks a free port) and serve with ``dispatcher``."""
+        self.dispatcher = dispatcher
+        super().__init__(address, _RequestHandler)
+
+    @property
+    def base_url(self) -> str:
+        """``http://host:port`` of the bound socket."""
+        host, port = self.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+
+class _RequestHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: DevHostServer
+    server_version = "devhost"
+
+    def _serve(self) -> None:
+        started = time.perf_counter()
+        request = IncomingRequest(
+            method=self.command,
+            target=self.path,
+            headers=list(self.headers.items()),
+            body=self._read_body(),
+            base_url=f"http://{self.headers.get('Host') or self.server.base_url.removeprefix('http://')}",
+        )
+        response = self.server.dispatcher.dispatch(request)
+        self._write(response, include_body=self.command != "HEAD")
+        LOG.info(
+            "%s %s %d %.0fms",
+            self.command,
+            self.path.partition("?")[0],
+            response.status,
+            (time.perf_counter() - started) * 1000,
+        )
+
+    def _read_body(self) -> bytes:
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            return self._read_chunked()
+        return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+
+    def _read_chunked(self) -> bytes:
+        chunks = []
+        while size := int(self.rfile.readline().split(b";")[0].strip() or b"0", 16):
+            chunks.append(self.rfile.read(size))
+            self.rfile.readline()
+        while self.rfile.readline().strip():  # trailer fields, up to the blank line
+            pass
+        return b"".join(chunks)
+
+    def _write(self, response: OutgoingResponse, *, include_body: bool) -> None:
+        self.send_response(response.status)
+        for name, value in response.headers:
+            if name.lower() not in {"content-length", "transfer-encoding", "connection"}:
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(response.body)))
+        self.end_headers()
+        if include_body:
+            self.wfile.write(response.body)
+
+    # The stdlib dispatches ``METHOD`` to ``do_METHOD``.
+    do_DELETE = do_GET = do_HEAD = do_OPTIONS = do_PATCH = do_POST = do_PUT = _serve  # noqa: N815
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """Silence the stdlib's access log: ``_serve`` logs each request its own way."""
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Send the stdlib's remaining messages (malformed requests, time-outs) to the log."""
+        LOG.warning("%s: %s", self.address_string(), format % args)

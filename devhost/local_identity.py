@@ -1,0 +1,149 @@
+"""A stand-in identity provider for local runs: one RSA signing key, its public key set, and
+access tokens shaped like Microsoft Entra ID's (app roles in ``roles``).
+
+The private key is made on first use under ``.local/auth/signing-key.pem`` (mode 0600, never
+committed: ``.local/`` is ignored) and its public JWKS is written next to it as ``jwks.json``,
+the file ``AUTH_LOCAL_JWKS_FILE`` names in ``local.settings.json``. The key id is the key's
+RFC 7638 thumbprint, so a new key gets a new id.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from devhost import PROJECT_ROOT
+from shared.auth import ALGORITHM, DEFAULT_CUSTOMER_CLAIM
+
+#: The issuer and audience of local tokens; ``local.settings.sample.json`` sets the same values.
+LOCAL_ISSUER = "http://127.0.0.1:7071/local-issuer"
+LOCAL_AUDIENCE = "api://support-desk-local"
+#: Where the key and the key set live, relative to the project root.
+AUTH_DIR = Path(".local") / "auth"
+KEY_FILE = "signing-key.pem"
+JWKS_FILE = "jwks.json"
+
+DEFAULT_SUBJECT = "dev@example.test"
+DEFAULT_MINUTES = 60
+KEY_BITS = 2048
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    """The local signing key, its key id and the path of its public key set."""
+
+    private_key: rsa.RSAPrivateKey
+    kid: str
+    jwks_path: Path
+
+
+def ensure_signing_key(root: Path = PROJECT_ROOT) -> SigningKey:
+    """The signing key under ``root/.local/auth``, made (with its key set) on first use; the key
+    set is rewritten when it is missing or does not match the key."""
+    directory = root / AUTH_DIR
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    private_key = _load_or_create(directory / KEY_FILE)
+    jwk = public_jwk(private_key.public_key())
+    jwks_path = directory / JWKS_FILE
+    document = json.dumps({"keys": [jwk]}, indent=2) + "\n"
+    if not jwks_path.is_file() or jwks_path.read_text(encoding="utf-8") != document:
+        _write_atomically(jwks_path, document)
+    return SigningKey(private_key=private_key, kid=jwk["kid"], jwks_path=jwks_path)
+
+
+def public_jwk(public_key: rsa.RSAPublicKey) -> dict[str, str]:
+    """The public key as a JWK for RS256 signatures, its ``kid`` the RFC 7638 thumbprint."""
+    numbers = public_key.public_numbers()
+    members = {"e": _base64url_uint(numbers.e), "kty": "RSA", "n": _base64url_uint(numbers.n)}
+    canonical = json.dumps(members, separators=(",", ":"), sort_keys=True).encode("ascii")
+    kid = _base64url(hashlib.sha256(canonical).digest())
+    return {**members, "kid": kid, "use": "sig", "alg": ALGORITHM}
+
+
+def mint_token(
+    roles: Iterable[str],
+    customer_id: str | None = None,
+    *,
+    subject: str = DEFAULT_SUBJECT,
+    name: str | None = None,
+    minutes: int = DEFAULT_MINUTES,
+    extra_claims: Mapping[str, Any] | None = None,
+    root: Path = PROJECT_ROOT,
+) -> str:
+    """An access token for ``subject`` holding ``roles``, valid from now for ``minutes``, signed
+    with the key under ``root``. ``customer_id`` goes into the ``customer_id`` claim when given;
+    ``extra_claims`` are set last and so may override any claim (to make deliberately bad tokens).
+    Nothing is checked here: the verifier decides what it accepts."""
+    key = ensure_signing_key(root)
+    now = int(time.time())
+    claims: dict[str, Any] = {
+        "iss": LOCAL_ISSUER,
+        "aud": LOCAL_AUDIENCE,
+        "sub": subject,
+        "email": subject,
+        "iat": now,
+        "nbf": now,
+        "exp": now + minutes * 60,
+        "roles": list(roles),
+    }
+    if name is not None:
+        claims["name"] = name
+    if customer_id is not None:
+        claims[DEFAULT_CUSTOMER_CLAIM] = customer_id
+    claims.update(extra_claims or {})
+    return jwt.encode(claims, key.private_key, algorithm=ALGORITHM, headers={"kid": key.kid, "typ": "JWT"})
+
+
+def _load_or_create(path: Path) -> rsa.RSAPrivateKey:
+    """The key in ``path``; when missing, a new one written there whole (mode 0600) or, when
+    another process wrote one meanwhile, theirs."""
+    try:
+        return _load(path)
+    except FileNotFoundError:
+        pass
+    key = rsa.generate_private_key(public_exponent=65537, key_size=KEY_BITS)
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.unlink(missing_ok=True)  # left over from a run that crashed
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(pem)
+    try:
+        os.link(temporary, path)  # atomic, and refuses to replace a key another process made
+    except FileExistsError:
+        return _load(path)
+    finally:
+        temporary.unlink()
+    return key
+
+
+def _load(path: Path) -> rsa.RSAPrivateKey:
+    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise ValueError(f"{path} does not hold an RSA private key")
+    return key
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)
+
+
+def _base64url_uint(value: int) -> str:
+    return _base64url(value.to_bytes((value.bit_length() + 7) // 8, "big"))
+
+
+def _base64url(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")

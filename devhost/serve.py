@@ -1,0 +1,126 @@
+"""``python -m devhost serve``: run the function app locally, as ``func start`` would.
+
+Start-up order: app settings from ``local.settings.json``, Azurite, the storage layout, the
+app, the HTTP listener, timers and blob pollers. SIGINT or SIGTERM stops them in reverse
+order, the Azurite this command started last.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from types import FrameType
+
+from devhost import PROJECT_ROOT
+from devhost.app_loader import FunctionCatalog, catalog_functions, load_app
+from devhost.azurite import AzuriteError, ensure_azurite
+from devhost.background import ThreadGroup
+from devhost.blob_receipts import ReceiptStore
+from devhost.blob_triggers import blob_jobs, poll_interval, start_blob_pollers
+from devhost.connections import MissingConnectionError, resolve_connection
+from devhost.host_config import HostConfig, load_host_config
+from devhost.http_dispatch import HttpDispatcher, http_routes
+from devhost.http_server import DevHostServer
+from devhost.invocation import name_of
+from devhost.provision import provision_layout
+from devhost.settings_file import load_local_settings
+from devhost.timers import start_timers, timer_jobs
+
+LOG = logging.getLogger(__name__)
+
+AZURITE_DATA_DIR = PROJECT_ROOT / ".local" / "azurite"
+
+
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register the ``serve`` subcommand."""
+    parser = subparsers.add_parser(
+        "serve",
+        help="run the function app locally (HTTP, timer and blob triggers)",
+        description=(
+            "Run the function app locally, as `func start` would: settings from local.settings.json, "
+            "Azurite, the storage layout, then HTTP, timer and blob triggers until Ctrl-C."
+        ),
+    )
+    parser.add_argument("--app", default="function_app:app", help="the FunctionApp as module:attribute")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--port", type=int, default=7071, help="port to listen on")
+    parser.add_argument("--no-azurite", action="store_true", help="neither look for nor start Azurite")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Serve until SIGINT or SIGTERM; 0 after a clean stop, 1 when start-up fails for want of
+    storage, a setting, the port, or because a setting or ``--app`` is malformed."""
+    with _signals_interrupt():
+        try:
+            _serve(args)
+        except KeyboardInterrupt as interrupt:
+            LOG.info("stopped by %s", interrupt.args[0] if interrupt.args else "SIGINT")
+        except (AzuriteError, MissingConnectionError, OSError, ValueError) as error:
+            LOG.error("cannot start: %s", error)
+            return 1
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> None:
+    load_local_settings(PROJECT_ROOT)
+    config = load_host_config(PROJECT_ROOT)
+    with ExitStack() as stack:
+        if not args.no_azurite:
+            stack.enter_context(ensure_azurite(AZURITE_DATA_DIR))
+        provision_layout(os.environ)
+        catalog = catalog_functions(load_app(args.app), os.environ)
+        server = DevHostServer((args.host, args.port), HttpDispatcher(http_routes(catalog.http), config.route_prefix))
+        stack.callback(server.server_close)
+        threads = ThreadGroup()
+        stack.callback(threads.stop)
+        _start_triggers(catalog, config, threads)
+        listener = threading.Thread(target=server.serve_forever, name="http", daemon=True)
+        listener.start()
+        stack.callback(server.shutdown)
+        _log_routes(server, config)
+        LOG.info("host ready on %s (Ctrl-C stops it)", server.base_url)
+        listener.join()
+
+
+def _start_triggers(catalog: FunctionCatalog, config: HostConfig, threads: ThreadGroup) -> None:
+    start_timers(timer_jobs(catalog.timers, os.environ), threads)
+    jobs = blob_jobs(catalog.blobs, os.environ)
+    if jobs:
+        receipts = ReceiptStore(resolve_connection(None, os.environ))
+        start_blob_pollers(jobs, receipts, config.poison_blob_threshold, poll_interval(), threads)
+
+
+def _log_routes(server: DevHostServer, config: HostConfig) -> None:
+    prefix = f"/{config.route_prefix}" if config.route_prefix else ""
+    for route in server.dispatcher.routes:
+        methods = ",".join(sorted(route.methods)) or "any"
+        LOG.info(
+            "%s: [%s] %s%s/%s",
+            name_of(route.function),
+            methods,
+            server.base_url,
+            prefix,
+            route.template.template.strip("/"),
+        )
+
+
+@contextmanager
+def _signals_interrupt() -> Iterator[None]:
+    """Within the block, SIGTERM interrupts the main thread as SIGINT (Ctrl-C) does, so that
+    both unwind through the same clean-up."""
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    previous = {signum: signal.signal(signum, interrupt) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)

@@ -1,0 +1,152 @@
+"""Administration: customers (with their mail domains and contacts), closure periods, and the
+operators' audit trail. Every route needs the ``admin`` role."""
+
+from __future__ import annotations
+
+import re
+
+import azure.functions as func
+
+from functions.api import body_of, dump, endpoint, limit_of
+from functions.dependencies import calendar, closures, customers, tables
+from functions.http import json_response
+from functions.schemas import ClosureDocument, ContactDocument, CustomerDocument
+from shared.auth import Principal
+from shared.closures import Closure
+from shared.customers import Contact, Customer, normalise_domain, normalise_email, valid_customer_id
+from shared.errors import Forbidden, InvalidInput, NotFound
+from shared.lifecycle import Role
+from shared.stores.audit import AuditTrail
+
+bp = func.Blueprint()
+
+_CLOSURE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+
+
+def _require_admin(caller: Principal) -> None:
+    if Role.ADMIN not in caller.roles:
+        raise Forbidden("administration needs the admin role")
+
+
+def _customer_document(customer: Customer) -> dict[str, object]:
+    document = CustomerDocument(
+        name=customer.name,
+        entitled=customer.entitled,
+        email_domains=list(customer.email_domains),
+        contacts=[ContactDocument(email=c.email, name=c.name) for c in customer.contacts],
+        language=customer.language,
+    )
+    return {"id": customer.id, **dump(document)}
+
+
+def _closure_document(closure: Closure) -> dict[str, object]:
+    return {
+        "id": closure.id,
+        "first_day": closure.first_day.isoformat(),
+        "last_day": closure.last_day.isoformat(),
+        "note": closure.note,
+    }
+
+
+@bp.route(route="admin/customers/{id}", methods=["PUT"], auth_level=func.AuthLevel.ANONYMOUS)
+@endpoint
+def put_customer(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
+    """Create or replace a customer; its domains and contacts must not belong to another one."""
+    _require_admin(caller)
+    customer_id = req.route_params["id"]
+    if not valid_customer_id(customer_id):
+        raise InvalidInput("id", "must be 2–63 lower-case letters, digits or dashes")
+    body = body_of(req, CustomerDocument)
+    customer = Customer(
+        id=customer_id,
+        name=body.name,
+        entitled=body.entitled,
+        email_domains=tuple(
+            dict.fromkeys(normalise_domain(d, f"email_domains.{i}") for i, d in enumerate(body.email_domains))
+        ),
+        contacts=tuple(
+            Contact(normalise_email(c.email, f"contacts.{i}.email"), c.name) for i, c in enumerate(body.contacts)
+        ),
+        language=body.language,
+    )
+    return json_response(_customer_document(customers().put(customer)))
+
+
+@bp.route(route="admin/customers/{id}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@endpoint
+def get_customer(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
+    _require_admin(caller)
+    customer = customers().get(req.route_params["id"]) if valid_customer_id(req.route_params["id"]) else None
+    if customer is None:
+        raise NotFound("no such customer")
+    return json_response(_customer_document(customer))
+
+
+@bp.route(route="admin/customers", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@endpoint
+def list_customers(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
+    _require_admin(caller)
+    return json_response({"items": [_customer_document(c) for c in customers().list()], "cursor": None})
+
+
+@bp.route(route="admin/closures/{id}", methods=["PUT"], auth_level=func.AuthLevel.ANONYMOUS)
+@endpoint
+def put_closure(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
+    """Announce (or change) a closure period; running SLA clocks follow it, stopped ones do not."""
+    _require_admin(caller)
+    closure_id = req.route_params["id"]
+    if not _CLOSURE_ID.match(closure_id):
+        raise InvalidInput("id", "must be lower-case letters, digits or dashes")
+    body = body_of(req, ClosureDocument)
+    if body.last_day < body.first_day:
+        raise InvalidInput("last_day", "is before first_day")
+    if (body.last_day - body.first_day).days > 366:
+        raise InvalidInput("last_day", "makes a closure longer than a year")
+    closure = Closure(closure_id, body.first_day, body.last_day, body.note)
+    closures().put(closure)
+    calendar().invalidate()
+    return json_response(_closure_document(closure))
+
+
+@bp.route(route="admin/closures", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@endpoint
+def list_closures(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
+    _require_admin(caller)
+    return json_response({"items": [_closure_document(c) for c in closures().list()], "cursor": None})
+
+
+@bp.route(route="admin/closures/{id}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@endpoint
+def get_closure(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
+    _require_admin(caller)
+    closure = closures().get(req.route_params["id"]) if _CLOSURE_ID.match(req.route_params["id"]) else None
+    if closure is None:
+        raise NotFound("no such closure")
+    return json_response(_closure_document(closure))
+
+
+@bp.route(route="admin/closures/{id}", methods=["DELETE"], auth_level=func.AuthLevel.ANONYMOUS)
+@endpoint
+def delete_closure(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
+    _require_admin(caller)
+    if not _CLOSURE_ID.match(req.route_params["id"]) or not closures().delete(req.route_params["id"]):
+        raise NotFound("no such closure")
+    calendar().invalidate()
+    return func.HttpResponse(status_code=204)
+
+
+@bp.route(route="admin/audit", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@endpoint
+def audit_trail(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
+    """``?ticket=ID``: who read or changed the ticket, oldest first."""
+    _require_admin(caller)
+    ticket_id = req.params.get("ticket")
+    if not ticket_id or not re.fullmatch(r"[A-Z]{2,5}-\d{4}-\d{6,9}", ticket_id):
+        raise InvalidInput("ticket", "must be a ticket id")
+    records = AuditTrail(tables()).for_ticket(ticket_id, limit_of(req))
+    items = [
+        {"ticket": r.subject, "at": r.at.isoformat().replace("+00:00", "Z"), "actor": r.actor, "role": r.role,
+         "action": r.action}
+        for r in records
+    ]  # fmt: skip
+    return json_response({"items": items, "cursor": None})

@@ -1,0 +1,273 @@
+"""Who is calling: the bearer token of an HTTP request checked and turned into a :class:`Principal`.
+
+Tokens are OAuth 2.0 access tokens issued by the identity provider (Microsoft Entra ID or External
+ID in production, ``python -m devhost token`` locally): JWTs signed with RS256 and nothing else,
+by a key of the provider's key set (see :mod:`shared.jwks`), for this API's audience, from the
+configured issuer, within their validity (with a leeway for clock skew).
+
+The principal's roles are the token's app roles (``roles`` claim). A customer acts for exactly one
+company, named by a claim (``customer_id`` unless configured otherwise); a token with the customer
+role and no company, or with the customer role and any other role, is refused. Which tickets a
+principal may see or change is decided elsewhere.
+
+Refusals raise :class:`AuthenticationError` with a short reason fit for a 401 answer; neither the
+token nor its claims are logged above debug level.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import jwt
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
+
+from shared.jwks import FileKeySet, HttpsKeySet, KeySource
+from shared.lifecycle import Role
+from shared.settings import SettingsError
+
+__all__ = [
+    "ALGORITHM",
+    "DEFAULT_CUSTOMER_CLAIM",
+    "AuthSettings",
+    "AuthenticationError",
+    "Principal",
+    "TokenVerifier",
+    "key_source",
+    "load_auth_settings",
+]
+
+#: The one signing algorithm accepted; a token naming any other is refused before anything else.
+ALGORITHM = "RS256"
+DEFAULT_CUSTOMER_CLAIM = "customer_id"
+DEFAULT_LEEWAY_SECONDS = 60
+
+_STAFF = frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.SECURITY})
+_ROLES_BY_VALUE = {role.value: role for role in Role}
+_REQUIRED_CLAIMS = ["exp", "iss", "aud", "sub"]
+
+
+class AuthenticationError(Exception):
+    """The caller is not authenticated; ``reason`` says why in a few words that reveal nothing
+    of the token or of the expected values."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Principal:
+    """An authenticated caller.
+
+    ``subject`` is the token's ``sub``; ``email`` its ``email`` claim, else ``preferred_username``;
+    ``roles`` the known app roles it holds (unknown ones are dropped); ``customer_id`` the company
+    a customer acts for, always set for a customer and always None for anyone else.
+    """
+
+    subject: str
+    email: str | None
+    name: str | None
+    roles: frozenset[Role]
+    customer_id: str | None
+
+    @property
+    def is_staff(self) -> bool:
+        """The caller works the desk: an operator, a supervisor or security."""
+        return not self.roles.isdisjoint(_STAFF)
+
+    def has(self, role: Role) -> bool:
+        """The caller holds ``role``."""
+        return role in self.roles
+
+
+@dataclass(frozen=True)
+class AuthSettings:
+    """What a token must match, and where the signing keys come from: exactly one of
+    ``jwks_url`` (the provider's HTTPS endpoint) and ``local_jwks_file`` (local runs)."""
+
+    issuer: str
+    audience: str
+    jwks_url: str | None
+    local_jwks_file: Path | None
+    customer_claim: str = DEFAULT_CUSTOMER_CLAIM
+    leeway_seconds: int = DEFAULT_LEEWAY_SECONDS
+
+
+def load_auth_settings(environ: Mapping[str, str]) -> AuthSettings:
+    """Read ``AUTH_ISSUER``, ``AUTH_AUDIENCE``, ``AUTH_JWKS_URL`` (https://) or
+    ``AUTH_LOCAL_JWKS_FILE`` (a relative path is taken from the current directory) and
+    ``AUTH_CUSTOMER_CLAIM``; raise :class:`SettingsError` naming the setting at fault.
+
+    The local key file is trusted only when named explicitly, never on Azure (where
+    ``WEBSITE_INSTANCE_ID`` is set), and never together with a JWKS URL.
+    """
+    issuer = _required(environ, "AUTH_ISSUER")
+    audience = _required(environ, "AUTH_AUDIENCE")
+    jwks_url = _optional(environ, "AUTH_JWKS_URL")
+    local_file = _optional(environ, "AUTH_LOCAL_JWKS_FILE")
+    if jwks_url and local_file:
+        raise SettingsError("set either AUTH_JWKS_URL or AUTH_LOCAL_JWKS_FILE, not both: one source of keys")
+    if not jwks_url and not local_file:
+        raise SettingsError("set AUTH_JWKS_URL (the identity provider's keys) or AUTH_LOCAL_JWKS_FILE (local runs)")
+    if jwks_url:
+        parts = urlsplit(jwks_url)
+        if parts.scheme != "https" or not parts.hostname:
+            raise SettingsError(f"AUTH_JWKS_URL must be an https:// URL, not {jwks_url!r}")
+    if local_file and _optional(environ, "WEBSITE_INSTANCE_ID"):
+        raise SettingsError("AUTH_LOCAL_JWKS_FILE is for local runs only; on Azure set AUTH_JWKS_URL")
+    return AuthSettings(
+        issuer=issuer,
+        audience=audience,
+        jwks_url=jwks_url,
+        local_jwks_file=(Path.cwd() / local_file) if local_file else None,
+        customer_claim=_optional(environ, "AUTH_CUSTOMER_CLAIM") or DEFAULT_CUSTOMER_CLAIM,
+    )
+
+
+def key_source(settings: AuthSettings) -> KeySource:
+    """The key source the settings name: the provider's endpoint, or the local file."""
+    if settings.jwks_url:
+        return HttpsKeySet(settings.jwks_url)
+    if settings.local_jwks_file:
+        return FileKeySet(settings.local_jwks_file)
+    raise SettingsError("no source of signing keys: set AUTH_JWKS_URL or AUTH_LOCAL_JWKS_FILE")
+
+
+class TokenVerifier:
+    """Checks bearer tokens against the settings with the keys of ``keys``."""
+
+    def __init__(self, settings: AuthSettings, keys: KeySource) -> None:
+        self._settings = settings
+        self._keys = keys
+
+    def verify(self, authorization_header: str | None, now: float | None = None) -> Principal:
+        """The principal of a valid ``Authorization: Bearer <token>`` header value, at ``now``
+        (seconds since the epoch; default: the current time). Raises
+        :class:`AuthenticationError` for any fault of the token, and
+        :class:`shared.jwks.KeysUnavailableError` when the signing keys cannot be had."""
+        token = _bearer_token(authorization_header)
+        key = self._signing_key(_checked_header(token))
+        claims = self._verified_claims(token, key)
+        _check_times(claims, time.time() if now is None else now, self._settings.leeway_seconds)
+        return _principal(claims, self._settings.customer_claim)
+
+    def _signing_key(self, header: Mapping[str, Any]) -> RSAPublicKey:
+        kid = header.get("kid")
+        if not isinstance(kid, str) or not kid:
+            raise AuthenticationError("unknown signing key")
+        key = self._keys.signing_keys().get(kid) or self._keys.signing_keys(refresh=True).get(kid)
+        if key is None:
+            raise AuthenticationError("unknown signing key")
+        return key
+
+    def _verified_claims(self, token: str, key: RSAPublicKey) -> dict[str, Any]:
+        try:
+            return jwt.decode(
+                token,
+                key,
+                algorithms=[ALGORITHM],
+                audience=self._settings.audience,
+                issuer=self._settings.issuer,
+                # Times are checked against the caller's ``now`` by _check_times.
+                options={"require": _REQUIRED_CLAIMS, "verify_exp": False, "verify_nbf": False, "verify_iat": False},
+            )
+        except jwt.InvalidSignatureError:
+            raise AuthenticationError("invalid signature") from None
+        except jwt.InvalidAudienceError:
+            raise AuthenticationError("wrong audience") from None
+        except jwt.InvalidIssuerError:
+            raise AuthenticationError("wrong issuer") from None
+        except jwt.MissingRequiredClaimError:
+            raise AuthenticationError("missing required claim") from None
+        except jwt.InvalidAlgorithmError:
+            raise AuthenticationError("unsupported algorithm") from None
+        except jwt.InvalidTokenError:
+            raise AuthenticationError("malformed token") from None
+
+
+def _bearer_token(authorization_header: str | None) -> str:
+    scheme, _, token = (authorization_header or "").strip().partition(" ")
+    if not scheme:
+        raise AuthenticationError("missing bearer token")
+    if scheme.lower() != "bearer":
+        raise AuthenticationError("unsupported authorization scheme")
+    token = token.strip()
+    if not token:
+        raise AuthenticationError("missing bearer token")
+    return token
+
+
+def _checked_header(token: str) -> dict[str, Any]:
+    """The token's header once it names RS256 (PyJWT refuses critical extensions it does not know)."""
+    try:
+        header = jwt.get_unverified_header(token)
+    except jwt.InvalidTokenError:
+        raise AuthenticationError("malformed token") from None
+    if header.get("alg") != ALGORITHM:
+        raise AuthenticationError("unsupported algorithm")
+    return header
+
+
+def _check_times(claims: Mapping[str, Any], now: float, leeway: float) -> None:
+    expires = _timestamp(claims, "exp")
+    if expires is not None and now >= expires + leeway:
+        raise AuthenticationError("token expired")
+    for claim in ("nbf", "iat"):
+        since = _timestamp(claims, claim)
+        if since is not None and now + leeway < since:
+            raise AuthenticationError("token not yet valid")
+
+
+def _timestamp(claims: Mapping[str, Any], name: str) -> float | None:
+    value = claims.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise AuthenticationError("malformed token")
+    return float(value)
+
+
+def _principal(claims: Mapping[str, Any], customer_claim: str) -> Principal:
+    subject = claims.get("sub")
+    raw_roles = claims.get("roles", [])
+    if not isinstance(subject, str) or not subject or not isinstance(raw_roles, list):
+        raise AuthenticationError("malformed token")
+    roles = frozenset(
+        _ROLES_BY_VALUE[value] for value in raw_roles if isinstance(value, str) and value in _ROLES_BY_VALUE
+    )
+    customer_id = None
+    if Role.CUSTOMER in roles:
+        if len(roles) > 1:
+            raise AuthenticationError("ambiguous roles")
+        customer_id = _text(claims, customer_claim)
+        if customer_id is None:
+            raise AuthenticationError("customer id missing")
+    return Principal(
+        subject=subject,
+        email=_text(claims, "email") or _text(claims, "preferred_username"),
+        name=_text(claims, "name"),
+        roles=roles,
+        customer_id=customer_id,
+    )
+
+
+def _text(claims: Mapping[str, Any], name: str) -> str | None:
+    value = claims.get(name)
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _required(environ: Mapping[str, str], name: str) -> str:
+    value = _optional(environ, name)
+    if value is None:
+        raise SettingsError(f"{name} is required")
+    return value
+
+
+def _optional(environ: Mapping[str, str], name: str) -> str | None:
+    value = environ.get(name, "").strip()
+    return value or None

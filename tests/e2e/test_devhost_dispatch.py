@@ -1,0 +1,116 @@
+"""The local host serving the sample app over real HTTP, with its timer and blob trigger."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from azure.storage.blob import BlobServiceClient, ContainerClient
+
+from shared.storage import azurite_connection_string
+from tests.e2e.devhost_process import DevHost, running_devhost, wait_until
+
+POLL_SECONDS = 0.25
+SAMPLE_APP = "tests.e2e.sample_app:app"
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("sample-app")
+
+
+@pytest.fixture(scope="module")
+def container(azurite: bool) -> Iterator[ContainerClient]:
+    """A container of its own for this run, deleted afterwards."""
+    service = BlobServiceClient.from_connection_string(azurite_connection_string())
+    client = service.create_container(f"devhost-e2e-{uuid.uuid4().hex[:12]}")
+    yield client
+    client.delete_container()
+
+
+@pytest.fixture(scope="module")
+def host(files: Path, container: ContainerClient) -> Iterator[DevHost]:
+    """One host for the module; stopping it with SIGINT must end it cleanly."""
+    settings = {
+        "SAMPLE_CONTAINER": container.container_name,
+        "SAMPLE_TIMER_LOG": str(files / "timer.log"),
+        "SAMPLE_BLOB_LOG": str(files / "blob.log"),
+        "DEVHOST_BLOB_POLL_SECONDS": str(POLL_SECONDS),
+    }
+    with running_devhost(SAMPLE_APP, files, settings) as running:
+        yield running
+        assert running.stop() == 0, running.output()
+
+
+def lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+
+
+def test_route_values_and_query_reach_the_function(host: DevHost) -> None:
+    reply = host.request("GET", "/api/items/42?colour=red&size=")
+    assert reply.status == 200
+    assert reply.headers["Content-Type"] == "application/json"
+    assert json.loads(reply.body) == {"id": "42", "query": {"colour": "red", "size": ""}}
+
+
+def test_a_post_body_comes_back_with_its_content_type(host: DevHost) -> None:
+    reply = host.request("POST", "/api/echo", body=b'{"a": 1}', headers={"Content-Type": "application/json"})
+    assert (reply.status, reply.body, reply.headers["Content-Type"]) == (200, b'{"a": 1}', "application/json")
+
+
+@pytest.mark.parametrize("path", ["/api/nothing-here", "/api/items/not-a-number", "/items/42"])
+def test_an_unknown_route_is_a_404(host: DevHost, path: str) -> None:
+    reply = host.request("GET", path)
+    assert reply.status == 404
+    assert reply.headers["Content-Type"] == "application/problem+json"
+
+
+def test_a_method_the_route_does_not_accept_is_a_405_with_allow(host: DevHost) -> None:
+    reply = host.request("DELETE", "/api/items/42")
+    assert reply.status == 405
+    assert reply.headers["Allow"] == "GET"
+
+
+def test_a_raising_function_is_a_500_problem_and_the_host_keeps_serving(host: DevHost) -> None:
+    reply = host.request("GET", "/api/boom")
+    assert reply.status == 500
+    assert reply.headers["Content-Type"] == "application/problem+json"
+    assert json.loads(reply.body) == {
+        "type": "about:blank",
+        "title": "Internal Server Error",
+        "status": 500,
+        "detail": "The function boom raised RuntimeError.",
+    }
+    assert host.request("GET", "/api/items/1").status == 200
+    assert wait_until(lambda: "RuntimeError: connection string" in host.output(), timeout=5)
+
+
+def test_requests_are_logged_without_bodies_or_query_strings(host: DevHost) -> None:
+    host.request("POST", "/api/echo?token=secret-query", body=b"secret-body", headers={"Authorization": "Bearer xyz"})
+    assert wait_until(lambda: "POST /api/echo 200" in host.output(), timeout=5)
+    output = host.output()
+    assert "secret-query" not in output
+    assert "secret-body" not in output
+    assert "Bearer xyz" not in output
+
+
+def test_the_timer_fires_every_second(host: DevHost, files: Path) -> None:
+    assert wait_until(lambda: len(lines(files / "timer.log")) >= 2, timeout=5), host.output()
+
+
+def test_the_blob_trigger_fires_once_per_blob_version(host: DevHost, files: Path, container: ContainerClient) -> None:
+    calls = files / "blob.log"
+    container.upload_blob("notes/first.txt", b"hello")
+    assert wait_until(lambda: len(lines(calls)) >= 1, timeout=10), host.output()
+    wait_until(lambda: len(lines(calls)) > 1, timeout=4 * POLL_SECONDS)
+    assert [json.loads(line) for line in lines(calls)] == [
+        {"name": f"{container.container_name}/notes/first.txt", "length": 5, "data": "hello"}
+    ]
+
+    container.upload_blob("notes/first.txt", b"hello again", overwrite=True)
+    assert wait_until(lambda: len(lines(calls)) >= 2, timeout=10), host.output()
+    wait_until(lambda: len(lines(calls)) > 2, timeout=4 * POLL_SECONDS)
+    assert [json.loads(line)["data"] for line in lines(calls)] == ["hello", "hello again"]

@@ -1,0 +1,354 @@
+"""Bearer tokens: what is accepted, what is refused and why, and the settings that drive it.
+
+Keys are made here; the key source is an in-memory fake, so nothing touches the network.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+from shared.auth import (
+    AuthenticationError,
+    AuthSettings,
+    Principal,
+    TokenVerifier,
+    key_source,
+    load_auth_settings,
+)
+from shared.jwks import FileKeySet, HttpsKeySet
+from shared.lifecycle import Role
+from shared.settings import SettingsError
+
+ISSUER = "https://desk.ciamlogin.com/0000-tenant/v2.0"
+AUDIENCE = "api://support-desk"
+NOW = 1_800_000_000
+KID = "key-1"
+
+SIGNING_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+OTHER_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+PUBLIC_PEM = SIGNING_KEY.public_key().public_bytes(
+    serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+)
+SETTINGS = AuthSettings(issuer=ISSUER, audience=AUDIENCE, jwks_url="https://idp.example/keys", local_jwks_file=None)
+
+
+class FakeKeys:
+    """A key source holding ``keys``; a refresh switches to ``after_refresh`` when given."""
+
+    def __init__(
+        self, keys: Mapping[str, rsa.RSAPublicKey], after_refresh: Mapping[str, rsa.RSAPublicKey] | None = None
+    ):
+        self.keys = keys
+        self.after_refresh = after_refresh
+        self.refreshes = 0
+
+    def signing_keys(self, *, refresh: bool = False) -> Mapping[str, rsa.RSAPublicKey]:
+        if refresh:
+            self.refreshes += 1
+            if self.after_refresh is not None:
+                self.keys = self.after_refresh
+        return self.keys
+
+
+def claims(**overrides: Any) -> dict[str, Any]:
+    """A valid operator's claims at NOW, with ``overrides`` (None removes a claim)."""
+    base: dict[str, Any] = {
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "sub": "00000000-aaaa-bbbb-cccc-000000000001",
+        "email": "ada@example.test",
+        "name": "Ada",
+        "iat": NOW,
+        "nbf": NOW,
+        "exp": NOW + 600,
+        "roles": ["operator"],
+    }
+    base.update(overrides)
+    return {name: value for name, value in base.items() if value is not None}
+
+
+def token(
+    payload: dict[str, Any] | None = None,
+    *,
+    key: rsa.RSAPrivateKey = SIGNING_KEY,
+    algorithm: str = "RS256",
+    headers: dict[str, Any] | None = None,
+) -> str:
+    return jwt.encode(payload or claims(), key, algorithm=algorithm, headers={"kid": KID, **(headers or {})})
+
+
+def b64url(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def handmade(header: dict[str, Any], payload: dict[str, Any], sign: Any = None) -> str:
+    """A token assembled by hand, as an attacker would: ``sign`` maps the signing input to the
+    signature bytes (none: an empty signature)."""
+    signing_input = f"{b64url(json.dumps(header).encode())}.{b64url(json.dumps(payload).encode())}"
+    signature = sign(signing_input.encode("ascii")) if sign else b""
+    return f"{signing_input}.{b64url(signature)}"
+
+
+def verifier(settings: AuthSettings = SETTINGS, keys: FakeKeys | None = None) -> TokenVerifier:
+    return TokenVerifier(settings, keys or FakeKeys({KID: SIGNING_KEY.public_key()}))
+
+
+def bearer(value: str) -> str:
+    return f"Bearer {value}"
+
+
+# --- accepted -------------------------------------------------------------------------------
+
+
+def test_a_customer_token_yields_a_customer_acting_for_its_company() -> None:
+    principal = verifier().verify(bearer(token(claims(roles=["customer"], customer_id="acme"))), now=NOW)
+    assert principal == Principal(
+        subject="00000000-aaaa-bbbb-cccc-000000000001",
+        email="ada@example.test",
+        name="Ada",
+        roles=frozenset({Role.CUSTOMER}),
+        customer_id="acme",
+    )
+    assert not principal.is_staff
+    assert principal.has(Role.CUSTOMER)
+
+
+def test_a_staff_token_yields_staff_with_no_company_even_when_the_claim_is_present() -> None:
+    principal = verifier().verify(bearer(token(claims(roles=["supervisor", "operator"], customer_id="acme"))), now=NOW)
+    assert principal.roles == {Role.SUPERVISOR, Role.OPERATOR}
+    assert principal.is_staff
+    assert principal.has(Role.SUPERVISOR)
+    assert not principal.has(Role.ADMIN)
+    assert principal.customer_id is None
+
+
+def test_an_admin_alone_is_not_staff() -> None:
+    principal = verifier().verify(bearer(token(claims(roles=["admin"]))), now=NOW)
+    assert principal.roles == {Role.ADMIN}
+    assert not principal.is_staff
+
+
+def test_unknown_roles_are_ignored() -> None:
+    principal = verifier().verify(bearer(token(claims(roles=["Task.Read", "operator", 7, "OPERATOR"]))), now=NOW)
+    assert principal.roles == {Role.OPERATOR}
+
+
+def test_a_token_without_roles_yields_a_principal_without_roles() -> None:
+    assert verifier().verify(bearer(token(claims(roles=None))), now=NOW).roles == frozenset()
+
+
+def test_the_email_falls_back_to_the_preferred_username() -> None:
+    principal = verifier().verify(
+        bearer(token(claims(email=None, name=None, preferred_username="ada@contoso.test"))), now=NOW
+    )
+    assert (principal.email, principal.name) == ("ada@contoso.test", None)
+
+
+def test_the_scheme_is_case_insensitive() -> None:
+    assert verifier().verify(f"bEaReR  {token()}  ", now=NOW).has(Role.OPERATOR)
+
+
+def test_the_customer_claim_is_configurable() -> None:
+    settings = AuthSettings(ISSUER, AUDIENCE, "https://idp.example/keys", None, customer_claim="extension_CompanyId")
+    payload = claims(roles=["customer"], extension_CompanyId="acme", customer_id="other")
+    assert verifier(settings).verify(bearer(token(payload)), now=NOW).customer_id == "acme"
+
+
+@pytest.mark.parametrize(
+    ("payload", "leeway", "accepted"),
+    [
+        pytest.param(claims(exp=NOW - 59), 60, True, id="expired-within-leeway"),
+        pytest.param(claims(exp=NOW - 60), 60, False, id="expired-at-leeway"),
+        pytest.param(claims(nbf=NOW + 59, iat=NOW + 59), 60, True, id="early-within-leeway"),
+        pytest.param(claims(nbf=NOW + 61), 60, False, id="early-beyond-leeway"),
+        pytest.param(claims(exp=NOW - 1), 0, False, id="expired-without-leeway"),
+        pytest.param(claims(exp=NOW + 1), 0, True, id="valid-without-leeway"),
+    ],
+)
+def test_the_leeway_is_honoured(payload: dict[str, Any], leeway: int, accepted: bool) -> None:
+    settings = AuthSettings(ISSUER, AUDIENCE, "https://idp.example/keys", None, leeway_seconds=leeway)
+    try:
+        verifier(settings).verify(bearer(token(payload)), now=NOW)
+    except AuthenticationError:
+        assert not accepted
+    else:
+        assert accepted
+
+
+def test_an_unknown_key_id_refreshes_the_key_set_once_and_finds_a_rotated_key() -> None:
+    keys = FakeKeys({"old": OTHER_KEY.public_key()}, after_refresh={KID: SIGNING_KEY.public_key()})
+    assert verifier(keys=keys).verify(bearer(token()), now=NOW).has(Role.OPERATOR)
+    assert keys.refreshes == 1
+
+
+# --- refused --------------------------------------------------------------------------------
+
+
+def _alg_none() -> str:
+    return handmade({"alg": "none", "typ": "JWT", "kid": KID}, claims())
+
+
+def _hs256_with_the_public_key_as_secret() -> str:
+    return handmade(
+        {"alg": "HS256", "typ": "JWT", "kid": KID},
+        claims(),
+        lambda signing_input: hmac.new(PUBLIC_PEM, signing_input, hashlib.sha256).digest(),
+    )
+
+
+def _without_kid() -> str:
+    return handmade(
+        {"alg": "RS256", "typ": "JWT"},
+        claims(),
+        lambda signing_input: SIGNING_KEY.sign(signing_input, padding.PKCS1v15(), hashes.SHA256()),
+    )
+
+
+def _tampered() -> str:
+    header, _, signature = token().split(".")
+    forged = b64url(json.dumps(claims(roles=["admin"])).encode())
+    return f"{header}.{forged}.{signature}"
+
+
+REFUSED = [
+    pytest.param(None, "missing bearer token", id="no-header"),
+    pytest.param("", "missing bearer token", id="empty-header"),
+    pytest.param("Bearer   ", "missing bearer token", id="scheme-without-token"),
+    pytest.param("Basic YWRhOnNlY3JldA==", "unsupported authorization scheme", id="basic-scheme"),
+    pytest.param(token(), "unsupported authorization scheme", id="token-without-scheme"),
+    pytest.param(bearer(token(claims(exp=NOW - 61))), "token expired", id="expired"),
+    pytest.param(bearer(token(claims(nbf=NOW + 61))), "token not yet valid", id="not-before-in-the-future"),
+    pytest.param(bearer(token(claims(iat=NOW + 61))), "token not yet valid", id="issued-in-the-future"),
+    pytest.param(bearer(token(claims(aud="api://another-app"))), "wrong audience", id="wrong-audience"),
+    pytest.param(bearer(token(claims(iss="https://evil.example/v2.0"))), "wrong issuer", id="wrong-issuer"),
+    pytest.param(bearer(token(key=OTHER_KEY)), "invalid signature", id="another-key-same-kid"),
+    pytest.param(bearer(_tampered()), "invalid signature", id="tampered-payload"),
+    pytest.param(bearer(token(headers={"kid": "key-2"})), "unknown signing key", id="unknown-kid"),
+    pytest.param(bearer(_without_kid()), "unknown signing key", id="no-kid"),
+    pytest.param(bearer(_alg_none()), "unsupported algorithm", id="alg-none"),
+    pytest.param(bearer(_hs256_with_the_public_key_as_secret()), "unsupported algorithm", id="hs256-public-key"),
+    pytest.param(bearer(token(algorithm="RS512")), "unsupported algorithm", id="rs512"),
+    pytest.param(bearer(token(headers={"crit": ["exp"]})), "malformed token", id="unknown-critical-header"),
+    pytest.param(bearer("garbage"), "malformed token", id="garbage"),
+    pytest.param(bearer("abc.def"), "malformed token", id="two-segments"),
+    pytest.param(bearer(token(claims(exp="tomorrow"))), "malformed token", id="exp-not-a-number"),
+    pytest.param(bearer(token(claims(roles="operator"))), "malformed token", id="roles-not-an-array"),
+    pytest.param(bearer(token(claims(sub=None))), "missing required claim", id="no-subject"),
+    pytest.param(bearer(token(claims(exp=None))), "missing required claim", id="no-expiry"),
+    pytest.param(bearer(token(claims(aud=None))), "missing required claim", id="no-audience"),
+    pytest.param(bearer(token(claims(roles=["customer"]))), "customer id missing", id="customer-without-id"),
+    pytest.param(
+        bearer(token(claims(roles=["customer"], customer_id="  "))), "customer id missing", id="customer-blank-id"
+    ),
+    pytest.param(
+        bearer(token(claims(roles=["customer", "operator"], customer_id="acme"))),
+        "ambiguous roles",
+        id="customer-and-operator",
+    ),
+    pytest.param(
+        bearer(token(claims(roles=["customer", "admin"], customer_id="acme"))),
+        "ambiguous roles",
+        id="customer-and-admin",
+    ),
+]
+
+
+@pytest.mark.parametrize(("header", "reason"), REFUSED)
+def test_a_bad_token_is_refused_with_a_reason_that_names_the_fault(header: str | None, reason: str) -> None:
+    with pytest.raises(AuthenticationError) as refused:
+        verifier().verify(header, now=NOW)
+    assert refused.value.reason == reason
+
+
+def test_an_unknown_key_id_is_refused_after_a_single_refresh() -> None:
+    keys = FakeKeys({KID: SIGNING_KEY.public_key()})
+    with pytest.raises(AuthenticationError, match="unknown signing key"):
+        verifier(keys=keys).verify(bearer(token(headers={"kid": "key-2"})), now=NOW)
+    assert keys.refreshes == 1
+
+
+def test_a_refusal_reveals_nothing_of_the_token_or_the_expected_values() -> None:
+    with pytest.raises(AuthenticationError) as refused:
+        verifier().verify(bearer(token(claims(aud="api://another-app"))), now=NOW)
+    message = str(refused.value)
+    assert AUDIENCE not in message
+    assert "another-app" not in message
+
+
+# --- settings -------------------------------------------------------------------------------
+
+BASE = {"AUTH_ISSUER": ISSUER, "AUTH_AUDIENCE": AUDIENCE}
+
+
+def test_production_settings_name_the_providers_key_endpoint() -> None:
+    url = "https://desk.ciamlogin.com/0000-tenant/discovery/v2.0/keys"
+    settings = load_auth_settings({**BASE, "AUTH_JWKS_URL": url})
+    assert settings == AuthSettings(
+        issuer=ISSUER, audience=AUDIENCE, jwks_url=url, local_jwks_file=None, customer_claim="customer_id"
+    )
+    assert settings.leeway_seconds == 60
+    assert isinstance(key_source(settings), HttpsKeySet)
+
+
+def test_a_relative_local_key_file_is_taken_from_the_current_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    settings = load_auth_settings({**BASE, "AUTH_LOCAL_JWKS_FILE": ".local/auth/jwks.json"})
+    assert settings.jwks_url is None
+    assert settings.local_jwks_file == tmp_path / ".local" / "auth" / "jwks.json"
+    assert isinstance(key_source(settings), FileKeySet)
+
+
+def test_the_customer_claim_setting_overrides_the_default() -> None:
+    environ = {**BASE, "AUTH_JWKS_URL": "https://idp.example/keys", "AUTH_CUSTOMER_CLAIM": "extension_CompanyId"}
+    assert load_auth_settings(environ).customer_claim == "extension_CompanyId"
+
+
+@pytest.mark.parametrize(
+    ("environ", "named"),
+    [
+        pytest.param({"AUTH_AUDIENCE": AUDIENCE, "AUTH_JWKS_URL": "https://x/keys"}, "AUTH_ISSUER", id="no-issuer"),
+        pytest.param({"AUTH_ISSUER": ISSUER, "AUTH_JWKS_URL": "https://x/keys"}, "AUTH_AUDIENCE", id="no-audience"),
+        pytest.param({**BASE, "AUTH_AUDIENCE": "  ", "AUTH_JWKS_URL": "https://x/k"}, "AUTH_AUDIENCE", id="blank"),
+        pytest.param(BASE, "AUTH_JWKS_URL", id="no-key-source"),
+        pytest.param({**BASE, "AUTH_JWKS_URL": "http://idp.example/keys"}, "AUTH_JWKS_URL", id="http-url"),
+        pytest.param({**BASE, "AUTH_JWKS_URL": "https:///keys"}, "AUTH_JWKS_URL", id="url-without-host"),
+        pytest.param(
+            {**BASE, "AUTH_JWKS_URL": "https://idp.example/keys", "AUTH_LOCAL_JWKS_FILE": "jwks.json"},
+            "not both",
+            id="two-key-sources",
+        ),
+        pytest.param(
+            {**BASE, "AUTH_LOCAL_JWKS_FILE": "jwks.json", "WEBSITE_INSTANCE_ID": "abc"},
+            "AUTH_LOCAL_JWKS_FILE",
+            id="local-file-on-azure",
+        ),
+    ],
+)
+def test_a_missing_or_invalid_auth_setting_is_named(environ: dict[str, str], named: str) -> None:
+    with pytest.raises(SettingsError, match=named):
+        load_auth_settings(environ)
+
+
+def test_the_local_key_file_is_never_a_default() -> None:
+    with pytest.raises(SettingsError, match="AUTH_LOCAL_JWKS_FILE"):
+        load_auth_settings(BASE)
+    settings = load_auth_settings({**BASE, "AUTH_JWKS_URL": "https://idp.example/keys"})
+    assert settings.local_jwks_file is None
+
+
+def test_settings_made_by_hand_without_a_key_source_are_refused() -> None:
+    with pytest.raises(SettingsError, match="AUTH_JWKS_URL"):
+        key_source(AuthSettings(issuer=ISSUER, audience=AUDIENCE, jwks_url=None, local_jwks_file=None))
