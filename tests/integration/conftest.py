@@ -3,14 +3,18 @@ settings and clients rebuilt for each test."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import azure.functions as func
 import pytest
 from azure.data.tables import TableServiceClient
 
+from devhost.local_identity import LOCAL_AUDIENCE, LOCAL_ISSUER, ensure_signing_key, mint_token
 from functions import dependencies
 from shared.auth import Principal
 from shared.customers import Contact, Customer
@@ -38,13 +42,69 @@ def app_settings(monkeypatch: pytest.MonkeyPatch, azurite: object) -> Iterator[A
     def apply(**values: str) -> None:
         for name, value in {"TABLES_CONNECTION_STRING": DEVELOPMENT_STORAGE, **values}.items():
             monkeypatch.setenv(name, value)
-        settings.cache_clear()
-        dependencies.tables.cache_clear()
+        forget_app_state()
 
     apply()
     yield apply
+    forget_app_state()
+
+
+def forget_app_state() -> None:
+    """Drop the settings and clients the app built, so the next call reads the settings anew."""
     settings.cache_clear()
-    dependencies.tables.cache_clear()
+    for built in (
+        dependencies.tables,
+        dependencies.verifier,
+        dependencies.customers,
+        dependencies.closures,
+        dependencies.calendar,
+        dependencies.desk,
+    ):
+        built.cache_clear()
+
+
+class Api:
+    """Calls the app's HTTP functions as the host does, with tokens from a local signing key."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def token(self, *roles: Role, customer: str | None = None, subject: str = "dev@example.test") -> str:
+        return mint_token([role.value for role in roles], customer, subject=subject, root=self.root)
+
+    def call(
+        self,
+        function: object,
+        method: str,
+        path: str,
+        *,
+        token: str | None = None,
+        body: object = None,
+        route_params: dict[str, str] | None = None,
+        params: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> func.HttpResponse:
+        sent = dict(headers or {})
+        if token is not None:
+            sent["Authorization"] = f"Bearer {token}"
+        raw = body if isinstance(body, bytes) else b"" if body is None else json.dumps(body).encode()
+        request = func.HttpRequest(
+            method,
+            f"http://127.0.0.1:7071/api/{path}",
+            headers=sent,
+            params=params or {},
+            route_params=route_params or {},
+            body=raw,
+        )
+        return function.build().get_user_function()(request)  # type: ignore[attr-defined, no-any-return]
+
+
+@pytest.fixture
+def api(app_settings: AppSettings, table_service: TableServiceClient, tmp_path: Path) -> Api:
+    """The app configured for Azurite and for tokens signed by a key made for the test."""
+    key = ensure_signing_key(tmp_path)
+    app_settings(AUTH_ISSUER=LOCAL_ISSUER, AUTH_AUDIENCE=LOCAL_AUDIENCE, AUTH_LOCAL_JWKS_FILE=str(key.jwks_path))
+    return Api(tmp_path)
 
 
 def unreachable_tables() -> str:

@@ -1,0 +1,190 @@
+"""The ticket routes called as the host calls them: a ticket's walk, and how bad input answers."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import azure.functions as func
+import pytest
+
+from functions import admin, calendar_status, tickets
+from shared.lifecycle import Role
+from tests.integration.conftest import Api
+
+
+def document(response: func.HttpResponse) -> dict[str, object]:
+    return json.loads(response.get_body())  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def company(api: Api) -> str:
+    """A customer created through the admin route."""
+    customer_id = f"acme-{uuid.uuid4().hex[:10]}"
+    response = api.call(
+        admin.put_customer,
+        "PUT",
+        f"admin/customers/{customer_id}",
+        token=api.token(Role.ADMIN),
+        route_params={"id": customer_id},
+        body={
+            "name": "ACME S.p.A.",
+            "entitled": True,
+            "email_domains": [f"{customer_id}.example"],
+            "contacts": [{"email": f"Anna@{customer_id}.example", "name": "Anna Bianchi"}],
+            "language": "it",
+        },
+    )
+    assert response.status_code == 200, response.get_body()
+    assert document(response)["contacts"] == [{"email": f"anna@{customer_id}.example", "name": "Anna Bianchi"}]
+    return customer_id
+
+
+def test_a_customer_and_an_operator_walk_a_ticket_from_opening_to_closing(api: Api, company: str) -> None:
+    customer = api.token(Role.CUSTOMER, customer=company, subject=f"anna@{company}.example")
+    operator = api.token(Role.OPERATOR, subject="olga@desk.example")
+
+    opened = api.call(
+        tickets.open_ticket,
+        "POST",
+        "tickets",
+        token=customer,
+        body={"subject": "Login broken", "description": "Nobody can sign in since this morning.", "priority": 2},
+    )
+    assert opened.status_code == 201, opened.get_body()
+    ticket = document(opened)
+    ticket_id = str(ticket["id"])
+    assert opened.headers["Location"] == f"/api/tickets/{ticket_id}"
+    assert opened.headers["ETag"] == '"1"'
+    assert (ticket["status"], ticket["language"], ticket["channel"], ticket["priority"]) == ("new", "en", "web", 2)
+    sla = ticket["sla"]
+    assert isinstance(sla, dict)
+    assert str(sla["take_charge_due"]).endswith("Z")
+    assert sla["take_charge"]["state"] == "running"
+
+    accepted = api.call(
+        tickets.act_on_ticket,
+        "POST",
+        f"tickets/{ticket_id}/accept",
+        token=operator,
+        route_params={"id": ticket_id, "action": "accept"},
+        body={},
+        headers={"If-Match": '"1"'},
+    )
+    assert accepted.status_code == 200, accepted.get_body()
+    assert (document(accepted)["status"], document(accepted)["assignee"]) == ("accepted", "olga@desk.example")
+
+    stale = api.call(
+        tickets.act_on_ticket,
+        "POST",
+        f"tickets/{ticket_id}/classify",
+        token=operator,
+        route_params={"id": ticket_id, "action": "classify"},
+        body={"priority": 1},
+        headers={"If-Match": '"1"'},
+    )
+    assert stale.status_code == 412
+
+    asked = api.call(
+        tickets.act_on_ticket,
+        "POST",
+        f"tickets/{ticket_id}/request-clarification",
+        token=operator,
+        route_params={"id": ticket_id, "action": "request-clarification"},
+        body={"message": "Which browser?"},
+    )
+    assert document(asked)["status"] == "waiting_customer"
+    assert document(asked)["sla"]["paused"] is True  # type: ignore[index]
+
+    answered = api.call(
+        tickets.write_message,
+        "POST",
+        f"tickets/{ticket_id}/messages",
+        token=customer,
+        route_params={"id": ticket_id},
+        body={"body": "Firefox."},
+    )
+    assert answered.status_code == 201
+    assert document(answered)["type"] == "message"
+
+    for action, body in (("resolve", {"resolution": "Session store restarted."}), ("close", {})):
+        response = api.call(
+            tickets.act_on_ticket,
+            "POST",
+            f"tickets/{ticket_id}/{action}",
+            token=operator,
+            route_params={"id": ticket_id, "action": action},
+            body=body,
+        )
+        assert response.status_code == 200, response.get_body()
+    final = api.call(tickets.get_ticket, "GET", f"tickets/{ticket_id}", token=customer, route_params={"id": ticket_id})
+    assert document(final)["status"] == "closed"
+
+    history = api.call(
+        tickets.ticket_events, "GET", f"tickets/{ticket_id}/events", token=customer, route_params={"id": ticket_id}
+    )
+    assert [event["type"] for event in document(history)["items"]] == [  # type: ignore[attr-defined]
+        "created",
+        "accepted",
+        "clarification_requested",
+        "message",
+        "resolved",
+        "closed",
+    ]
+
+
+def test_a_missing_or_foreign_token_is_answered_401(api: Api) -> None:
+    for headers in ({}, {"Authorization": "Basic YWxpY2U6c2VjcmV0"}, {"Authorization": "Bearer not.a.jwt"}):
+        request = func.HttpRequest("GET", "http://127.0.0.1:7071/api/tickets", headers=headers, body=b"")
+        response = tickets.list_tickets.build().get_user_function()(request)
+        assert response.status_code == 401
+        assert response.mimetype == "application/problem+json"
+        assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_invalid_input_is_a_problem_document_naming_the_field(api: Api, company: str) -> None:
+    customer = api.token(Role.CUSTOMER, customer=company)
+    cases = [
+        ({"subject": "x", "description": "y", "priority": 7}, "priority"),
+        ({"subject": "", "description": "y"}, "subject"),
+        ({"subject": "x", "description": "y", "colour": "red"}, "colour"),
+        ({"subject": "x", "description": "y", "customer_id": "someone-else"}, "customer_id"),
+        ({"description": "y"}, "subject"),
+    ]
+    for body, field in cases:
+        response = api.call(tickets.open_ticket, "POST", "tickets", token=customer, body=body)
+        assert response.status_code == 422, body
+        assert document(response)["field"] == field
+    not_json = api.call(tickets.open_ticket, "POST", "tickets", token=customer, body=b"{oops")
+    assert (not_json.status_code, document(not_json)["field"]) == (422, "body")
+    bad_limit = api.call(tickets.list_tickets, "GET", "tickets", token=customer, params={"limit": "1000"})
+    assert (bad_limit.status_code, document(bad_limit)["field"]) == (422, "limit")
+
+
+def test_a_body_over_the_limit_is_answered_413(api: Api, company: str) -> None:
+    customer = api.token(Role.CUSTOMER, customer=company)
+    huge = json.dumps({"subject": "x", "description": "y" * 70_000}).encode()
+    response = api.call(tickets.open_ticket, "POST", "tickets", token=customer, body=huge)
+    assert response.status_code == 413
+
+
+def test_another_customer_s_ticket_is_answered_404(api: Api, company: str) -> None:
+    owner = api.token(Role.CUSTOMER, customer=company)
+    opened = api.call(tickets.open_ticket, "POST", "tickets", token=owner, body={"subject": "s", "description": "d"})
+    ticket_id = str(document(opened)["id"])
+    stranger = api.token(Role.CUSTOMER, customer="someone-else")
+    for function, method, path in (
+        (tickets.get_ticket, "GET", f"tickets/{ticket_id}"),
+        (tickets.ticket_events, "GET", f"tickets/{ticket_id}/events"),
+    ):
+        response = api.call(function, method, path, token=stranger, route_params={"id": ticket_id})
+        assert response.status_code == 404
+
+
+def test_the_calendar_status_is_public(api: Api) -> None:
+    request = func.HttpRequest("GET", "http://127.0.0.1:7071/api/calendar/status", body=b"")
+    response = calendar_status.calendar_status.build().get_user_function()(request)
+    status = json.loads(response.get_body())
+    assert response.status_code == 200
+    assert set(status) == {"now", "open", "next_opening", "zone", "upcoming_closures"}
+    assert status["zone"] == "Europe/Rome"
