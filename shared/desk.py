@@ -148,7 +148,7 @@ class Desk:
             id=ticket_id,
             customer_id=customer.id,
             contact_email=request.contact_email,
-            contact_name=request.contact_name,
+            contact_name=request.contact_name or _contact_name(customer, request.contact_email),
             subject=request.subject,
             description=request.description,
             category=category,
@@ -378,6 +378,11 @@ _APPLY: Mapping[Action, Callable[[_Change, Mapping[str, Any]], None]] = {
     Action.CLOSE: _close,
     Action.REOPEN: _reopen,
 }
+
+
+def _contact_name(customer: Customer, email: str) -> str | None:
+    """The name the registry knows for ``email`` among the customer's contacts."""
+    return next((contact.name for contact in customer.contacts if contact.email == email.lower()), None)
 
 
 def _is_outcome(policy: SlaPolicy, category: object) -> bool:

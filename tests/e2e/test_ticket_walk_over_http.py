@@ -1,0 +1,79 @@
+"""A ticket's whole walk over real HTTP through the local host, as the README shows it with curl."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+
+from devhost.local_identity import LOCAL_AUDIENCE, LOCAL_ISSUER, ensure_signing_key, mint_token
+from tests.e2e.devhost_process import DevHost, running_devhost
+
+
+def call(host: DevHost, method: str, path: str, token: str, body: object = None) -> tuple[int, dict[str, object]]:
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    reply = host.request(method, path, None if body is None else json.dumps(body).encode(), headers)
+    return reply.status, json.loads(reply.body) if reply.body else {}
+
+
+def test_a_customer_and_an_operator_walk_a_ticket_over_http(azurite: bool, tmp_path: Path) -> None:
+    key = ensure_signing_key(tmp_path)
+    settings = {
+        "AUTH_ISSUER": LOCAL_ISSUER,
+        "AUTH_AUDIENCE": LOCAL_AUDIENCE,
+        "AUTH_LOCAL_JWKS_FILE": str(key.jwks_path),
+    }
+    company = f"acme-{uuid.uuid4().hex[:8]}"
+    admin = mint_token(["admin"], root=tmp_path)
+    customer = mint_token(["customer"], company, subject=f"anna@{company}.example", root=tmp_path)
+    operator = mint_token(["operator"], subject="olga@desk.example", root=tmp_path)
+    with running_devhost("function_app:app", tmp_path, settings) as host:
+        status, _ = call(
+            host,
+            "PUT",
+            f"/api/admin/customers/{company}",
+            admin,
+            {
+                "name": "ACME",
+                "entitled": True,
+                "email_domains": [f"{company}.example"],
+                "contacts": [],
+                "language": "it",
+            },
+        )
+        assert status == 200, host.output()
+        status, ticket = call(
+            host,
+            "POST",
+            "/api/tickets",
+            customer,
+            {"subject": "Il portale è lento", "description": "Da ieri ogni pagina impiega trenta secondi ad aprirsi."},
+        )
+        assert status == 201, host.output()
+        ticket_id = ticket["id"]
+        assert ticket["language"] == "it"
+
+        status, listed = call(host, "GET", "/api/tickets?limit=10", customer)
+        assert status == 200
+        assert [item["id"] for item in listed["items"]] == [ticket_id]  # type: ignore[union-attr]
+
+        steps = [
+            (operator, "accept", {}, "accepted"),
+            (operator, "request-clarification", {"message": "Da quale sede?"}, "waiting_customer"),
+        ]
+        for token, action, body, expected in steps:
+            status, changed = call(host, "POST", f"/api/tickets/{ticket_id}/{action}", token, body)
+            assert (status, changed.get("status")) == (200, expected), changed
+        status, _ = call(host, "POST", f"/api/tickets/{ticket_id}/messages", customer, {"body": "Da Pescara."})
+        assert status == 201
+        for action, body, expected in (
+            ("resolve", {"resolution": "Indice ricostruito."}, "resolved"),
+            ("close", {}, "closed"),
+        ):
+            status, changed = call(host, "POST", f"/api/tickets/{ticket_id}/{action}", operator, body)
+            assert (status, changed.get("status")) == (200, expected), changed
+
+        stranger = mint_token(["customer"], "someone-else", root=tmp_path)
+        status, problem = call(host, "GET", f"/api/tickets/{ticket_id}", stranger)
+        assert (status, problem["status"]) == (404, 404)
+        assert host.stop() == 0, host.output()
