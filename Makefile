@@ -29,6 +29,7 @@ e2e: deps
 ## bench: the benchmarks in benchmarks/, printing their figures
 bench: deps
 	$(BIN)/python benchmarks/bench_calendar.py
+	$(BIN)/python benchmarks/bench_api.py
 
 ## lint: ruff (rules and format) and mypy
 lint: deps

@@ -98,10 +98,13 @@ class TicketStore:
             entity = self._ids.get_entity(f"{prefix}-{year:04d}", _inverted(number), select=["CustomerId"])
         except ResourceNotFoundError:
             return None
+        self._remember(ticket_id, str(entity["CustomerId"]))
+        return str(entity["CustomerId"])
+
+    def _remember(self, ticket_id: TicketId, customer_id: str) -> None:
         if len(self._locations) >= _REMEMBERED_LOCATIONS:
             self._locations.clear()
-        self._locations[ticket_id] = str(entity["CustomerId"])
-        return self._locations[ticket_id]
+        self._locations[ticket_id] = customer_id
 
     # --- tickets -----------------------------------------------------------------------------------
 
@@ -185,7 +188,10 @@ class TicketStore:
         next_cursor = None
         if rows and more:
             next_cursor = _encode_cursor({"pk": rows[-1]["PartitionKey"], "rk": rows[-1]["RowKey"]})
-        return Page([_ticket_from(entity) for entity in rows], next_cursor)
+        tickets = [_ticket_from(entity) for entity in rows]
+        for ticket in tickets:  # staff open what they list: spare them the locator read
+            self._remember(ticket.id, ticket.customer_id)
+        return Page(tickets, next_cursor)
 
     def events(self, ticket: Ticket, *, public_only: bool, limit: int, cursor: str | None) -> Page[HistoryEvent]:
         """A ticket's history in order, inside the ticket's partition: one query per page."""
