@@ -97,7 +97,7 @@ def limit_of(req: func.HttpRequest) -> int:
     raw = req.params.get("limit")
     if raw is None:
         return DEFAULT_LIMIT
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+    if not raw.isdecimal() or not 1 <= int(raw) <= MAX_LIMIT:
         raise InvalidInput("limit", f"must be a whole number from 1 to {MAX_LIMIT}")
     return int(raw)
 
@@ -127,7 +127,7 @@ def if_match_of(req: func.HttpRequest) -> int | None:
     if raw is None or raw.strip() == "*":
         return None
     value = raw.strip().removeprefix("W/").strip('"')
-    if not value.isdigit():
+    if not value.isdecimal():
         raise InvalidInput("If-Match", "must be the ETag a ticket was read with")
     return int(value)
 

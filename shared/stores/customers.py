@@ -21,6 +21,8 @@ from shared.language import Language
 CUSTOMERS_TABLE = "Customers"
 ADDRESSES_TABLE = "CustomerAddresses"
 _PARTITION = "customer"
+_KEY_UNSAFE = frozenset("/\\#?%!")
+_PROPERTY_CHARS = 15_000  # well under a string property's 32K UTF-16 units, whatever the characters
 
 
 class CustomerRegistry:
@@ -54,13 +56,13 @@ class CustomerRegistry:
                 raise Conflict(f"{kind} {value} belongs to customer {owner}")
         for kind, value in wanted:
             try:
-                self._addresses.create_entity({"PartitionKey": kind, "RowKey": value, "CustomerId": customer.id})
+                self._addresses.create_entity({"PartitionKey": kind, "RowKey": _key(value), "CustomerId": customer.id})
             except ResourceExistsError:
                 if self._owner(kind, value) != customer.id:
                     raise Conflict(f"{kind} {value} was just claimed by another customer") from None
         self._customers.upsert_entity(_customer_entity(customer), mode=UpdateMode.REPLACE)
         for kind, value in (_addresses(previous) if previous else set()) - wanted:
-            self._addresses.delete_entity(kind, value)
+            self._addresses.delete_entity(kind, _key(value))
         return customer
 
     def find_by_address(self, email: str) -> str | None:
@@ -74,9 +76,33 @@ class CustomerRegistry:
 
     def _owner(self, kind: str, value: str) -> str | None:
         try:
-            return str(self._addresses.get_entity(kind, value, select=["CustomerId"])["CustomerId"])
+            return str(self._addresses.get_entity(kind, _key(value), select=["CustomerId"])["CustomerId"])
         except ResourceNotFoundError:
             return None
+
+
+def _key(value: str) -> str:
+    """``value`` as a Table key: the characters keys may not hold (``/ \\ # ?``, controls), ``%``
+    (which the emulator mishandles in keys) and the escape ``!`` itself become ``!XX`` (their code
+    in hex), so every address has exactly one key and no two addresses share one."""
+    return "".join(
+        f"!{ord(char):02X}" if char in _KEY_UNSAFE or ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F else char
+        for char in value
+    )
+
+
+def _chunks(text: str) -> dict[str, str]:
+    """``text`` over as many properties as it needs (a string property holds 32K UTF-16 units)."""
+    parts = [text[start : start + _PROPERTY_CHARS] for start in range(0, len(text), _PROPERTY_CHARS)] or [""]
+    return {f"Contacts{index or ''}": part for index, part in enumerate(parts)}
+
+
+def _joined(entity: Any) -> str:
+    parts, index = [entity["Contacts"]], 1
+    while f"Contacts{index}" in entity:
+        parts.append(entity[f"Contacts{index}"])
+        index += 1
+    return "".join(parts)
 
 
 def _addresses(customer: Customer) -> set[tuple[str, str]]:
@@ -92,7 +118,7 @@ def _customer_entity(customer: Customer) -> dict[str, Any]:
         "Name": customer.name,
         "Entitled": customer.entitled,
         "EmailDomains": json.dumps(list(customer.email_domains)),
-        "Contacts": json.dumps([{"email": c.email, "name": c.name} for c in customer.contacts]),
+        **_chunks(json.dumps([{"email": c.email, "name": c.name} for c in customer.contacts])),
         "Language": customer.language.value,
     }
 
@@ -103,6 +129,6 @@ def _customer_from(entity: Any) -> Customer:
         name=entity["Name"],
         entitled=bool(entity["Entitled"]),
         email_domains=tuple(json.loads(entity["EmailDomains"])),
-        contacts=tuple(Contact(item["email"], item["name"]) for item in json.loads(entity["Contacts"])),
+        contacts=tuple(Contact(item["email"], item["name"]) for item in json.loads(_joined(entity))),
         language=Language(entity["Language"]),
     )

@@ -1,0 +1,110 @@
+"""The shapes of the answers whose handlers write their JSON by hand: problem documents, health,
+the calendar status and the administration routes.
+
+The ticket routes answer with the models of :mod:`functions.schemas`; the routes here build
+dictionaries, so these models exist to document them in ``GET /api/openapi.json``. The contract
+test (``tests/e2e/test_api_contract.py``) checks every answer against them, so a handler that
+drifts from its model fails there.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, RootModel
+
+from functions.schemas import ClosureDocument, CustomerDocument
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem document (``application/problem+json``). Extension members may follow,
+    such as ``field`` (the input at fault, on 422) or ``checks`` (on a failed health check)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    title: str
+    status: int
+    detail: str | None = None
+
+
+class HealthOut(BaseModel):
+    """``GET /api/health`` when every dependency answers: each check is ``ok``."""
+
+    status: Literal["ok"]
+    version: str
+    checks: dict[str, str]
+
+
+class HealthProblem(Problem):
+    """``GET /api/health`` when a dependency does not answer (503): ``checks`` names each
+    dependency ``ok`` or ``down: <kind of failure>``."""
+
+    version: str
+    checks: dict[str, str]
+
+
+class UpcomingClosure(BaseModel):
+    """A closure period that has not ended yet, both days included."""
+
+    first_day: date
+    last_day: date
+    note: str
+
+
+class CalendarStatusOut(BaseModel):
+    """``GET /api/calendar/status``: whether the desk is open ``now`` and when it next opens."""
+
+    now: datetime
+    open: bool
+    next_opening: datetime
+    zone: str
+    upcoming_closures: list[UpcomingClosure]
+
+
+class CustomerOut(CustomerDocument):
+    """A customer as the administration routes answer it: its document and its id."""
+
+    id: str
+
+
+class CustomerList(BaseModel):
+    """Every customer, in one page (``cursor`` is always null)."""
+
+    items: list[CustomerOut]
+    cursor: None
+
+
+class ClosureOut(ClosureDocument):
+    """A closure period as the administration routes answer it: its document and its id."""
+
+    id: str
+
+
+class ClosureList(BaseModel):
+    """Every closure period, in one page (``cursor`` is always null)."""
+
+    items: list[ClosureOut]
+    cursor: None
+
+
+class AuditRecordOut(BaseModel):
+    """``actor`` (in ``role``) did ``action`` on ``ticket`` at ``at``."""
+
+    ticket: str
+    at: datetime
+    actor: str
+    role: str
+    action: str
+
+
+class AuditList(BaseModel):
+    """A ticket's audit trail, oldest first, up to ``?limit=`` records (``cursor`` is always null)."""
+
+    items: list[AuditRecordOut]
+    cursor: None
+
+
+class OpenApiDocument(RootModel[dict[str, object]]):
+    """An OpenAPI 3.1 document."""

@@ -1,0 +1,136 @@
+"""``GET /api/openapi.json``: a valid OpenAPI 3.1 document that covers exactly the routes the app
+registers, generated from the models the handlers validate with."""
+
+from __future__ import annotations
+
+import json
+from types import ModuleType
+from typing import Any
+
+import azure.functions as func
+from openapi_spec_validator import OpenAPIV31SpecValidator, validate
+
+import function_app
+from devhost.http_dispatch import HttpDispatcher, HttpRoute, http_routes
+from functions.api_catalogue import OPERATIONS
+from functions.openapi import SCHEMA_REF, openapi_document, openapi_json
+from functions.schemas import ACTION_BODIES, TicketOut
+from shared import __version__
+
+METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
+PUBLIC = {("get", "/health"), ("get", "/openapi.json"), ("get", "/calendar/status")}
+
+
+def registered_routes() -> list[HttpRoute]:
+    """The HTTP routes of every blueprint ``function_app`` registers, read from a throwaway app
+    (``get_functions`` may be called only once per app object), most specific first."""
+    fresh = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
+    for value in vars(function_app).values():
+        blueprint = getattr(value, "bp", None) if isinstance(value, ModuleType) else None
+        if isinstance(blueprint, func.Blueprint):
+            fresh.register_functions(blueprint)
+    functions = [function for function in fresh.get_functions() if function.is_http_function()]
+    return HttpDispatcher(http_routes(functions), route_prefix="").routes
+
+
+def documented_operations() -> list[tuple[str, str, dict[str, Any]]]:
+    """(method, path, operation) for every operation of the document."""
+    paths = openapi_document()["paths"]
+    return [(method, path, item[method]) for path, item in paths.items() for method in METHODS if method in item]
+
+
+def resolve(reference: dict[str, Any]) -> dict[str, Any]:
+    """The component a ``$ref`` points at."""
+    document: dict[str, Any] = openapi_document()
+    for part in reference["$ref"].removeprefix("#/").split("/"):
+        document = document[part]
+    return document
+
+
+def test_the_document_is_valid_openapi_3_1() -> None:
+    document = openapi_document()
+    validate(document, cls=OpenAPIV31SpecValidator)
+    assert (document["openapi"], document["info"]["version"]) == ("3.1.0", __version__)
+
+
+def test_every_registered_route_is_documented_and_every_documented_operation_is_served() -> None:
+    routes = registered_routes()
+    served: dict[tuple[str, str], str | None] = {}
+    for method, path, _ in documented_operations():
+        serving = (
+            route.template.template
+            for route in routes
+            if route.allows(method.upper()) and route.template.match(path) is not None
+        )
+        served[method, path] = next(serving, None)
+    assert [operation for operation, route in served.items() if route is None] == []
+    registered = {(method.lower(), route.template.template) for route in routes for method in route.methods}
+    assert registered == {(method, route) for (method, _), route in served.items()}
+
+
+def test_every_operation_but_the_actions_is_documented_at_its_route() -> None:
+    routes = {route.template.template for route in registered_routes()}
+    undocumented_at_route = {path for _, path, _ in documented_operations() if path.strip("/") not in routes}
+    assert undocumented_at_route == {f"/tickets/{{id}}/{action}" for action in ACTION_BODIES}
+
+
+def test_each_action_is_a_path_of_its_own_with_its_body_model_and_if_match() -> None:
+    for action, model in ACTION_BODIES.items():
+        operation = openapi_document()["paths"][f"/tickets/{{id}}/{action}"]["post"]
+        schema = operation["requestBody"]["content"]["application/json"]["schema"]
+        expected = model.model_json_schema(ref_template=SCHEMA_REF)
+        for name, definition in expected.pop("$defs", {}).items():
+            assert openapi_document()["components"]["schemas"][name] == definition, (action, name)
+        assert resolve(schema) == expected, action
+        headers = {parameter["name"] for parameter in operation["parameters"] if parameter["in"] == "header"}
+        assert headers == {"If-Match"}, action
+
+
+def test_ticket_answers_carry_the_etag() -> None:
+    ticket = {"$ref": SCHEMA_REF.format(model=TicketOut.__name__)}
+    answers_a_ticket = 0
+    for method, path, operation in documented_operations():
+        for status, response in operation["responses"].items():
+            if response.get("content", {}).get("application/json", {}).get("schema") == ticket:
+                answers_a_ticket += 1
+                assert "ETag" in response["headers"], (method, path, status)
+    assert answers_a_ticket == len(ACTION_BODIES) + 2  # the actions, opening and reading a ticket
+
+
+def test_every_error_is_a_problem_document_and_no_success_is() -> None:
+    for method, path, operation in documented_operations():
+        for status, response in operation["responses"].items():
+            media_types = set(response.get("content", {}))
+            if int(status) >= 400:
+                assert media_types == {"application/problem+json"}, (method, path, status)
+                problem = resolve(response["content"]["application/problem+json"]["schema"])
+                assert {"type", "title", "status"} <= set(problem["required"]), (method, path, status)
+            else:
+                assert media_types <= {"application/json"}, (method, path, status)
+
+
+def test_every_operation_needs_a_bearer_jwt_but_health_this_document_and_the_calendar() -> None:
+    document = openapi_document()
+    assert document["components"]["securitySchemes"]["bearer"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
+    }
+    assert document["security"] == [{"bearer": []}]
+    public = {(method, path) for method, path, operation in documented_operations() if operation.get("security") == []}
+    assert public == PUBLIC
+    for method, path, operation in documented_operations():
+        assert ("401" in operation["responses"]) is ((method, path) not in PUBLIC), (method, path)
+
+
+def test_operation_ids_are_unique_and_the_catalogue_is_documented_whole() -> None:
+    ids = [operation["operationId"] for _, _, operation in documented_operations()]
+    assert len(ids) == len(set(ids)) == len(OPERATIONS)
+
+
+def test_the_document_is_served_anonymously_and_built_once() -> None:
+    response = openapi_json(func.HttpRequest("GET", "http://127.0.0.1:7071/api/openapi.json", body=b""))
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    assert json.loads(response.get_body()) == openapi_document()
+    assert openapi_document() is openapi_document()
