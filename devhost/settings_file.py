@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import secrets
 import shutil
 from collections.abc import Mapping, MutableMapping
 from pathlib import Path
@@ -13,6 +14,8 @@ LOG = logging.getLogger(__name__)
 
 SETTINGS_FILE = "local.settings.json"
 SAMPLE_FILE = "local.settings.sample.json"
+#: Secrets the app needs that a local run makes for itself when the settings leave them empty.
+LOCAL_SECRETS = ("MAIL_REPLY_TOKEN_KEY",)
 
 
 def ensure_settings_file(root: Path) -> Path | None:
@@ -50,12 +53,33 @@ def apply_values(values: Mapping[str, str], environ: MutableMapping[str, str]) -
 
 def load_local_settings(root: Path, environ: MutableMapping[str, str] = os.environ) -> list[str]:
     """Read ``local.settings.json`` under ``root`` (made from the sample when missing) into
-    ``environ``; returns the names it set. Without either file nothing is set."""
+    ``environ``; returns the names it set. Without either file nothing is set.
+
+    Settings the sample gained after ``local.settings.json`` was made apply with the sample's
+    values (the local file wins where it has the name). A secret of :data:`LOCAL_SECRETS` the
+    settings list but leave empty is filled with one made for this machine and kept under
+    ``.local/secrets/``, so no secret ever sits in a settings file of the repository."""
     path = ensure_settings_file(root)
     if path is None:
         LOG.warning("no %s nor %s in %s: using the environment only", SETTINGS_FILE, SAMPLE_FILE, root)
         return []
-    return apply_values(read_values(path), environ)
+    sample = root / SAMPLE_FILE
+    values = {**(read_values(sample) if sample.is_file() else {}), **read_values(path)}
+    for name in LOCAL_SECRETS:
+        if name in values and not values[name] and not environ.get(name):
+            values[name] = local_secret(root, name)
+    return apply_values(values, environ)
+
+
+def local_secret(root: Path, name: str) -> str:
+    """The machine's own value of secret ``name``: made on first use (random, 256 bits) under
+    ``root/.local/secrets/`` with mode 0600, the same afterwards."""
+    path = root / ".local" / "secrets" / name
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
+    return path.read_text(encoding="utf-8").strip()
 
 
 def _as_setting(value: object) -> str:

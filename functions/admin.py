@@ -7,25 +7,20 @@ import re
 
 import azure.functions as func
 
-from functions.api import body_of, dump, endpoint, limit_of
+from functions.api import body_of, dump, endpoint, limit_of, require_admin
 from functions.dependencies import calendar, closures, customers, tables
 from functions.http import json_response
 from functions.schemas import ClosureDocument, ContactDocument, CustomerDocument
 from shared.auth import Principal
 from shared.closures import Closure
 from shared.customers import Contact, Customer, normalise_domain, normalise_email, valid_customer_id
-from shared.errors import Forbidden, InvalidInput, NotFound
-from shared.lifecycle import Role
+from shared.errors import InvalidInput, NotFound
 from shared.stores.audit import AuditTrail
+from shared.ticket import parse_ticket_id
 
 bp = func.Blueprint()
 
-_CLOSURE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-
-
-def _require_admin(caller: Principal) -> None:
-    if Role.ADMIN not in caller.roles:
-        raise Forbidden("administration needs the admin role")
+_CLOSURE_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 
 
 def _customer_document(customer: Customer) -> dict[str, object]:
@@ -52,7 +47,7 @@ def _closure_document(closure: Closure) -> dict[str, object]:
 @endpoint
 def put_customer(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
     """Create or replace a customer; its domains and contacts must not belong to another one."""
-    _require_admin(caller)
+    require_admin(caller)
     customer_id = req.route_params["id"]
     if not valid_customer_id(customer_id):
         raise InvalidInput("id", "must be 2–63 lower-case letters, digits or dashes")
@@ -75,7 +70,7 @@ def put_customer(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
 @bp.route(route="admin/customers/{id}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint
 def get_customer(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
-    _require_admin(caller)
+    require_admin(caller)
     customer = customers().get(req.route_params["id"]) if valid_customer_id(req.route_params["id"]) else None
     if customer is None:
         raise NotFound("no such customer")
@@ -85,7 +80,7 @@ def get_customer(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
 @bp.route(route="admin/customers", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint
 def list_customers(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
-    _require_admin(caller)
+    require_admin(caller)
     return json_response({"items": [_customer_document(c) for c in customers().list()], "cursor": None})
 
 
@@ -93,9 +88,9 @@ def list_customers(req: func.HttpRequest, caller: Principal) -> func.HttpRespons
 @endpoint
 def put_closure(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
     """Announce (or change) a closure period; running SLA clocks follow it, stopped ones do not."""
-    _require_admin(caller)
+    require_admin(caller)
     closure_id = req.route_params["id"]
-    if not _CLOSURE_ID.match(closure_id):
+    if not _CLOSURE_ID.fullmatch(closure_id):
         raise InvalidInput("id", "must be lower-case letters, digits or dashes")
     body = body_of(req, ClosureDocument)
     if body.last_day < body.first_day:
@@ -111,15 +106,15 @@ def put_closure(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
 @bp.route(route="admin/closures", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint
 def list_closures(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
-    _require_admin(caller)
+    require_admin(caller)
     return json_response({"items": [_closure_document(c) for c in closures().list()], "cursor": None})
 
 
 @bp.route(route="admin/closures/{id}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint
 def get_closure(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
-    _require_admin(caller)
-    closure = closures().get(req.route_params["id"]) if _CLOSURE_ID.match(req.route_params["id"]) else None
+    require_admin(caller)
+    closure = closures().get(req.route_params["id"]) if _CLOSURE_ID.fullmatch(req.route_params["id"]) else None
     if closure is None:
         raise NotFound("no such closure")
     return json_response(_closure_document(closure))
@@ -128,8 +123,8 @@ def get_closure(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
 @bp.route(route="admin/closures/{id}", methods=["DELETE"], auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint
 def delete_closure(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
-    _require_admin(caller)
-    if not _CLOSURE_ID.match(req.route_params["id"]) or not closures().delete(req.route_params["id"]):
+    require_admin(caller)
+    if not _CLOSURE_ID.fullmatch(req.route_params["id"]) or not closures().delete(req.route_params["id"]):
         raise NotFound("no such closure")
     calendar().invalidate()
     return func.HttpResponse(status_code=204)
@@ -139,9 +134,9 @@ def delete_closure(req: func.HttpRequest, caller: Principal) -> func.HttpRespons
 @endpoint
 def audit_trail(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
     """``?ticket=ID``: who read or changed the ticket, oldest first."""
-    _require_admin(caller)
+    require_admin(caller)
     ticket_id = req.params.get("ticket")
-    if not ticket_id or not re.fullmatch(r"[A-Z]{2,5}-\d{4}-\d{6,9}", ticket_id):
+    if not ticket_id or parse_ticket_id(ticket_id) is None:
         raise InvalidInput("ticket", "must be a ticket id")
     records = AuditTrail(tables()).for_ticket(ticket_id, limit_of(req))
     items = [

@@ -21,7 +21,7 @@ from functions.schemas import MAX_BODY_BYTES
 from shared.auth import AuthenticationError, Principal
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed
 from shared.jwks import KeysUnavailableError
-from shared.lifecycle import Status
+from shared.lifecycle import Role, Status
 from shared.settings import SettingsError
 
 logger = logging.getLogger(__name__)
@@ -51,9 +51,12 @@ def endpoint(handler: Handler) -> Callable[[func.HttpRequest], func.HttpResponse
         except AuthenticationError as error:
             challenge = {"WWW-Authenticate": 'Bearer error="invalid_token"'}
             return problem(401, "Unauthorized", error.reason, headers=challenge)
-        except (KeysUnavailableError, SettingsError) as error:
+        except KeysUnavailableError as error:
             logger.error("authentication unavailable: %s", error)
             return problem(503, "Service unavailable", "authentication is not available")
+        except SettingsError as error:
+            logger.error("the app is not configured: %s", error)
+            return problem(503, "Service unavailable", "the service is not configured")
         except InvalidInput as error:
             return problem(422, "Invalid input", f"{error.field} {error.message}", field=error.field)
         except BodyTooLarge:
@@ -72,6 +75,12 @@ def endpoint(handler: Handler) -> Callable[[func.HttpRequest], func.HttpResponse
     return run
 
 
+def require_admin(caller: Principal) -> None:
+    """Administration needs the ``admin`` role: :class:`Forbidden` otherwise."""
+    if Role.ADMIN not in caller.roles:
+        raise Forbidden("administration needs the admin role")
+
+
 def body_of(req: func.HttpRequest, model: type[Model]) -> Model:
     """The JSON body validated against ``model``; :class:`InvalidInput` names the first field at
     fault (``body`` when it is not a JSON object at all)."""
@@ -82,6 +91,8 @@ def body_of(req: func.HttpRequest, model: type[Model]) -> Model:
         document = json.loads(raw or b"{}")
     except (ValueError, UnicodeDecodeError):
         raise InvalidInput("body", "is not valid JSON") from None
+    except RecursionError:
+        raise InvalidInput("body", "is nested too deeply") from None
     if not isinstance(document, dict):
         raise InvalidInput("body", "must be a JSON object")
     try:

@@ -25,10 +25,12 @@ from functions.response_shapes import (
     ClosureOut,
     CustomerList,
     CustomerOut,
+    FailedNotificationList,
     HealthOut,
     HealthProblem,
     OpenApiDocument,
     Problem,
+    RetryOut,
 )
 from functions.schemas import (
     ACTION_BODIES,
@@ -98,6 +100,8 @@ _CLOSURE_ID = _path_parameter("The closure's id: 1–63 lower-case letters, digi
 _LIMIT = Parameter("limit", "query", Limit, f"How many items a page holds at most (default {DEFAULT_LIMIT}).")
 _CURSOR = Parameter("cursor", "query", Cursor, "The cursor of the next page, as the previous page answered it.")
 _STATUS = Parameter("status", "query", Status, "Only the tickets in this status.")
+_NOTIFICATION_ID = _path_parameter("The notification's id, such as IZ-2026-000123.4.0.")
+_OUTBOX_STATE = Parameter("state", "query", Literal["failed"], "Which notifications: only `failed` is listed.")
 _AUDITED_TICKET = Parameter("ticket", "query", NonEmpty, "The id of the ticket whose trail to read.", required=True)
 _IF_MATCH = Parameter(
     "If-Match", "header", ETagValue, "The ETag the ticket was read with: refused with 412 if it changed since."
@@ -191,5 +195,14 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation(
         "GET", "/admin/audit", "audit_trail", "administration", "Who read or changed a ticket, oldest first", 200,
         AuditList, errors=(*_AUTHENTICATED, 403, 422), parameters=(_AUDITED_TICKET, _LIMIT),
+    ),
+    Operation(
+        "GET", "/admin/outbox", "failed_notifications", "administration", "The notifications that failed for good",
+        200, FailedNotificationList, errors=(*_AUTHENTICATED, 403, 422), parameters=(_OUTBOX_STATE, _LIMIT),
+    ),
+    Operation(
+        "POST", "/admin/outbox/{id}/retry", "retry_notification", "administration",
+        "Send a failed notification again", 200, RetryOut, errors=(*_AUTHENTICATED, 403, 404),
+        parameters=(_NOTIFICATION_ID,),
     ),
 )  # fmt: skip

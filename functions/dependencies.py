@@ -17,6 +17,13 @@ from typing import TYPE_CHECKING
 
 from shared.auth import TokenVerifier, key_source, load_auth_settings
 from shared.desk import Desk
+from shared.dispatch import Dispatcher, MailIdentity, Pacer
+from shared.mail.senders.acs import AcsSender, email_client
+from shared.mail.senders.base import Sender
+from shared.mail.senders.file_drop import FileDropSender
+from shared.mail.senders.smtp import SmtpSender
+from shared.mail.settings import MailSettings, load_mail_settings
+from shared.notifier import Notifier
 from shared.settings import settings
 from shared.sla_calendar import SlaCalendar, default_calendar
 from shared.sla_policy import ResolutionRule, SlaPolicy
@@ -24,6 +31,7 @@ from shared.storage import table_service
 from shared.stores.audit import AuditTrail
 from shared.stores.closures import ClosureRegistry
 from shared.stores.customers import CustomerRegistry
+from shared.stores.outbox import OutboxStore
 from shared.stores.tickets import TicketStore
 
 if TYPE_CHECKING:
@@ -87,8 +95,50 @@ def utc_now() -> datetime:
 
 
 @cache
+def mail_settings() -> MailSettings:
+    return load_mail_settings(os.environ)
+
+
+@cache
+def sender() -> Sender:
+    """The way mail leaves, as ``MAIL_SENDER_KIND`` says."""
+    mail = mail_settings()
+    if mail.sender_kind == "acs":
+        client = email_client(
+            endpoint=mail.acs_endpoint,
+            connection_string=mail.acs_connection_string,
+            client_id=settings().tables.client_id,
+        )
+        return AcsSender(client)
+    if mail.sender_kind == "smtp" and mail.smtp_host:
+        return SmtpSender(
+            mail.smtp_host, mail.smtp_port, mail.smtp_username, mail.smtp_password, starttls=mail.smtp_starttls
+        )
+    return FileDropSender(mail.drop_dir)
+
+
+@cache
+def dispatcher() -> Dispatcher:
+    mail = mail_settings()
+    identity = MailIdentity(
+        sender=mail.sender,
+        sender_name=mail.sender_name,
+        support_address=mail.support_address,
+        reply_token_key=mail.reply_token_key,
+        message_domain=mail.message_domain,
+    )
+    return Dispatcher(OutboxStore(tables()), sender(), identity, utc_now, Pacer(mail.max_per_minute))
+
+
+@cache
+def notifier() -> Notifier:
+    mail = mail_settings()
+    return Notifier(OutboxStore(tables()), dispatcher(), mail.team_address, mail.portal_url, mail.staff_language)
+
+
+@cache
 def desk() -> Desk:
-    """The use cases, bound to storage, the calendar, the policy and the system clock."""
+    """The use cases, bound to storage, the calendar, the policy, the outbox and the system clock."""
     desk_settings = settings().desk
     return Desk(
         tickets=TicketStore(tables()),
@@ -98,4 +148,5 @@ def desk() -> Desk:
         policy=SlaPolicy(resolution_rule=ResolutionRule(desk_settings.resolution_rule)),
         now=utc_now,
         ticket_prefix=desk_settings.ticket_prefix,
+        notifier=notifier(),
     )

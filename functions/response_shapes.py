@@ -106,5 +106,32 @@ class AuditList(BaseModel):
     cursor: None
 
 
+class FailedNotificationOut(BaseModel):
+    """A notification that failed for good: its id (``IZ-2026-000123.4.0``), ticket, kind,
+    recipient, attempts and last error."""
+
+    id: str
+    ticket: str
+    kind: str
+    recipient: str
+    attempts: int
+    last_error: str
+    state: Literal["failed"]
+
+
+class FailedNotificationList(BaseModel):
+    """The notifications that failed for good (``cursor`` is always null)."""
+
+    items: list[FailedNotificationOut]
+    cursor: None
+
+
+class RetryOut(BaseModel):
+    """A retried notification and its state after one new attempt."""
+
+    id: str
+    state: Literal["pending", "sent", "failed"]
+
+
 class OpenApiDocument(RootModel[dict[str, object]]):
     """An OpenAPI 3.1 document."""

@@ -63,7 +63,7 @@ def open_ticket(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
 @endpoint
 def list_tickets(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
     """The tickets the caller may see, a page at a time (``?limit=&cursor=&status=``)."""
-    page = desk().list(caller, status=status_of(req), limit=limit_of(req), cursor=cursor_of(req))
+    page = desk().list_tickets(caller, status=status_of(req), limit=limit_of(req), cursor=cursor_of(req))
     return json_response(dump(TicketList(items=[ticket_out(view) for view in page.items], cursor=page.cursor)))
 
 

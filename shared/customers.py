@@ -13,9 +13,9 @@ from shared.language import Language
 
 __all__ = ["Contact", "Customer", "normalise_domain", "normalise_email", "valid_customer_id"]
 
-_CUSTOMER_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
-_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
-_EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]{1,64}@(?P<domain>[^@\s]+)$")
+_CUSTOMER_ID = re.compile(r"[a-z0-9][a-z0-9-]{1,62}")
+_DOMAIN = re.compile(r"(?=.{1,253}\Z)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
+_EMAIL = re.compile(r"[^@\s\x00-\x1f\x7f]{1,64}@(?P<domain>[^@\s]+)")
 
 
 @dataclass(frozen=True)
@@ -42,13 +42,13 @@ class Customer:
 
 def valid_customer_id(value: str) -> bool:
     """Lower-case letters, digits and dashes, 2–63 characters: safe as a partition key and in URLs."""
-    return bool(_CUSTOMER_ID.match(value))
+    return bool(_CUSTOMER_ID.fullmatch(value))
 
 
 def normalise_domain(value: str, field: str) -> str:
     """A lower-case DNS domain, or :class:`InvalidInput` naming ``field``."""
     domain = value.strip().lower().rstrip(".")
-    if not _DOMAIN.match(domain):
+    if not _DOMAIN.fullmatch(domain):
         raise InvalidInput(field, f"{value!r} is not a domain name")
     return domain
 
@@ -56,7 +56,7 @@ def normalise_domain(value: str, field: str) -> str:
 def normalise_email(value: str, field: str) -> str:
     """A lower-case address with a valid domain, or :class:`InvalidInput` naming ``field``."""
     address = value.strip().lower()
-    match = _EMAIL.match(address)
+    match = _EMAIL.fullmatch(address)
     if match is None:
         raise InvalidInput(field, f"{value!r} is not an email address")
     normalise_domain(match["domain"], field)

@@ -20,6 +20,9 @@ from shared.errors import Conflict, Forbidden, InvalidInput, NotFound, Precondit
 from shared.history import EventType, HistoryEvent
 from shared.language import Language, detect_language
 from shared.lifecycle import Action, Role, Status, TransitionRefused, transition
+from shared.mail.render import NotificationKind
+from shared.notifier import CUSTOMER, TEAM, Notice, Notifier
+from shared.outbox import Notification
 from shared.paging import Page
 from shared.sla_calendar import SlaCalendar
 from shared.sla_clock import ClockEvent, ClockState, clock_state
@@ -90,6 +93,7 @@ class Desk:
     policy: SlaPolicy
     now: Callable[[], datetime]
     ticket_prefix: str = "IZ"
+    notifier: Notifier | None = None
 
     # --- reads ---------------------------------------------------------------------------------------
 
@@ -99,7 +103,9 @@ class Desk:
         self._audit(caller, stored.ticket.id, "read")
         return self._view(stored.ticket)
 
-    def list(self, caller: Caller, *, status: Status | None, limit: int, cursor: str | None) -> Page[TicketView]:
+    def list_tickets(
+        self, caller: Caller, *, status: Status | None, limit: int, cursor: str | None
+    ) -> Page[TicketView]:
         """The tickets ``caller`` may see, a page at a time: a customer's own (newest first), an
         operator's queue and assignments, a supervisor's all."""
         if Role.CUSTOMER in caller.roles and caller.customer_id:
@@ -161,16 +167,21 @@ class Desk:
             updated_at=at,
             created_by=handle_of(caller),
             clocks=clocks,
+            customer_name=customer.name,
             event_count=1,
         )
         created = HistoryEvent(
             ticket_id, 1, EventType.CREATED, at, handle_of(caller), _role_of(caller), True, request.description,
             {"channel": request.channel.value, "category": category.value, "priority": int(priority)},
         )  # fmt: skip
-        stored = self.tickets.add(ticket, [created])
+        notices = [Notice(NotificationKind.RECEIVED, CUSTOMER), Notice(NotificationKind.NEW_IN_QUEUE, TEAM)]
+        view = self._view(ticket)
+        notifications = self._plan(view, notices, seq=1, at=at)
+        stored = self.tickets.add(ticket, [created], self._rows(notifications))
+        self._dispatch(notifications)
         if caller.roles & {Role.OPERATOR, Role.SUPERVISOR, Role.SECURITY}:
             self._audit(caller, ticket_id, "open")
-        return self._view(stored.ticket)
+        return TicketView(stored.ticket, view.sla)
 
     def act(
         self, caller: Caller, ticket_id: str, action: Action, payload: Mapping[str, Any], if_match: int | None
@@ -246,9 +257,28 @@ class Desk:
             revision=stored.ticket.revision + 1,
             event_count=stored.ticket.event_count + len(change.events),
         )
-        saved = self.tickets.save(stored, ticket, change.events)
+        view = self._view(ticket)
+        notifications = self._plan(view, change.notices, seq=ticket.event_count, at=change.at)
+        saved = self.tickets.save(stored, ticket, change.events, self._rows(notifications))
+        self._dispatch(notifications)
         self._audit(caller, ticket.id, what)
-        return self._view(saved.ticket)
+        return TicketView(saved.ticket, view.sla)
+
+    def _plan(self, view: TicketView, notices: list[Notice], *, seq: int, at: datetime) -> list[Notification]:
+        """The change's notifications, their intents recorded (before the change commits)."""
+        if self.notifier is None or not notices:
+            return []
+        sla = view.sla
+        notifications = self.notifier.plan(view.ticket, notices, seq, at, sla.take_charge, sla.resolution)
+        self.notifier.record(notifications)
+        return notifications
+
+    def _rows(self, notifications: list[Notification]) -> list[dict[str, Any]]:
+        return self.notifier.rows(notifications) if self.notifier is not None else []
+
+    def _dispatch(self, notifications: list[Notification]) -> None:
+        if self.notifier is not None and notifications:
+            self.notifier.dispatch(notifications)
 
     def _view(self, ticket: Ticket) -> TicketView:
         calendar, at = self.calendar(), self.now()
@@ -266,12 +296,16 @@ class _Change:
     def __init__(self, desk: Desk, caller: Caller, ticket: Ticket, at: datetime) -> None:
         self.desk, self.caller, self.ticket, self.at = desk, caller, ticket, at
         self.events: list[HistoryEvent] = []
+        self.notices: list[Notice] = []
         self.calendar = desk.calendar()
 
     def event(self, kind: EventType, *, public: bool, body: str | None = None, **data: Any) -> None:
         seq = self.ticket.event_count + len(self.events) + 1
         actor, role = handle_of(self.caller), _role_of(self.caller)
         self.events.append(HistoryEvent(self.ticket.id, seq, kind, self.at, actor, role, public, body, data))
+
+    def notify(self, kind: NotificationKind, to: str = CUSTOMER, message: str | None = None) -> None:
+        self.notices.append(Notice(kind, to, message))
 
     def state(self, clock: Clock) -> ClockState:
         return clock_state(clock, self.ticket.clocks, self.calendar, self.at)
@@ -299,12 +333,14 @@ def _accept(change: _Change, payload: Mapping[str, Any]) -> None:
     change.ticket = replace(change.ticket, assignee=assignee)
     change.stop_clocks(Clock.TAKE_CHARGE)
     change.event(EventType.ACCEPTED, public=True, assignee=assignee)
+    change.notify(NotificationKind.ACCEPTED)
 
 
 def _assign(change: _Change, payload: Mapping[str, Any]) -> None:
     assignee = _text(payload, "assignee").lower()
     change.event(EventType.ASSIGNED, public=False, assignee={"from": change.ticket.assignee, "to": assignee})
     change.ticket = replace(change.ticket, assignee=assignee)
+    change.notify(NotificationKind.ASSIGNED_TO_YOU, to=assignee)
 
 
 def _classify(change: _Change, payload: Mapping[str, Any]) -> None:
@@ -344,28 +380,35 @@ def _outcome(change: _Change, payload: Mapping[str, Any]) -> None:
         category={"from": change.ticket.category.value, "to": category.value},
     )
     change.ticket = replace(change.ticket, category=category, resolution=reason)
+    change.notify(NotificationKind(category.value), message=reason)
 
 
 def _request_clarification(change: _Change, payload: Mapping[str, Any]) -> None:
     change.pause_clocks()
-    change.event(EventType.CLARIFICATION_REQUESTED, public=True, body=_text(payload, "message"))
+    question = _text(payload, "message")
+    change.event(EventType.CLARIFICATION_REQUESTED, public=True, body=question)
+    change.notify(NotificationKind.CLARIFICATION_REQUESTED, message=question)
 
 
 def _resolve(change: _Change, payload: Mapping[str, Any]) -> None:
     resolution = _text(payload, "resolution")
     change.stop_clocks(*Clock)
     change.event(EventType.RESOLVED, public=True, body=resolution)
+    change.notify(NotificationKind.RESOLVED, message=resolution)
     change.ticket = replace(change.ticket, resolution=resolution)
 
 
 def _close(change: _Change, payload: Mapping[str, Any]) -> None:
     change.stop_clocks(*Clock)
     change.event(EventType.CLOSED, public=True)
+    change.notify(NotificationKind.CLOSED)
 
 
 def _reopen(change: _Change, payload: Mapping[str, Any]) -> None:
     change.reopen_clock(Clock.RESOLUTION)
-    change.event(EventType.REOPENED, public=True, body=_text(payload, "reason"))
+    reason = _text(payload, "reason")
+    change.event(EventType.REOPENED, public=True, body=reason)
+    change.notify(NotificationKind.REOPENED, message=reason)
 
 
 _APPLY: Mapping[Action, Callable[[_Change, Mapping[str, Any]], None]] = {

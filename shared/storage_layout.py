@@ -5,7 +5,15 @@ names in the storage account. A module that needs a new table, container or queu
 """
 
 #: Azure Table Storage tables (their design: docs/storage.md).
-TABLES: tuple[str, ...] = ("Tickets", "TicketIds", "Customers", "CustomerAddresses", "Closures", "Audit")
+TABLES: tuple[str, ...] = (
+    "Tickets",
+    "TicketIds",
+    "Customers",
+    "CustomerAddresses",
+    "Closures",
+    "Audit",
+    "OutboxIndex",
+)
 
 #: Blob containers: raw inbound mail as the mailbox connector writes it, and mail set aside.
 BLOB_CONTAINERS: tuple[str, ...] = ("inbound-email", "inbound-quarantine")

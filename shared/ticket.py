@@ -31,7 +31,7 @@ class Channel(StrEnum):
 TicketId = str
 """A human-readable ticket id such as ``IZ-2026-000123``: prefix, year of opening, number."""
 
-_TICKET_ID = re.compile(r"^(?P<prefix>[A-Z]{2,5})-(?P<year>\d{4})-(?P<number>\d{6,9})$")
+_TICKET_ID = re.compile(r"(?P<prefix>[A-Z]{2,5})-(?P<year>[0-9]{4})-(?P<number>[0-9]{6,9})")
 
 
 def format_ticket_id(prefix: str, year: int, number: int) -> TicketId:
@@ -42,7 +42,7 @@ def format_ticket_id(prefix: str, year: int, number: int) -> TicketId:
 def parse_ticket_id(text: str) -> tuple[str, int, int] | None:
     """``(prefix, year, number)`` of a well-formed ticket id, else None (never an exception: ids
     arrive from URLs and mail subjects)."""
-    match = _TICKET_ID.match(text)
+    match = _TICKET_ID.fullmatch(text)
     if match is None:
         return None
     return match["prefix"], int(match["year"]), int(match["number"])
@@ -51,8 +51,9 @@ def parse_ticket_id(text: str) -> tuple[str, int, int] | None:
 @dataclass(frozen=True)
 class Ticket:
     """A support request. ``contact_email`` is who asked; ``assignee`` the operator (an email or
-    subject) in charge; ``clocks`` the SLA ledger; ``revision`` counts changes (1 at creation) and
-    ``event_count`` the history events written so far."""
+    subject) in charge; ``clocks`` the SLA ledger; ``customer_name`` the company's name when the
+    ticket opened (for mails, without a registry read); ``revision`` counts changes (1 at
+    creation) and ``event_count`` the history events written so far."""
 
     id: TicketId
     customer_id: str
@@ -70,6 +71,7 @@ class Ticket:
     updated_at: datetime
     created_by: str
     clocks: tuple[ClockEvent, ...]
+    customer_name: str = ""
     resolution: str | None = None
     revision: int = 1
     event_count: int = 0

@@ -18,7 +18,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -108,10 +108,12 @@ class TicketStore:
 
     # --- tickets -----------------------------------------------------------------------------------
 
-    def add(self, ticket: Ticket, events: list[HistoryEvent]) -> StoredTicket:
-        """Create the ticket with its first events: one transaction."""
+    def add(self, ticket: Ticket, events: list[HistoryEvent], rows: Sequence[Mapping[str, Any]] = ()) -> StoredTicket:
+        """Create the ticket with its first events and ``rows`` (its outgoing notifications, rows of
+        the same partition): one transaction."""
         operations: list[Any] = [("create", _ticket_entity(ticket))]
         operations += [("create", _event_entity(ticket.customer_id, event)) for event in events]
+        operations += [("create", row) for row in rows]
         results = self._submit(operations)
         return StoredTicket(ticket, str(results[0]["etag"]))
 
@@ -123,9 +125,16 @@ class TicketStore:
             return None
         return StoredTicket(_ticket_from(entity), str(entity.metadata["etag"]))
 
-    def save(self, stored: StoredTicket, changed: Ticket, events: list[HistoryEvent]) -> StoredTicket:
-        """Replace the ticket if nobody changed it since ``stored`` was read, with its new events:
-        one transaction. A concurrent change raises :class:`Conflict`."""
+    def save(
+        self,
+        stored: StoredTicket,
+        changed: Ticket,
+        events: list[HistoryEvent],
+        rows: Sequence[Mapping[str, Any]] = (),
+    ) -> StoredTicket:
+        """Replace the ticket if nobody changed it since ``stored`` was read, with its new events
+        and ``rows`` (its outgoing notifications): one transaction. A concurrent change raises
+        :class:`Conflict`."""
         operations: list[Any] = [
             (
                 "update",
@@ -134,6 +143,7 @@ class TicketStore:
             )
         ]
         operations += [("create", _event_entity(changed.customer_id, event)) for event in events]
+        operations += [("create", row) for row in rows]
         results = self._submit(operations)
         return StoredTicket(changed, str(results[0]["etag"]))
 
@@ -255,6 +265,7 @@ def _ticket_entity(ticket: Ticket) -> dict[str, Any]:
         "CustomerId": ticket.customer_id,
         "ContactEmail": ticket.contact_email,
         "ContactName": ticket.contact_name or "",
+        "CustomerName": ticket.customer_name,
         "Subject": ticket.subject,
         "Description": ticket.description,
         "Category": ticket.category.value,
@@ -279,6 +290,7 @@ def _ticket_from(entity: Mapping[str, Any]) -> Ticket:
         customer_id=entity["CustomerId"],
         contact_email=entity["ContactEmail"],
         contact_name=entity.get("ContactName") or None,
+        customer_name=entity.get("CustomerName") or entity["CustomerId"],
         subject=entity["Subject"],
         description=entity["Description"],
         category=Category(entity["Category"]),

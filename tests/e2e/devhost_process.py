@@ -101,6 +101,7 @@ def running_devhost(app: str, log_dir: Path, settings: Mapping[str, str] | None 
         "AzureWebJobsStorage": DEVELOPMENT_STORAGE,
         "TABLES_CONNECTION_STRING": DEVELOPMENT_STORAGE,
         "PYTHONUNBUFFERED": "1",
+        "MAIL_DROP_DIR": str(log_dir / "mail"),
         **(settings or {}),
     }
     with log.open("wb") as output:

@@ -4,6 +4,7 @@ settings and clients rebuilt for each test."""
 from __future__ import annotations
 
 import json
+import secrets
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -59,6 +60,10 @@ def forget_app_state() -> None:
         dependencies.closures,
         dependencies.calendar,
         dependencies.desk,
+        dependencies.mail_settings,
+        dependencies.sender,
+        dependencies.dispatcher,
+        dependencies.notifier,
     ):
         built.cache_clear()
 
@@ -103,7 +108,15 @@ class Api:
 def api(app_settings: AppSettings, table_service: TableServiceClient, tmp_path: Path) -> Api:
     """The app configured for Azurite and for tokens signed by a key made for the test."""
     key = ensure_signing_key(tmp_path)
-    app_settings(AUTH_ISSUER=LOCAL_ISSUER, AUTH_AUDIENCE=LOCAL_AUDIENCE, AUTH_LOCAL_JWKS_FILE=str(key.jwks_path))
+    app_settings(
+        AUTH_ISSUER=LOCAL_ISSUER,
+        AUTH_AUDIENCE=LOCAL_AUDIENCE,
+        AUTH_LOCAL_JWKS_FILE=str(key.jwks_path),
+        MAIL_SENDER_KIND="file",
+        MAIL_DROP_DIR=str(tmp_path / "mail"),
+        MAIL_REPLY_TOKEN_KEY=secrets.token_urlsafe(32),
+        SUPPORT_TEAM_ADDRESS="team@desk.example",
+    )
     return Api(tmp_path)
 
 

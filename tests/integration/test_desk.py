@@ -70,7 +70,7 @@ def test_twenty_tickets_opened_at_once_get_twenty_different_ids(desk: Desk, cust
     with ThreadPoolExecutor(max_workers=20) as pool:
         views = list(pool.map(lambda _: desk.open(caller, request_for(customer)), range(20)))
     assert len({view.ticket.id for view in views}) == 20
-    listed = desk.list(caller, status=None, limit=100, cursor=None).items
+    listed = desk.list_tickets(caller, status=None, limit=100, cursor=None).items
     assert {v.ticket.id for v in views} <= {v.ticket.id for v in listed}
 
 
@@ -164,18 +164,18 @@ def test_a_customer_pages_through_its_own_tickets_newest_first_and_a_forged_curs
     seen: list[str] = []
     cursor = None
     for _ in range(5):
-        page = desk.list(caller, status=None, limit=2, cursor=cursor)
+        page = desk.list_tickets(caller, status=None, limit=2, cursor=cursor)
         seen += [view.ticket.id for view in page.items]
         cursor = page.cursor
         if cursor is None:
             break
     assert seen == list(reversed(opened))
     forged = base64.urlsafe_b64encode(json.dumps({"pk": "other", "rk": "T|"}).encode()).decode()
-    assert {v.ticket.customer_id for v in desk.list(caller, status=None, limit=50, cursor=forged).items} <= {
+    assert {v.ticket.customer_id for v in desk.list_tickets(caller, status=None, limit=50, cursor=forged).items} <= {
         customer.id
     }
     with pytest.raises(InvalidInput) as invalid:
-        desk.list(caller, status=None, limit=2, cursor="not a cursor")
+        desk.list_tickets(caller, status=None, limit=2, cursor="not a cursor")
     assert invalid.value.field == "cursor"
 
 

@@ -109,3 +109,24 @@ def test_a_connection_name_resolves_like_the_functions_host(
 def test_a_connection_with_no_setting_is_refused_naming_where_it_looked() -> None:
     with pytest.raises(MissingConnectionError, match="MailStorage or AzureWebJobsMailStorage"):
         resolve_connection("MailStorage", {"MailStorage__serviceUri": "https://x.blob.core.windows.net"})
+
+
+def test_settings_the_sample_gained_later_apply_with_the_sample_s_values(tmp_path: Path) -> None:
+    write_json(tmp_path / "local.settings.sample.json", {"Values": {"A": "sample", "NEW": "added later"}})
+    write_json(tmp_path / "local.settings.json", {"Values": {"A": "mine"}})
+    environ: dict[str, str] = {}
+    load_local_settings(tmp_path, environ)
+    assert environ == {"A": "mine", "NEW": "added later"}
+
+
+def test_an_empty_local_secret_is_made_once_for_the_machine_and_kept_out_of_the_settings(tmp_path: Path) -> None:
+    write_json(tmp_path / "local.settings.sample.json", {"Values": {"MAIL_REPLY_TOKEN_KEY": ""}})
+    first: dict[str, str] = {}
+    second: dict[str, str] = {}
+    load_local_settings(tmp_path, first)
+    load_local_settings(tmp_path, second)
+    secret = first["MAIL_REPLY_TOKEN_KEY"]
+    assert len(secret) >= 32
+    assert second["MAIL_REPLY_TOKEN_KEY"] == secret
+    assert json.loads((tmp_path / "local.settings.json").read_text())["Values"]["MAIL_REPLY_TOKEN_KEY"] == ""
+    assert (tmp_path / ".local" / "secrets" / "MAIL_REPLY_TOKEN_KEY").stat().st_mode & 0o777 == 0o600

@@ -1,0 +1,76 @@
+"""The outbox's safety net and its administration.
+
+* A timer (``%OUTBOX_SCHEDULE%``, every minute by default) sweeps the notifications left behind:
+  those whose dispatch right after their commit did not happen or failed for a while.
+* ``GET /api/admin/outbox?state=failed`` lists the notifications that failed for good;
+  ``POST /api/admin/outbox/{id}/retry`` sends one again (``admin`` role).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import azure.functions as func
+
+from functions.api import dump, endpoint, limit_of, require_admin
+from functions.dependencies import dispatcher, tables
+from functions.http import json_response
+from functions.response_shapes import FailedNotificationList, FailedNotificationOut, RetryOut
+from shared.auth import Principal
+from shared.errors import InvalidInput, NotFound
+from shared.stores.outbox import OutboxStore
+from shared.stores.tickets import TicketStore
+
+bp = func.Blueprint()
+_NOTIFICATION_ID = re.compile(r"[A-Z]{2,5}-[0-9]{4}-[0-9]{6,9}\.[0-9]{1,6}\.[0-9]{1,2}")
+logger = logging.getLogger(__name__)
+
+
+@bp.timer_trigger(arg_name="timer", schedule="%OUTBOX_SCHEDULE%", run_on_startup=False, use_monitor=True)
+def sweep_outbox(timer: func.TimerRequest) -> None:
+    """Send what was left behind; settle what is final; drop what never committed."""
+    report = dispatcher().sweep()
+    if report.looked_at:
+        logger.info("outbox sweep: %d looked at, %d sent, %d orphans", report.looked_at, report.sent, report.orphans)
+
+
+@bp.route(route="admin/outbox", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@endpoint
+def failed_notifications(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
+    """``?state=failed``: the notifications that failed for good, with their last error."""
+    require_admin(caller)
+    if req.params.get("state", "failed") != "failed":
+        raise InvalidInput("state", "only failed notifications are listed")
+    rows = OutboxStore(tables()).failures(limit_of(req))
+    items = [
+        FailedNotificationOut(
+            id=row["NotificationId"],
+            ticket=row["TicketId"],
+            kind=row["NotificationKind"],
+            recipient=row["Recipient"],
+            attempts=row["Attempts"],
+            last_error=row["LastError"],
+            state="failed",
+        )
+        for row in rows
+    ]
+    return json_response(dump(FailedNotificationList(items=items, cursor=None)))
+
+
+@bp.route(route="admin/outbox/{id}/retry", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
+@endpoint
+def retry_notification(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
+    """Send a failed notification again; answers its new state."""
+    require_admin(caller)
+    notification_id = req.route_params["id"]
+    if not _NOTIFICATION_ID.fullmatch(notification_id):
+        raise NotFound("no such notification")
+    customer_id = TicketStore(tables()).customer_of(notification_id.rsplit(".", 2)[0])
+    if customer_id is None:
+        raise NotFound("no such notification")
+    try:
+        state = dispatcher().retry(customer_id, notification_id)
+    except LookupError:
+        raise NotFound("no failed notification with this id") from None
+    return json_response(dump(RetryOut(id=notification_id, state=state.value)))

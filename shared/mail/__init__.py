@@ -1,0 +1,1 @@
+"""Notifications by email: what the desk tells customers and operators, and in which words."""

@@ -1,0 +1,117 @@
+"""Which mails a ticket change sends, and their journey into the outbox with the change.
+
+The desk's use cases say *what* happened as :class:`Notice` values (a customer mail, a mail to
+the team, a mail to an operator). :class:`Notifier` turns them into :class:`Notification` rows
+that commit in the change's own transaction (their intents recorded just before it), then hands
+them to the dispatcher right after the commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from shared.language import Language
+from shared.mail.render import NotificationContext, NotificationKind
+from shared.outbox import Notification
+from shared.ticket import Ticket
+
+if TYPE_CHECKING:
+    from shared.dispatch import Dispatcher
+    from shared.sla_clock import ClockState
+    from shared.stores.outbox import OutboxStore
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A mail a change asks for. ``to`` is ``customer`` (the ticket's contact), ``team`` (the
+    support team's address) or an operator's address; ``message`` is the text it quotes."""
+
+    kind: NotificationKind
+    to: str
+    message: str | None = None
+
+
+CUSTOMER = "customer"
+TEAM = "team"
+
+
+@dataclass
+class Notifier:
+    """Plans, records and dispatches a change's notifications. ``team_address`` receives the
+    queue's news (None: no team mails); ``portal_url`` is the portal's base URL (None: no link).
+    Customer mails speak the ticket's language, staff mails ``staff_language``."""
+
+    outbox: OutboxStore
+    dispatcher: Dispatcher
+    team_address: str | None
+    portal_url: str | None
+    staff_language: Language = Language.ITALIAN
+
+    def plan(
+        self,
+        ticket: Ticket,
+        notices: Sequence[Notice],
+        seq: int,
+        at: datetime,
+        take_charge: ClockState,
+        resolution: ClockState,
+    ) -> list[Notification]:
+        """The notifications of one change (the history event ``seq`` caused them), in order."""
+        planned: list[Notification] = []
+        for notice in notices:
+            recipient = self._recipient(ticket, notice.to)
+            if recipient is None:
+                continue
+            address, name = recipient
+            context = NotificationContext(
+                ticket_id=ticket.id,
+                subject=ticket.subject,
+                customer_name=ticket.customer_name or ticket.customer_id,
+                priority=ticket.priority,
+                category=ticket.category,
+                contact_name=ticket.contact_name,
+                take_charge_due=take_charge.due,
+                resolution_due=resolution.due,
+                operator_name=ticket.assignee,
+                message=notice.message,
+                portal_url=f"{self.portal_url.rstrip('/')}/tickets/{ticket.id}" if self.portal_url else None,
+            )
+            planned.append(
+                Notification(
+                    ticket_id=ticket.id,
+                    customer_id=ticket.customer_id,
+                    seq=seq,
+                    index=len(planned),
+                    kind=notice.kind,
+                    language=self.staff_language if notice.kind.internal else ticket.language,
+                    recipient=address,
+                    recipient_name=name,
+                    context=context,
+                    created_at=at,
+                    next_attempt_at=at,
+                )
+            )
+        return planned
+
+    def _recipient(self, ticket: Ticket, to: str) -> tuple[str, str] | None:
+        if to == CUSTOMER:
+            return ticket.contact_email, ticket.contact_name or ""
+        if to == TEAM:
+            return (self.team_address, "") if self.team_address else None
+        return to, ""
+
+    def rows(self, notifications: list[Notification]) -> list[dict[str, Any]]:
+        """The rows that commit with the change (no round trip of their own)."""
+        return self.outbox.rows(notifications)
+
+    def record(self, notifications: list[Notification]) -> None:
+        """Before the change commits: the intents (one transaction)."""
+        if notifications:
+            self.outbox.intend(notifications)
+
+    def dispatch(self, notifications: list[Notification]) -> None:
+        """Right after the change committed: one attempt each; what fails is the sweep's."""
+        self.dispatcher.deliver(notifications)

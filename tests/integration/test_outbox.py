@@ -1,0 +1,217 @@
+"""The outbox on Azurite: mails commit with their change, leave once, survive crashes and failures."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import secrets
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from azure.data.tables import TableServiceClient
+
+from shared.customers import Customer
+from shared.desk import Desk, NewTicket
+from shared.dispatch import Dispatcher, MailIdentity, Pacer
+from shared.language import Language
+from shared.lifecycle import Action, Role, Status
+from shared.mail.render import NotificationContext, NotificationKind
+from shared.mail.senders.base import OutgoingMail, PermanentSendError, TransientSendError
+from shared.mail.senders.file_drop import FileDropSender
+from shared.notifier import Notifier
+from shared.outbox import DeliveryState, Notification
+from shared.sla_policy import Category, Priority
+from shared.stores.outbox import OutboxStore
+from tests.integration.conftest import Clock, customer_caller, staff_caller
+
+OPERATOR = staff_caller("olga@desk.example", Role.OPERATOR)
+KEY = secrets.token_bytes(32)
+IDENTITY = MailIdentity("donotreply@desk.example", "Support", "support@desk.example", KEY, "desk.example")
+
+
+class Switchboard:
+    """A sender that fails as told, then hands mail to the file drop."""
+
+    def __init__(self, folder: Path) -> None:
+        self.drop = FileDropSender(folder)
+        self.failures: list[Exception] = []
+        self.sent: list[OutgoingMail] = []
+
+    def send(self, mail: OutgoingMail) -> None:
+        if self.failures:
+            raise self.failures.pop(0)
+        self.drop.send(mail)
+        self.sent.append(mail)
+
+
+@pytest.fixture
+def sender(tmp_path: Path) -> Switchboard:
+    return Switchboard(tmp_path / "mail")
+
+
+@pytest.fixture
+def mailing_desk(desk: Desk, table_service: TableServiceClient, sender: Switchboard, clock: Clock) -> Desk:
+    outbox = OutboxStore(table_service)
+    dispatcher = Dispatcher(outbox, sender, IDENTITY, clock, Pacer(1000))
+    return replace(desk, notifier=Notifier(outbox, dispatcher, "team@desk.example", "https://portal.example"))
+
+
+def mails_in(folder: Path) -> list[email.message.EmailMessage]:
+    return [
+        email.message_from_bytes(path.read_bytes(), policy=email.policy.default)  # type: ignore[misc]
+        for path in sorted(folder.glob("*.eml"))
+    ]
+
+
+def open_ticket(desk: Desk, customer: Customer, subject: str = "Il portale non risponde") -> str:
+    request = NewTicket(
+        subject=subject,
+        description="Da stamattina il portale documentale non risponde e non riusciamo a lavorare.",
+        customer_id=customer.id,
+        contact_email=customer.contacts[0].email,
+    )
+    return desk.open(customer_caller(customer), request).ticket.id
+
+
+def test_opening_a_ticket_sends_the_customer_s_receipt_and_the_team_s_news(
+    mailing_desk: Desk, customer: Customer, sender: Switchboard, tmp_path: Path
+) -> None:
+    ticket_id = open_ticket(mailing_desk, customer)
+    mails = mails_in(tmp_path / "mail")
+    assert sorted(str(mail["To"]) for mail in mails) == sorted(
+        ["Anna Bianchi <" + customer.contacts[0].email + ">", "team@desk.example"]
+    )
+    receipt = next(mail for mail in mails if "team@" not in str(mail["To"]))
+    assert f"[{ticket_id}]" in str(receipt["Subject"])
+    assert receipt["Message-ID"] == f"<{ticket_id.lower()}.1.0.received@desk.example>"
+    assert receipt["Auto-Submitted"] == "auto-generated"
+    assert receipt["X-Auto-Response-Suppress"] == "All"
+    assert str(receipt["Reply-To"]).startswith(f"support+{ticket_id.lower()}.")
+    body = receipt.get_body(preferencelist=("plain",))
+    assert body is not None
+    assert "Gentile" in body.get_content()  # Italian, as the request was written
+
+
+def test_a_clarification_request_is_threaded_on_the_ticket_and_quotes_the_question(
+    mailing_desk: Desk, customer: Customer, sender: Switchboard
+) -> None:
+    ticket_id = open_ticket(mailing_desk, customer)
+    mailing_desk.act(OPERATOR, ticket_id, Action.ACCEPT, {}, None)
+    mailing_desk.act(OPERATOR, ticket_id, Action.REQUEST_CLARIFICATION, {"message": "Quale browser usa?"}, None)
+    question = sender.sent[-1]
+    assert question.message_id == f"<{ticket_id.lower()}.3.0.clarification_requested@desk.example>"
+    root = f"<{ticket_id.lower()}.1.0.received@desk.example>"
+    assert question.headers["In-Reply-To"] == root
+    assert question.headers["References"] == root
+    assert "Quale browser usa?" in question.text
+
+
+def test_a_crash_between_the_commit_and_the_send_delivers_the_mail_once_on_the_next_sweep(
+    mailing_desk: Desk, customer: Customer, sender: Switchboard, clock: Clock, tmp_path: Path
+) -> None:
+    sender.failures = [RuntimeError("the worker died"), RuntimeError("the worker died")]
+    ticket_id = open_ticket(mailing_desk, customer)
+    assert sender.sent == []
+    assert mailing_desk.notifier is not None
+    dispatcher = mailing_desk.notifier.dispatcher
+    clock.at += timedelta(minutes=5)  # the lease of the crashed attempt has expired too
+    dispatcher.sweep()  # (the sweep also finds what other tests left behind in the shared Azurite)
+    ours = [mail.message_id for mail in sender.sent if ticket_id.lower() in mail.message_id]
+    assert sorted(ours) == [
+        f"<{ticket_id.lower()}.1.0.received@desk.example>",
+        f"<{ticket_id.lower()}.1.1.new_in_queue@desk.example>",
+    ]
+    dispatcher.sweep()
+    assert len([mail for mail in sender.sent if ticket_id.lower() in mail.message_id]) == 2
+
+
+def test_a_transient_failure_is_retried_after_a_back_off_and_a_permanent_one_waits_for_an_administrator(
+    mailing_desk: Desk, customer: Customer, sender: Switchboard, clock: Clock, table_service: TableServiceClient
+) -> None:
+    outbox = OutboxStore(table_service)
+    sender.failures = [TransientSendError("throttled", retry_after=90), PermanentSendError("mailbox unknown")]
+    ticket_id = open_ticket(mailing_desk, customer)
+    receipt = outbox.get(customer.id, f"{ticket_id}.1.0")
+    failed = outbox.get(customer.id, f"{ticket_id}.1.1")
+    assert receipt is not None
+    assert failed is not None
+    assert receipt.notification.state is DeliveryState.PENDING
+    assert receipt.notification.next_attempt_at == clock.at + timedelta(seconds=90)
+    assert failed.notification.state is DeliveryState.FAILED
+    assert failed.notification.last_error == "mailbox unknown"
+    assert f"{ticket_id}.1.1" in {row["NotificationId"] for row in outbox.failures(100)}
+
+    assert mailing_desk.notifier is not None
+    dispatcher = mailing_desk.notifier.dispatcher
+    clock.at += timedelta(seconds=60)
+    assert dispatcher.attempt(customer.id, f"{ticket_id}.1.0") is DeliveryState.PENDING  # not due yet
+    clock.at += timedelta(seconds=31)
+    assert dispatcher.attempt(customer.id, f"{ticket_id}.1.0") is DeliveryState.SENT
+
+    assert dispatcher.retry(customer.id, f"{ticket_id}.1.1") is DeliveryState.SENT
+    assert f"{ticket_id}.1.1" not in {row["NotificationId"] for row in outbox.failures(100)}
+
+
+def test_two_dispatchers_racing_for_one_mail_send_it_once(
+    mailing_desk: Desk, customer: Customer, sender: Switchboard, clock: Clock, table_service: TableServiceClient
+) -> None:
+    sender.failures = [RuntimeError("crash"), RuntimeError("crash")]
+    ticket_id = open_ticket(mailing_desk, customer)
+    clock.at += timedelta(minutes=5)
+    outbox = OutboxStore(table_service)
+    stored = outbox.get(customer.id, f"{ticket_id}.1.0")
+    assert stored is not None
+    outbox.replace(stored, stored.notification.claimed(clock.at))  # another worker claims it first
+    assert mailing_desk.notifier is not None
+    dispatcher = mailing_desk.notifier.dispatcher
+    assert dispatcher.attempt(customer.id, f"{ticket_id}.1.0") is DeliveryState.PENDING
+    assert not [mail for mail in sender.sent if mail.message_id.startswith(f"<{ticket_id.lower()}.1.0")]
+
+
+def test_an_intent_whose_change_never_committed_is_dropped(
+    mailing_desk: Desk, table_service: TableServiceClient, clock: Clock
+) -> None:
+    outbox = OutboxStore(table_service)
+    context = NotificationContext(
+        ticket_id="IT-2026-999999", subject="s", customer_name="c", priority=Priority.LOW, category=Category.BUG
+    )
+    ghost = Notification(
+        "IT-2026-999999",
+        "nobody",
+        1,
+        0,
+        NotificationKind.RECEIVED,
+        Language.ENGLISH,
+        "a@b.example",
+        "",
+        context,
+        clock.at,
+    )
+    outbox.intend([ghost])  # ... and the ticket's transaction failed
+    assert mailing_desk.notifier is not None
+    dispatcher = mailing_desk.notifier.dispatcher
+    clock.at += timedelta(minutes=5)
+    dispatcher.sweep()
+    assert ghost.id in {intent.notification_id for intent in outbox.intents_before(clock.at)}  # too young to drop
+    clock.at += timedelta(minutes=6)
+    assert dispatcher.sweep().orphans >= 1
+    assert ghost.id not in {intent.notification_id for intent in outbox.intents_before(clock.at)}
+
+
+def test_the_walk_of_a_ticket_leaves_one_mail_per_step_in_the_ticket_s_language(
+    mailing_desk: Desk, customer: Customer, sender: Switchboard
+) -> None:
+    ticket_id = open_ticket(mailing_desk, customer)
+    mailing_desk.act(OPERATOR, ticket_id, Action.ACCEPT, {}, None)
+    mailing_desk.act(OPERATOR, ticket_id, Action.REQUEST_CLARIFICATION, {"message": "Da quale sede?"}, None)
+    mailing_desk.write(customer_caller(customer), ticket_id, "Da Pescara.", internal=False)
+    mailing_desk.act(OPERATOR, ticket_id, Action.RESOLVE, {"resolution": "Indice ricostruito."}, None)
+    view = mailing_desk.act(OPERATOR, ticket_id, Action.CLOSE, {}, None)
+    assert view.ticket.status is Status.CLOSED
+    ours = [mail for mail in sender.sent if ticket_id.lower() in mail.message_id]
+    kinds = [mail.message_id.split("@")[0].rsplit(".", 1)[1] for mail in ours]
+    assert kinds == ["received", "new_in_queue", "accepted", "clarification_requested", "resolved", "closed"]
+    customer_mails = [m for m in sender.sent if ticket_id.lower() in m.message_id and "team@" not in m.to[0][0]]
+    assert all("Gentile" in mail.text for mail in customer_mails)
