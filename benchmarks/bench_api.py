@@ -15,12 +15,20 @@ Targets (the issue's, for an id the worker has already located, as docs/storage.
   a customer's first page 1, and the same at 10,000 tickets as at 100; accept (an operator's
   action) ≤ 3. The rest of docs/storage.md's round-trip table is compared and reported.
 
+The targets hold for the ticket's own requests. Every change that notifies also delivers its mail
+(docs/storage.md, shared/notifier.py): the intents (one ``OutboxIndex`` transaction, before the
+ticket's), the notification rows (inside the ticket's transaction: no request of their own), and per
+notification right after the commit a read of its row, a claim (ETag), the send, the outcome and the
+delete of its intent. Those requests are mail delivery's: reported per operation and compared with
+that design (create sends 2 mails, the customer's receipt and the team's news; accept 1; the rest
+none), not gated. Mail is configured as the integration tests' ``api`` fixture does (file drop into
+a temporary folder, a random reply-token key, ``team@desk.example``), with the pace raised
+(``MAIL_MAX_PER_MINUTE``) so that no mail of the run waits for the next minute.
+
 What is counted: every HTTP request the app's Table client puts on the wire, so each retry attempt
 counts; attempts that share an ``x-ms-client-request-id`` are one SDK call, and the difference is
-printed as retries. The counter wraps the transport because a policy given to the
-``TableServiceClient`` as ``per_call_policies`` (or ``per_retry_policies``) sees none of the app's
-requests: ``get_table_client`` builds each ``TableClient``'s pipeline from the service client's own
-policy list, without them. The SLA calendar's reads (one ``Closures`` query at a worker's first need,
+printed as retries. Each request is the ticket's or mail delivery's by the URLs it addresses
+(benchmarks/harness.py). The SLA calendar's reads (one ``Closures`` query at a worker's first need,
 then every ``CALENDAR_REFRESH_SECONDS``) land on whichever call comes due; they are counted apart.
 """
 
@@ -30,25 +38,24 @@ import argparse
 import itertools
 import json
 import os
+import secrets
 import statistics
 import sys
 import tempfile
 import time
 import uuid
-from collections import defaultdict
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the app's packages, from the repository root
 
 import azure.functions as func
-from azure.core.pipeline.transport import RequestsTransport
-from azure.data.tables import TableClient, TableServiceClient
+from azure.data.tables import TableServiceClient
 
+from benchmarks.harness import CountingTransport, clean_up, counting_service
 from devhost.azurite import ensure_azurite
 from devhost.local_identity import LOCAL_AUDIENCE, LOCAL_ISSUER, ensure_signing_key, mint_token
 from functions import dependencies, tickets
@@ -66,50 +73,38 @@ from shared.ticket import format_ticket_id
 SMALL = 100
 PAGE_SIZE = 25
 TICKET_PREFIX = "BENCH"  # a numbering of its own, apart from the desk's (TicketIds partition BENCH-<year>)
-TRANSACTION_LIMIT = 100  # entities per entity group transaction
+MAIL_PACE = 1_000_000  # MAIL_MAX_PER_MINUTE for the run: no mail waits for the next minute
 
 Handler = Callable[[func.HttpRequest], func.HttpResponse]
 
 
-# --- counting ----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SentRequest:
-    """One HTTP request on the wire: the SDK call it belongs to (its client request id, shared by
-    the call's retry attempts) and the resource it addressed (a table, or ``$batch``)."""
-
-    call_id: str
-    resource: str
-
-
-class CountingTransport(RequestsTransport):
-    """The SDK's ``requests`` transport, recording every request it sends, retry attempts included."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.sent: list[SentRequest] = []
-
-    def send(self, request: Any, **kwargs: Any) -> Any:
-        """Record ``request``, then send it as the ``requests`` transport does."""
-        self.sent.append(SentRequest(request.headers.get("x-ms-client-request-id", ""), _resource(request.url)))
-        return super().send(request, **kwargs)
-
-
-def _resource(url: str) -> str:
-    """``Tickets`` for ``…/Tickets(PartitionKey='a',RowKey='b')`` or ``…/Tickets()?$filter=…``."""
-    return urlparse(url).path.rsplit("/", 1)[-1].split("(", 1)[0]
+# --- configuring ---------------------------------------------------------------------------------
 
 
 def install_counting_tables() -> CountingTransport:
-    """Make ``functions.dependencies.tables()`` answer a client built as ``shared.storage.table_service``
-    builds it from the app settings (same connection string, same timeouts), on a counting transport.
-    Everything else the functions use (desk, stores, calendar, verifier) is built by the app itself."""
+    """Forget whatever the app built (settings, clients, desk, mail settings, sender, dispatcher,
+    notifier) and make ``functions.dependencies.tables()`` answer a client built as
+    ``shared.storage.table_service`` builds it from the app settings (same connection string, same
+    timeouts), on a counting transport. Everything else the functions use is built by the app
+    itself from that client, the outbox store of the dispatcher and the notifier included
+    (``OutboxStore(tables())``)."""
+    settings.cache_clear()
+    for built in (
+        dependencies.tables,
+        dependencies.verifier,
+        dependencies.customers,
+        dependencies.closures,
+        dependencies.calendar,
+        dependencies.desk,
+        dependencies.mail_settings,
+        dependencies.sender,
+        dependencies.dispatcher,
+        dependencies.notifier,
+    ):
+        built.cache_clear()
     table_settings = settings().tables
-    timeout = table_settings.timeout_seconds
-    transport = CountingTransport(connection_timeout=timeout, read_timeout=timeout)
-    client = TableServiceClient.from_connection_string(
-        connection_string(table_settings.connection_string or ""), transport=transport
+    client, transport = counting_service(
+        connection_string(table_settings.connection_string or ""), table_settings.timeout_seconds
     )
     dependencies.tables = lambda: client
     return transport
@@ -120,12 +115,14 @@ def install_counting_tables() -> CountingTransport:
 
 @dataclass
 class Measured:
-    """One operation at one partition size: per call, the requests it sent (the calendar's reads
-    left out) and its wall time; over all calls, the retries and the calls that read the calendar."""
+    """One operation at one partition size: per call, the ticket's own requests (the calendar's
+    reads left out), mail delivery's requests and the call's wall time; over all calls, the retries
+    and the calls that read the calendar."""
 
     operation: str
     stored: int
     requests: list[int] = field(default_factory=list)
+    mail_requests: list[int] = field(default_factory=list)
     millis: list[float] = field(default_factory=list)
     retries: int = 0
     calendar_reads: int = 0
@@ -179,8 +176,10 @@ class Api:
         if measured is not None:
             if not sent:
                 raise RuntimeError(f"{method} {path} sent no request the counter saw: the counts would be wrong")
-            calendar_requests = sum(1 for request in sent if request.resource == CLOSURES_TABLE)
-            measured.requests.append(len(sent) - calendar_requests)
+            calendar_requests = sum(1 for request in sent if request.table == CLOSURES_TABLE)
+            mail_requests = sum(1 for request in sent if request.mail)
+            measured.requests.append(len(sent) - calendar_requests - mail_requests)
+            measured.mail_requests.append(mail_requests)
             measured.millis.append(elapsed * 1e3)
             measured.retries += len(sent) - len({request.call_id for request in sent})
             measured.calendar_reads += calendar_requests > 0
@@ -282,35 +281,6 @@ def seed_backlog(workload: Workload, store: TicketStore, count: int, threads: in
     return time.perf_counter() - began
 
 
-def delete_rows(table: TableClient, query: str, parameters: dict[str, str], threads: int) -> int:
-    """Delete the rows ``query`` selects, in transactions of up to 100 rows of one partition; the
-    number deleted."""
-    batches: list[list[tuple[str, dict[str, str]]]] = []
-    by_partition: dict[str, list[tuple[str, dict[str, str]]]] = defaultdict(list)
-    for row in table.query_entities(query, parameters=parameters, select=["PartitionKey", "RowKey"]):
-        keys = {"PartitionKey": row["PartitionKey"], "RowKey": row["RowKey"]}
-        by_partition[keys["PartitionKey"]].append(("delete", keys))
-    for operations in by_partition.values():
-        batches += [operations[at : at + TRANSACTION_LIMIT] for at in range(0, len(operations), TRANSACTION_LIMIT)]
-    with ThreadPoolExecutor(threads) as pool:
-        list(pool.map(table.submit_transaction, batches))
-    return sum(len(batch) for batch in batches)
-
-
-def clean_up(service: TableServiceClient, customer_id: str, operator: str, threads: int) -> int:
-    """Delete what the run wrote: the customer's tickets and history, its claims and addresses, its
-    record, and the operator's audit trail. The number of rows deleted."""
-    by_customer = {"id": customer_id}
-    deletions = (
-        ("Tickets", "PartitionKey eq @id", by_customer),
-        ("TicketIds", "CustomerId eq @id", by_customer),
-        ("CustomerAddresses", "CustomerId eq @id", by_customer),
-        ("Customers", "PartitionKey eq 'customer' and RowKey eq @id", by_customer),
-        ("Audit", "Actor eq @actor", {"actor": operator}),
-    )
-    return sum(delete_rows(service.get_table_client(name), q, p, threads) for name, q, p in deletions)
-
-
 # --- the run -----------------------------------------------------------------------------------------
 
 
@@ -352,15 +322,23 @@ def run_size(workload: Workload, store: TicketStore, size: int, repetitions: int
     return [create, listed, customer_get, first_get, get, accept, first_accept, message]
 
 
+def spread(counts: list[int]) -> str:
+    """``min / median / max`` of per-call request counts."""
+    return f"{min(counts)} / {statistics.median(counts):g} / {max(counts)}"
+
+
 def print_table(rows: list[Measured]) -> None:
-    header = f"{'operation':<38} {'tickets':>7} {'requests min/med/max':>21} {'p50 ms':>8} {'p95 ms':>8}"
+    """One line per operation and size: the ticket's requests, mail delivery's, and the call times."""
+    header = (
+        f"{'operation':<38} {'tickets':>7} {'ticket req min/med/max':>22} {'mail req min/med/max':>20} "
+        f"{'p50 ms':>8} {'p95 ms':>8}"
+    )
     print(header)
     print("-" * len(header))
     for row in rows:
-        counts = f"{min(row.requests)} / {statistics.median(row.requests):g} / {max(row.requests)}"
         print(
-            f"{row.operation:<38} {row.stored:>7,} {counts:>21} {statistics.median(row.millis):>8.1f} "
-            f"{row.percentile(95):>8.1f}"
+            f"{row.operation:<38} {row.stored:>7,} {spread(row.requests):>22} {spread(row.mail_requests):>20} "
+            f"{statistics.median(row.millis):>8.1f} {row.percentile(95):>8.1f}"
         )
 
 
@@ -378,6 +356,18 @@ DOCUMENTED = (
     ("accept (operator, first touch of id)", 3, "act: point read + transaction + audit write"),
     ("message (customer)", 2, "act: point read + transaction"),
 )
+#: The mails each operation sends (docs/storage.md's outbox): a create the customer's receipt and the
+#: team's news, an accept the customer's notice; the other operations none.
+MAILS = {"create (customer)": 2, "accept (operator, id located)": 1, "accept (operator, first touch of id)": 1}
+#: Mail delivery's requests per mail after the commit: read, claim, outcome, intent delete.
+DELIVERY_REQUESTS = 4
+
+
+def designed_mail_requests(operation: str) -> int:
+    """Mail delivery's requests for one call of ``operation`` by design: one intent transaction,
+    then :data:`DELIVERY_REQUESTS` per mail (the rows ride in the ticket's transaction)."""
+    mails = MAILS.get(operation, 0)
+    return 1 + DELIVERY_REQUESTS * mails if mails else 0
 
 
 def check(rows: list[Measured], repetitions: int) -> bool:
@@ -404,6 +394,15 @@ def check(rows: list[Measured], repetitions: int) -> bool:
         seen = sorted({n for size in sizes for n in at[name, size].requests})
         verdict = "same" if seen == [count] else "DIFFERENT"
         print(f"  {verdict:<9} {name}: {'/'.join(map(str, seen))} requests; documented {count} ({how})")
+    print()
+    print("Mail delivery per call against the outbox's design (reported, not gated):")
+    for name in dict.fromkeys(row.operation for row in rows):
+        seen = sorted({n for size in sizes for n in at[name, size].mail_requests})
+        designed = designed_mail_requests(name)
+        verdict = "same" if seen == [designed] else "DIFFERENT"
+        mails = MAILS.get(name, 0)
+        how = f"1 intent transaction + {mails} × {DELIVERY_REQUESTS}" if mails else "no mail"
+        print(f"  {verdict:<9} {name}: {'/'.join(map(str, seen))} requests; designed {designed} ({how})")
     print()
     calls = sum(len(row.requests) for row in rows)
     print(f"Retries: {sum(row.retries for row in rows)} in {calls} measured calls ({repetitions} per row, create 2x).")
@@ -434,6 +433,11 @@ def main() -> int:
             AUTH_ISSUER=LOCAL_ISSUER,
             AUTH_AUDIENCE=LOCAL_AUDIENCE,
             AUTH_LOCAL_JWKS_FILE=str(key.jwks_path),
+            MAIL_SENDER_KIND="file",
+            MAIL_DROP_DIR=str(root / "mail"),
+            MAIL_REPLY_TOKEN_KEY=secrets.token_urlsafe(32),
+            SUPPORT_TEAM_ADDRESS="team@desk.example",
+            MAIL_MAX_PER_MINUTE=str(MAIL_PACE),
         )
         service = TableServiceClient.from_connection_string(azurite_connection_string())
         for table in TABLES:
@@ -461,7 +465,11 @@ def main() -> int:
         )
         print(f"Azurite: {'started for this run' if started else 'already listening (what the run writes is deleted)'}")
         print(f"python {sys.version.split()[0]}; {args.repetitions} calls per operation and size after a warm-up list.")
-        print("Time: the function's user code (token check, desk, storage, JSON) as the host calls it, perf_counter.")
+        print(
+            "Time: the function's user code (token check, desk, storage, JSON, and the delivery of the change's "
+            "mail right after its commit) as the host calls it, perf_counter."
+        )
+        print(f"Mail: file drop into a temporary folder, team@desk.example, at most {MAIL_PACE:,} a minute.")
         print()
         try:
             api = workload.api

@@ -11,13 +11,13 @@ from __future__ import annotations
 import os
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING
 
 from shared.auth import TokenVerifier, key_source, load_auth_settings
 from shared.desk import Desk
-from shared.dispatch import Dispatcher, MailIdentity, Pacer
+from shared.dispatch import Dispatcher, MailIdentity, Pacer, Timing
 from shared.mail.senders.acs import AcsSender, email_client
 from shared.mail.senders.base import Sender
 from shared.mail.senders.file_drop import FileDropSender
@@ -127,7 +127,8 @@ def dispatcher() -> Dispatcher:
         reply_token_key=mail.reply_token_key,
         message_domain=mail.message_domain,
     )
-    return Dispatcher(OutboxStore(tables()), sender(), identity, utc_now, Pacer(mail.max_per_minute))
+    timing = Timing(grace=timedelta(seconds=mail.sweep_grace_seconds), lease=timedelta(seconds=mail.lease_seconds))
+    return Dispatcher(OutboxStore(tables()), sender(), identity, utc_now, Pacer(mail.max_per_minute), timing)
 
 
 @cache

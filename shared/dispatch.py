@@ -27,13 +27,13 @@ from shared.errors import Conflict
 from shared.mail.render import NotificationKind, render
 from shared.mail.reply_token import reply_address
 from shared.mail.senders.base import OutgoingMail, PermanentSendError, Sender, TransientSendError
-from shared.outbox import DeliveryState, Notification
+from shared.outbox import LEASE, DeliveryState, Notification
 from shared.stores.outbox import Intent, OutboxStore, StoredNotification
 
 logger = logging.getLogger(__name__)
 
-#: How old an intent must be before the sweep looks at it (the dispatcher right after the commit
-#: normally settles it within a second).
+#: How old an intent must be before the sweep looks at it, by default (the dispatcher right after
+#: the commit normally settles it within a second).
 SWEEP_GRACE = timedelta(minutes=1)
 #: An intent whose notification row never appeared is dropped after this long (its transaction failed).
 ORPHAN_AFTER = timedelta(minutes=10)
@@ -48,6 +48,15 @@ class MailIdentity:
     support_address: str
     reply_token_key: bytes
     message_domain: str
+
+
+@dataclass(frozen=True)
+class Timing:
+    """``grace``: how old an intent must be before the sweep looks at it; ``lease``: how long a
+    claim holds a notification."""
+
+    grace: timedelta = SWEEP_GRACE
+    lease: timedelta = LEASE
 
 
 @dataclass(frozen=True)
@@ -89,8 +98,10 @@ class Dispatcher:
         identity: MailIdentity,
         now: Callable[[], datetime],
         pacer: Pacer,
+        timing: Timing = Timing(),
     ) -> None:
         self._outbox, self._sender, self._identity, self._now, self._pacer = outbox, sender, identity, now, pacer
+        self._timing = timing
 
     def deliver(self, notifications: Iterable[Notification]) -> list[DeliveryState]:
         """Attempt each (right after their commit); a failure is logged and left to the sweep."""
@@ -116,17 +127,17 @@ class Dispatcher:
             self._outbox.replace(stored, replace(notification, next_attempt_at=now + timedelta(seconds=wait)))
             return DeliveryState.PENDING
         try:
-            claimed = self._outbox.replace(stored, notification.claimed(now))
+            claimed = self._outbox.replace(stored, notification.claimed(now, self._timing.lease))
         except Conflict:
             return DeliveryState.PENDING
         return self._send(claimed)
 
     def sweep(self) -> SweepReport:
-        """Look at every intent older than :data:`SWEEP_GRACE`: send what is due, settle what is
+        """Look at every intent older than the grace period: send what is due, settle what is
         final, drop what never committed."""
         now = self._now()
         looked_at = sent = orphans = 0
-        for intent in self._outbox.intents_before(now - SWEEP_GRACE):
+        for intent in self._outbox.intents_before(now - self._timing.grace):
             looked_at += 1
             try:
                 outcome = self._sweep_one(intent, now)

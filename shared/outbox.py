@@ -35,7 +35,8 @@ __all__ = [
 MAX_ATTEMPTS = 8
 _FIRST_WAIT = timedelta(seconds=30)
 _LONGEST_WAIT = timedelta(hours=1)
-#: How long a dispatcher may hold a notification it claimed before another may take it over.
+#: How long a dispatcher holds a notification it claimed before another may take it over (by
+#: default; longer than a send may take, the senders' timeouts included).
 LEASE = timedelta(minutes=2)
 
 
@@ -83,9 +84,9 @@ class Notification:
             and (self.lease_until is None or self.lease_until <= now)
         )
 
-    def claimed(self, now: datetime) -> Notification:
-        """Held by a dispatcher for :data:`LEASE` while it sends."""
-        return replace(self, attempts=self.attempts + 1, lease_until=now + LEASE)
+    def claimed(self, now: datetime, lease: timedelta = LEASE) -> Notification:
+        """Held by a dispatcher for ``lease`` while it sends; the attempt is counted."""
+        return replace(self, attempts=self.attempts + 1, lease_until=now + lease)
 
     def sent(self, now: datetime) -> Notification:
         return replace(self, state=DeliveryState.SENT, sent_at=now, lease_until=None, last_error=None)

@@ -11,6 +11,8 @@
 | ``PORTAL_URL`` | the customer portal's base URL, linked from mails (unset: no link) |
 | ``MAIL_MAX_PER_MINUTE`` | a worker's pace (default 30; the Azure-managed ACS domain allows 5) |
 | ``STAFF_LANGUAGE`` | the language of mails to staff (``it`` by default) |
+| ``OUTBOX_SWEEP_GRACE_SECONDS`` | how old a notification must be before the sweep takes it (60) |
+| ``OUTBOX_LEASE_SECONDS`` | how long a dispatcher holds a notification it is sending (120) |
 | ``SMTP_HOST``, ``SMTP_PORT``, ``SMTP_USERNAME``, ``SMTP_PASSWORD``, ``SMTP_STARTTLS`` | the SMTP relay |
 | ``ACS_ENDPOINT`` (managed identity) or ``ACS_CONNECTION_STRING`` | Azure Communication Services |
 """
@@ -48,6 +50,8 @@ class MailSettings:
     smtp_starttls: bool
     acs_endpoint: str | None
     acs_connection_string: str | None
+    sweep_grace_seconds: int
+    lease_seconds: int
 
     @property
     def message_domain(self) -> str:
@@ -95,6 +99,8 @@ def load_mail_settings(environ: Mapping[str, str]) -> MailSettings:
         smtp_starttls=(get("SMTP_STARTTLS", "true") or "true").lower() != "false",
         acs_endpoint=get("ACS_ENDPOINT"),
         acs_connection_string=get("ACS_CONNECTION_STRING"),
+        sweep_grace_seconds=_positive_int(get("OUTBOX_SWEEP_GRACE_SECONDS", "60"), "OUTBOX_SWEEP_GRACE_SECONDS"),
+        lease_seconds=_positive_int(get("OUTBOX_LEASE_SECONDS", "120"), "OUTBOX_LEASE_SECONDS"),
     )
 
 

@@ -103,10 +103,11 @@ class OutboxStore:
         )
 
     def intents_before(self, moment: datetime) -> Iterator[Intent]:
-        """Intents created before ``moment``'s minute: one range query (paged) over the index."""
+        """Intents created before ``moment``: one range query (paged) over the index's pending
+        partitions up to ``moment``'s minute."""
         rows = self._index.query_entities(
-            "PartitionKey ge @first and PartitionKey lt @last",
-            parameters={"first": "pending|", "last": _intent_partition(moment)},
+            "PartitionKey ge @first and PartitionKey le @last and CreatedAt lt @moment",
+            parameters={"first": "pending|", "last": _intent_partition(moment), "moment": moment.astimezone(UTC)},
         )
         for row in rows:
             customer_id, notification_id = row["RowKey"].split("|", 1)

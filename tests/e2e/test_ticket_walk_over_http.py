@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import email
 import json
 import uuid
+from email import policy
 from pathlib import Path
 
 from devhost.local_identity import LOCAL_AUDIENCE, LOCAL_ISSUER, ensure_signing_key, mint_token
@@ -72,6 +74,25 @@ def test_a_customer_and_an_operator_walk_a_ticket_over_http(azurite: bool, tmp_p
         ):
             status, changed = call(host, "POST", f"/api/tickets/{ticket_id}/{action}", operator, body)
             assert (status, changed.get("status")) == (200, expected), changed
+
+        mails = {
+            path.name.split("@")[0].rsplit(".", 1)[1]: email.message_from_bytes(
+                path.read_bytes(), policy=policy.default
+            )
+            for path in (tmp_path / "mail").glob(f"*{str(ticket_id).lower()}*.eml")
+        }
+        assert sorted(mails) == sorted(
+            ["received", "new_in_queue", "accepted", "clarification_requested", "resolved", "closed"]
+        )
+        for kind, mail in mails.items():
+            assert f"[{ticket_id}]" in str(mail["Subject"])
+            if kind != "new_in_queue":
+                assert (
+                    str(mail["To"]).endswith(f"anna@{company}.example>") or str(mail["To"]) == f"anna@{company}.example"
+                )
+                body = mail.get_body(preferencelist=("plain",))
+                assert body is not None
+                assert "Gentile" in body.get_content(), kind  # the ticket was written in Italian
 
         stranger = mint_token(["customer"], "someone-else", root=tmp_path)
         status, problem = call(host, "GET", f"/api/tickets/{ticket_id}", stranger)

@@ -104,10 +104,18 @@ class Api:
         return function.build().get_user_function()(request)  # type: ignore[attr-defined, no-any-return]
 
 
+@pytest.fixture(scope="session")
+def signing_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the session's local signing key lives (made once: an RSA key takes a while)."""
+    root = tmp_path_factory.mktemp("identity")
+    ensure_signing_key(root)
+    return root
+
+
 @pytest.fixture
-def api(app_settings: AppSettings, table_service: TableServiceClient, tmp_path: Path) -> Api:
-    """The app configured for Azurite and for tokens signed by a key made for the test."""
-    key = ensure_signing_key(tmp_path)
+def api(app_settings: AppSettings, table_service: TableServiceClient, signing_root: Path, tmp_path: Path) -> Api:
+    """The app configured for Azurite and for tokens signed by the session's local key."""
+    key = ensure_signing_key(signing_root)
     app_settings(
         AUTH_ISSUER=LOCAL_ISSUER,
         AUTH_AUDIENCE=LOCAL_AUDIENCE,
@@ -117,7 +125,7 @@ def api(app_settings: AppSettings, table_service: TableServiceClient, tmp_path: 
         MAIL_REPLY_TOKEN_KEY=secrets.token_urlsafe(32),
         SUPPORT_TEAM_ADDRESS="team@desk.example",
     )
-    return Api(tmp_path)
+    return Api(signing_root)
 
 
 def unreachable_tables() -> str:
