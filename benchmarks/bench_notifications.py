@@ -256,8 +256,9 @@ class Scenario:
 
 
 def ticket_transactions(requests: list[SentRequest]) -> list[float]:
-    """The durations of the ``Tickets`` transactions among ``requests`` (the ticket's own request)."""
-    return [request.seconds for request in requests if request.table == TICKETS_TABLE and request.transaction]
+    """The durations in ms of the ``Tickets`` transactions among ``requests`` (the ticket's own
+    request, until its answer's headers: the SDK reads a transaction's answer as a stream)."""
+    return [request.seconds * 1e3 for request in requests if request.table == TICKETS_TABLE and request.transaction]
 
 
 def sent_during(transport: CountingTransport, run: Callable[[], object]) -> list[SentRequest]:
