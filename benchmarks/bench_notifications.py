@@ -97,6 +97,8 @@ WALK_MAILS = 6  # the customer's receipt, acceptance, question, resolution, clos
 
 
 class Stage(StrEnum):
+    """A notification's stages (the module's doc says what each covers)."""
+
     RENDER = "render"
     ENQUEUE = "enqueue"
     DISPATCH = "dispatch"
@@ -211,14 +213,9 @@ class Bench:
     identity: MailIdentity
     drop: Path
 
-    def mailing_desk(self, sender: Sender, team_address: str | None, meter: Meter | None) -> Desk:
-        """The desk with a notifier: measured when ``meter`` is given, else the app's own."""
-        outbox = OutboxStore(self.service)
-        dispatcher = Dispatcher(outbox, sender, self.identity, self.clock, Pacer(MAIL_PACE))
-        if meter is None:
-            return replace(self.desk, notifier=Notifier(outbox, dispatcher, team_address, PORTAL_URL))
-        notifier = MeteredNotifier(outbox, dispatcher, team_address, PORTAL_URL, meter=meter)
-        return replace(self.desk, notifier=notifier)
+    def dispatcher(self, sender: Sender) -> Dispatcher:
+        """A dispatcher over the counting client, on the run's clock, sending through ``sender``."""
+        return Dispatcher(OutboxStore(self.service), sender, self.identity, self.clock, Pacer(MAIL_PACE))
 
     def open_ticket(self, desk: Desk) -> str:
         """Open a ticket as the customer; its id."""
@@ -245,8 +242,8 @@ class Bench:
 
 @dataclass
 class Scenario:
-    """One scenario's stages, the ticket transactions of its measured run and of its control run
-    (the same changes on the desk without a notifier)."""
+    """One scenario's stages, the times (ms) of the ticket transactions of its measured run and of
+    its control run (the same changes on the desk without a notifier), and notes to print."""
 
     name: str
     meter: Meter
@@ -281,12 +278,17 @@ def measure_changes(
     into ``folder`` under the run's drop) and on the control desk; check the folder holds every mail."""
     drop = bench.drop / folder
     meter = Meter(bench.transport)
-    desk = bench.mailing_desk(FileDropSender(drop), team_address, meter)
+    dispatcher = bench.dispatcher(FileDropSender(drop))
+    notifier = MeteredNotifier(OutboxStore(bench.service), dispatcher, team_address, PORTAL_URL, meter=meter)
+    desk = replace(bench.desk, notifier=notifier)
     change(bench.desk)  # warm-up of both desks' connections and code paths, not measured
     change(desk)
     meter.samples.clear()
-    measured = sent_during(bench.transport, lambda: [change(desk) for _ in range(repetitions)])
-    control = sent_during(bench.transport, lambda: [change(bench.desk) for _ in range(repetitions)])
+    measured: list[SentRequest] = []
+    control: list[SentRequest] = []
+    for _ in range(repetitions):  # interleaved, so both see the same partition and the same Azurite
+        measured += sent_during(bench.transport, lambda: change(desk))
+        control += sent_during(bench.transport, lambda: change(bench.desk))
     dropped = len(list(drop.glob("*.eml"))) - mails  # the warm-up's mails are there too
     if dropped != mails * repetitions:
         raise RuntimeError(f"{name}: {dropped} mails dropped, {mails * repetitions} expected")
@@ -299,9 +301,7 @@ def measure_sweep(bench: Bench, left_behind: int) -> Scenario:
     measure one sweep."""
     folder = bench.drop / "sweep"
     outbox = OutboxStore(bench.service)
-    dispatcher = Dispatcher(
-        outbox, CrashOnFirstAttempt(FileDropSender(folder)), bench.identity, bench.clock, Pacer(MAIL_PACE)
-    )
+    dispatcher = bench.dispatcher(CrashOnFirstAttempt(FileDropSender(folder)))
     desk = replace(bench.desk, notifier=Notifier(outbox, dispatcher, None, PORTAL_URL))
     dispatch_log = logging.getLogger("shared.dispatch")
     level = dispatch_log.level

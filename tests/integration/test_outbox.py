@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import email
 import email.policy
+import json
 import secrets
+import uuid
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -12,6 +14,9 @@ from pathlib import Path
 import pytest
 from azure.data.tables import TableServiceClient
 
+from functions import admin as admin_routes
+from functions import outbox as outbox_routes
+from functions import tickets
 from shared.customers import Customer
 from shared.desk import Desk, NewTicket
 from shared.dispatch import Dispatcher, MailIdentity, Pacer
@@ -24,7 +29,7 @@ from shared.notifier import Notifier
 from shared.outbox import DeliveryState, Notification
 from shared.sla_policy import Category, Priority
 from shared.stores.outbox import OutboxStore
-from tests.integration.conftest import Clock, customer_caller, staff_caller
+from tests.integration.conftest import Api, Clock, customer_caller, staff_caller
 
 OPERATOR = staff_caller("olga@desk.example", Role.OPERATOR)
 KEY = secrets.token_bytes(32)
@@ -215,3 +220,54 @@ def test_the_walk_of_a_ticket_leaves_one_mail_per_step_in_the_ticket_s_language(
     assert kinds == ["received", "new_in_queue", "accepted", "clarification_requested", "resolved", "closed"]
     customer_mails = [m for m in sender.sent if ticket_id.lower() in m.message_id and "team@" not in m.to[0][0]]
     assert all("Gentile" in mail.text for mail in customer_mails)
+
+
+def test_an_administrator_lists_failed_mails_and_sends_one_again_over_http(
+    api: Api, table_service: TableServiceClient, tmp_path: Path
+) -> None:
+    admin = api.token(Role.ADMIN)
+    company = f"mail-{uuid.uuid4().hex[:8]}"
+    document = {"name": "Mail Co", "entitled": True, "email_domains": [], "contacts": [], "language": "en"}
+    api.call(
+        admin_routes.put_customer,
+        "PUT",
+        f"admin/customers/{company}",
+        token=admin,
+        route_params={"id": company},
+        body=document,
+    )
+    customer = api.token(Role.CUSTOMER, customer=company, subject=f"anna@{company}.example")
+    opened = api.call(tickets.open_ticket, "POST", "tickets", token=customer, body={"subject": "s", "description": "d"})
+    ticket_id = json.loads(opened.get_body())["id"]
+    outbox = OutboxStore(table_service)
+    stored = outbox.get(company, f"{ticket_id}.1.0")
+    assert stored is not None
+    failed = replace(stored.notification, state=DeliveryState.FAILED, last_error="550 mailbox unknown")
+    outbox.replace(stored, failed)
+    outbox.settle(failed)
+
+    listed = api.call(
+        outbox_routes.failed_notifications, "GET", "admin/outbox", token=admin, params={"state": "failed"}
+    )
+    assert listed.status_code == 200
+    items = json.loads(listed.get_body())["items"]
+    assert {"id": f"{ticket_id}.1.0", "last_error": "550 mailbox unknown"}.items() <= next(
+        item for item in items if item["id"] == f"{ticket_id}.1.0"
+    ).items()
+    forbidden = api.call(outbox_routes.failed_notifications, "GET", "admin/outbox", token=customer)
+    assert forbidden.status_code == 403
+
+    retried = api.call(
+        outbox_routes.retry_notification,
+        "POST",
+        f"admin/outbox/{ticket_id}.1.0/retry",
+        token=admin,
+        route_params={"id": f"{ticket_id}.1.0"},
+    )
+    assert (retried.status_code, json.loads(retried.get_body())["state"]) == (200, "sent")
+    assert len(list((tmp_path / "mail").glob(f"*{ticket_id.lower()}.1.0.received*.eml"))) == 1
+    unknown = api.call(
+        outbox_routes.retry_notification, "POST", "admin/outbox/IZ-2026-999999.1.0/retry", token=admin,
+        route_params={"id": "IZ-2026-999999.1.0"},
+    )  # fmt: skip
+    assert unknown.status_code == 404
