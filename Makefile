@@ -30,6 +30,7 @@ e2e: deps
 bench: deps
 	$(BIN)/python benchmarks/bench_calendar.py
 	$(BIN)/python benchmarks/bench_api.py
+	$(BIN)/python benchmarks/bench_notifications.py
 
 ## lint: ruff (rules and format) and mypy
 lint: deps

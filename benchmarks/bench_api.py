@@ -16,7 +16,7 @@ Targets (the issue's, for an id the worker has already located, as docs/storage.
   action) ≤ 3. The rest of docs/storage.md's round-trip table is compared and reported.
 
 The targets hold for the ticket's own requests. Every change that notifies also delivers its mail
-(docs/storage.md, shared/notifier.py): the intents (one ``OutboxIndex`` transaction, before the
+(docs/outbox.md, shared/notifier.py): the intents (one ``OutboxIndex`` transaction, before the
 ticket's), the notification rows (inside the ticket's transaction: no request of their own), and per
 notification right after the commit a read of its row, a claim (ETag), the send, the outcome and the
 delete of its intent. Those requests are mail delivery's: reported per operation and compared with
@@ -353,10 +353,10 @@ TARGETS = (
 #: docs/storage.md's round trips for the cases the issue sets no target for.
 DOCUMENTED = (
     ("get (operator, first read of the id)", 3, "locate + point read + audit write"),
-    ("accept (operator, first touch of id)", 3, "act: point read + transaction + audit write"),
+    ("accept (operator, first touch of id)", 4, "act: locate + point read + transaction + audit write"),
     ("message (customer)", 2, "act: point read + transaction"),
 )
-#: The mails each operation sends (docs/storage.md's outbox): a create the customer's receipt and the
+#: The mails each operation sends (docs/outbox.md): a create the customer's receipt and the
 #: team's news, an accept the customer's notice; the other operations none.
 MAILS = {"create (customer)": 2, "accept (operator, id located)": 1, "accept (operator, first touch of id)": 1}
 #: Mail delivery's requests per mail after the commit: read, claim, outcome, intent delete.

@@ -34,7 +34,7 @@ from shared.stores.customers import ADDRESSES_TABLE, CUSTOMERS_TABLE
 from shared.stores.outbox import OUTBOX_INDEX_TABLE
 from shared.stores.tickets import TICKET_IDS_TABLE, TICKETS_TABLE
 
-#: The RowKey prefix of a notification row in ``Tickets`` (shared/stores/outbox.py, docs/storage.md).
+#: The RowKey prefix of a notification row in ``Tickets`` (shared/stores/outbox.py, docs/outbox.md).
 NOTIFICATION_ROW_PREFIX = "O|"
 TRANSACTION_LIMIT = 100  # entities per entity group transaction
 
@@ -48,7 +48,8 @@ class SentRequest:
     """One HTTP request on the wire: the SDK call it belongs to (its client request id, shared by
     the call's retry attempts), its method, the table it addressed, the RowKey its URL names (None
     for a query, a create or a transaction), whether it was a transaction (``$batch``), and how
-    long the transport took to answer it."""
+    long the transport took to answer it (for a transaction, whose answer the SDK reads as a
+    stream, until the answer's headers)."""
 
     call_id: str
     method: str

@@ -119,6 +119,9 @@ class Dispatcher:
         stored = self._outbox.get(customer_id, notification_id)
         if stored is None:
             raise LookupError(f"no notification {notification_id}")
+        return self._attempt(stored)
+
+    def _attempt(self, stored: StoredNotification) -> DeliveryState:
         notification, now = stored.notification, self._now()
         if not notification.due(now):
             return notification.state
@@ -208,5 +211,5 @@ class Dispatcher:
         if stored.notification.state is not DeliveryState.PENDING:
             self._outbox.settle(stored.notification)
             return "settled"
-        state = self.attempt(intent.customer_id, intent.notification_id)
+        state = self._attempt(stored)
         return "sent" if state is DeliveryState.SENT else "pending"

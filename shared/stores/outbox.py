@@ -68,7 +68,10 @@ class OutboxStore:
             entity = _intent(notification)
             by_partition.setdefault(entity["PartitionKey"], []).append(("upsert", entity))
         for operations in by_partition.values():
-            self._index.submit_transaction(operations)
+            if len(operations) == 1:  # a plain write is lighter than a one-operation transaction
+                self._index.upsert_entity(operations[0][1], mode=UpdateMode.REPLACE)
+            else:
+                self._index.submit_transaction(operations)
 
     def get(self, customer_id: str, notification_id: str) -> StoredNotification | None:
         """One point read."""
