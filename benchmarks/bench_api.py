@@ -99,7 +99,7 @@ def install_counting_tables() -> CountingTransport:
         dependencies.mail_settings,
         dependencies.sender,
         dependencies.dispatcher,
-        dependencies.notifier,
+        dependencies.schedule,
     ):
         built.cache_clear()
     table_settings = settings().tables

@@ -11,9 +11,9 @@ import argparse
 import logging
 from collections.abc import Sequence
 
-from devhost import serve, token
+from devhost import serve, sweep, token
 
-COMMANDS = (serve, token)
+COMMANDS = (serve, token, sweep)
 
 LOG_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 

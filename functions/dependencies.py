@@ -11,13 +11,15 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING
 
 from shared.auth import TokenVerifier, key_source, load_auth_settings
-from shared.desk import Desk
+from shared.desk import Desk, EscalationPolicy
 from shared.dispatch import Dispatcher, MailIdentity, Pacer, Timing
+from shared.escalation import EscalationMatrix
 from shared.mail.senders.acs import AcsSender, email_client
 from shared.mail.senders.base import Sender
 from shared.mail.senders.file_drop import FileDropSender
@@ -32,6 +34,7 @@ from shared.stores.audit import AuditTrail
 from shared.stores.closures import ClosureRegistry
 from shared.stores.customers import CustomerRegistry
 from shared.stores.outbox import OutboxStore
+from shared.stores.schedule import EscalationSchedule
 from shared.stores.tickets import TicketStore
 
 if TYPE_CHECKING:
@@ -117,8 +120,8 @@ def sender() -> Sender:
     return FileDropSender(mail.drop_dir)
 
 
-@cache
-def dispatcher() -> Dispatcher:
+def dispatcher_at(now: Callable[[], datetime]) -> Dispatcher:
+    """A dispatcher whose clock is ``now``."""
     mail = mail_settings()
     identity = MailIdentity(
         sender=mail.sender,
@@ -128,26 +131,51 @@ def dispatcher() -> Dispatcher:
         message_domain=mail.message_domain,
     )
     timing = Timing(grace=timedelta(seconds=mail.sweep_grace_seconds), lease=timedelta(seconds=mail.lease_seconds))
-    return Dispatcher(OutboxStore(tables()), sender(), identity, utc_now, Pacer(mail.max_per_minute), timing)
+    return Dispatcher(OutboxStore(tables()), sender(), identity, now, Pacer(mail.max_per_minute), timing)
 
 
 @cache
-def notifier() -> Notifier:
-    mail = mail_settings()
-    return Notifier(OutboxStore(tables()), dispatcher(), mail.team_address, mail.portal_url, mail.staff_language)
+def dispatcher() -> Dispatcher:
+    """The dispatcher on the system clock."""
+    return dispatcher_at(utc_now)
 
 
 @cache
-def desk() -> Desk:
-    """The use cases, bound to storage, the calendar, the policy, the outbox and the system clock."""
+def schedule() -> EscalationSchedule:
+    return EscalationSchedule(tables())
+
+
+def desk_at(now: Callable[[], datetime], mail: Dispatcher | None = None) -> Desk:
+    """The use cases, bound to storage, the calendar, the policy, the outbox, the escalation
+    schedule and the clock ``now`` (``python -m devhost sweep --now`` travels in time with it)."""
     desk_settings = settings().desk
+    mail_config = mail_settings()
+    notifying = Notifier(
+        OutboxStore(tables()),
+        mail or dispatcher_at(now),
+        mail_config.team_address,
+        mail_config.portal_url,
+        mail_config.staff_language,
+    )
     return Desk(
         tickets=TicketStore(tables()),
         customers=customers(),
         audit=AuditTrail(tables()),
         calendar=calendar(),
         policy=SlaPolicy(resolution_rule=ResolutionRule(desk_settings.resolution_rule)),
-        now=utc_now,
+        now=now,
         ticket_prefix=desk_settings.ticket_prefix,
-        notifier=notifier(),
+        notifier=notifying,
+        schedule=schedule(),
+        escalation=EscalationPolicy(
+            EscalationMatrix(desk_settings.escalation_percentages),
+            desk_settings.escalation_supervisors,
+            desk_settings.escalation_management,
+        ),
     )
+
+
+@cache
+def desk() -> Desk:
+    """The desk on the system clock."""
+    return desk_at(utc_now, dispatcher())

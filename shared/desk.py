@@ -10,18 +10,19 @@ provider (it carries the closure periods administrators set).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from shared.access import Caller, can_see, handle_of
 from shared.customers import Customer
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed
+from shared.escalation import DEFAULT_MATRIX, Checkpoint, EscalationMatrix, level_reached, next_checkpoint
 from shared.history import EventType, HistoryEvent
 from shared.language import Language, detect_language
 from shared.lifecycle import Action, Role, Status, TransitionRefused, transition
 from shared.mail.render import NotificationKind
-from shared.notifier import CUSTOMER, TEAM, Notice, Notifier
+from shared.notifier import CUSTOMER, TEAM, Escalated, Notice, Notifier
 from shared.outbox import Notification
 from shared.paging import Page
 from shared.sla_calendar import SlaCalendar
@@ -32,6 +33,7 @@ from shared.ticket import Channel, Ticket
 if TYPE_CHECKING:
     from shared.stores.audit import AuditTrail
     from shared.stores.customers import CustomerRegistry
+    from shared.stores.schedule import EscalationSchedule
     from shared.stores.tickets import StoredTicket, TicketStore
 
 __all__ = ["Desk", "NewTicket", "SlaView", "TicketView"]
@@ -39,6 +41,28 @@ __all__ = ["Desk", "NewTicket", "SlaView", "TicketView"]
 WAITING_CUSTOMER = "waiting_customer"
 DEFAULT_CATEGORY = Category.HELPDESK
 DEFAULT_PRIORITY = Priority.MEDIUM
+
+
+@dataclass(frozen=True)
+class EscalationPolicy:
+    """The escalation matrix and who hears of levels 2 (``supervisors``) and 3 (``management``)."""
+
+    matrix: EscalationMatrix = DEFAULT_MATRIX
+    supervisors: str | None = None
+    management: str | None = None
+
+
+@dataclass(frozen=True)
+class _System:
+    """The desk itself, acting on its own (escalations): named ``sla-escalation`` in history."""
+
+    subject: str = "sla-escalation"
+    email: str | None = None
+    roles: frozenset[Role] = frozenset()
+    customer_id: str | None = None
+
+
+SYSTEM = _System()
 
 
 @dataclass(frozen=True)
@@ -94,6 +118,8 @@ class Desk:
     now: Callable[[], datetime]
     ticket_prefix: str = "IZ"
     notifier: Notifier | None = None
+    schedule: EscalationSchedule | None = None
+    escalation: EscalationPolicy = field(default_factory=EscalationPolicy)
 
     # --- reads ---------------------------------------------------------------------------------------
 
@@ -176,6 +202,7 @@ class Desk:
         )  # fmt: skip
         notices = [Notice(NotificationKind.RECEIVED, CUSTOMER), Notice(NotificationKind.NEW_IN_QUEUE, TEAM)]
         view = self._view(ticket)
+        self._plan_checkpoints(view, at)
         notifications = self._plan(view, notices, seq=1, at=at)
         stored = self.tickets.add(ticket, [created], self._rows(notifications))
         self._dispatch(notifications)
@@ -258,11 +285,81 @@ class Desk:
             event_count=stored.ticket.event_count + len(change.events),
         )
         view = self._view(ticket)
+        change.planned = self._plan_checkpoints(view, change.at)
         notifications = self._plan(view, change.notices, seq=ticket.event_count, at=change.at)
         saved = self.tickets.save(stored, ticket, change.events, self._rows(notifications))
         self._dispatch(notifications)
         self._audit(caller, ticket.id, what)
         return TicketView(saved.ticket, view.sla)
+
+    def _plan_checkpoints(self, view: TicketView, at: datetime, clocks: Iterable[Clock] = Clock) -> list[Checkpoint]:
+        """Write the next escalation checkpoint of each running clock of ``clocks`` (before the
+        change commits: a checkpoint whose change fails is found stale when due, and dropped)."""
+        if self.schedule is None:
+            return []
+        ticket, wanted = view.ticket, set(clocks)
+        planned = [
+            checkpoint
+            for state in (view.sla.take_charge, view.sla.resolution)
+            if state.clock in wanted
+            and (
+                checkpoint := next_checkpoint(
+                    state,
+                    self.escalation.matrix,
+                    ticket.escalation.get(state.clock, 0),
+                    self.calendar(),
+                    at,
+                    ticket.customer_id,
+                    ticket.id,
+                )
+            )
+        ]
+        self.schedule.plan(planned)
+        return planned
+
+    # --- escalation ----------------------------------------------------------------------------------
+
+    def escalate(self, checkpoint: Checkpoint) -> str:
+        """Handle a due checkpoint: escalate its clock to every level it has reached and not yet
+        escalated (each level once: the ticket records it, and its ETag makes a concurrent sweep
+        lose), notify the level's people, plan the next checkpoint, drop this one. Answers
+        ``escalated``, ``stale`` (nothing new reached: paused, stopped, re-planned) or ``gone``."""
+        if self.schedule is None:
+            raise RuntimeError("escalation needs the schedule")
+        stored = self.tickets.get(checkpoint.customer_id, checkpoint.ticket_id)
+        if stored is None:
+            self.schedule.drop(checkpoint)
+            return "gone"
+        ticket, at, clock = stored.ticket, self.now(), checkpoint.clock
+        state = clock_state(clock, ticket.clocks, self.calendar(), at)
+        already = ticket.escalation.get(clock, 0)
+        reached = level_reached(state, self.escalation.matrix, already)
+        if reached > already:
+            change = _Change(self, SYSTEM, ticket, at)
+            change.ticket = replace(ticket, escalation={**ticket.escalation, clock: reached})
+            for level in range(already + 1, reached + 1):
+                change.event(EventType.ESCALATED, public=False, clock=clock.value, level=level)
+                details = Escalated(level, clock, state.remaining)
+                change.notices.append(
+                    Notice(NotificationKind.ESCALATION, self._escalation_to(ticket, level), None, details)
+                )
+            self._commit(SYSTEM, stored, change, ticket.status, f"escalate:{clock.value}:{reached}")
+            replanned, outcome = [c for c in change.planned if c.clock is clock], "escalated"
+        else:
+            replanned, outcome = self._plan_checkpoints(self._view(ticket), at, [clock]), "stale"
+        if not any(self.schedule.same_row(checkpoint, planned) for planned in replanned):
+            self.schedule.drop(checkpoint)
+        return outcome
+
+    def _escalation_to(self, ticket: Ticket, level: int) -> str:
+        """Level 1 goes to the assignee (the team while unassigned), 2 to the supervisors, 3 and
+        beyond to management; an address not configured falls back to the level below."""
+        policy = self.escalation
+        if level >= 3 and policy.management:
+            return policy.management
+        if level >= 2 and policy.supervisors:
+            return policy.supervisors
+        return ticket.assignee or TEAM
 
     def _plan(self, view: TicketView, notices: list[Notice], *, seq: int, at: datetime) -> list[Notification]:
         """The change's notifications, their intents recorded (before the change commits)."""
@@ -283,7 +380,8 @@ class Desk:
     def _view(self, ticket: Ticket) -> TicketView:
         calendar, at = self.calendar(), self.now()
         states = {clock: clock_state(clock, ticket.clocks, calendar, at) for clock in Clock}
-        return TicketView(ticket, SlaView(states[Clock.TAKE_CHARGE], states[Clock.RESOLUTION]))
+        level = max(ticket.escalation.values(), default=0)
+        return TicketView(ticket, SlaView(states[Clock.TAKE_CHARGE], states[Clock.RESOLUTION], level))
 
     def _audit(self, caller: Caller, ticket_id: str, action: str) -> None:
         if Role.CUSTOMER not in caller.roles:
@@ -297,6 +395,7 @@ class _Change:
         self.desk, self.caller, self.ticket, self.at = desk, caller, ticket, at
         self.events: list[HistoryEvent] = []
         self.notices: list[Notice] = []
+        self.planned: list[Checkpoint] = []
         self.calendar = desk.calendar()
 
     def event(self, kind: EventType, *, public: bool, body: str | None = None, **data: Any) -> None:
@@ -440,6 +539,8 @@ def _text(payload: Mapping[str, Any], field: str) -> str:
 
 
 def _role_of(caller: Caller) -> str:
+    if caller is SYSTEM:
+        return "system"
     for role in (Role.CUSTOMER, Role.SUPERVISOR, Role.SECURITY, Role.OPERATOR, Role.ADMIN):
         if role in caller.roles:
             return role.value

@@ -27,6 +27,7 @@ class EventType(StrEnum):
     RESOLVED = "resolved"
     CLOSED = "closed"
     REOPENED = "reopened"
+    ESCALATED = "escalated"
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from shared.language import Language
-from shared.mail.render import NotificationContext, NotificationKind
+from shared.mail.render import EscalationLevel, NotificationContext, NotificationKind
 from shared.outbox import Notification
+from shared.sla_policy import Clock
 from shared.ticket import Ticket
 
 if TYPE_CHECKING:
@@ -27,11 +28,23 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Notice:
     """A mail a change asks for. ``to`` is ``customer`` (the ticket's contact), ``team`` (the
-    support team's address) or an operator's address; ``message`` is the text it quotes."""
+    support team's address) or a person's address; ``message`` is the text it quotes;
+    ``escalation`` what an escalation mail reports."""
 
     kind: NotificationKind
     to: str
     message: str | None = None
+    escalation: Escalated | None = None
+
+
+@dataclass(frozen=True)
+class Escalated:
+    """What an escalation mail is about: the level reached, the clock, its working time left
+    (negative when overdue)."""
+
+    level: int
+    clock: Clock
+    working_time_left: timedelta
 
 
 CUSTOMER = "customer"
@@ -77,6 +90,9 @@ class Notifier:
                 resolution_due=resolution.due,
                 operator_name=ticket.assignee,
                 message=notice.message,
+                escalation_level=EscalationLevel(min(notice.escalation.level, 3)) if notice.escalation else None,
+                escalation_clock=notice.escalation.clock if notice.escalation else None,
+                working_time_left=notice.escalation.working_time_left if notice.escalation else None,
                 portal_url=f"{self.portal_url.rstrip('/')}/tickets/{ticket.id}" if self.portal_url else None,
             )
             planned.append(

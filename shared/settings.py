@@ -35,11 +35,17 @@ class DeskSettings:
     """How the desk numbers its tickets and reads its SLA: ``ticket_prefix`` starts every ticket
     id (``IZ`` gives ``IZ-2026-000123``); ``resolution_rule`` is ``working_hours`` (a working day
     is 8 working hours) or ``end_of_working_day``; ``calendar_refresh_seconds`` is how long a
-    worker keeps the closure periods before reading them again."""
+    worker keeps the closure periods before reading them again; ``escalation_percentages`` is the
+    escalation matrix (``ESCALATION_MATRIX``, default ``75,100,150``); ``escalation_supervisors``
+    and ``escalation_management`` hear of levels 2 and 3 (``ESCALATION_SUPERVISORS_ADDRESS``,
+    ``ESCALATION_MANAGEMENT_ADDRESS``)."""
 
     ticket_prefix: str
     resolution_rule: str
     calendar_refresh_seconds: float
+    escalation_percentages: tuple[int, ...] = (75, 100, 150)
+    escalation_supervisors: str | None = None
+    escalation_management: str | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,9 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
             ticket_prefix=prefix,
             resolution_rule=rule,
             calendar_refresh_seconds=_positive_number(environ, "CALENDAR_REFRESH_SECONDS", default=60.0),
+            escalation_percentages=_percentages(environ, "ESCALATION_MATRIX"),
+            escalation_supervisors=_optional(environ, "ESCALATION_SUPERVISORS_ADDRESS"),
+            escalation_management=_optional(environ, "ESCALATION_MANAGEMENT_ADDRESS"),
         ),
     )
 
@@ -89,6 +98,17 @@ def settings() -> Settings:
 def _optional(environ: Mapping[str, str], name: str) -> str | None:
     value = environ.get(name, "").strip()
     return value or None
+
+
+def _percentages(environ: Mapping[str, str], name: str) -> tuple[int, ...]:
+    raw = _optional(environ, name) or "75,100,150"
+    parts = [part.strip() for part in raw.split(",")]
+    if not all(part.isdecimal() and 0 < int(part) <= 1000 for part in parts):
+        raise SettingsError(f"{name} must be increasing percentages such as 75,100,150, not {raw!r}")
+    values = tuple(int(part) for part in parts)
+    if list(values) != sorted(set(values)):
+        raise SettingsError(f"{name} must be increasing percentages such as 75,100,150, not {raw!r}")
+    return values
 
 
 def _positive_number(environ: Mapping[str, str], name: str, *, default: float) -> float:

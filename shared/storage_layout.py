@@ -13,6 +13,7 @@ TABLES: tuple[str, ...] = (
     "Closures",
     "Audit",
     "OutboxIndex",
+    "Escalations",
 )
 
 #: Blob containers: raw inbound mail as the mailbox connector writes it, and mail set aside.

@@ -8,14 +8,15 @@ with the ticket so that every read can derive deadlines without another lookup.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
 from shared.language import Language
 from shared.lifecycle import Status
 from shared.sla_clock import ClockEvent
-from shared.sla_policy import Category, Priority
+from shared.sla_policy import Category, Clock, Priority
 
 __all__ = ["Channel", "Ticket", "TicketId", "format_ticket_id", "parse_ticket_id"]
 
@@ -72,6 +73,7 @@ class Ticket:
     created_by: str
     clocks: tuple[ClockEvent, ...]
     customer_name: str = ""
+    escalation: Mapping[Clock, int] = field(default_factory=dict)
     resolution: str | None = None
     revision: int = 1
     event_count: int = 0

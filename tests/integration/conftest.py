@@ -63,7 +63,7 @@ def forget_app_state() -> None:
         dependencies.mail_settings,
         dependencies.sender,
         dependencies.dispatcher,
-        dependencies.notifier,
+        dependencies.schedule,
     ):
         built.cache_clear()
 

@@ -1,0 +1,93 @@
+"""The escalation procedure, pure: which level an SLA clock has reached, and when it reaches the next.
+
+A clock escalates in levels, each a percentage of its working-time budget (the default matrix:
+level 1 warning at 75%, level 2 breach at 100%, level 3 at 150%). A level is *reached* when the
+working time elapsed on the clock is at least its share of the budget: level 2 fires at the
+deadline itself. Paused, stopped and never-started clocks reach nothing new. Percentages are of
+working time, so a level never falls at night, on a holiday or in a closure.
+
+Escalation is *planned*: every change of a ticket computes, per running clock, the next level not
+reached yet and the working instant it falls due (:func:`next_checkpoint`); the sweep reads only
+those checkpoints that are due.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from shared.sla_calendar import SlaCalendar
+from shared.sla_clock import ClockState
+from shared.sla_policy import Clock
+
+__all__ = ["DEFAULT_MATRIX", "Checkpoint", "EscalationMatrix", "level_reached", "next_checkpoint"]
+
+
+@dataclass(frozen=True)
+class EscalationMatrix:
+    """The percentages of a clock's budget at which levels 1, 2, 3 … fire, increasing."""
+
+    percentages: Sequence[int] = (75, 100, 150)
+
+    def __post_init__(self) -> None:
+        values = list(self.percentages)
+        if not values or any(p <= 0 for p in values) or values != sorted(set(values)):
+            raise ValueError(f"escalation percentages must be positive and increasing: {values}")
+
+    def threshold(self, budget: timedelta, level: int) -> timedelta:
+        """The working time at which ``level`` (1-based) fires."""
+        return budget * self.percentages[level - 1] // 100
+
+    @property
+    def levels(self) -> range:
+        return range(1, len(self.percentages) + 1)
+
+
+DEFAULT_MATRIX = EscalationMatrix()
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """Level ``level`` of ``clock`` of the ticket falls due at ``due``."""
+
+    customer_id: str
+    ticket_id: str
+    clock: Clock
+    level: int
+    due: datetime
+
+
+def level_reached(state: ClockState, matrix: EscalationMatrix, already: int) -> int:
+    """The highest level ``state`` has reached, never lower than ``already`` (a level reached
+    stays reached); a clock that is not running reaches nothing new."""
+    if not state.running:
+        return already
+    reached = already
+    for level in matrix.levels:
+        if level > reached and state.elapsed >= matrix.threshold(state.budget, level):
+            reached = level
+    return reached
+
+
+def next_checkpoint(
+    state: ClockState,
+    matrix: EscalationMatrix,
+    already: int,
+    calendar: SlaCalendar,
+    now: datetime,
+    customer_id: str,
+    ticket_id: str,
+) -> Checkpoint | None:
+    """When the first level above ``already`` falls due for a running clock (``state`` as of
+    ``now``); ``now`` itself when it is already reached; None for a clock that is paused, stopped
+    or past its last level."""
+    if not state.running:
+        return None
+    for level in matrix.levels:
+        if level <= already:
+            continue
+        left = matrix.threshold(state.budget, level) - state.elapsed
+        due = calendar.add_working_time(now, left) if left > timedelta(0) else now
+        return Checkpoint(customer_id, ticket_id, state.clock, level, due)
+    return None

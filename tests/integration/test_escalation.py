@@ -1,0 +1,236 @@
+"""Escalation on Azurite, travelling in time: planned checkpoints, each level once, the right people."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from dataclasses import replace
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from azure.data.tables import TableServiceClient
+
+from shared.customers import Customer
+from shared.desk import Desk, EscalationPolicy, NewTicket
+from shared.dispatch import Dispatcher, MailIdentity, Pacer
+from shared.escalation import Checkpoint
+from shared.escalator import sweep
+from shared.history import EventType
+from shared.lifecycle import Action, Role
+from shared.mail.senders.base import OutgoingMail
+from shared.notifier import Notifier
+from shared.sla_policy import Category, Clock, Priority
+from shared.stores.outbox import OutboxStore
+from shared.stores.schedule import EscalationSchedule
+from tests.integration.conftest import Clock as SetClock
+from tests.integration.conftest import customer_caller, staff_caller
+
+ROME = ZoneInfo("Europe/Rome")
+OPERATOR = staff_caller("olga@desk.example", Role.OPERATOR)
+SUPERVISOR = staff_caller("sara@desk.example", Role.SUPERVISOR)
+
+
+def rome(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=ROME)
+
+
+class Recorder:
+    """A sender that keeps what it was given."""
+
+    def __init__(self) -> None:
+        self.sent: list[OutgoingMail] = []
+        self._lock = threading.Lock()
+
+    def send(self, mail: OutgoingMail) -> None:
+        with self._lock:
+            self.sent.append(mail)
+
+    def escalations(self, ticket_id: str) -> list[tuple[str, str]]:
+        """(recipient, level word in the Message-ID) of the ticket's escalation mails, in order."""
+        return [
+            (mail.to[0][0], mail.message_id)
+            for mail in self.sent
+            if ticket_id.lower() in mail.message_id and ".escalation@" in mail.message_id
+        ]
+
+
+@pytest.fixture
+def recorder() -> Recorder:
+    return Recorder()
+
+
+@pytest.fixture
+def escalating(desk: Desk, table_service: TableServiceClient, clock: SetClock, recorder: Recorder) -> Desk:
+    outbox = OutboxStore(table_service)
+    identity = MailIdentity(
+        "donotreply@desk.example", "Support", "support@desk.example", secrets.token_bytes(32), "desk.example"
+    )
+    dispatcher = Dispatcher(outbox, recorder, identity, clock, Pacer(100_000))
+    return replace(
+        desk,
+        notifier=Notifier(outbox, dispatcher, "team@desk.example", None),
+        schedule=EscalationSchedule(table_service),
+        escalation=EscalationPolicy(supervisors="supervisors@desk.example", management="management@desk.example"),
+    )
+
+
+def travel(desk: Desk, clock: SetClock, text: str) -> None:
+    clock.set(text)
+    assert desk.schedule is not None
+    sweep(desk, desk.schedule, clock())
+
+
+def levels(desk: Desk, customer: Customer, ticket_id: str) -> list[tuple[str, int]]:
+    events = desk.events(customer_caller(customer), ticket_id, limit=100, cursor=None).items  # public only
+    assert all(event.type is not EventType.ESCALATED for event in events)  # escalations are internal
+    staff = desk.events(SUPERVISOR, ticket_id, limit=100, cursor=None).items
+    return [(e.data["clock"], e.data["level"]) for e in staff if e.type is EventType.ESCALATED]
+
+
+def open_ticket(desk: Desk, customer: Customer, priority: Priority, category: Category = Category.BUG) -> str:
+    request = NewTicket(
+        subject="Il gestionale è bloccato",
+        description="Da stamattina nessuno riesce ad accedere al gestionale documentale.",
+        customer_id=customer.id,
+        contact_email=customer.contacts[0].email,
+        priority=priority,
+        category=category,
+    )
+    return desk.open(customer_caller(customer), request).ticket.id
+
+
+def test_a_p1_opened_at_half_past_twelve_on_friday_escalates_each_level_once_at_the_right_working_instant(
+    escalating: Desk, customer: Customer, clock: SetClock, recorder: Recorder
+) -> None:
+    clock.set("2026-11-27 12:30")
+    ticket_id = open_ticket(escalating, customer, Priority.BLOCKING)
+    travel(escalating, clock, "2026-11-27 14:44")
+    assert levels(escalating, customer, ticket_id) == []
+    travel(escalating, clock, "2026-11-27 14:45")  # 45 working minutes: 30 before lunch, 15 after
+    assert levels(escalating, customer, ticket_id) == [("take_charge", 1)]
+    travel(escalating, clock, "2026-11-27 15:00")  # the deadline
+    travel(escalating, clock, "2026-11-27 15:10")
+    assert levels(escalating, customer, ticket_id) == [("take_charge", 1), ("take_charge", 2)]
+    travel(escalating, clock, "2026-11-27 15:30")
+    travel(escalating, clock, "2026-11-27 16:30")
+    assert levels(escalating, customer, ticket_id) == [("take_charge", 1), ("take_charge", 2), ("take_charge", 3)]
+    assert [to for to, _ in recorder.escalations(ticket_id)] == [
+        "team@desk.example",
+        "supervisors@desk.example",
+        "management@desk.example",
+    ]
+    view = escalating.get(SUPERVISOR, ticket_id)
+    assert view.ticket.escalation == {Clock.TAKE_CHARGE: 3}
+    assert view.sla.escalation_level == 3
+    assert view.sla.breached
+    travel(escalating, clock, "2026-11-30 10:30")  # the resolution clock's warning: 6 of 8 working hours
+    assert levels(escalating, customer, ticket_id)[-1] == ("resolution", 1)
+
+
+def test_a_day_of_missed_runs_is_caught_up_by_the_next_sweep_each_level_once(
+    escalating: Desk, customer: Customer, clock: SetClock, recorder: Recorder
+) -> None:
+    clock.set("2026-11-26 10:00")
+    ticket_id = open_ticket(escalating, customer, Priority.BLOCKING)
+    travel(escalating, clock, "2026-11-27 11:00")  # the host was down for a day
+    assert levels(escalating, customer, ticket_id)[:3] == [("take_charge", 1), ("take_charge", 2), ("take_charge", 3)]
+    travel(escalating, clock, "2026-11-27 11:05")
+    assert [lv for lv in levels(escalating, customer, ticket_id) if lv[0] == "take_charge"] == [
+        ("take_charge", 1),
+        ("take_charge", 2),
+        ("take_charge", 3),
+    ]
+    assert len([m for m in recorder.escalations(ticket_id) if ".escalation@" in m[1]]) >= 3
+
+
+def test_two_sweeps_at_once_escalate_each_level_once(
+    escalating: Desk, customer: Customer, clock: SetClock, recorder: Recorder
+) -> None:
+    clock.set("2026-11-26 10:00")
+    ticket_id = open_ticket(escalating, customer, Priority.BLOCKING)
+    clock.set("2026-11-26 10:50")
+    assert escalating.schedule is not None
+    barrier = threading.Barrier(2)
+
+    schedule = escalating.schedule
+
+    def one_sweep() -> None:
+        barrier.wait()
+        sweep(escalating, schedule, clock())
+
+    threads = [threading.Thread(target=one_sweep) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    travel(escalating, clock, "2026-11-26 10:51")
+    assert levels(escalating, customer, ticket_id) == [("take_charge", 1)]
+    assert len(recorder.escalations(ticket_id)) == 1
+
+
+def test_a_paused_clock_does_not_escalate_and_a_resumed_one_picks_up_where_it_was(
+    escalating: Desk, customer: Customer, clock: SetClock
+) -> None:
+    clock.set("2026-11-26 10:00")
+    ticket_id = open_ticket(escalating, customer, Priority.HIGH)  # resolution: 16 working hours
+    escalating.act(OPERATOR, ticket_id, Action.ACCEPT, {}, None)
+    clock.set("2026-11-26 12:00")  # 2 working hours counted
+    escalating.act(OPERATOR, ticket_id, Action.REQUEST_CLARIFICATION, {"message": "Quale utente?"}, None)
+    travel(escalating, clock, "2026-12-04 12:00")  # a week of waiting for the customer
+    assert levels(escalating, customer, ticket_id) == []
+    clock.set("2026-12-07 09:00")
+    escalating.write(customer_caller(customer), ticket_id, "L'utente mario.rossi.", internal=False)
+    travel(escalating, clock, "2026-12-07 17:59")  # 2 h before the pause + 8 h now: 10 of 16
+    assert levels(escalating, customer, ticket_id) == []
+    travel(escalating, clock, "2026-12-09 11:00")  # the 8th of December is a holiday: 12 h reached on the 9th at 11:00
+    assert levels(escalating, customer, ticket_id) == [("resolution", 1)]
+
+
+def test_a_priority_raised_after_a_warning_replans_the_levels_not_yet_reached(
+    escalating: Desk, customer: Customer, clock: SetClock, recorder: Recorder
+) -> None:
+    clock.set("2026-11-26 09:00")
+    ticket_id = open_ticket(escalating, customer, Priority.LOW)  # take charge: 16 working hours
+    travel(escalating, clock, "2026-11-27 13:00")  # 12 working hours: the warning
+    assert levels(escalating, customer, ticket_id) == [("take_charge", 1)]
+    escalating.act(SUPERVISOR, ticket_id, Action.CLASSIFY, {"priority": 2}, None)  # 4 h: long overdue
+    travel(escalating, clock, "2026-11-27 13:05")
+    reached = levels(escalating, customer, ticket_id)
+    assert [lv for lv in reached if lv[0] == "take_charge"] == [
+        ("take_charge", 1),
+        ("take_charge", 2),
+        ("take_charge", 3),
+    ]
+    assert ("resolution", 1) in reached  # 12 of the P2's 16 resolution hours: its warning too
+
+
+def test_a_stopped_clock_escalates_no_more(escalating: Desk, customer: Customer, clock: SetClock) -> None:
+    clock.set("2026-11-26 10:00")
+    ticket_id = open_ticket(escalating, customer, Priority.BLOCKING)
+    clock.set("2026-11-26 10:30")
+    escalating.act(OPERATOR, ticket_id, Action.ACCEPT, {}, None)
+    travel(escalating, clock, "2026-11-26 12:00")
+    assert levels(escalating, customer, ticket_id) == []
+
+
+def test_a_sweep_that_dies_midway_is_completed_by_the_next_without_repeating_a_level(
+    escalating: Desk, customer: Customer, clock: SetClock, recorder: Recorder, table_service: TableServiceClient
+) -> None:
+    clock.set("2026-11-26 10:00")
+    ticket_id = open_ticket(escalating, customer, Priority.BLOCKING)
+    clock.set("2026-11-26 10:50")
+
+    class Dying(EscalationSchedule):
+        """Dies after the escalation committed, before its checkpoint is dropped."""
+
+        def drop(self, checkpoint: Checkpoint) -> None:
+            raise RuntimeError("the worker died")
+
+    dying = Dying(table_service)
+    report = sweep(replace(escalating, schedule=dying), dying, clock())
+    assert report.failed >= 1
+    assert levels(escalating, customer, ticket_id) == [("take_charge", 1)]
+    travel(escalating, clock, "2026-11-26 10:51")
+    assert levels(escalating, customer, ticket_id) == [("take_charge", 1)]
+    assert len(recorder.escalations(ticket_id)) == 1
