@@ -88,6 +88,7 @@ class SlaView:
     take_charge: ClockState
     resolution: ClockState
     escalation_level: int = 0
+    escalated_as_breached: bool = False
 
     @property
     def paused(self) -> bool:
@@ -95,7 +96,9 @@ class SlaView:
 
     @property
     def breached(self) -> bool:
-        return self.take_charge.breached or self.resolution.breached
+        """A clock is past its budget now, or was escalated as breached (a level that was
+        reached stays reached)."""
+        return self.take_charge.breached or self.resolution.breached or self.escalated_as_breached
 
 
 @dataclass(frozen=True)
@@ -381,7 +384,10 @@ class Desk:
         calendar, at = self.calendar(), self.now()
         states = {clock: clock_state(clock, ticket.clocks, calendar, at) for clock in Clock}
         level = max(ticket.escalation.values(), default=0)
-        return TicketView(ticket, SlaView(states[Clock.TAKE_CHARGE], states[Clock.RESOLUTION], level))
+        breach = self.escalation.matrix.breach_level
+        escalated_as_breached = breach is not None and level >= breach
+        sla = SlaView(states[Clock.TAKE_CHARGE], states[Clock.RESOLUTION], level, escalated_as_breached)
+        return TicketView(ticket, sla)
 
     def _audit(self, caller: Caller, ticket_id: str, action: str) -> None:
         if Role.CUSTOMER not in caller.roles:

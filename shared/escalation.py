@@ -43,6 +43,11 @@ class EscalationMatrix:
     def levels(self) -> range:
         return range(1, len(self.percentages) + 1)
 
+    @property
+    def breach_level(self) -> int | None:
+        """The first level at or past the whole budget (a ticket there is breached), if any."""
+        return next((level for level in self.levels if self.percentages[level - 1] >= 100), None)
+
 
 DEFAULT_MATRIX = EscalationMatrix()
 
