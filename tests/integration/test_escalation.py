@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 import threading
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -20,6 +20,7 @@ from shared.history import EventType
 from shared.lifecycle import Action, Role
 from shared.mail.senders.base import OutgoingMail
 from shared.notifier import Notifier
+from shared.sla_calendar import default_calendar
 from shared.sla_policy import Category, Clock, Priority
 from shared.stores.outbox import OutboxStore
 from shared.stores.schedule import EscalationSchedule
@@ -234,3 +235,33 @@ def test_a_sweep_that_dies_midway_is_completed_by_the_next_without_repeating_a_l
     travel(escalating, clock, "2026-11-26 10:51")
     assert levels(escalating, customer, ticket_id) == [("take_charge", 1)]
     assert len(recorder.escalations(ticket_id)) == 1
+
+
+def test_a_p4_opened_before_the_august_closure_escalates_after_it(
+    escalating: Desk, customer: Customer, clock: SetClock
+) -> None:
+    summer = default_calendar(closures=[(date(2026, 8, 10), date(2026, 8, 21))])
+    closed_in_august = replace(escalating, calendar=lambda: summer)
+    clock.set("2026-08-07 10:00")  # a Friday; take charge within 16 working hours
+    ticket_id = open_ticket(closed_in_august, customer, Priority.LOW)
+    travel(closed_in_august, clock, "2026-08-21 18:00")  # 7 working hours so far: the closure counts none
+    assert levels(closed_in_august, customer, ticket_id) == []
+    travel(closed_in_august, clock, "2026-08-24 15:29")
+    assert levels(closed_in_august, customer, ticket_id) == []
+    travel(closed_in_august, clock, "2026-08-24 15:30")  # 12 working hours
+    assert levels(closed_in_august, customer, ticket_id) == [("take_charge", 1)]
+    travel(closed_in_august, clock, "2026-08-25 10:00")  # 16 working hours
+    assert levels(closed_in_august, customer, ticket_id) == [("take_charge", 1), ("take_charge", 2)]
+
+
+def test_a_p2_across_the_last_sunday_of_october_escalates_on_monday_s_wall_clock(
+    escalating: Desk, customer: Customer, clock: SetClock
+) -> None:
+    clock.set("2026-10-23 17:00")  # Friday, summer time; take charge within 4 working hours
+    ticket_id = open_ticket(escalating, customer, Priority.HIGH)
+    travel(escalating, clock, "2026-10-26 10:29")  # Monday, winter time
+    assert levels(escalating, customer, ticket_id) == []
+    travel(escalating, clock, "2026-10-26 10:30")  # 1.5 h on Friday + 1.5 h on Monday = 3 h
+    assert levels(escalating, customer, ticket_id) == [("take_charge", 1)]
+    travel(escalating, clock, "2026-10-26 11:30")
+    assert levels(escalating, customer, ticket_id) == [("take_charge", 1), ("take_charge", 2)]
