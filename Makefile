@@ -31,6 +31,7 @@ bench: deps
 	$(BIN)/python benchmarks/bench_calendar.py
 	$(BIN)/python benchmarks/bench_api.py
 	$(BIN)/python benchmarks/bench_notifications.py
+	$(BIN)/python benchmarks/bench_escalation.py
 
 ## lint: ruff (rules and format) and mypy
 lint: deps
