@@ -6,9 +6,18 @@ anonymous; each route states who may call it.
 
 import azure.functions as func
 
-from functions import admin, calendar_status, escalation, health, openapi, outbox, tickets
+from functions import admin, calendar_status, escalation, health, openapi, outbox, reports, tickets
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
-for blueprint in (health.bp, calendar_status.bp, tickets.bp, admin.bp, outbox.bp, escalation.bp, openapi.bp):
+for blueprint in (
+    health.bp,
+    calendar_status.bp,
+    tickets.bp,
+    reports.bp,
+    admin.bp,
+    outbox.bp,
+    escalation.bp,
+    openapi.bp,
+):
     app.register_functions(blueprint)

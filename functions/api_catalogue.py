@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import dataclass
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
 from functions.api import DEFAULT_LIMIT, MAX_LIMIT
+from functions.report_shapes import AtRiskList, SlaReportOut
 from functions.response_shapes import (
     AuditList,
     CalendarStatusOut,
@@ -37,6 +39,7 @@ from functions.schemas import (
     Body,
     ClosureDocument,
     CustomerDocument,
+    CustomerId,
     EventList,
     EventOut,
     NewMessage,
@@ -72,8 +75,9 @@ class Parameter:
 @dataclass(frozen=True)
 class Operation:
     """One method on one path. ``status`` is the success code, answered with ``response`` (no
-    body when None) and ``headers``; ``errors`` are the other codes, each answered with a
-    ``problem`` document. ``public`` operations need no bearer token."""
+    body when None) and ``headers``, or in one of the text media types of ``alternatives`` when the
+    caller asks for it; ``errors`` are the other codes, each answered with a ``problem`` document.
+    ``public`` operations need no bearer token."""
 
     method: Literal["GET", "POST", "PUT", "DELETE"]
     path: str
@@ -88,6 +92,7 @@ class Operation:
     headers: tuple[ResponseHeader, ...] = ()
     public: bool = False
     problem: type[Problem] = Problem
+    alternatives: tuple[Literal["text/csv"], ...] = ()
 
 
 def _path_parameter(description: str) -> Parameter:
@@ -103,6 +108,15 @@ _STATUS = Parameter("status", "query", Status, "Only the tickets in this status.
 _NOTIFICATION_ID = _path_parameter("The notification's id, such as IZ-2026-000123.4.0.")
 _OUTBOX_STATE = Parameter("state", "query", Literal["failed"], "Which notifications: only `failed` is listed.")
 _AUDITED_TICKET = Parameter("ticket", "query", NonEmpty, "The id of the ticket whose trail to read.", required=True)
+_REPORTED_CUSTOMER = Parameter("customer", "query", CustomerId, "Only this customer's tickets.")
+_FROM = Parameter("from", "query", date, "The first day of the period (Europe/Rome), from 1970-01-01.", required=True)
+_TO = Parameter(
+    "to", "query", date, "The day after the period (excluded), after `from` and at most 366 days later.", required=True
+)
+_FORMAT = Parameter(
+    "format", "query", Literal["json", "csv"],
+    "`csv` answers text/csv (a header row, one row per customer and priority); without it, `Accept` decides.",
+)  # fmt: skip
 _IF_MATCH = Parameter(
     "If-Match", "header", ETagValue, "The ETag the ticket was read with: refused with 412 if it changed since."
 )
@@ -162,6 +176,18 @@ OPERATIONS: tuple[Operation, ...] = (
         errors=(*_AUTHENTICATED, 403, 404, 409, 413, 422), body=NewMessage, parameters=(_TICKET_ID,),
     ),
     *(_action(name, body) for name, body in ACTION_BODIES.items()),
+    Operation(
+        "GET", "/reports/at-risk", "at_risk_tickets", "reports",
+        "Staff: the open tickets the caller may see, the nearest deadline first, paused ones last", 200,
+        AtRiskList, errors=(*_AUTHENTICATED, 403, 422), parameters=(_LIMIT, _REPORTED_CUSTOMER),
+    ),
+    Operation(
+        "GET", "/reports/sla", "sla_report", "reports",
+        "SLA figures per customer and priority of the tickets opened in [from, to), as JSON or CSV; "
+        "supervisors and administrators see every customer, a customer its own", 200, SlaReportOut,
+        errors=(*_AUTHENTICATED, 403, 404, 422), parameters=(_FROM, _TO, _REPORTED_CUSTOMER, _FORMAT),
+        alternatives=("text/csv",),
+    ),
     Operation(
         "GET", "/admin/customers", "list_customers", "administration", "Every customer", 200, CustomerList,
         errors=(*_AUTHENTICATED, 403),

@@ -138,6 +138,8 @@ def _success(operation: Operation, refs: ModelRefs) -> dict[str, Any]:
         response["headers"] = {name: _header(name) for name in operation.headers}
     if operation.response is not None:
         response["content"] = {JSON: {"schema": refs[operation.response, "serialization"]}}
+    for media_type in operation.alternatives:
+        response.setdefault("content", {})[media_type] = {"schema": {"type": "string"}}
     return response
 
 

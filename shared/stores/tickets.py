@@ -279,7 +279,7 @@ def _ticket_entity(ticket: Ticket) -> dict[str, Any]:
         "CreatedAt": ticket.created_at.astimezone(UTC),
         "UpdatedAt": ticket.updated_at.astimezone(UTC),
         "CreatedBy": ticket.created_by,
-        "Clocks": json.dumps([_clock_event_json(event) for event in ticket.clocks], separators=(",", ":")),
+        "Clocks": json.dumps([clock_event_json(event) for event in ticket.clocks], separators=(",", ":")),
         "Resolution": ticket.resolution or "",
         "Revision": ticket.revision,
         "EventCount": ticket.event_count,
@@ -305,7 +305,7 @@ def _ticket_from(entity: Mapping[str, Any]) -> Ticket:
         created_at=_utc(entity["CreatedAt"]),
         updated_at=_utc(entity["UpdatedAt"]),
         created_by=entity["CreatedBy"],
-        clocks=tuple(_clock_event_from(item) for item in json.loads(entity["Clocks"])),
+        clocks=tuple(clock_event_from(item) for item in json.loads(entity["Clocks"])),
         resolution=entity.get("Resolution") or None,
         revision=int(entity["Revision"]),
         event_count=int(entity["EventCount"]),
@@ -343,7 +343,7 @@ def _event_from(entity: Mapping[str, Any]) -> HistoryEvent:
     )
 
 
-def _clock_event_json(event: ClockEvent) -> dict[str, Any]:
+def clock_event_json(event: ClockEvent) -> dict[str, Any]:
     document: dict[str, Any] = {"clock": event.clock.value, "kind": event.kind.value, "at": event.at.isoformat()}
     if event.budget is not None:
         document["budget_us"] = event.budget // timedelta(microseconds=1)
@@ -356,7 +356,7 @@ def _clock_event_json(event: ClockEvent) -> dict[str, Any]:
     return document
 
 
-def _clock_event_from(document: Mapping[str, Any]) -> ClockEvent:
+def clock_event_from(document: Mapping[str, Any]) -> ClockEvent:
     return ClockEvent(
         clock=Clock(document["clock"]),
         kind=ClockEventKind(document["kind"]),
