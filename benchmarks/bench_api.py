@@ -55,18 +55,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the app's packag
 import azure.functions as func
 from azure.data.tables import TableServiceClient
 
-from benchmarks.harness import CountingTransport, clean_up, counting_service
+from benchmarks.harness import CountingTransport, bench_customer, clean_up, counting_service
 from devhost.azurite import ensure_azurite
 from devhost.local_identity import LOCAL_AUDIENCE, LOCAL_ISSUER, ensure_signing_key, mint_token
 from functions import dependencies, tickets
-from shared.customers import Contact, Customer
-from shared.language import Language
 from shared.lifecycle import Role
 from shared.settings import settings
 from shared.storage import DEVELOPMENT_STORAGE, azurite_connection_string, connection_string
 from shared.storage_layout import TABLES
 from shared.stores.closures import CLOSURES_TABLE
-from shared.stores.customers import CustomerRegistry
 from shared.stores.tickets import TicketStore
 from shared.ticket import format_ticket_id
 
@@ -444,16 +441,7 @@ def main() -> int:
             service.create_table_if_not_exists(table)
 
         suffix = uuid.uuid4().hex[:10]
-        customer = CustomerRegistry(service).put(
-            Customer(
-                id=f"bench-{suffix}",
-                name="Bench S.r.l.",
-                entitled=True,
-                email_domains=(f"bench-{suffix}.example",),
-                contacts=(Contact(f"anna@bench-{suffix}.example", "Anna Bianchi"),),
-                language=Language.ENGLISH,
-            )
-        )
+        customer = bench_customer(service, suffix)
         operator = f"olga-{suffix}@desk.example"
         workload = Workload(
             api=Api(install_counting_tables()),

@@ -58,15 +58,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the app's packag
 
 from azure.data.tables import TableClient, TableServiceClient
 
-from benchmarks.harness import TRANSACTION_LIMIT, CountingTransport, SentRequest, counting_service, delete_rows
+from benchmarks.harness import (
+    TRANSACTION_LIMIT,
+    CountingTransport,
+    SentRequest,
+    bench_customer,
+    counting_service,
+    delete_rows,
+)
 from devhost.azurite import ensure_azurite
 from shared.auth import Principal
-from shared.customers import Contact, Customer
+from shared.customers import Customer
 from shared.desk import Desk, EscalationPolicy, NewTicket
 from shared.dispatch import Dispatcher, MailIdentity, Pacer
 from shared.escalation import DEFAULT_MATRIX, Checkpoint
 from shared.escalator import SweepReport, sweep
-from shared.language import Language
 from shared.lifecycle import Role
 from shared.mail.senders.base import OutgoingMail
 from shared.notifier import Notifier
@@ -406,16 +412,7 @@ def clean_up(plain: TableServiceClient, bench: Bench, watermark: datetime | None
 
 def build(plain: TableServiceClient, table: str, threads: int, suffix: str) -> Bench:
     """The run's customer (written through ``plain``), and the escalating desk over a counting client."""
-    customer = CustomerRegistry(plain).put(
-        Customer(
-            id=f"bench-{suffix}",
-            name="Bench S.r.l.",
-            entitled=True,
-            email_domains=(f"bench-{suffix}.example",),
-            contacts=(Contact(f"anna@bench-{suffix}.example", "Anna Bianchi"),),
-            language=Language.ENGLISH,
-        )
-    )
+    customer = bench_customer(plain, suffix)
     contact = customer.contacts[0].email
     service, transport = counting_service(azurite_connection_string(), STORAGE_TIMEOUT)
     calendar = default_calendar()

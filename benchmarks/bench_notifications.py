@@ -65,13 +65,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the app's packag
 
 from azure.data.tables import TableServiceClient
 
-from benchmarks.harness import CountingTransport, SentRequest, clean_up, counting_service
+from benchmarks.harness import CountingTransport, SentRequest, bench_customer, clean_up, counting_service
 from devhost.azurite import ensure_azurite
 from shared.auth import Principal
-from shared.customers import Contact, Customer
+from shared.customers import Customer
 from shared.desk import Desk, NewTicket
 from shared.dispatch import Dispatcher, MailIdentity, Pacer, Timing
-from shared.language import Language
 from shared.lifecycle import Action, Role
 from shared.mail.render import render
 from shared.mail.senders.base import OutgoingMail, Sender
@@ -438,16 +437,7 @@ def main() -> int:
             plain.create_table_if_not_exists(table)
         service, transport = counting_service(azurite_connection_string(), STORAGE_TIMEOUT)
         suffix = uuid.uuid4().hex[:10]
-        customer = CustomerRegistry(plain).put(
-            Customer(
-                id=f"bench-{suffix}",
-                name="Bench S.r.l.",
-                entitled=True,
-                email_domains=(f"bench-{suffix}.example",),
-                contacts=(Contact(f"anna@bench-{suffix}.example", "Anna Bianchi"),),
-                language=Language.ENGLISH,
-            )
-        )
+        customer = bench_customer(plain, suffix)
         contact = customer.contacts[0].email
         operator = f"olga-{suffix}@desk.example"
         calendar = default_calendar()

@@ -29,8 +29,10 @@ from urllib.parse import unquote, urlparse
 from azure.core.pipeline.transport import RequestsTransport
 from azure.data.tables import TableClient, TableServiceClient
 
+from shared.customers import Contact, Customer
+from shared.language import Language
 from shared.stores.audit import AUDIT_TABLE
-from shared.stores.customers import ADDRESSES_TABLE, CUSTOMERS_TABLE
+from shared.stores.customers import ADDRESSES_TABLE, CUSTOMERS_TABLE, CustomerRegistry
 from shared.stores.outbox import OUTBOX_INDEX_TABLE
 from shared.stores.tickets import TICKET_IDS_TABLE, TICKETS_TABLE
 
@@ -154,3 +156,18 @@ def clean_up(service: TableServiceClient, customer_id: str, operator: str, threa
         (AUDIT_TABLE, "Actor eq @actor", {"actor": operator}),
     )
     return sum(delete_rows(service.get_table_client(name), q, p, threads) for name, q, p in deletions)
+
+
+def bench_customer(service: TableServiceClient, suffix: str) -> Customer:
+    """A new entitled customer ``bench-<suffix>`` with one contact, for a run's tickets
+    (:func:`clean_up` removes it)."""
+    return CustomerRegistry(service).put(
+        Customer(
+            id=f"bench-{suffix}",
+            name="Bench S.r.l.",
+            entitled=True,
+            email_domains=(f"bench-{suffix}.example",),
+            contacts=(Contact(f"anna@bench-{suffix}.example", "Anna Bianchi"),),
+            language=Language.ENGLISH,
+        )
+    )
