@@ -1,0 +1,307 @@
+// The support desk on Azure: everything `azd up` provisions. Subscription scope: the template creates
+// the resource group (rg-<environment name>) and deploys the modules into it.
+//
+// The desk runs with one user-assigned managed identity and no key or connection string anywhere:
+// storage and ACS by identity, telemetry by Entra ID, the one secret from Key Vault.
+targetScope = 'subscription'
+
+// ---------------------------------------------------------------------------------------------
+// Environment
+
+@minLength(1)
+@maxLength(64)
+@description('The azd environment name; names the resource group and seeds every resource name.')
+param environmentName string
+
+@minLength(1)
+@description('Azure region of the resources (one where Flex Consumption is available).')
+param location string
+
+@description('Resource group name; empty for rg-<environmentName>.')
+param resourceGroupName string = ''
+
+// ---------------------------------------------------------------------------------------------
+// Function App scale (Flex Consumption)
+
+@minValue(40)
+@maxValue(1000)
+@description('Most instances the app scales out to.')
+param maximumInstanceCount int = 40
+
+@allowed([
+  512
+  2048
+  4096
+])
+@description('Memory of each instance, in MB.')
+param instanceMemoryMB int = 2048
+
+@description('Always-ready instances, for example [{ name: \'http\', instanceCount: 1 }]; empty for none (scale to zero).')
+param alwaysReady array = []
+
+// ---------------------------------------------------------------------------------------------
+// Identity provider (shared/auth.py)
+
+@minLength(1)
+@description('AUTH_ISSUER: the iss a bearer token must carry (for Entra ID: https://login.microsoftonline.com/<tenant>/v2.0).')
+param authIssuer string
+
+@minLength(1)
+@description('AUTH_AUDIENCE: the aud a bearer token must carry (the API app registration\'s Application ID URI or client id).')
+param authAudience string
+
+@minLength(1)
+@description('AUTH_JWKS_URL: the provider\'s signing keys (for Entra ID: https://login.microsoftonline.com/<tenant>/discovery/v2.0/keys).')
+param authJwksUrl string
+
+// ---------------------------------------------------------------------------------------------
+// The desk (shared/settings.py)
+
+@description('TICKET_PREFIX: the letters of ticket ids (2 to 5 capitals).')
+param ticketPrefix string = 'IZ'
+
+@allowed([
+  'working_hours'
+  'end_of_working_day'
+])
+@description('SLA_RESOLUTION_RULE.')
+param slaResolutionRule string = 'working_hours'
+
+@minValue(1)
+@description('CALENDAR_REFRESH_SECONDS: how long a worker keeps the closure periods.')
+param calendarRefreshSeconds int = 60
+
+@minValue(1)
+@description('STORAGE_TIMEOUT_SECONDS: connect and read timeout of storage calls.')
+param storageTimeoutSeconds int = 5
+
+// ---------------------------------------------------------------------------------------------
+// Mail (shared/mail/settings.py)
+
+@minLength(3)
+@description('MAIL_REPLY_ADDRESS: the support mailbox customers reply to.')
+param supportMailboxAddress string
+
+@description('MAIL_FROM_NAME: the display name of the sender.')
+param mailFromName string = 'Interzen Support'
+
+@description('SUPPORT_TEAM_ADDRESS: where news of the queue goes; empty for no team mails.')
+param supportTeamAddress string = ''
+
+@description('PORTAL_URL: the customer portal linked from mails; empty for no link.')
+param portalUrl string = ''
+
+@minValue(1)
+@description('MAIL_MAX_PER_MINUTE: a worker\'s sending pace (the Azure-managed domain allows about 5 a minute).')
+param mailMaxPerMinute int = 5
+
+@allowed([
+  'it'
+  'en'
+])
+@description('STAFF_LANGUAGE: the language of mails to staff.')
+param staffLanguage string = 'it'
+
+@description('OUTBOX_SCHEDULE: the outbox sweep timer (NCRONTAB, UTC).')
+param outboxSchedule string = '0 */1 * * * *'
+
+@description('A custom sender domain (for example mail.example.com); empty to send from the Azure-managed domain.')
+param customEmailDomain string = ''
+
+@description('True once the custom domain\'s DNS records are verified: it is then linked and used as the sender.')
+param customEmailDomainVerified bool = false
+
+@description('Where ACS keeps its data at rest.')
+param emailDataLocation string = 'Europe'
+
+@secure()
+@minLength(16)
+@description('MAIL_REPLY_TOKEN_KEY: signs per-ticket reply addresses. azd generates it once and keeps it in the environment; it goes to Key Vault only.')
+@metadata({
+  azd: {
+    type: 'generate'
+    config: {
+      length: 48
+      noSpecial: true
+    }
+  }
+})
+param mailReplyTokenKey string
+
+// ---------------------------------------------------------------------------------------------
+// Escalation (functions/escalation.py)
+
+@description('ESCALATION_SCHEDULE: the escalation timer (NCRONTAB, UTC).')
+param escalationSchedule string = '0 */5 * * * *'
+
+@description('ESCALATION_MATRIX: increasing percentages of the SLA that raise levels 1, 2, 3.')
+param escalationMatrix string = '75,100,150'
+
+@description('ESCALATION_SUPERVISORS_ADDRESS: who hears of level 2; empty for nobody.')
+param escalationSupervisorsAddress string = ''
+
+@description('ESCALATION_MANAGEMENT_ADDRESS: who hears of level 3; empty for nobody.')
+param escalationManagementAddress string = ''
+
+// ---------------------------------------------------------------------------------------------
+// Names
+
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = {
+  'azd-env-name': environmentName
+}
+var functionAppName = 'func-${resourceToken}'
+var deploymentContainerName = 'app-package-${take(functionAppName, 32)}'
+
+// The storage layout: the same names as shared/storage_layout.py (tests/unit/test_infra.py checks).
+var tableNames = [
+  'Tickets'
+  'TicketIds'
+  'Customers'
+  'CustomerAddresses'
+  'Closures'
+  'Audit'
+  'OutboxIndex'
+  'Escalations'
+]
+var blobContainerNames = [
+  'inbound-email'
+  'inbound-quarantine'
+]
+var queueNames = []
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: empty(resourceGroupName) ? 'rg-${environmentName}' : resourceGroupName
+  location: location
+  tags: tags
+}
+
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  scope: rg
+  params: {
+    name: 'id-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    workspaceName: 'log-${resourceToken}'
+    appInsightsName: 'appi-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: 'st${resourceToken}'
+    location: location
+    tags: tags
+    deploymentContainerName: deploymentContainerName
+    tableNames: tableNames
+    blobContainerNames: blobContainerNames
+    queueNames: queueNames
+  }
+}
+
+module communication 'modules/communication.bicep' = {
+  name: 'communication'
+  scope: rg
+  params: {
+    communicationServiceName: 'acs-${resourceToken}'
+    emailServiceName: 'ecs-${resourceToken}'
+    dataLocation: emailDataLocation
+    tags: tags
+    customDomain: customEmailDomain
+    customDomainVerified: customEmailDomainVerified
+  }
+}
+
+module keyVault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  scope: rg
+  params: {
+    name: 'kv-${resourceToken}'
+    location: location
+    tags: tags
+    replyTokenKey: mailReplyTokenKey
+  }
+}
+
+module rbac 'modules/rbac.bicep' = {
+  name: 'rbac'
+  scope: rg
+  params: {
+    principalId: identity.outputs.principalId
+    storageAccountName: storage.outputs.name
+    appInsightsName: monitoring.outputs.appInsightsName
+    communicationServiceName: communication.outputs.communicationServiceName
+    keyVaultName: keyVault.outputs.name
+  }
+}
+
+module functionApp 'modules/function-app.bicep' = {
+  name: 'function-app'
+  scope: rg
+  params: {
+    name: functionAppName
+    planName: 'plan-${resourceToken}'
+    location: location
+    tags: tags
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    blobEndpoint: storage.outputs.blobEndpoint
+    queueEndpoint: storage.outputs.queueEndpoint
+    tableEndpoint: storage.outputs.tableEndpoint
+    deploymentContainerName: deploymentContainerName
+    appInsightsConnectionString: monitoring.outputs.connectionString
+    maximumInstanceCount: maximumInstanceCount
+    instanceMemoryMB: instanceMemoryMB
+    alwaysReady: alwaysReady
+    replyTokenSecretUri: keyVault.outputs.replyTokenSecretUri
+    acsEndpoint: communication.outputs.endpoint
+    mailFromSenderDomain: communication.outputs.senderDomain
+    ticketPrefix: ticketPrefix
+    slaResolutionRule: slaResolutionRule
+    calendarRefreshSeconds: calendarRefreshSeconds
+    storageTimeoutSeconds: storageTimeoutSeconds
+    authIssuer: authIssuer
+    authAudience: authAudience
+    authJwksUrl: authJwksUrl
+    outboxSchedule: outboxSchedule
+    mailFromName: mailFromName
+    mailReplyAddress: supportMailboxAddress
+    supportTeamAddress: supportTeamAddress
+    portalUrl: portalUrl
+    mailMaxPerMinute: mailMaxPerMinute
+    staffLanguage: staffLanguage
+    escalationSchedule: escalationSchedule
+    escalationMatrix: escalationMatrix
+    escalationSupervisorsAddress: escalationSupervisorsAddress
+    escalationManagementAddress: escalationManagementAddress
+  }
+  // The identity's roles first, so the host starts with storage, Key Vault and ACS reachable.
+  dependsOn: [
+    rbac
+  ]
+}
+
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
+output SERVICE_API_NAME string = functionApp.outputs.name
+output SERVICE_API_URI string = 'https://${functionApp.outputs.defaultHostName}'
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+output AZURE_KEY_VAULT_URI string = keyVault.outputs.uri
+output AZURE_CLIENT_ID string = identity.outputs.clientId
+output ACS_ENDPOINT string = communication.outputs.endpoint
+output MAIL_FROM string = 'DoNotReply@${communication.outputs.senderDomain}'
