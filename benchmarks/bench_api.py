@@ -85,20 +85,7 @@ def install_counting_tables() -> CountingTransport:
     timeouts), on a counting transport. Everything else the functions use is built by the app
     itself from that client, the outbox store of the dispatcher and the notifier included
     (``OutboxStore(tables())``)."""
-    settings.cache_clear()
-    for built in (
-        dependencies.tables,
-        dependencies.verifier,
-        dependencies.customers,
-        dependencies.closures,
-        dependencies.calendar,
-        dependencies.desk,
-        dependencies.mail_settings,
-        dependencies.sender,
-        dependencies.dispatcher,
-        dependencies.schedule,
-    ):
-        built.cache_clear()
+    dependencies.forget()
     table_settings = settings().tables
     client, transport = counting_service(
         connection_string(table_settings.connection_string or ""), table_settings.timeout_seconds

@@ -179,3 +179,11 @@ def desk_at(now: Callable[[], datetime], mail: Dispatcher | None = None) -> Desk
 def desk() -> Desk:
     """The desk on the system clock."""
     return desk_at(utc_now, dispatcher())
+
+
+def forget() -> None:
+    """Drop every setting and client built so far, so the next call reads the environment anew
+    (for tests and benchmarks that change the settings within one process)."""
+    settings.cache_clear()
+    for built in (tables, verifier, customers, closures, calendar, mail_settings, sender, dispatcher, schedule, desk):
+        built.cache_clear()

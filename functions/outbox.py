@@ -21,9 +21,10 @@ from shared.auth import Principal
 from shared.errors import InvalidInput, NotFound
 from shared.stores.outbox import OutboxStore
 from shared.stores.tickets import TicketStore
+from shared.ticket import parse_ticket_id
 
 bp = func.Blueprint()
-_NOTIFICATION_ID = re.compile(r"[A-Z]{2,5}-[0-9]{4}-[0-9]{6,9}\.[0-9]{1,6}\.[0-9]{1,2}")
+_EVENT_AND_INDEX = re.compile(r"[0-9]{1,6}\.[0-9]{1,2}")
 logger = logging.getLogger(__name__)
 
 
@@ -64,9 +65,10 @@ def retry_notification(req: func.HttpRequest, caller: Principal) -> func.HttpRes
     """Send a failed notification again; answers its new state."""
     require_admin(caller)
     notification_id = req.route_params["id"]
-    if not _NOTIFICATION_ID.fullmatch(notification_id):
+    ticket_id, _, event_and_index = notification_id.partition(".")
+    if parse_ticket_id(ticket_id) is None or not _EVENT_AND_INDEX.fullmatch(event_and_index):
         raise NotFound("no such notification")
-    customer_id = TicketStore(tables()).customer_of(notification_id.rsplit(".", 2)[0])
+    customer_id = TicketStore(tables()).customer_of(ticket_id)
     if customer_id is None:
         raise NotFound("no such notification")
     try:

@@ -279,7 +279,15 @@ class Desk:
             raise Forbidden(f"customer {customer.id} is not entitled to support")
         return customer
 
-    def _commit(self, caller: Caller, stored: StoredTicket, change: _Change, status: Status, what: str) -> TicketView:
+    def _commit(
+        self,
+        caller: Caller,
+        stored: StoredTicket,
+        change: _Change,
+        status: Status,
+        what: str,
+        replan: Iterable[Clock] = Clock,
+    ) -> TicketView:
         ticket = replace(
             change.ticket,
             status=status,
@@ -288,7 +296,7 @@ class Desk:
             event_count=stored.ticket.event_count + len(change.events),
         )
         view = self._view(ticket)
-        change.planned = self._plan_checkpoints(view, change.at)
+        change.planned = self._plan_checkpoints(view, change.at, replan)
         notifications = self._plan(view, change.notices, seq=ticket.event_count, at=change.at)
         saved = self.tickets.save(stored, ticket, change.events, self._rows(notifications))
         self._dispatch(notifications)
@@ -346,8 +354,8 @@ class Desk:
                 change.notices.append(
                     Notice(NotificationKind.ESCALATION, self._escalation_to(ticket, level), None, details)
                 )
-            self._commit(SYSTEM, stored, change, ticket.status, f"escalate:{clock.value}:{reached}")
-            replanned, outcome = [c for c in change.planned if c.clock is clock], "escalated"
+            self._commit(SYSTEM, stored, change, ticket.status, f"escalate:{clock.value}:{reached}", [clock])
+            replanned, outcome = change.planned, "escalated"
         else:
             replanned, outcome = self._plan_checkpoints(self._view(ticket), at, [clock]), "stale"
         if not any(self.schedule.same_row(checkpoint, planned) for planned in replanned):

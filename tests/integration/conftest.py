@@ -22,7 +22,6 @@ from shared.customers import Contact, Customer
 from shared.desk import Desk
 from shared.language import Language
 from shared.lifecycle import Role
-from shared.settings import settings
 from shared.sla_calendar import default_calendar
 from shared.sla_policy import SlaPolicy
 from shared.storage import AZURITE_ACCOUNT, AZURITE_KEY, DEVELOPMENT_STORAGE, azurite_connection_string
@@ -43,29 +42,11 @@ def app_settings(monkeypatch: pytest.MonkeyPatch, azurite: object) -> Iterator[A
     def apply(**values: str) -> None:
         for name, value in {"TABLES_CONNECTION_STRING": DEVELOPMENT_STORAGE, **values}.items():
             monkeypatch.setenv(name, value)
-        forget_app_state()
+        dependencies.forget()
 
     apply()
     yield apply
-    forget_app_state()
-
-
-def forget_app_state() -> None:
-    """Drop the settings and clients the app built, so the next call reads the settings anew."""
-    settings.cache_clear()
-    for built in (
-        dependencies.tables,
-        dependencies.verifier,
-        dependencies.customers,
-        dependencies.closures,
-        dependencies.calendar,
-        dependencies.desk,
-        dependencies.mail_settings,
-        dependencies.sender,
-        dependencies.dispatcher,
-        dependencies.schedule,
-    ):
-        built.cache_clear()
+    dependencies.forget()
 
 
 class Api:
