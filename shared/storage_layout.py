@@ -14,10 +14,12 @@ TABLES: tuple[str, ...] = (
     "Audit",
     "OutboxIndex",
     "Escalations",
+    "InboundMail",
 )
 
-#: Blob containers: raw inbound mail as the mailbox connector writes it, and mail set aside.
-BLOB_CONTAINERS: tuple[str, ...] = ("inbound-email", "inbound-quarantine")
+#: Blob containers: raw inbound mail as the mailbox connector writes it, mail set aside, and the
+#: files that came with customers' mail.
+BLOB_CONTAINERS: tuple[str, ...] = ("inbound-email", "inbound-quarantine", "ticket-attachments")
 
-#: Storage queues.
-QUEUES: tuple[str, ...] = ()
+#: Storage queues: where the host reports a blob it gave up on (read by ``quarantine_poisoned_mail``).
+QUEUES: tuple[str, ...] = ("webjobs-blobtrigger-poison",)
