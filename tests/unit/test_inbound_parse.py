@@ -79,7 +79,7 @@ def test_parsing_the_same_bytes_twice_gives_equal_results(path: Path) -> None:
         ("crafted/it-fattura-qp.eml", "Domanda sulla fattura n° 2026/0457"),
         ("crafted/en-base64-emoji.eml", "Weekly chart shows zero on Sundays 📉"),
         ("crafted/en-unknown-charset.eml", "Booking confirmations show odd characters — why?"),
-        ("asimap/problems/2", "☀️ Napa Weekend Forecast: 80 degrees ☀️ – Join us this weekend!"),
+        ("asimap/problems/2", "☀️ Napa Weekend Forecast: 80 degrees ☀️ – Join us for Carnival of Flavor!"),
         ("mikel-mail/rfc6532/utf8_headers.eml", "Säying Hello"),
     ],
 )
@@ -150,7 +150,6 @@ def test_recipients_are_lower_case_deduplicated_and_in_order_and_reply_to_is_kep
 
 
 def test_delivered_to_counts_as_a_recipient() -> None:
-    assert "delivery@domain.fr" not in ()  # the sample has no From, so read a crafted variant
     raw = b"Delivered-To: Desk@Example.com\r\nFrom: a@example.com\r\nTo: b@example.com\r\n\r\nhi\r\n"
     assert parse_message(raw).recipients == ("b@example.com", "desk@example.com")
 

@@ -364,8 +364,8 @@ def safe_filename(name: str, content_type: str) -> str:
     """
     base = re.split(r"[/\\]", unicodedata.normalize("NFC", name))[-1]
     base = "".join(char for char in base if unicodedata.category(char) not in ("Cc", "Cf", "Cs"))
-    base = _UNSAFE_IN_FILENAME.sub("_", base).strip().lstrip(". ").rstrip(". ")
-    stem, extension = _split_extension(base)
+    stem, extension = _split_extension(_UNSAFE_IN_FILENAME.sub("_", base).strip())
+    stem = stem.lstrip(". ").rstrip(". ")
     if not stem:
         stem, extension = "attachment", extension or _extension_for(content_type)
     room = MAX_FILENAME_CHARS - len(extension)
