@@ -9,6 +9,7 @@ provider (it carries the closure periods administrators set).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
     from shared.stores.tickets import StoredTicket, TicketStore
 
 __all__ = ["Desk", "MailSource", "NewTicket", "SlaView", "TicketView"]
+
+LOG = logging.getLogger(__name__)
 
 WAITING_CUSTOMER = "waiting_customer"
 DEFAULT_CATEGORY = Category.HELPDESK
@@ -397,6 +400,9 @@ class Desk:
                     Notice(NotificationKind.ESCALATION, self._escalation_to(ticket, level), None, details)
                 )
             self._commit(SYSTEM, stored, change, ticket.status, f"escalate:{clock.value}:{reached}", [clock])
+            breach = self.escalation.matrix.breach_level
+            if breach is not None and already < breach <= reached:  # the alert on SLA breaches watches this
+                LOG.warning("sla_breached ticket=%s clock=%s level=%d", ticket.id, clock.value, breach)
             replanned, outcome = change.planned, "escalated"
         else:
             replanned, outcome = self._plan_checkpoints(self._view(ticket), at, [clock]), "stale"

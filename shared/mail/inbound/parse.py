@@ -56,10 +56,13 @@ from inscriptis import get_text
 from shared.mail.inbound.message import Attachment, InboundMessage, Mailbox, ParseLimits, UnparseableMail
 from shared.mail.inbound.quoting import strip_quoted
 
-__all__ = ["FORWARDED_MARKER", "ROBOT_HEADERS", "parse_message", "safe_filename"]
+__all__ = ["DEFAULT_LIMITS", "FORWARDED_MARKER", "ROBOT_HEADERS", "parse_message", "safe_filename"]
 
 #: The line that opens a forwarded mail's text within ``text`` and ``reply_text``.
 FORWARDED_MARKER = "---------- Forwarded message ----------"
+
+#: The limits a mail is read within unless the caller says otherwise.
+DEFAULT_LIMITS = ParseLimits()
 
 #: Headers kept in ``InboundMessage.headers``: the ones that tell robots from people.
 ROBOT_HEADERS = (
@@ -114,7 +117,7 @@ _ADDRESS_LIKE = re.compile(r"[^\s<>@,;:\"()\[\]]+@[^\s<>@,;:\"()\[\]]+")
 _TAG = re.compile(r"<[^>]*>")
 
 
-def parse_message(raw: bytes, limits: ParseLimits = ParseLimits()) -> InboundMessage:  # noqa: B008
+def parse_message(raw: bytes, limits: ParseLimits = DEFAULT_LIMITS) -> InboundMessage:
     """Read ``raw`` as the desk understands a mail; see the module's docstring for the rules.
 
     Raises :class:`UnparseableMail` for anything the desk cannot read or that exceeds ``limits``,
@@ -215,7 +218,7 @@ class _Body:
                 self.defects.append(name)
 
     def _read_children(self, part: Message, depth: int, texts: list[str], *, files: bool) -> None:
-        children = [child for child in _children(part)]
+        children = _children(part)
         if part.get_content_type() == "multipart/alternative":
             chosen = _preferred_alternative(children)
             for child in children:
@@ -285,7 +288,7 @@ def _part_text(part: Message) -> str:
 def html_to_text(html: str) -> str:
     """The readable text of an HTML body, without tags (lists, tables and paragraphs laid out)."""
     try:
-        return get_text(html)
+        return str(get_text(html))
     except Exception:
         return _TAG.sub(" ", html)
 
