@@ -32,6 +32,12 @@ param queueEndpoint string
 @description('The storage account\'s table endpoint.')
 param tableEndpoint string
 
+@description('The storage account the mail functions bind to (MailStorage): its blob endpoint.')
+param mailBlobEndpoint string
+
+@description('The MailStorage account\'s queue endpoint (the blob trigger keeps its receipts and poison queue there).')
+param mailQueueEndpoint string
+
 @description('The blob container that holds the deployment package.')
 param deploymentContainerName string
 
@@ -63,7 +69,7 @@ param acsEndpoint string
 @description('The sender domain of ACS (MAIL_FROM is DoNotReply@ this domain).')
 param mailFromSenderDomain string
 
-// The desk's, authentication's, mail's, escalation's and outbox's settings (described in main.bicep).
+// The desk's, authentication's, mail's, escalation's, outbox's and email-in settings (described in main.bicep).
 param ticketPrefix string
 param slaResolutionRule string
 param calendarRefreshSeconds int
@@ -71,7 +77,10 @@ param storageTimeoutSeconds int
 param authIssuer string
 param authAudience string
 param authJwksUrl string
+param authCustomerClaim string
 param outboxSchedule string
+param outboxSweepGraceSeconds int
+param outboxLeaseSeconds int
 param mailFromName string
 param mailReplyAddress string
 param supportTeamAddress string
@@ -82,6 +91,18 @@ param escalationSchedule string
 param escalationMatrix string
 param escalationSupervisorsAddress string
 param escalationManagementAddress string
+
+// Email in (shared/mail/inbound): limits, reopening, retention, loop guard, defaults, purge timer.
+param inboundMaxMessageBytes int
+param inboundMaxAttachments int
+param inboundMaxAttachmentBytes int
+param inboundReopenDays int
+param inboundRetentionDays int
+param inboundLoopMaxMessages int
+param inboundLoopWindowMinutes int
+param inboundDefaultCategory string
+param inboundDefaultPriority int
+param inboundPurgeSchedule string
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
@@ -152,6 +173,13 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     AzureWebJobsStorage__tableServiceUri: tableEndpoint
     AzureWebJobsStorage__credential: 'managedidentity'
     AzureWebJobsStorage__clientId: identityClientId
+    // The mail functions' connection (blob trigger on inbound-email with the Event Grid source,
+    // queue trigger on webjobs-blobtrigger-poison), by identity. A blob trigger needs the queue
+    // endpoint too: the host tracks blob receipts and poison blobs in queues of the same account.
+    MailStorage__blobServiceUri: mailBlobEndpoint
+    MailStorage__queueServiceUri: mailQueueEndpoint
+    MailStorage__credential: 'managedidentity'
+    MailStorage__clientId: identityClientId
     // Telemetry, ingested with Entra ID.
     APPLICATIONINSIGHTS_CONNECTION_STRING: appInsightsConnectionString
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
@@ -166,6 +194,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     AUTH_ISSUER: authIssuer
     AUTH_AUDIENCE: authAudience
     AUTH_JWKS_URL: authJwksUrl
+    AUTH_CUSTOMER_CLAIM: authCustomerClaim
     // Mail (shared/mail/settings.py) through ACS with the managed identity.
     MAIL_SENDER_KIND: 'acs'
     ACS_ENDPOINT: acsEndpoint
@@ -178,11 +207,24 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     MAIL_MAX_PER_MINUTE: string(mailMaxPerMinute)
     STAFF_LANGUAGE: staffLanguage
     OUTBOX_SCHEDULE: outboxSchedule
+    OUTBOX_SWEEP_GRACE_SECONDS: string(outboxSweepGraceSeconds)
+    OUTBOX_LEASE_SECONDS: string(outboxLeaseSeconds)
     // Escalation (functions/escalation.py).
     ESCALATION_SCHEDULE: escalationSchedule
     ESCALATION_MATRIX: escalationMatrix
     ESCALATION_SUPERVISORS_ADDRESS: escalationSupervisorsAddress
     ESCALATION_MANAGEMENT_ADDRESS: escalationManagementAddress
+    // Email in (functions: ingest_inbound_mail, quarantine_poisoned_mail, purge_inbound_mail).
+    INBOUND_MAX_MESSAGE_BYTES: string(inboundMaxMessageBytes)
+    INBOUND_MAX_ATTACHMENTS: string(inboundMaxAttachments)
+    INBOUND_MAX_ATTACHMENT_BYTES: string(inboundMaxAttachmentBytes)
+    INBOUND_REOPEN_DAYS: string(inboundReopenDays)
+    INBOUND_RETENTION_DAYS: string(inboundRetentionDays)
+    INBOUND_LOOP_MAX_MESSAGES: string(inboundLoopMaxMessages)
+    INBOUND_LOOP_WINDOW_MINUTES: string(inboundLoopWindowMinutes)
+    INBOUND_DEFAULT_CATEGORY: inboundDefaultCategory
+    INBOUND_DEFAULT_PRIORITY: string(inboundDefaultPriority)
+    INBOUND_PURGE_SCHEDULE: inboundPurgeSchedule
   }
 }
 
