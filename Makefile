@@ -6,8 +6,10 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PYTEST := $(BIN)/python -m pytest
+# checkov lives in its own virtualenv: its pins clash with the app's (requirements-checkov.txt).
+CHECKOV_VENV := .tools/checkov
 
-.PHONY: run test unit integration e2e bench lint format check deps clean
+.PHONY: run test unit integration e2e bench lint infra-lint format check deps checkov-deps clean
 
 ## run: serve the whole app on http://127.0.0.1:7071/api against Azurite (Ctrl-C stops all)
 run: deps
@@ -33,11 +35,18 @@ bench: deps
 	$(BIN)/python benchmarks/bench_notifications.py
 	$(BIN)/python benchmarks/bench_escalation.py
 
-## lint: ruff (rules and format) and mypy
+## lint: ruff (rules and format), mypy, and the infrastructure checks (infra-lint)
 lint: deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(MAKE) --no-print-directory infra-lint
+
+## infra-lint: every .bicep parses (pycep) and keeps our rules (the gate), then checkov with no
+## failed check; the gate in infra/checkov_gate.py also fails when checkov parsed nothing
+infra-lint: deps checkov-deps
+	$(PYTEST) -q tests/unit/test_infra.py
+	$(BIN)/python infra/checkov_gate.py --checkov $(CHECKOV_VENV)/bin/checkov --directory infra
 
 format: deps
 	$(BIN)/ruff check --fix .
@@ -46,6 +55,14 @@ format: deps
 check: lint test
 
 deps: $(VENV)/.installed node_modules/.installed
+
+checkov-deps: $(CHECKOV_VENV)/.installed
+
+$(CHECKOV_VENV)/.installed: requirements-checkov.txt
+	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet -r requirements-checkov.txt
+	touch $@
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -58,4 +75,4 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 clean:
-	rm -rf $(VENV) node_modules .local .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) node_modules .tools .local .pytest_cache .mypy_cache .ruff_cache .hypothesis
