@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from shared.mail.inbound.message import InboundMessage, ParseLimits, UnparseableMail
 from shared.mail.inbound.parse import DEFAULT_LIMITS, FORWARDED_MARKER, decode_bytes, parse_message, safe_filename
@@ -70,6 +72,32 @@ def test_parsing_the_same_bytes_twice_gives_equal_results(path: Path) -> None:
 def test_the_corpus_has_refusals_and_they_are_few() -> None:
     refused = [path for path in ALL_MAIL if isinstance(outcome(path.read_bytes()), str)]
     assert 3 <= len(refused) <= 10
+
+
+SEEDS = [
+    (CORPUS / name).read_bytes()
+    for name in (
+        "crafted/it-alternative-outlook-logo.eml",
+        "crafted/en-forwarded-rfc822.eml",
+        "mimekit/messages/rfc2060.txt",
+    )
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    seed=st.sampled_from(SEEDS),
+    cut=st.integers(min_value=0),
+    flips=st.lists(st.tuples(st.integers(0), st.binary(min_size=1, max_size=8)), max_size=6),
+)
+def test_damaged_mail_never_raises_anything_but_unparseable(
+    seed: bytes, cut: int, flips: list[tuple[int, bytes]]
+) -> None:
+    damaged = bytearray(seed[: len(seed) - cut % len(seed)])
+    for position, junk in flips:
+        at = position % (len(damaged) + 1)
+        damaged[at : at + len(junk)] = junk
+    outcome(bytes(damaged))  # an InboundMessage or a reason: anything else fails the test
 
 
 # --- headers and charsets --------------------------------------------------------------------

@@ -424,7 +424,7 @@ def _known_charset(declared: str | None) -> list[str]:
     name = CHARSET_SUPERSETS.get(name, name)
     try:
         known = codecs.lookup(name)._is_text_encoding
-    except LookupError:
+    except (LookupError, UnicodeError, ValueError):  # unknown, or not even a plausible name
         return []
     return [name] if known else []
 
