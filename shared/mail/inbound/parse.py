@@ -27,7 +27,8 @@ What a mail becomes:
   limit"``); parts nested deeper than ``limits.max_depth`` (the top-level message is depth 0,
   each multipart child or forwarded mail one more) give ``"nesting too deep"``; more than
   ``limits.max_parts`` parts in all give ``"too many parts"``; bytes with no header at all give
-  ``"not a mail"``.
+  ``"not a mail"``; anything the standard library still cannot read gives ``"unreadable
+  structure"`` (no corpus message does; the tests hold it to that).
 
 Parsing is a pure function of the bytes and the limits: the same bytes always give an equal
 result, including the id derived for a mail without ``Message-ID``.
