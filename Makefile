@@ -34,6 +34,7 @@ bench: deps
 	$(BIN)/python benchmarks/bench_api.py
 	$(BIN)/python benchmarks/bench_notifications.py
 	$(BIN)/python benchmarks/bench_escalation.py
+	$(BIN)/python benchmarks/bench_ingest.py
 
 ## lint: ruff (rules and format), mypy, and the infrastructure checks (infra-lint)
 lint: deps
