@@ -51,21 +51,20 @@ from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 from urllib.parse import unquote, urlparse
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the app's packages, from the repository root
 
 from azure.core.pipeline.transport import RequestsTransport
-from azure.data.tables import TableClient, TableServiceClient
-from azure.storage.blob import BlobServiceClient, ContainerClient
+from azure.data.tables import TableServiceClient
+from azure.storage.blob import BlobServiceClient
 
 from benchmarks.harness import CountingTransport, SentRequest, counting_service
 from devhost.azurite import ensure_azurite
 from shared.customers import Contact, Customer
-from shared.desk import Desk
-from shared.dispatch import Dispatcher, MailIdentity, Pacer
+from shared.dispatch import MailIdentity
 from shared.language import Language, detect_language
 from shared.mail.inbound.automatic import automatic_reason
 from shared.mail.inbound.intake import _REPLY_PREFIX, MailIntake, _clipped
@@ -75,19 +74,8 @@ from shared.mail.inbound.parse import parse_message
 from shared.mail.inbound.settings import InboundSettings
 from shared.mail.reply_token import reply_address
 from shared.mail.senders.file_drop import FileDropSender
-from shared.notifier import Notifier
-from shared.sla_calendar import default_calendar
-from shared.sla_policy import SlaPolicy
 from shared.storage import azurite_connection_string
-from shared.storage_layout import BLOB_CONTAINERS, TABLES
-from shared.stores.attachments import AttachmentStore
-from shared.stores.audit import AuditTrail
-from shared.stores.customers import CustomerRegistry
-from shared.stores.inbound_log import InboundLog
-from shared.stores.mailbox import RawMailStore
-from shared.stores.outbox import OutboxStore
-from shared.stores.schedule import EscalationSchedule
-from shared.stores.tickets import TicketStore
+from tests.run_storage import mail_intake, run_storage
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "tests" / "data" / "mail"
@@ -250,26 +238,6 @@ class CountingBlobTransport(RequestsTransport):  # type: ignore[misc]  # the SDK
             self.sent.append(BlobRequest(request.method, parts[1] if len(parts) > 1 else ""))
 
 
-class RenamedTables:
-    """A Table service whose tables are the app's under the run's names (all the stores ask of it)."""
-
-    def __init__(self, service: TableServiceClient, run: str) -> None:
-        self._service, self.run = service, run
-
-    def get_table_client(self, table: str) -> TableClient:
-        return self._service.get_table_client(f"{table}{self.run}")
-
-
-class RenamedContainers:
-    """A Blob service whose containers are the app's under the run's names."""
-
-    def __init__(self, service: BlobServiceClient, run: str) -> None:
-        self._service, self.run = service, run
-
-    def get_container_client(self, container: str) -> ContainerClient:
-        return self._service.get_container_client(f"{self.run}-{container}")
-
-
 class Clock:
     def __init__(self, at: datetime) -> None:
         self.at = at
@@ -340,34 +308,15 @@ def new_mail(sender: str, to: str, subject: str, body: str, **headers: str) -> b
 
 
 def build_intake(tables: TableServiceClient, blobs: BlobServiceClient, drop: Path) -> MailIntake:
-    clock = Clock(CLOCK)
     identity = MailIdentity(OWN_ADDRESSES[0], "Support", OWN_ADDRESSES[1], secrets.token_bytes(32), OWN_MESSAGE_DOMAIN)
-    outbox = OutboxStore(tables)
-    calendar = default_calendar()
-    desk = Desk(
-        tickets=TicketStore(tables),
-        customers=CustomerRegistry(tables),
-        audit=AuditTrail(tables),
-        calendar=lambda: calendar,
-        policy=SlaPolicy(),
-        now=clock,
-        ticket_prefix="IZ",
-        notifier=Notifier(
-            outbox,
-            Dispatcher(outbox, FileDropSender(drop), identity, clock, Pacer(MAIL_PACE)),
-            "team@desk.localhost",
-            None,
-        ),
-        schedule=EscalationSchedule(tables),
-    )
-    return MailIntake(
-        desk=desk,
-        log=InboundLog(tables),
-        mailbox=RawMailStore(blobs),
-        files=AttachmentStore(blobs),
+    return mail_intake(
+        tables,
+        blobs,
+        clock=Clock(CLOCK),
+        sender=FileDropSender(drop),
         identity=identity,
         settings=InboundSettings(loop_max_messages=1_000_000),  # one contact sends every mail of the run
-        now=clock,
+        team="team@desk.localhost",
     )
 
 
@@ -496,20 +445,10 @@ def bench_intake(mails: int) -> bool:
     """Run the scenarios in a namespace of their own on Azurite; print the figures."""
     with tempfile.TemporaryDirectory() as scratch, ensure_azurite(Path(scratch) / "azurite") as started:
         run = f"b{uuid.uuid4().hex[:10]}"
-        plain_tables = TableServiceClient.from_connection_string(azurite_connection_string())
-        plain_blobs = BlobServiceClient.from_connection_string(azurite_connection_string())
-        for table in TABLES:
-            plain_tables.create_table(f"{table}{run}")
-        for container in BLOB_CONTAINERS:
-            plain_blobs.create_container(f"{run}-{container}")
-        try:
-            counted_tables, table_transport = counting_service(azurite_connection_string(), STORAGE_TIMEOUT)
-            blob_transport = CountingBlobTransport(connection_timeout=STORAGE_TIMEOUT, read_timeout=STORAGE_TIMEOUT)
-            counted_blobs = BlobServiceClient.from_connection_string(
-                azurite_connection_string(), transport=blob_transport
-            )
-            tables = cast(TableServiceClient, RenamedTables(counted_tables, run))
-            blobs = cast(BlobServiceClient, RenamedContainers(counted_blobs, run))
+        counted_tables, table_transport = counting_service(azurite_connection_string(), STORAGE_TIMEOUT)
+        blob_transport = CountingBlobTransport(connection_timeout=STORAGE_TIMEOUT, read_timeout=STORAGE_TIMEOUT)
+        counted_blobs = BlobServiceClient.from_connection_string(azurite_connection_string(), transport=blob_transport)
+        with run_storage(counted_tables, counted_blobs, run) as (tables, blobs):
             drop = Path(scratch) / "mail"
             intake = build_intake(tables, blobs, drop)
             suffix = uuid.uuid4().hex[:8]
@@ -531,11 +470,6 @@ def bench_intake(mails: int) -> bool:
             )
             scenarios = run_scenarios(bench, mails)
             return report_scenarios(scenarios)
-        finally:
-            for table in TABLES:
-                plain_tables.delete_table(f"{table}{run}")
-            for container in BLOB_CONTAINERS:
-                plain_blobs.delete_container(f"{run}-{container}")
 
 
 # --- (c) language ---------------------------------------------------------------------------------------

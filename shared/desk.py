@@ -327,8 +327,11 @@ class Desk:
         change: _Change,
         status: Status,
         what: str,
-        replan: Iterable[Clock] = Clock,
+        replan: Iterable[Clock] | None = None,
     ) -> TicketView:
+        """Save the change with its events, notifications and mail claim under the ticket's ETag.
+        The escalation checkpoints of ``replan`` are planned anew (by default the clocks whose
+        ledger the change grew: the others' checkpoints still hold)."""
         ticket = replace(
             change.ticket,
             status=status,
@@ -340,6 +343,8 @@ class Desk:
             last = change.events[-1]
             change.events[-1] = replace(last, data={**last.data, **change.source.event_data()})
         view = self._view(ticket)
+        if replan is None:
+            replan = {event.clock for event in ticket.clocks[len(stored.ticket.clocks) :]}
         change.planned = self._plan_checkpoints(view, change.at, replan)
         notifications = self._plan(view, change.notices, seq=ticket.event_count, at=change.at)
         rows = self._rows(notifications) + self._claim(ticket, change.source, "appended")

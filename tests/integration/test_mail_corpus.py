@@ -20,21 +20,18 @@ import secrets
 import uuid
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import cast
 from zoneinfo import ZoneInfo
 
 import pytest
-from azure.core.exceptions import ResourceNotFoundError
-from azure.data.tables import TableClient, TableServiceClient
-from azure.storage.blob import BlobServiceClient, ContainerClient
+from azure.data.tables import TableServiceClient
+from azure.storage.blob import BlobServiceClient
 
 from shared.customers import Customer
-from shared.desk import Desk, NewTicket
-from shared.dispatch import Dispatcher, MailIdentity, Pacer
+from shared.desk import NewTicket
+from shared.dispatch import MailIdentity
 from shared.history import EventType
 from shared.language import Language
 from shared.lifecycle import Role
@@ -43,20 +40,9 @@ from shared.mail.inbound.message import UnparseableMail
 from shared.mail.inbound.outcome import InboundRecord, Outcome
 from shared.mail.inbound.parse import parse_message
 from shared.mail.inbound.settings import InboundSettings
-from shared.notifier import Notifier
-from shared.sla_calendar import default_calendar
-from shared.sla_policy import SlaPolicy
-from shared.storage_layout import BLOB_CONTAINERS, TABLES
-from shared.stores.attachments import AttachmentStore
-from shared.stores.audit import AuditTrail
-from shared.stores.customers import CustomerRegistry
-from shared.stores.inbound_log import InboundLog
-from shared.stores.mailbox import RawMailStore
-from shared.stores.outbox import OutboxStore
-from shared.stores.schedule import EscalationSchedule
-from shared.stores.tickets import TicketStore
 from tests.integration.conftest import Clock, staff_caller
 from tests.integration.test_escalation import Recorder
+from tests.run_storage import mail_intake, run_storage
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "mail"
 #: Files of the corpus that are not mail: licences, notices, documentation, the indexes.
@@ -90,34 +76,6 @@ def crafted_expectations() -> dict[str, dict[str, str]]:
     """``crafted/expected.tsv`` by file name: kind, language and note."""
     with (CORPUS / "crafted" / "expected.tsv").open(encoding="utf-8", newline="") as table:
         return {row["file"]: row for row in csv.DictReader(table, delimiter="\t")}
-
-
-class RenamedTables:
-    """A Table service whose tables are the app's under the run's names (``Tickets`` is
-    ``Tickets<run>``): what the stores ask of a ``TableServiceClient``, and nothing else."""
-
-    def __init__(self, service: TableServiceClient, run: str) -> None:
-        self._service, self._run = service, run
-
-    def name(self, table: str) -> str:
-        return f"{table}{self._run}"
-
-    def get_table_client(self, table: str) -> TableClient:
-        return self._service.get_table_client(self.name(table))
-
-
-class RenamedContainers:
-    """A Blob service whose containers are the app's under the run's names (``inbound-email`` is
-    ``<run>-inbound-email``)."""
-
-    def __init__(self, service: BlobServiceClient, run: str) -> None:
-        self._service, self._run = service, run
-
-    def name(self, container: str) -> str:
-        return f"{self._run}-{container}"
-
-    def get_container_client(self, container: str) -> ContainerClient:
-        return self._service.get_container_client(self.name(container))
 
 
 @dataclass
@@ -199,48 +157,22 @@ def customer_domains(expected: dict[str, dict[str, str]]) -> tuple[str, ...]:
 
 @pytest.fixture(scope="module")
 def corpus_run(table_service: TableServiceClient, blob_service: BlobServiceClient) -> Iterator[CorpusRun]:
-    run = f"c{uuid.uuid4().hex[:10]}"
-    tables = RenamedTables(table_service, run)
-    containers = RenamedContainers(blob_service, run)
-    for table in TABLES:
-        table_service.create_table(tables.name(table))
-    for container in BLOB_CONTAINERS:
-        blob_service.create_container(containers.name(container))
-    try:
-        yield ingest_corpus(cast(TableServiceClient, tables), cast(BlobServiceClient, containers))
-    finally:
-        for table in TABLES:
-            table_service.delete_table(tables.name(table))
-        for container in BLOB_CONTAINERS:
-            with suppress(ResourceNotFoundError):
-                blob_service.delete_container(containers.name(container))
+    with run_storage(table_service, blob_service, f"c{uuid.uuid4().hex[:10]}") as (tables, blobs):
+        yield ingest_corpus(tables, blobs)
 
 
 def ingest_corpus(tables: TableServiceClient, blobs: BlobServiceClient) -> CorpusRun:
     clock = Clock(datetime(2026, 11, 26, 10, 0, tzinfo=ROME))
     recorder = Recorder()
-    outbox = OutboxStore(tables)
-    calendar = default_calendar()
-    desk = Desk(
-        tickets=TicketStore(tables),
-        customers=CustomerRegistry(tables),
-        audit=AuditTrail(tables),
-        calendar=lambda: calendar,
-        policy=SlaPolicy(),
-        now=clock,
-        ticket_prefix="IZ",
-        notifier=Notifier(outbox, Dispatcher(outbox, recorder, IDENTITY, clock, Pacer(100_000)), None, None),
-        schedule=EscalationSchedule(tables),
-    )
-    intake = MailIntake(
-        desk=desk,
-        log=InboundLog(tables),
-        mailbox=RawMailStore(blobs),
-        files=AttachmentStore(blobs),
+    intake = mail_intake(
+        tables,
+        blobs,
+        clock=clock,
+        sender=recorder,
         identity=IDENTITY,
         settings=InboundSettings(loop_max_messages=10_000),  # one sender writes many corpus mails
-        now=clock,
     )
+    desk = intake.desk
     customer = desk.customers.put(
         Customer(
             id="corpus-customer",

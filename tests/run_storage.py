@@ -1,0 +1,118 @@
+"""Storage of a run's own on the shared Azurite, and a mail intake built on it.
+
+The stores take a service client and ask it only for table or container clients by the app's
+names; :class:`RenamedTables` and :class:`RenamedContainers` hand out the run's copies instead
+(``Tickets<run>``, ``<run>-inbound-email``), so a corpus run or a benchmark sees none of what other
+runs left (Message-ID claims, domains claimed by other customers, blobs a running host would take).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from datetime import datetime
+from typing import cast
+
+from azure.core.exceptions import ResourceNotFoundError
+from azure.data.tables import TableClient, TableServiceClient
+from azure.storage.blob import BlobServiceClient, ContainerClient
+
+from shared.desk import Desk
+from shared.dispatch import Dispatcher, MailIdentity, Pacer
+from shared.mail.inbound.intake import MailIntake
+from shared.mail.inbound.settings import InboundSettings
+from shared.mail.senders.base import Sender
+from shared.notifier import Notifier
+from shared.sla_calendar import default_calendar
+from shared.sla_policy import SlaPolicy
+from shared.storage_layout import BLOB_CONTAINERS, TABLES
+from shared.stores.attachments import AttachmentStore
+from shared.stores.audit import AuditTrail
+from shared.stores.customers import CustomerRegistry
+from shared.stores.inbound_log import InboundLog
+from shared.stores.mailbox import RawMailStore
+from shared.stores.outbox import OutboxStore
+from shared.stores.schedule import EscalationSchedule
+from shared.stores.tickets import TicketStore
+
+
+class RenamedTables:
+    """A Table service whose tables are the app's under the run's names."""
+
+    def __init__(self, service: TableServiceClient, run: str) -> None:
+        self._service, self._run = service, run
+
+    def name(self, table: str) -> str:
+        return f"{table}{self._run}"
+
+    def get_table_client(self, table: str) -> TableClient:
+        return self._service.get_table_client(self.name(table))
+
+
+class RenamedContainers:
+    """A Blob service whose containers are the app's under the run's names."""
+
+    def __init__(self, service: BlobServiceClient, run: str) -> None:
+        self._service, self._run = service, run
+
+    def name(self, container: str) -> str:
+        return f"{self._run}-{container}"
+
+    def get_container_client(self, container: str) -> ContainerClient:
+        return self._service.get_container_client(self.name(container))
+
+
+@contextmanager
+def run_storage(
+    tables: TableServiceClient, blobs: BlobServiceClient, run: str
+) -> Iterator[tuple[TableServiceClient, BlobServiceClient]]:
+    """Every table and container of the app under ``run``'s names, created for the block and
+    deleted after it; ``tables``/``blobs`` may be counting clients (only names are changed)."""
+    renamed_tables, renamed_blobs = RenamedTables(tables, run), RenamedContainers(blobs, run)
+    for table in TABLES:
+        tables.create_table(renamed_tables.name(table))
+    for container in BLOB_CONTAINERS:
+        blobs.create_container(renamed_blobs.name(container))
+    try:
+        yield cast(TableServiceClient, renamed_tables), cast(BlobServiceClient, renamed_blobs)
+    finally:
+        for table in TABLES:
+            tables.delete_table(renamed_tables.name(table))
+        for container in BLOB_CONTAINERS:
+            with suppress(ResourceNotFoundError):
+                blobs.delete_container(renamed_blobs.name(container))
+
+
+def mail_intake(
+    tables: TableServiceClient,
+    blobs: BlobServiceClient,
+    *,
+    clock: Callable[[], datetime],
+    sender: Sender,
+    identity: MailIdentity,
+    settings: InboundSettings,
+    team: str | None = None,
+) -> MailIntake:
+    """The intake and its desk (outbox through ``sender``, escalation schedule) on these services."""
+    outbox = OutboxStore(tables)
+    calendar = default_calendar()
+    desk = Desk(
+        tickets=TicketStore(tables),
+        customers=CustomerRegistry(tables),
+        audit=AuditTrail(tables),
+        calendar=lambda: calendar,
+        policy=SlaPolicy(),
+        now=clock,
+        ticket_prefix="IZ",
+        notifier=Notifier(outbox, Dispatcher(outbox, sender, identity, clock, Pacer(100_000)), team, None),
+        schedule=EscalationSchedule(tables),
+    )
+    return MailIntake(
+        desk=desk,
+        log=InboundLog(tables),
+        mailbox=RawMailStore(blobs),
+        files=AttachmentStore(blobs),
+        identity=identity,
+        settings=settings,
+        now=clock,
+    )
