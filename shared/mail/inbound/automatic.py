@@ -132,8 +132,12 @@ def _precedence(message: InboundMessage) -> str | None:
     return f"precedence: {value}" if value in _ROBOT_PRECEDENCE else None
 
 
+#: A report as a whole, or (as some servers send a bounce) only its machine-readable part.
+_REPORT_TYPES = frozenset({"multipart/report", "message/delivery-status", "message/disposition-notification"})
+
+
 def _delivery_report(message: InboundMessage) -> str | None:
-    if message.content_type == "multipart/report" or _header(message, "x-failed-recipients") is not None:
+    if message.content_type in _REPORT_TYPES or _header(message, "x-failed-recipients") is not None:
         return "delivery report"
     return None
 

@@ -7,8 +7,9 @@ The steps, in order (each outcome is explained in :mod:`shared.mail.inbound.outc
    quarantined, with the parser's reason). Nothing here raises: raising only burns the host's
    retries, and a mail that still fails them is quarantined by :meth:`MailIntake.quarantine_poisoned`.
 3. Claim its ``Message-ID``: another blob with the same id makes this one a ``duplicate``.
-4. Count it against its sender: more than ``INBOUND_LOOP_MAX_MESSAGES`` in the window is a
-   suspected loop, quarantined.
+4. A mail with no sender is ``ignored`` when a robot sent it (a bounce without ``From``), else
+   quarantined. Count the others against their sender: more than ``INBOUND_LOOP_MAX_MESSAGES`` in
+   the window is a suspected loop, quarantined.
 5. A robot's mail (:func:`shared.mail.inbound.automatic.automatic_reason`) is ``ignored``.
 6. The sender's customer: a contact's address, else the domain; unknown or not entitled: ``held``.
 7. Thread it: onto the first ticket a clue names (:mod:`shared.mail.inbound.threads`) that
@@ -147,14 +148,18 @@ class MailIntake:
             return self._save(
                 replace(record, outcome=Outcome.DUPLICATE, duplicate_of=first, reason="Message-ID already received")
             )
-        sender = message.sender.address if message.sender else ""
+        robot = automatic_reason(
+            message, (self.identity.sender, self.identity.support_address), self.identity.message_domain
+        )
+        if message.sender is None:
+            if robot is not None:
+                return self._save(replace(record, outcome=Outcome.IGNORED, reason=robot))
+            return self._quarantine(record, "no sender")
+        sender = message.sender.address
         count = self.log.count_from(sender, at, self.settings.loop_window)
         if count > self.settings.loop_max_messages:
             minutes = int(self.settings.loop_window.total_seconds() // 60)
             return self._quarantine(record, f"suspected loop: {count} messages from the sender in {minutes} minutes")
-        robot = automatic_reason(
-            message, (self.identity.sender, self.identity.support_address), self.identity.message_domain
-        )
         if robot is not None:
             return self._save(replace(record, outcome=Outcome.IGNORED, reason=robot))
         customer_id = self.desk.customers.find_by_address(sender)

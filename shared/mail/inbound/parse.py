@@ -6,8 +6,9 @@ What a mail becomes:
   they declare, and anything that does not decode (an unknown charset, raw 8-bit bytes, a lie about
   the charset) falls back to UTF-8, then Windows-1252, then Latin-1, which never fails. A header
   never makes the parse fail.
-- **The sender** is the first usable address of ``From`` (``local@domain``, lower-cased). A mail
-  with no ``From`` or no usable address in it is refused: ``"no sender"``.
+- **The sender** is the first usable address of ``From`` (``local@domain``, lower-cased), or None
+  when there is none: a bounce without ``From`` is still told for the robot it is, and the intake
+  quarantines any other mail without a sender.
 - **The body text**: ``text/plain`` parts as they are; ``text/html`` converted to text with
   inscriptis; in ``multipart/alternative`` the plain part wins, else the HTML one, else the first
   readable branch. Body parts are decoded from quoted-printable or base64 and from their declared
@@ -548,11 +549,8 @@ def _usable_address(address: str) -> str | None:
     return address
 
 
-def _sender(message: Message) -> Mailbox:
-    sender = next(_mailboxes(_raw_values(message, "from")), None)
-    if sender is None:
-        raise UnparseableMail("no sender")
-    return sender
+def _sender(message: Message) -> Mailbox | None:
+    return next(_mailboxes(_raw_values(message, "from")), None)
 
 
 def _recipients(message: Message) -> tuple[str, ...]:
