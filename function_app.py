@@ -6,7 +6,7 @@ anonymous; each route states who may call it.
 
 import azure.functions as func
 
-from functions import admin, calendar_status, escalation, health, openapi, outbox, reports, tickets
+from functions import admin, calendar_status, escalation, health, openapi, outbox, portal, reports, tickets
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
@@ -19,5 +19,6 @@ for blueprint in (
     outbox.bp,
     escalation.bp,
     openapi.bp,
+    portal.bp,
 ):
     app.register_functions(blueprint)
