@@ -11,7 +11,7 @@ PYTEST := $(BIN)/python -m pytest
 
 ## run: serve the whole app on http://127.0.0.1:7071/api against Azurite (Ctrl-C stops all)
 run: deps
-	$(BIN)/python -m devhost serve
+	$(BIN)/python -m devhost serve --demo
 
 ## test: every layer (unit, integration, e2e); starts Azurite when none is listening
 test: deps
