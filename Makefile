@@ -6,15 +6,18 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PYTEST := $(BIN)/python -m pytest
+# The browser of the portal's end-to-end test: Debian's Chromium (Playwright's own download cannot
+# be fetched here), installed by the test targets when it is missing.
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test unit integration e2e bench lint format check deps clean
+.PHONY: run test unit integration e2e bench lint format check deps browser clean
 
 ## run: serve the whole app on http://127.0.0.1:7071/api against Azurite (Ctrl-C stops all)
 run: deps
 	$(BIN)/python -m devhost serve --demo
 
 ## test: every layer (unit, integration, e2e); starts Azurite when none is listening
-test: deps
+test: deps browser
 	$(PYTEST)
 
 unit: deps
@@ -23,7 +26,7 @@ unit: deps
 integration: deps
 	$(PYTEST) -m integration
 
-e2e: deps
+e2e: deps browser
 	$(PYTEST) -m e2e
 
 ## bench: the benchmarks in benchmarks/, printing their figures
@@ -46,6 +49,13 @@ format: deps
 check: lint test
 
 deps: $(VENV)/.installed node_modules/.installed
+
+## browser: headless Chromium for the portal's browser test (apt-get, as root, when missing)
+browser: $(CHROMIUM)
+
+$(CHROMIUM):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
