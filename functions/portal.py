@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -98,11 +99,21 @@ def _portal_settings() -> PortalSettings | None:
         return None
 
 
+#: The ticket links in mails (``PORTAL_URL`` + ``/tickets/{id}``, :mod:`shared.notifier`): they
+#: are redirected to the portal's page of that ticket (``#/requests/{id}``).
+_MAILED_TICKET = re.compile(r"tickets/(?P<id>[A-Za-z0-9-]{1,40})")
+
+
 @bp.route(route="portal/{*path}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 def portal_file(req: func.HttpRequest) -> func.HttpResponse:
     """A static file of the portal (``index.html`` for the bare path); 304 when the browser's
-    copy is current; 404 for anything that is not one of the portal's files."""
+    copy is current; a ticket link from a mail (``tickets/{id}``) redirects to the ticket's page;
+    404 for anything else."""
     path = (req.route_params.get("path") or "").strip("/") or INDEX
+    linked = _MAILED_TICKET.fullmatch(path)
+    if linked:
+        location = f"../#/requests/{linked['id']}"
+        return func.HttpResponse(status_code=302, headers={"Location": location, "Cache-Control": "no-store"})
     asset = assets().get(path)
     if asset is None:
         return problem(404, "Not found", "no such file in the portal")

@@ -202,3 +202,72 @@ def test_a_customer_signs_in_follows_opens_and_answers_requests_in_a_browser(
     expect(page.locator("#sign-in")).to_be_visible()
     assert page.evaluate("sessionStorage.getItem('portal.session')") is None
     context.close()
+
+
+def sign_in_as(page: Page, name: str) -> None:
+    """From the portal's sign-in page, through the local provider, back signed in as ``name``."""
+    page.locator("#sign-in").click()
+    page.wait_for_url(re.compile(r"/local-issuer/authorize\?"))
+    page.get_by_role("button", name=re.compile(name)).click()
+    page.wait_for_url(re.compile(r"/api/portal/#/"))
+    expect(page.get_by_text(re.compile(f"(Signed in as|Accesso come) {name}"))).to_be_visible()
+
+
+def test_a_mailed_link_filters_and_attachments_work_for_the_other_customer(
+    browser: Browser, portal_host: DevHost
+) -> None:
+    base = f"http://127.0.0.1:{portal_host.port}"
+    john = mint_token(["customer"], "globex", subject="john@globex.example")
+    waiting = api(portal_host, "GET", "/api/tickets?status=waiting_customer&limit=1", john)["items"][0]
+    context = browser.new_context(locale="it-IT", viewport={"width": 1280, "height": 900})
+    context.add_init_script(path=str(AXE))
+    context.set_default_timeout(TIMEOUT_MS)
+    watched = Watched(context.new_page())
+    page = watched.page
+
+    # Until the mail-in work lands, the history carries no attachments: add one to the first event,
+    # and answer its download, recording what the portal sent.
+    downloads: list[dict[str, str]] = []
+
+    def with_attachment(route: Any) -> None:
+        answer = route.fetch()
+        document = answer.json()
+        document["items"][0]["data"]["attachments"] = [
+            {"id": "att-1", "name": "log <1>.txt", "size": 2048, "content_type": "text/plain"}
+        ]
+        route.fulfill(response=answer, json=document)
+
+    def attachment(route: Any) -> None:
+        downloads.append(route.request.headers)
+        route.fulfill(status=200, body=b"line 1\n", headers={"Content-Type": "text/plain"})
+
+    context.route(re.compile(r"/api/tickets/[^/]+/events"), with_attachment)
+    context.route(re.compile(r"/api/tickets/[^/]+/attachments/att-1$"), attachment)
+
+    # A mail's link to the request: sign in (Italian, from the browser) and land on it.
+    page.goto(f"{base}/api/portal/tickets/{waiting['id']}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Portale clienti")
+    sign_in_as(page, "John Smith")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(waiting["subject"])
+    expect(page.locator(".facts .status")).to_have_text("In attesa di una tua risposta")
+
+    # The attachment downloads through fetch with the bearer token, as a Blob.
+    with page.expect_download() as started:
+        page.get_by_role("button", name=re.compile(r"Scarica log <1>\.txt")).click()
+    download = started.value
+    assert re.fullmatch(r"log .1.\.txt", download.suggested_filename)  # the browser may replace < and >
+    assert Path(download.path()).read_bytes() == b"line 1\n"
+    assert downloads[0]["authorization"].startswith("Bearer ")
+    watched.check("08-request-with-attachment")
+
+    # The status filter: only the requests waiting for the customer, one page of them.
+    page.get_by_role("link", name="Le mie richieste", exact=True).click()
+    page.get_by_label("Stato").select_option("waiting_customer")
+    page.get_by_role("button", name="Mostra").click()
+    page.wait_for_url(re.compile(r"status=waiting_customer"))
+    statuses = page.locator("table.requests tbody td .status")
+    expect(statuses.filter(has_not_text="In attesa di una tua risposta")).to_have_count(0)
+    expect(statuses.first).to_have_text("In attesa di una tua risposta")
+    expect(page.get_by_role("button", name="Pagina precedente")).to_be_disabled()
+    watched.check("09-filtered-requests")
+    context.close()

@@ -79,6 +79,13 @@ def test_nothing_but_the_portal_files_is_served(path: str) -> None:
     assert response.mimetype == "application/problem+json"
 
 
+def test_a_ticket_link_from_a_mail_leads_to_the_ticket_page() -> None:
+    response = get_file("tickets/IZ-2026-000123")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "../#/requests/IZ-2026-000123"
+    assert get_file("tickets/IZ-2026-000123/../../x").status_code == 404
+
+
 def test_hidden_and_untyped_files_are_left_out(tmp_path: Path) -> None:
     (tmp_path / "js").mkdir()
     (tmp_path / "js" / "app.js").write_text("export {};")
