@@ -54,7 +54,9 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.add_argument("--port", type=int, default=7071, help="port to listen on")
     parser.add_argument("--no-azurite", action="store_true", help="neither look for nor start Azurite")
     parser.add_argument(
-        "--demo", action="store_true", help="seed the demo customers, users and tickets (idempotent; make run does)"
+        "--demo",
+        action="store_true",
+        help="seed the demo customers and tickets (idempotent) and offer the local sign-in for their users",
     )
     parser.set_defaults(handler=run)
 
@@ -83,7 +85,8 @@ def _serve(args: argparse.Namespace) -> None:
         catalog = catalog_functions(load_app(args.app), os.environ)
         if args.demo:
             _seed_demo()
-        dispatcher = HttpDispatcher(http_routes(catalog.http), config.route_prefix, _local_sign_in(os.environ))
+        mounts = _local_sign_in(os.environ) if args.demo else {}
+        dispatcher = HttpDispatcher(http_routes(catalog.http), config.route_prefix, mounts)
         server = DevHostServer((args.host, args.port), dispatcher)
         stack.callback(server.server_close)
         threads = ThreadGroup()
