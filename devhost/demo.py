@@ -10,6 +10,7 @@ supervisor), so their history, SLA clocks and mails are exactly what real use ma
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -181,11 +182,11 @@ def portal_principal(user: DemoUser) -> Principal:
     )
 
 
-def seed_demo(desk: Desk, customers: CustomerRegistry) -> int:
-    """Write the demo customers and, for those that have no ticket yet, their tickets; the
-    number of tickets made (0 when everything was already there)."""
+def seed_demo(desk: Desk, customers: CustomerRegistry, catalogue: Sequence[DemoCustomer] = DEMO_CUSTOMERS) -> int:
+    """Write the demo customers of ``catalogue`` and, for those that have no ticket yet, their
+    tickets; the number of tickets made (0 when everything was already there)."""
     made = 0
-    for demo in DEMO_CUSTOMERS:
+    for demo in catalogue:
         customers.put(demo.customer)
         author = portal_principal(demo.users[0])
         if desk.list_tickets(author, status=None, limit=1, cursor=None).items:
@@ -205,5 +206,5 @@ def seed_demo(desk: Desk, customers: CustomerRegistry) -> int:
             for action, payload in ticket.steps:
                 desk.act(DEMO_SUPERVISOR, ticket_id, action, payload, None)
             made += 1
-    LOG.info("demo data: %d customers, %d new tickets", len(DEMO_CUSTOMERS), made)
+    LOG.info("demo data: %d customers, %d new tickets", len(catalogue), made)
     return made
