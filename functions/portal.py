@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import azure.functions as func
 
@@ -81,7 +82,7 @@ def content_security_policy(settings: PortalSettings | None) -> str:
             "default-src 'none'",
             "script-src 'self'",
             "style-src 'self'",
-            "img-src 'self' data:",
+            "img-src 'self'",
             "font-src 'self'",
             f"connect-src {connect}",
             "manifest-src 'self'",
@@ -109,7 +110,11 @@ def portal_file(req: func.HttpRequest) -> func.HttpResponse:
     """A static file of the portal (``index.html`` for the bare path); 304 when the browser's
     copy is current; a ticket link from a mail (``tickets/{id}``) redirects to the ticket's page;
     404 for anything else."""
-    path = (req.route_params.get("path") or "").strip("/") or INDEX
+    path = (req.route_params.get("path") or "").strip("/")
+    if not path and not urlsplit(req.url).path.endswith("/"):
+        # ``/api/portal`` without the slash: the page's relative URLs need ``/api/portal/``.
+        return func.HttpResponse(status_code=301, headers={"Location": "portal/", "Cache-Control": "no-store"})
+    path = path or INDEX
     linked = _MAILED_TICKET.fullmatch(path)
     if linked:
         location = f"../#/requests/{linked['id']}"

@@ -8,7 +8,7 @@ const PENDING = "portal.pending";
 
 /** The URL the provider sends the browser back to: the portal's own page. */
 export function redirectUri() {
-  return window.location.origin + window.location.pathname;
+  return window.location.origin + window.location.pathname.replace(/index\.html$/, "");
 }
 
 let discovered = null;

@@ -19,9 +19,13 @@ SIGN_IN = {
 }
 
 
-def get_file(path: str, headers: dict[str, str] | None = None) -> func.HttpResponse:
+def get_file(path: str, headers: dict[str, str] | None = None, url: str | None = None) -> func.HttpResponse:
     request = func.HttpRequest(
-        "GET", f"http://127.0.0.1:7071/api/portal/{path}", headers=headers or {}, route_params={"path": path}, body=b""
+        "GET",
+        url or f"http://127.0.0.1:7071/api/portal/{path}",
+        headers=headers or {},
+        route_params={"path": path},
+        body=b"",
     )
     response: func.HttpResponse = portal.portal_file.build().get_user_function()(request)
     return response
@@ -77,6 +81,11 @@ def test_nothing_but_the_portal_files_is_served(path: str) -> None:
     response = get_file(path)
     assert response.status_code == 404
     assert response.mimetype == "application/problem+json"
+
+
+def test_the_portal_without_its_slash_is_sent_to_it() -> None:
+    response = get_file("", url="http://127.0.0.1:7071/api/portal")
+    assert (response.status_code, response.headers["Location"]) == (301, "portal/")
 
 
 def test_a_ticket_link_from_a_mail_leads_to_the_ticket_page() -> None:
