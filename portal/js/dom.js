@@ -1,4 +1,4 @@
-// Building the page without innerHTML: every piece of text becomes a text node, so user text
+// Building the page from elements and text nodes only, never by parsing markup: every piece of text
 // (subjects, messages, names) is never parsed as markup.
 
 /**
