@@ -1,5 +1,5 @@
-// Building the page from elements and text nodes only, never by parsing markup: every piece of text
-// (subjects, messages, names) is never parsed as markup.
+// Building the page from elements and text nodes only: user text (subjects, messages, names) is
+// never parsed as markup.
 
 /**
  * An element: `props` are attributes, except `class`, `text` (its text content) and `on<event>`
