@@ -9,8 +9,10 @@ PYTEST := $(BIN)/python -m pytest
 # The browser of the portal's end-to-end test: Debian's Chromium (Playwright's own download cannot
 # be fetched here), installed by the test targets when it is missing.
 CHROMIUM := /usr/bin/chromium
+# checkov lives in its own virtualenv: its pins clash with the app's (requirements-checkov.txt).
+CHECKOV_VENV := .tools/checkov
 
-.PHONY: run test unit integration e2e bench lint format check deps browser clean
+.PHONY: run test unit integration e2e bench lint infra-lint format check deps checkov-deps browser clean
 
 ## run: serve the whole app on http://127.0.0.1:7071/api against Azurite (Ctrl-C stops all)
 run: deps
@@ -36,11 +38,18 @@ bench: deps
 	$(BIN)/python benchmarks/bench_notifications.py
 	$(BIN)/python benchmarks/bench_escalation.py
 
-## lint: ruff (rules and format) and mypy
+## lint: ruff (rules and format), mypy, and the infrastructure checks (infra-lint)
 lint: deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(MAKE) --no-print-directory infra-lint
+
+## infra-lint: every .bicep parses (pycep) and keeps our rules (the gate), then checkov with no
+## failed check; the gate in infra/checkov_gate.py also fails when checkov parsed nothing
+infra-lint: deps checkov-deps
+	$(PYTEST) -q tests/unit/test_infra.py
+	$(BIN)/python infra/checkov_gate.py --checkov $(CHECKOV_VENV)/bin/checkov --directory infra
 
 format: deps
 	$(BIN)/ruff check --fix .
@@ -57,6 +66,14 @@ $(CHROMIUM):
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
 
+checkov-deps: $(CHECKOV_VENV)/.installed
+
+$(CHECKOV_VENV)/.installed: requirements-checkov.txt
+	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet -r requirements-checkov.txt
+	touch $@
+
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -68,4 +85,4 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 clean:
-	rm -rf $(VENV) node_modules .local .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) node_modules .tools .local .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -6,7 +6,19 @@ anonymous; each route states who may call it.
 
 import azure.functions as func
 
-from functions import admin, calendar_status, escalation, health, openapi, outbox, portal, reports, tickets
+from functions import (
+    admin,
+    attachments,
+    calendar_status,
+    escalation,
+    health,
+    inbound,
+    openapi,
+    outbox,
+    portal,
+    reports,
+    tickets,
+)
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
@@ -14,9 +26,11 @@ for blueprint in (
     health.bp,
     calendar_status.bp,
     tickets.bp,
+    attachments.bp,
     reports.bp,
     admin.bp,
     outbox.bp,
+    inbound.bp,
     escalation.bp,
     openapi.bp,
     portal.bp,

@@ -2,7 +2,9 @@
 
 Azure Functions Core Tools cannot be installed here, so ``python -m devhost serve`` stands in
 for ``func start``: it loads ``local.settings.json``, makes sure Azurite runs, provisions the
-storage the app needs and serves the app's HTTP, timer and blob triggers.
+storage the app needs and serves the app's HTTP, timer, blob and queue triggers;
+``python -m devhost ingest`` drops raw mail into the inbound container as the mailbox connector
+would.
 """
 
 from pathlib import Path

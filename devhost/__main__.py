@@ -11,9 +11,9 @@ import argparse
 import logging
 from collections.abc import Sequence
 
-from devhost import serve, sweep, token
+from devhost import ingest, serve, sweep, token
 
-COMMANDS = (serve, token, sweep)
+COMMANDS = (serve, token, sweep, ingest)
 
 LOG_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 

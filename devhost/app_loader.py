@@ -19,6 +19,7 @@ LOG = logging.getLogger(__name__)
 HTTP_TRIGGER = "httpTrigger"
 TIMER_TRIGGER = "timerTrigger"
 BLOB_TRIGGER = "blobTrigger"
+QUEUE_TRIGGER = "queueTrigger"
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class FunctionCatalog:
     http: list[Function] = field(default_factory=list)
     timers: list[Function] = field(default_factory=list)
     blobs: list[Function] = field(default_factory=list)
+    queues: list[Function] = field(default_factory=list)
 
 
 def load_app(spec: str) -> FunctionApp:
@@ -58,7 +60,12 @@ def catalog_functions(app: FunctionApp, environ: Mapping[str, str]) -> FunctionC
     allows once per app object. Disabled functions, triggers the local host does not run and
     functions needing bindings other than their trigger are logged as not served."""
     catalog = FunctionCatalog()
-    by_type = {HTTP_TRIGGER: catalog.http, TIMER_TRIGGER: catalog.timers, BLOB_TRIGGER: catalog.blobs}
+    by_type = {
+        HTTP_TRIGGER: catalog.http,
+        TIMER_TRIGGER: catalog.timers,
+        BLOB_TRIGGER: catalog.blobs,
+        QUEUE_TRIGGER: catalog.queues,
+    }
     for function in app.get_functions():
         name = name_of(function)
         trigger_type = trigger_of(function).type

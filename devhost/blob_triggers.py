@@ -3,27 +3,29 @@
 A function run that raises is retried on later polls until it has been tried
 ``poisonBlobThreshold`` times in all; then the blob is reported on the queue
 ``webjobs-blobtrigger-poison`` of the trigger's account and given a receipt, as the real host
-does. Try counts live in memory: a restart gives a failing blob a fresh set of tries.
+does. The report is the host's blob trigger message, JSON ``{"Type": "BlobTrigger",
+"FunctionId": "Host.Functions.<function>", "BlobType", "ContainerName", "BlobName", "ETag"}``
+in the queues' message encoding (Base64 unless ``host.json`` says ``none``), so a queue trigger
+on that queue reads it back. Try counts live in memory: a restart gives a failing blob a fresh
+set of tries.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
-import threading
 from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from functools import partial
 
 from azure.core import MatchConditions
-from azure.core.exceptions import AzureError, ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
+from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
 from azure.functions.blob import InputStream
 from azure.functions.decorators.blob import BlobTrigger
 from azure.functions.decorators.function_app import Function
 from azure.storage.blob import BlobProperties, BlobServiceClient, ContainerClient
-from azure.storage.queue import QueueClient, TextBase64EncodePolicy
+from azure.storage.queue import QueueClient
 
 from devhost.background import ThreadGroup
 from devhost.binding_expressions import expand_settings
@@ -31,12 +33,15 @@ from devhost.blob_paths import BlobPath, parse_blob_path
 from devhost.blob_receipts import ReceiptStore
 from devhost.connections import MissingConnectionError, resolve_connection
 from devhost.invocation import name_of, run_logged, typed_trigger
+from devhost.polling import poll_until_stopped
+from devhost.queue_encoding import MessageEncoding, encode_text
 
 LOG = logging.getLogger(__name__)
 
 POISON_QUEUE = "webjobs-blobtrigger-poison"
 POLL_SECONDS_SETTING = "DEVHOST_BLOB_POLL_SECONDS"
-DEFAULT_POLL_SECONDS = 2.0
+#: How the Functions host names a function in its blob trigger messages.
+FUNCTION_ID_PREFIX = "Host.Functions."
 
 
 @dataclass(frozen=True)
@@ -70,22 +75,23 @@ def blob_jobs(functions: list[Function], environ: Mapping[str, str]) -> list[Blo
     return jobs
 
 
-def poll_interval(environ: Mapping[str, str] = os.environ) -> float:
-    """Seconds between polls: ``DEVHOST_BLOB_POLL_SECONDS``, 2 by default."""
-    seconds = float(environ.get(POLL_SECONDS_SETTING, DEFAULT_POLL_SECONDS))
-    if seconds <= 0:
-        raise ValueError(f"{POLL_SECONDS_SETTING} must be positive")
-    return seconds
-
-
 class BlobPoller:
     """Watches the container of one blob job; each ``poll`` runs the function for the
     matching blob versions that have no receipt yet."""
 
-    def __init__(self, job: BlobJob, receipts: ReceiptStore, poison_threshold: int) -> None:
+    def __init__(
+        self,
+        job: BlobJob,
+        receipts: ReceiptStore,
+        poison_threshold: int,
+        message_encoding: MessageEncoding = MessageEncoding.BASE64,
+    ) -> None:
+        """``message_encoding`` is the queues' (``extensions.queues.messageEncoding``): the
+        poison report is written with it, as the host writes it."""
         self._job = job
         self._receipts = receipts
         self._poison_threshold = poison_threshold
+        self._message_encoding = message_encoding
         self._container: ContainerClient = BlobServiceClient.from_connection_string(
             job.connection
         ).get_container_client(job.path.container)
@@ -148,41 +154,35 @@ class BlobPoller:
         self._tries.pop(key, None)
 
     def _report_poison(self, blob: BlobProperties) -> None:
-        queue = QueueClient.from_connection_string(
-            self._job.connection, POISON_QUEUE, message_encode_policy=TextBase64EncodePolicy()
-        )
+        """The host's blob trigger message, as JSON in the queues' encoding."""
+        queue = QueueClient.from_connection_string(self._job.connection, POISON_QUEUE)
         with suppress(ResourceExistsError):
             queue.create_queue()
         message = {
-            "FunctionId": self._job.name,
+            "Type": "BlobTrigger",
+            "FunctionId": FUNCTION_ID_PREFIX + self._job.name,
             "BlobType": _blob_type(blob),
             "ContainerName": self._job.path.container,
             "BlobName": blob.name,
             "ETag": blob.etag,
         }
-        queue.send_message(json.dumps(message))
+        queue.send_message(encode_text(json.dumps(message), self._message_encoding))
 
 
 def start_blob_pollers(
-    jobs: list[BlobJob], receipts: ReceiptStore, poison_threshold: int, interval: float, threads: ThreadGroup
+    jobs: list[BlobJob],
+    receipts: ReceiptStore,
+    poison_threshold: int,
+    message_encoding: MessageEncoding,
+    interval: float,
+    threads: ThreadGroup,
 ) -> None:
     """Poll each job's container every ``interval`` seconds on a thread of ``threads`` until
     the group stops; a failing poll (storage unreachable, say) is logged and retried."""
     for job in jobs:
-        poller = BlobPoller(job, receipts, poison_threshold)
-        threads.spawn(partial(_poll_until_stopped, poller, job.name, interval), name=f"blob-{job.name}")
+        poller = BlobPoller(job, receipts, poison_threshold, message_encoding)
+        threads.spawn(partial(poll_until_stopped, poller.poll, job.name, interval), name=f"blob-{job.name}")
         LOG.info("%s: watching %s/%s*", job.name, job.path.container, job.path.prefix)
-
-
-def _poll_until_stopped(poller: BlobPoller, name: str, interval: float, stopping: threading.Event) -> None:
-    while not stopping.is_set():
-        try:
-            poller.poll()
-        except AzureError as error:
-            LOG.warning("%s: poll failed: %s", name, error)
-        except Exception:
-            LOG.exception("%s: poll failed", name)
-        stopping.wait(interval)
 
 
 def _blob_type(blob: BlobProperties) -> str:

@@ -1,7 +1,7 @@
 """``python -m devhost serve``: run the function app locally, as ``func start`` would.
 
 Start-up order: app settings from ``local.settings.json``, Azurite, the storage layout, the
-app, the HTTP listener, timers and blob pollers. SIGINT or SIGTERM stops them in reverse
+app, the HTTP listener, timers, blob and queue pollers. SIGINT or SIGTERM stops them in reverse
 order, the Azurite this command started last.
 """
 
@@ -17,12 +17,12 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from types import FrameType
 
-from devhost import PROJECT_ROOT
+from devhost import PROJECT_ROOT, blob_triggers, queue_triggers
 from devhost.app_loader import FunctionCatalog, catalog_functions, load_app
 from devhost.azurite import AzuriteError, ensure_azurite
 from devhost.background import ThreadGroup
 from devhost.blob_receipts import ReceiptStore
-from devhost.blob_triggers import blob_jobs, poll_interval, start_blob_pollers
+from devhost.blob_triggers import blob_jobs, start_blob_pollers
 from devhost.connections import MissingConnectionError, resolve_connection
 from devhost.demo import demo_users, seed_demo
 from devhost.host_config import HostConfig, load_host_config
@@ -30,7 +30,9 @@ from devhost.http_dispatch import HttpDispatcher, LocalHandler, http_routes
 from devhost.http_server import DevHostServer
 from devhost.invocation import name_of
 from devhost.local_sign_in import MOUNT, LocalSignIn
+from devhost.polling import poll_interval
 from devhost.provision import provision_layout
+from devhost.queue_triggers import queue_jobs, start_queue_pollers
 from devhost.settings_file import load_local_settings
 from devhost.timers import start_timers, timer_jobs
 
@@ -43,10 +45,10 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     """Register the ``serve`` subcommand."""
     parser = subparsers.add_parser(
         "serve",
-        help="run the function app locally (HTTP, timer and blob triggers)",
+        help="run the function app locally (HTTP, timer, blob and queue triggers)",
         description=(
             "Run the function app locally, as `func start` would: settings from local.settings.json, "
-            "Azurite, the storage layout, then HTTP, timer and blob triggers until Ctrl-C."
+            "Azurite, the storage layout, then HTTP, timer, blob and queue triggers until Ctrl-C."
         ),
     )
     parser.add_argument("--app", default="function_app:app", help="the FunctionApp as module:attribute")
@@ -131,7 +133,20 @@ def _start_triggers(catalog: FunctionCatalog, config: HostConfig, threads: Threa
     jobs = blob_jobs(catalog.blobs, os.environ)
     if jobs:
         receipts = ReceiptStore(resolve_connection(None, os.environ))
-        start_blob_pollers(jobs, receipts, config.poison_blob_threshold, poll_interval(), threads)
+        start_blob_pollers(
+            jobs,
+            receipts,
+            config.poison_blob_threshold,
+            config.queues.message_encoding,
+            poll_interval(blob_triggers.POLL_SECONDS_SETTING),
+            threads,
+        )
+    start_queue_pollers(
+        queue_jobs(catalog.queues, os.environ),
+        config.queues,
+        poll_interval(queue_triggers.POLL_SECONDS_SETTING),
+        threads,
+    )
 
 
 def _log_routes(server: DevHostServer, config: HostConfig) -> None:

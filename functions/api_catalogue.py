@@ -30,6 +30,8 @@ from functions.response_shapes import (
     FailedNotificationList,
     HealthOut,
     HealthProblem,
+    InboundMailList,
+    InboundMailOut,
     OpenApiDocument,
     PortalConfigOut,
     Problem,
@@ -45,10 +47,12 @@ from functions.schemas import (
     EventOut,
     NewMessage,
     OpenTicket,
+    ReleaseMail,
     TicketList,
     TicketOut,
 )
 from shared.lifecycle import Status
+from shared.mail.inbound.outcome import Outcome
 
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]
 Limit = Annotated[int, Field(ge=1, le=MAX_LIMIT)]
@@ -100,7 +104,7 @@ class Operation:
     headers: tuple[ResponseHeader, ...] = ()
     public: bool = False
     problem: type[Problem] = Problem
-    alternatives: tuple[Literal["text/csv"], ...] = ()
+    alternatives: tuple[Literal["text/csv", "application/octet-stream"], ...] = ()
 
 
 def _path_parameter(description: str) -> Parameter:
@@ -114,6 +118,11 @@ _LIMIT = Parameter("limit", "query", Limit, f"How many items a page holds at mos
 _CURSOR = Parameter("cursor", "query", Cursor, "The cursor of the next page, as the previous page answered it.")
 _STATUS = Parameter("status", "query", Status, "Only the tickets in this status.")
 _NOTIFICATION_ID = _path_parameter("The notification's id, such as IZ-2026-000123.4.0.")
+_MAIL_ID = _path_parameter("The received mail's id: 24 lower-case hexadecimal digits.")
+_OUTCOME = Parameter("outcome", "query", Outcome, "Only the mail with this outcome.")
+_ATTACHMENT_ID = Parameter(
+    "attachment_id", "path", NonEmpty, "The file's id, as the ticket's history lists it.", required=True
+)
 _OUTBOX_STATE = Parameter("state", "query", Literal["failed"], "Which notifications: only `failed` is listed.")
 _AUDITED_TICKET = Parameter("ticket", "query", NonEmpty, "The id of the ticket whose trail to read.", required=True)
 _REPORTED_CUSTOMER = Parameter("customer", "query", CustomerId, "Only this customer's tickets.")
@@ -243,5 +252,19 @@ OPERATIONS: tuple[Operation, ...] = (
         "POST", "/admin/outbox/{id}/retry", "retry_notification", "administration",
         "Send a failed notification again", 200, RetryOut, errors=(*_AUTHENTICATED, 403, 404),
         parameters=(_NOTIFICATION_ID,),
+    ),
+    Operation(
+        "GET", "/admin/inbound", "inbound_mail", "administration", "Received mail and its outcome, newest first",
+        200, InboundMailList, errors=(*_AUTHENTICATED, 403, 422), parameters=(_OUTCOME, _LIMIT, _CURSOR),
+    ),
+    Operation(
+        "POST", "/admin/inbound/{id}/release", "release_inbound_mail", "administration",
+        "Take a held mail in as a customer's", 200, InboundMailOut, body=ReleaseMail,
+        errors=(*_AUTHENTICATED, 403, 404, 409, 413, 422), parameters=(_MAIL_ID,),
+    ),
+    Operation(
+        "GET", "/tickets/{id}/attachments/{attachment_id}", "download_attachment", "tickets",
+        "A file that came with the customer's mail", 200, None, errors=(*_AUTHENTICATED, 404),
+        parameters=(_TICKET_ID, _ATTACHMENT_ID), alternatives=("application/octet-stream",),
     ),
 )  # fmt: skip

@@ -20,6 +20,9 @@ from shared.auth import TokenVerifier, key_source, load_auth_settings
 from shared.desk import Desk, EscalationPolicy
 from shared.dispatch import Dispatcher, MailIdentity, Pacer, Timing
 from shared.escalation import EscalationMatrix
+from shared.files import TicketFiles
+from shared.mail.inbound.intake import MailIntake
+from shared.mail.inbound.settings import MAIL_CONNECTION, load_inbound_settings
 from shared.mail.senders.acs import AcsSender, email_client
 from shared.mail.senders.base import Sender
 from shared.mail.senders.file_drop import FileDropSender
@@ -29,22 +32,32 @@ from shared.notifier import Notifier
 from shared.settings import settings
 from shared.sla_calendar import SlaCalendar, default_calendar
 from shared.sla_policy import ResolutionRule, SlaPolicy
-from shared.storage import table_service
+from shared.storage import blob_service, table_service
+from shared.stores.attachments import AttachmentStore
 from shared.stores.audit import AuditTrail
 from shared.stores.closures import ClosureRegistry
 from shared.stores.customers import CustomerRegistry
+from shared.stores.inbound_log import InboundLog
+from shared.stores.mailbox import RawMailStore
 from shared.stores.outbox import OutboxStore
 from shared.stores.schedule import EscalationSchedule
 from shared.stores.tickets import TicketStore
 
 if TYPE_CHECKING:
     from azure.data.tables import TableServiceClient
+    from azure.storage.blob import BlobServiceClient
 
 
 @cache
 def tables() -> TableServiceClient:
     """The Table service client of the app's storage."""
     return table_service(settings().tables)
+
+
+@cache
+def mail_blobs() -> BlobServiceClient:
+    """The Blob service client of the account that holds raw mail and attachments (``MailStorage``)."""
+    return blob_service(MAIL_CONNECTION, os.environ)
 
 
 @cache
@@ -120,18 +133,24 @@ def sender() -> Sender:
     return FileDropSender(mail.drop_dir)
 
 
-def dispatcher_at(now: Callable[[], datetime]) -> Dispatcher:
-    """A dispatcher whose clock is ``now``."""
+@cache
+def mail_identity() -> MailIdentity:
+    """Who the desk's mail is from and where replies go (the outbox's and the intake's)."""
     mail = mail_settings()
-    identity = MailIdentity(
+    return MailIdentity(
         sender=mail.sender,
         sender_name=mail.sender_name,
         support_address=mail.support_address,
         reply_token_key=mail.reply_token_key,
         message_domain=mail.message_domain,
     )
+
+
+def dispatcher_at(now: Callable[[], datetime]) -> Dispatcher:
+    """A dispatcher whose clock is ``now``."""
+    mail = mail_settings()
     timing = Timing(grace=timedelta(seconds=mail.sweep_grace_seconds), lease=timedelta(seconds=mail.lease_seconds))
-    return Dispatcher(OutboxStore(tables()), sender(), identity, now, Pacer(mail.max_per_minute), timing)
+    return Dispatcher(OutboxStore(tables()), sender(), mail_identity(), now, Pacer(mail.max_per_minute), timing)
 
 
 @cache
@@ -181,9 +200,35 @@ def desk() -> Desk:
     return desk_at(utc_now, dispatcher())
 
 
+def intake_at(now: Callable[[], datetime], desk_now: Desk | None = None) -> MailIntake:
+    """The mail intake on the clock ``now`` (its desk on the same clock unless ``desk_now``)."""
+    return MailIntake(
+        desk=desk_now or desk_at(now),
+        log=InboundLog(tables()),
+        mailbox=RawMailStore(mail_blobs()),
+        files=AttachmentStore(mail_blobs()),
+        identity=mail_identity(),
+        settings=load_inbound_settings(os.environ),
+        now=now,
+    )
+
+
+@cache
+def intake() -> MailIntake:
+    """The mail intake on the system clock."""
+    return intake_at(utc_now, desk())
+
+
+@cache
+def files() -> TicketFiles:
+    """Downloads of tickets' files."""
+    return TicketFiles(desk(), AttachmentStore(mail_blobs()))
+
+
 def forget() -> None:
     """Drop every setting and client built so far, so the next call reads the environment anew
     (for tests and benchmarks that change the settings within one process)."""
     settings.cache_clear()
-    for built in (tables, verifier, customers, closures, calendar, mail_settings, sender, dispatcher, schedule, desk):
+    builders = (tables, mail_blobs, verifier, customers, closures, calendar, mail_settings, mail_identity, sender)
+    for built in (*builders, dispatcher, schedule, desk, intake, files):
         built.cache_clear()

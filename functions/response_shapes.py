@@ -133,6 +133,30 @@ class RetryOut(BaseModel):
     state: Literal["pending", "sent", "failed"]
 
 
+class InboundMailOut(BaseModel):
+    """A received mail and its outcome (``GET /api/admin/inbound``)."""
+
+    id: str
+    outcome: Literal["created", "appended", "ignored", "held", "quarantined", "duplicate"]
+    received_at: datetime
+    reason: str
+    blob: str
+    message_id: str
+    sender: str
+    subject: str
+    customer_id: str | None
+    ticket_id: str | None
+    duplicate_of: str | None
+    released_by: str | None
+
+
+class InboundMailList(BaseModel):
+    """Received mail, newest first."""
+
+    items: list[InboundMailOut]
+    cursor: str | None
+
+
 class OpenApiDocument(RootModel[dict[str, object]]):
     """An OpenAPI 3.1 document."""
 

@@ -113,6 +113,12 @@ class ContactDocument(Body):
     name: Annotated[Text, Field(max_length=200)]
 
 
+class ReleaseMail(Body):
+    """``POST /api/admin/inbound/{id}/release``: take a held mail in as this customer's."""
+
+    customer_id: CustomerId
+
+
 class CustomerDocument(Body):
     """``PUT /api/admin/customers/{id}`` and its answers."""
 

@@ -54,6 +54,10 @@ param authAudience string
 @description('AUTH_JWKS_URL: the provider\'s signing keys (for Entra ID: https://login.microsoftonline.com/<tenant>/discovery/v2.0/keys).')
 param authJwksUrl string
 
+@minLength(1)
+@description('AUTH_CUSTOMER_CLAIM: the token claim that carries a customer\'s company id.')
+param authCustomerClaim string = 'customer_id'
+
 // ---------------------------------------------------------------------------------------------
 // The customer portal's sign-in (functions/portal.py, docs/portal.md): Microsoft Entra External ID.
 
@@ -117,6 +121,14 @@ param staffLanguage string = 'it'
 @description('OUTBOX_SCHEDULE: the outbox sweep timer (NCRONTAB, UTC).')
 param outboxSchedule string = '0 */1 * * * *'
 
+@minValue(1)
+@description('OUTBOX_SWEEP_GRACE_SECONDS: how old a pending mail must be before the sweep sends it.')
+param outboxSweepGraceSeconds int = 60
+
+@minValue(1)
+@description('OUTBOX_LEASE_SECONDS: how long a dispatcher\'s claim on a mail lasts.')
+param outboxLeaseSeconds int = 120
+
 @description('A custom sender domain (for example mail.example.com); empty to send from the Azure-managed domain.')
 param customEmailDomain string = ''
 
@@ -156,6 +168,58 @@ param escalationSupervisorsAddress string = ''
 param escalationManagementAddress string = ''
 
 // ---------------------------------------------------------------------------------------------
+// Email in (shared/mail/inbound; functions ingest_inbound_mail, quarantine_poisoned_mail,
+// purge_inbound_mail)
+
+@minValue(1)
+@description('INBOUND_MAX_MESSAGE_BYTES: larger raw messages are quarantined.')
+param inboundMaxMessageBytes int = 26214400
+
+@minValue(0)
+@description('INBOUND_MAX_ATTACHMENTS: attachments kept per message.')
+param inboundMaxAttachments int = 10
+
+@minValue(1)
+@description('INBOUND_MAX_ATTACHMENT_BYTES: larger attachments are not kept.')
+param inboundMaxAttachmentBytes int = 10485760
+
+@minValue(0)
+@description('INBOUND_REOPEN_DAYS: a reply within this many days of closing reopens the ticket.')
+param inboundReopenDays int = 14
+
+@minValue(1)
+@description('INBOUND_RETENTION_DAYS: raw mail older than this is purged.')
+param inboundRetentionDays int = 90
+
+@minValue(1)
+@description('INBOUND_LOOP_MAX_MESSAGES: messages from one sender within the window before mail loop protection steps in.')
+param inboundLoopMaxMessages int = 20
+
+@minValue(1)
+@description('INBOUND_LOOP_WINDOW_MINUTES: the loop guard\'s window.')
+param inboundLoopWindowMinutes int = 10
+
+@description('INBOUND_DEFAULT_CATEGORY: the category of a ticket opened by mail.')
+param inboundDefaultCategory string = 'helpdesk'
+
+@minValue(1)
+@maxValue(4)
+@description('INBOUND_DEFAULT_PRIORITY: the priority of a ticket opened by mail.')
+param inboundDefaultPriority int = 3
+
+@description('INBOUND_PURGE_SCHEDULE: the purge timer (NCRONTAB, UTC).')
+param inboundPurgeSchedule string = '0 30 2 * * *'
+
+@description('Deploy the mailbox connector (Logic App, Office 365 Outlook -> inbound-email). Its connection needs a one-time consent in the portal (docs/deploy.md).')
+param deployMailboxConnector bool = false
+
+// ---------------------------------------------------------------------------------------------
+// Monitoring
+
+@description('Where alerts (availability, function failures, SLA breaches, quarantined and unsent mail) are mailed; empty for none.')
+param alertEmailAddress string = ''
+
+// ---------------------------------------------------------------------------------------------
 // Names
 
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
@@ -175,12 +239,21 @@ var tableNames = [
   'Audit'
   'OutboxIndex'
   'Escalations'
+  'InboundMail'
 ]
 var blobContainerNames = [
   'inbound-email'
   'inbound-quarantine'
+  'ticket-attachments'
+  'inbound-email-deadletter'
 ]
-var queueNames = []
+var queueNames = [
+  'webjobs-blobtrigger-poison'
+]
+// Where the mailbox connector writes raw mail, and where Event Grid dead-letters its deliveries
+// (both among the containers above).
+var inboundContainerName = 'inbound-email'
+var eventGridDeadLetterContainerName = 'inbound-email-deadletter'
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: empty(resourceGroupName) ? 'rg-${environmentName}' : resourceGroupName
@@ -247,6 +320,20 @@ module keyVault 'modules/keyvault.bicep' = {
   }
 }
 
+// The storage account's Event Grid topic; its subscription to the blob trigger comes after the code
+// deploy (infra/eventgrid.bicep, run by the azd postdeploy hook).
+module events 'modules/events.bicep' = {
+  name: 'events'
+  scope: rg
+  params: {
+    name: 'evgt-${resourceToken}'
+    location: location
+    tags: tags
+    storageAccountName: storage.outputs.name
+    deadLetterContainerName: eventGridDeadLetterContainerName
+  }
+}
+
 module rbac 'modules/rbac.bicep' = {
   name: 'rbac'
   scope: rg
@@ -272,6 +359,8 @@ module functionApp 'modules/function-app.bicep' = {
     blobEndpoint: storage.outputs.blobEndpoint
     queueEndpoint: storage.outputs.queueEndpoint
     tableEndpoint: storage.outputs.tableEndpoint
+    mailBlobEndpoint: storage.outputs.blobEndpoint
+    mailQueueEndpoint: storage.outputs.queueEndpoint
     deploymentContainerName: deploymentContainerName
     appInsightsConnectionString: monitoring.outputs.connectionString
     maximumInstanceCount: maximumInstanceCount
@@ -287,7 +376,10 @@ module functionApp 'modules/function-app.bicep' = {
     authIssuer: authIssuer
     authAudience: authAudience
     authJwksUrl: authJwksUrl
+    authCustomerClaim: authCustomerClaim
     outboxSchedule: outboxSchedule
+    outboxSweepGraceSeconds: outboxSweepGraceSeconds
+    outboxLeaseSeconds: outboxLeaseSeconds
     mailFromName: mailFromName
     mailReplyAddress: supportMailboxAddress
     supportTeamAddress: supportTeamAddress
@@ -301,11 +393,47 @@ module functionApp 'modules/function-app.bicep' = {
     escalationMatrix: escalationMatrix
     escalationSupervisorsAddress: escalationSupervisorsAddress
     escalationManagementAddress: escalationManagementAddress
+    inboundMaxMessageBytes: inboundMaxMessageBytes
+    inboundMaxAttachments: inboundMaxAttachments
+    inboundMaxAttachmentBytes: inboundMaxAttachmentBytes
+    inboundReopenDays: inboundReopenDays
+    inboundRetentionDays: inboundRetentionDays
+    inboundLoopMaxMessages: inboundLoopMaxMessages
+    inboundLoopWindowMinutes: inboundLoopWindowMinutes
+    inboundDefaultCategory: inboundDefaultCategory
+    inboundDefaultPriority: inboundDefaultPriority
+    inboundPurgeSchedule: inboundPurgeSchedule
   }
   // The identity's roles first, so the host starts with storage, Key Vault and ACS reachable.
   dependsOn: [
     rbac
   ]
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    appInsightsName: monitoring.outputs.appInsightsName
+    namePrefix: resourceToken
+    functionAppHostName: functionApp.outputs.defaultHostName
+    alertEmailAddress: alertEmailAddress
+  }
+}
+
+module mailboxConnector 'modules/mailbox-connector.bicep' = if (deployMailboxConnector) {
+  name: 'mailbox-connector'
+  scope: rg
+  params: {
+    name: 'logic-mailbox-${resourceToken}'
+    location: location
+    tags: tags
+    storageAccountName: storage.outputs.name
+    inboundContainerName: inboundContainerName
+    mailboxAddress: supportMailboxAddress
+  }
 }
 
 output AZURE_LOCATION string = location
@@ -320,3 +448,8 @@ output AZURE_KEY_VAULT_URI string = keyVault.outputs.uri
 output AZURE_CLIENT_ID string = identity.outputs.clientId
 output ACS_ENDPOINT string = communication.outputs.endpoint
 output MAIL_FROM string = 'DoNotReply@${communication.outputs.senderDomain}'
+// What infra/hooks/postdeploy.* needs to subscribe the blob trigger to the topic.
+output EVENT_GRID_SYSTEM_TOPIC_NAME string = events.outputs.name
+output INBOUND_CONTAINER_NAME string = inboundContainerName
+output EVENT_GRID_DEAD_LETTER_CONTAINER_NAME string = eventGridDeadLetterContainerName
+output MAILBOX_CONNECTOR_NAME string = deployMailboxConnector ? mailboxConnector.outputs.name : ''

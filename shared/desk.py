@@ -9,6 +9,7 @@ provider (it carries the closure periods administrators set).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -36,7 +37,9 @@ if TYPE_CHECKING:
     from shared.stores.schedule import EscalationSchedule
     from shared.stores.tickets import StoredTicket, TicketStore
 
-__all__ = ["Desk", "NewTicket", "SlaView", "TicketView"]
+__all__ = ["Desk", "MailSource", "NewTicket", "SlaView", "TicketView"]
+
+LOG = logging.getLogger(__name__)
 
 WAITING_CUSTOMER = "waiting_customer"
 DEFAULT_CATEGORY = Category.HELPDESK
@@ -79,6 +82,27 @@ class NewTicket:
     category: Category | None = None
     priority: Priority | None = None
     language: Language | None = None
+    related_ticket: str | None = None
+
+
+@dataclass(frozen=True)
+class MailSource:
+    """The received mail a change comes from. Its id and files go on the change's event, and the
+    change's transaction claims the mail (a row of the ticket's partition), so one mail changes a
+    ticket at most once however often it is delivered. ``attachments`` are the files kept
+    (``{id, name, size, content_type}``), ``left_out`` those over the limits (``{name, size, reason}``)."""
+
+    mail_id: str
+    attachments: tuple[Mapping[str, Any], ...] = ()
+    left_out: tuple[Mapping[str, Any], ...] = ()
+
+    def event_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"mail": self.mail_id}
+        if self.attachments:
+            data["attachments"] = [dict(item) for item in self.attachments]
+        if self.left_out:
+            data["attachments_left_out"] = [dict(item) for item in self.left_out]
+        return data
 
 
 @dataclass(frozen=True)
@@ -126,10 +150,11 @@ class Desk:
 
     # --- reads ---------------------------------------------------------------------------------------
 
-    def get(self, caller: Caller, ticket_id: str) -> TicketView:
-        """The ticket if ``caller`` may see it, else :class:`NotFound`. Staff reads are audited."""
+    def get(self, caller: Caller, ticket_id: str, *, reading: str = "read") -> TicketView:
+        """The ticket if ``caller`` may see it, else :class:`NotFound`. Staff reads are audited
+        as ``reading`` (what they read: the ticket, or one of its files)."""
         stored = self._visible(caller, ticket_id)
-        self._audit(caller, stored.ticket.id, "read")
+        self._audit(caller, stored.ticket.id, reading)
         return self._view(stored.ticket)
 
     def list_tickets(
@@ -162,9 +187,10 @@ class Desk:
 
     # --- changes -------------------------------------------------------------------------------------
 
-    def open(self, caller: Caller, request: NewTicket) -> TicketView:
+    def open(self, caller: Caller, request: NewTicket, source: MailSource | None = None) -> TicketView:
         """Open a ticket: the language is the request's, or detected from its text, or the
-        customer's; the category's minimum priority applies; the clocks the category runs start now."""
+        customer's; the category's minimum priority applies; the clocks the category runs start now.
+        A ticket opened from a mail (``source``) records it (see :class:`MailSource`)."""
         customer = self._customer_for(caller, request)
         at = self.now()
         category = request.category or DEFAULT_CATEGORY
@@ -199,31 +225,43 @@ class Desk:
             customer_name=customer.name,
             event_count=1,
         )
+        data: dict[str, Any] = {"channel": request.channel.value, "category": category.value, "priority": int(priority)}
+        if request.related_ticket:
+            data["related_ticket"] = request.related_ticket
+        if source is not None:
+            data |= source.event_data()
         created = HistoryEvent(
-            ticket_id, 1, EventType.CREATED, at, handle_of(caller), _role_of(caller), True, request.description,
-            {"channel": request.channel.value, "category": category.value, "priority": int(priority)},
-        )  # fmt: skip
+            ticket_id, 1, EventType.CREATED, at, handle_of(caller), _role_of(caller), True, request.description, data
+        )
         notices = [Notice(NotificationKind.RECEIVED, CUSTOMER), Notice(NotificationKind.NEW_IN_QUEUE, TEAM)]
         view = self._view(ticket)
         self._plan_checkpoints(view, at)
         notifications = self._plan(view, notices, seq=1, at=at)
-        stored = self.tickets.add(ticket, [created], self._rows(notifications))
+        rows = self._rows(notifications) + self._claim(ticket, source, "created")
+        stored = self.tickets.add(ticket, [created], rows)
         self._dispatch(notifications)
         if caller.roles & {Role.OPERATOR, Role.SUPERVISOR, Role.SECURITY}:
             self._audit(caller, ticket_id, "open")
         return TicketView(stored.ticket, view.sla)
 
     def act(
-        self, caller: Caller, ticket_id: str, action: Action, payload: Mapping[str, Any], if_match: int | None
+        self,
+        caller: Caller,
+        ticket_id: str,
+        action: Action,
+        payload: Mapping[str, Any],
+        if_match: int | None,
+        source: MailSource | None = None,
     ) -> TicketView:
         """Take ``action`` on the ticket: the lifecycle table decides whether the caller's roles
-        may take it from the ticket's status; the clocks follow (see ``docs/tickets.md``)."""
+        may take it from the ticket's status; the clocks follow (see ``docs/tickets.md``). A
+        reopening by mail (``source``) records the mail."""
         stored = self._visible(caller, ticket_id)
         ticket = stored.ticket
         if if_match is not None and if_match != ticket.revision:
             raise PreconditionFailed(f"the ticket is at revision {ticket.revision}, not {if_match}")
         at = self.now()
-        change = _Change(self, caller, ticket, at)
+        change = _Change(self, caller, ticket, at, source)
         if action is Action.CLASSIFY and _is_outcome(self.policy, payload.get("category")):
             action = Action.OUTCOME
         try:
@@ -235,17 +273,20 @@ class Desk:
         _APPLY[action](change, payload)
         return self._commit(caller, stored, change, status, action.value)
 
-    def write(self, caller: Caller, ticket_id: str, body: str, *, internal: bool) -> HistoryEvent:
+    def write(
+        self, caller: Caller, ticket_id: str, body: str, *, internal: bool, source: MailSource | None = None
+    ) -> HistoryEvent:
         """Add a message. A customer's message to a ticket waiting for it answers the clarification
         request (the ticket goes back to ``accepted`` and its clocks resume); internal notes are
-        for staff only; a customer writes to a resolved or closed ticket by reopening it."""
+        for staff only; a customer writes to a resolved or closed ticket by reopening it. A message
+        that came by mail (``source``) records the mail."""
         stored = self._visible(caller, ticket_id)
         ticket = stored.ticket
         is_customer = Role.CUSTOMER in caller.roles
         if internal and is_customer:
             raise Forbidden("customers cannot write internal notes")
         at = self.now()
-        change = _Change(self, caller, ticket, at)
+        change = _Change(self, caller, ticket, at, source)
         status = ticket.status
         if is_customer:
             if not ticket.status.is_open:
@@ -295,10 +336,14 @@ class Desk:
             revision=stored.ticket.revision + 1,
             event_count=stored.ticket.event_count + len(change.events),
         )
+        if change.source is not None and change.events:
+            last = change.events[-1]
+            change.events[-1] = replace(last, data={**last.data, **change.source.event_data()})
         view = self._view(ticket)
         change.planned = self._plan_checkpoints(view, change.at, replan)
         notifications = self._plan(view, change.notices, seq=ticket.event_count, at=change.at)
-        saved = self.tickets.save(stored, ticket, change.events, self._rows(notifications))
+        rows = self._rows(notifications) + self._claim(ticket, change.source, "appended")
+        saved = self.tickets.save(stored, ticket, change.events, rows)
         self._dispatch(notifications)
         self._audit(caller, ticket.id, what)
         return TicketView(saved.ticket, view.sla)
@@ -355,6 +400,9 @@ class Desk:
                     Notice(NotificationKind.ESCALATION, self._escalation_to(ticket, level), None, details)
                 )
             self._commit(SYSTEM, stored, change, ticket.status, f"escalate:{clock.value}:{reached}", [clock])
+            breach = self.escalation.matrix.breach_level
+            if breach is not None and already < breach <= reached:  # the alert on SLA breaches watches this
+                LOG.warning("sla_breached ticket=%s clock=%s level=%d", ticket.id, clock.value, breach)
             replanned, outcome = change.planned, "escalated"
         else:
             replanned, outcome = self._plan_checkpoints(self._view(ticket), at, [clock]), "stale"
@@ -384,6 +432,12 @@ class Desk:
     def _rows(self, notifications: list[Notification]) -> list[dict[str, Any]]:
         return self.notifier.rows(notifications) if self.notifier is not None else []
 
+    def _claim(self, ticket: Ticket, source: MailSource | None, outcome: str) -> list[dict[str, Any]]:
+        """The row that claims ``source`` for the change (none for a change not made by mail)."""
+        if source is None:
+            return []
+        return [self.tickets.mail_claim(ticket.customer_id, source.mail_id, ticket.id, outcome)]
+
     def _dispatch(self, notifications: list[Notification]) -> None:
         if self.notifier is not None and notifications:
             self.notifier.dispatch(notifications)
@@ -405,8 +459,10 @@ class Desk:
 class _Change:
     """A change in the making: the ticket as it becomes, and the history events to write with it."""
 
-    def __init__(self, desk: Desk, caller: Caller, ticket: Ticket, at: datetime) -> None:
-        self.desk, self.caller, self.ticket, self.at = desk, caller, ticket, at
+    def __init__(
+        self, desk: Desk, caller: Caller, ticket: Ticket, at: datetime, source: MailSource | None = None
+    ) -> None:
+        self.desk, self.caller, self.ticket, self.at, self.source = desk, caller, ticket, at, source
         self.events: list[HistoryEvent] = []
         self.notices: list[Notice] = []
         self.planned: list[Checkpoint] = []

@@ -198,7 +198,10 @@ class Dispatcher:
         self._outbox.replace(claimed, outcome)
         if outcome.state is not DeliveryState.PENDING:
             self._outbox.settle(outcome)
-        logger.info("notification %s: %s after %d attempt(s)", outcome.id, outcome.state.value, outcome.attempts)
+        if outcome.state is DeliveryState.FAILED:  # the alert on failed mail watches this line
+            logger.warning("mail_send_failed notification=%s attempts=%d", outcome.id, outcome.attempts)
+        else:
+            logger.info("notification %s: %s after %d attempt(s)", outcome.id, outcome.state.value, outcome.attempts)
         return outcome.state
 
     def _sweep_one(self, intent: Intent, now: datetime) -> str:

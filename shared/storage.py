@@ -6,10 +6,12 @@ means the local Azurite emulator) or an account endpoint reached with the app's 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from azure.data.tables import TableServiceClient
+    from azure.storage.blob import BlobServiceClient
 
     from shared.settings import TableStorageSettings
 
@@ -58,3 +60,27 @@ def table_service(settings: TableStorageSettings) -> TableServiceClient:
     return TableServiceClient(
         endpoint=settings.endpoint, credential=credential, connection_timeout=timeout, read_timeout=timeout
     )
+
+
+def blob_service(connection: str, environ: Mapping[str, str], *, timeout: float = 30.0) -> BlobServiceClient:
+    """A Blob service client for the app connection ``connection``, resolved as the Functions host
+    resolves a binding's: the setting ``connection`` holding a connection string, else
+    ``<connection>__blobServiceUri`` (or ``__serviceUri``) reached with the managed identity
+    (``<connection>__clientId`` for a user-assigned one)."""
+    from azure.storage.blob import BlobServiceClient
+
+    value = environ.get(connection, "").strip()
+    if value:
+        return BlobServiceClient.from_connection_string(
+            connection_string(value), connection_timeout=timeout, read_timeout=timeout
+        )
+    endpoint = (
+        environ.get(f"{connection}__blobServiceUri", "").strip() or environ.get(f"{connection}__serviceUri", "").strip()
+    )
+    if not endpoint:
+        raise ValueError(f"the connection {connection} needs {connection} or {connection}__blobServiceUri")
+    from azure.identity import DefaultAzureCredential
+
+    client_id = environ.get(f"{connection}__clientId", "").strip() or None
+    credential = DefaultAzureCredential(managed_identity_client_id=client_id)
+    return BlobServiceClient(endpoint, credential=credential, connection_timeout=timeout, read_timeout=timeout)

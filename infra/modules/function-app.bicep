@@ -32,6 +32,12 @@ param queueEndpoint string
 @description('The storage account\'s table endpoint.')
 param tableEndpoint string
 
+@description('The storage account the mail functions bind to (MailStorage): its blob endpoint.')
+param mailBlobEndpoint string
+
+@description('The MailStorage account\'s queue endpoint (the blob trigger keeps its receipts and poison queue there).')
+param mailQueueEndpoint string
+
 @description('The blob container that holds the deployment package.')
 param deploymentContainerName string
 
@@ -63,7 +69,7 @@ param acsEndpoint string
 @description('The sender domain of ACS (MAIL_FROM is DoNotReply@ this domain).')
 param mailFromSenderDomain string
 
-// The desk's, authentication's, mail's, escalation's and outbox's settings (described in main.bicep).
+// The desk's, authentication's, mail's, escalation's, outbox's and email-in settings (described in main.bicep).
 param ticketPrefix string
 param slaResolutionRule string
 param calendarRefreshSeconds int
@@ -71,7 +77,10 @@ param storageTimeoutSeconds int
 param authIssuer string
 param authAudience string
 param authJwksUrl string
+param authCustomerClaim string
 param outboxSchedule string
+param outboxSweepGraceSeconds int
+param outboxLeaseSeconds int
 param mailFromName string
 param mailReplyAddress string
 param supportTeamAddress string
@@ -86,7 +95,20 @@ param escalationMatrix string
 param escalationSupervisorsAddress string
 param escalationManagementAddress string
 
+// Email in (shared/mail/inbound): limits, reopening, retention, loop guard, defaults, purge timer.
+param inboundMaxMessageBytes int
+param inboundMaxAttachments int
+param inboundMaxAttachmentBytes int
+param inboundReopenDays int
+param inboundRetentionDays int
+param inboundLoopMaxMessages int
+param inboundLoopWindowMinutes int
+param inboundDefaultCategory string
+param inboundDefaultPriority int
+param inboundPurgeSchedule string
+
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  // checkov:skip=CKV_AZURE_225: Flex Consumption instances are placed by the platform; zone redundancy for FC1 is not in every region and needs always-ready instances (cost), so it is left to a later decision
   name: planName
   location: location
   tags: tags
@@ -101,6 +123,10 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
 }
 
 resource site 'Microsoft.Web/sites@2024-04-01' = {
+  // checkov:skip=CKV_AZURE_222: the desk's API is public by design (customers on the internet); every route but health, calendar status and openapi needs a bearer token checked in code
+  // checkov:skip=CKV_AZURE_17: callers authenticate with bearer tokens (docs/security.md), not TLS client certificates, which browsers of customers do not hold
+  // checkov:skip=CKV_AZURE_212: Flex Consumption scales out on demand and places instances itself; a minimum instance count is the alwaysReady parameter, off by default to scale to zero
+  // checkov:skip=CKV_AZURE_213: no App Service health-check path (instance eviction) is relied on: Flex Consumption instances come and go with load; the availability test in modules/alerts.bicep calls /api/health and alerts
   name: name
   location: location
   tags: union(tags, { 'azd-service-name': 'api' })
@@ -146,6 +172,13 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
 }
 
 resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
+  // checkov:skip=CKV_AZURE_66: failed request tracing is an IIS (Windows App Service) log; the app runs on Linux Flex Consumption and its requests go to Application Insights
+  // checkov:skip=CKV_AZURE_63: App Service HTTP logs do not exist on Flex Consumption; every request is in Application Insights (host.json keeps requests out of sampling)
+  // checkov:skip=CKV_AZURE_222: this resource holds app settings, not network rules; the site's public access is justified on the site resource
+  // checkov:skip=CKV_AZURE_80: the app is Python 3.11 (functionAppConfig.runtime); there is no .NET Framework to keep current
+  // checkov:skip=CKV_AZURE_13: App Service Authentication (Easy Auth) is not used: the app validates bearer tokens itself, per route and role (shared/auth.py, docs/security.md)
+  // checkov:skip=CKV_AZURE_88: Flex Consumption uses no Azure Files content share (those settings are deprecated there); the package is in blob storage
+  // checkov:skip=CKV_AZURE_65: detailed error pages are an IIS feature absent on Linux Flex Consumption; errors are RFC 9457 problem documents and telemetry
   parent: site
   name: 'appsettings'
   properties: {
@@ -155,6 +188,13 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     AzureWebJobsStorage__tableServiceUri: tableEndpoint
     AzureWebJobsStorage__credential: 'managedidentity'
     AzureWebJobsStorage__clientId: identityClientId
+    // The mail functions' connection (blob trigger on inbound-email with the Event Grid source,
+    // queue trigger on webjobs-blobtrigger-poison), by identity. A blob trigger needs the queue
+    // endpoint too: the host tracks blob receipts and poison blobs in queues of the same account.
+    MailStorage__blobServiceUri: mailBlobEndpoint
+    MailStorage__queueServiceUri: mailQueueEndpoint
+    MailStorage__credential: 'managedidentity'
+    MailStorage__clientId: identityClientId
     // Telemetry, ingested with Entra ID.
     APPLICATIONINSIGHTS_CONNECTION_STRING: appInsightsConnectionString
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
@@ -169,6 +209,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     AUTH_ISSUER: authIssuer
     AUTH_AUDIENCE: authAudience
     AUTH_JWKS_URL: authJwksUrl
+    AUTH_CUSTOMER_CLAIM: authCustomerClaim
     // Mail (shared/mail/settings.py) through ACS with the managed identity.
     MAIL_SENDER_KIND: 'acs'
     ACS_ENDPOINT: acsEndpoint
@@ -185,11 +226,24 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     MAIL_MAX_PER_MINUTE: string(mailMaxPerMinute)
     STAFF_LANGUAGE: staffLanguage
     OUTBOX_SCHEDULE: outboxSchedule
+    OUTBOX_SWEEP_GRACE_SECONDS: string(outboxSweepGraceSeconds)
+    OUTBOX_LEASE_SECONDS: string(outboxLeaseSeconds)
     // Escalation (functions/escalation.py).
     ESCALATION_SCHEDULE: escalationSchedule
     ESCALATION_MATRIX: escalationMatrix
     ESCALATION_SUPERVISORS_ADDRESS: escalationSupervisorsAddress
     ESCALATION_MANAGEMENT_ADDRESS: escalationManagementAddress
+    // Email in (functions: ingest_inbound_mail, quarantine_poisoned_mail, purge_inbound_mail).
+    INBOUND_MAX_MESSAGE_BYTES: string(inboundMaxMessageBytes)
+    INBOUND_MAX_ATTACHMENTS: string(inboundMaxAttachments)
+    INBOUND_MAX_ATTACHMENT_BYTES: string(inboundMaxAttachmentBytes)
+    INBOUND_REOPEN_DAYS: string(inboundReopenDays)
+    INBOUND_RETENTION_DAYS: string(inboundRetentionDays)
+    INBOUND_LOOP_MAX_MESSAGES: string(inboundLoopMaxMessages)
+    INBOUND_LOOP_WINDOW_MINUTES: string(inboundLoopWindowMinutes)
+    INBOUND_DEFAULT_CATEGORY: inboundDefaultCategory
+    INBOUND_DEFAULT_PRIORITY: string(inboundDefaultPriority)
+    INBOUND_PURGE_SCHEDULE: inboundPurgeSchedule
   }
 }
 

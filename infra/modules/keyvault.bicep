@@ -21,6 +21,10 @@ param replyTokenSecretName string = 'mail-reply-token-key'
 param replyTokenKey string
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+  // checkov:skip=CKV_AZURE_109: no firewall rules: the Flex Consumption app has no fixed outbound addresses without VNet integration; access is by RBAC to the app's identity only
+  // checkov:skip=CKV_AZURE_189: public network access stays on for the same reason (no private endpoint without a VNet); every call needs an Entra ID token and a role on this vault
+  // checkov:skip=CKV_AZURE_110: purge protection cannot be turned off once on and blocks azd down --purge of test environments; soft delete (7 days) is on, and the one secret can be set again
+  // checkov:skip=CKV_AZURE_42: recoverable means soft delete plus purge protection; soft delete is on, purge protection is left off as said for CKV_AZURE_110
   name: name
   location: location
   tags: tags
@@ -38,6 +42,7 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
 }
 
 resource replyTokenSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  // checkov:skip=CKV_AZURE_41: the reply-token key signs reply addresses customers keep using; an expiry would break them silently, so it is rotated by decision (docs/deploy.md), not by date
   parent: vault
   name: replyTokenSecretName
   properties: {

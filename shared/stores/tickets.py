@@ -6,6 +6,8 @@ Table design (see ``docs/storage.md`` for the why):
   history events are rows ``E|<ticket id>|<seq>``. A customer's tickets and a ticket's history are
   single-partition range queries, and a change to a ticket commits with its events in one entity
   group transaction, the ticket guarded by its ETag.
+* A mail that changed a ticket is claimed by row ``M|<mail id>`` of the customer's partition,
+  created in the change's transaction: a second change by the same mail fails with it.
 * ``TicketIds``, partition = ``<prefix>-<year>``, row = the inverted number: allocates ticket
   numbers (the first row is the highest number; a new number is claimed by inserting its row, so
   two creators can never get the same one) and locates a ticket's customer from its id.
@@ -15,8 +17,6 @@ Every query is parameterised; no OData is built from input.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -31,7 +31,7 @@ from shared.errors import Conflict, InvalidInput
 from shared.history import EventType, HistoryEvent
 from shared.language import Language
 from shared.lifecycle import Status
-from shared.paging import Page
+from shared.paging import Page, cursor_field, encode_cursor
 from shared.sla_clock import ClockEvent, ClockEventKind
 from shared.sla_policy import Category, Clock, Priority
 from shared.ticket import Channel, Ticket, TicketId, format_ticket_id, parse_ticket_id
@@ -155,7 +155,7 @@ class TicketStore:
         page (more only when the service returns an empty page with a continuation)."""
         after = _TICKET_ROWS[0]
         if cursor is not None:
-            after = _cursor_field(cursor, "rk")
+            after = cursor_field(cursor, "rk")
             if not after.startswith(_TICKET_ROWS[0]):
                 raise InvalidInput("cursor", "is not a cursor of this list")
         query = "PartitionKey eq @pk and RowKey gt @after and RowKey lt @last"
@@ -164,7 +164,7 @@ class TicketStore:
             query += " and Status eq @status"
             parameters["status"] = status.value
         rows, more = self._page(query, parameters, limit)
-        next_cursor = _encode_cursor({"rk": rows[-1]["RowKey"]}) if rows and more else None
+        next_cursor = encode_cursor({"rk": rows[-1]["RowKey"]}) if rows and more else None
         return Page([_ticket_from(entity) for entity in rows], next_cursor)
 
     def list_all(
@@ -183,7 +183,7 @@ class TicketStore:
         parameters: dict[str, Any] = {"kind": "ticket"}
         if cursor is not None:
             query += " and ( PartitionKey gt @pk or ( PartitionKey eq @pk and RowKey gt @rk ) )"
-            parameters.update(pk=_cursor_field(cursor, "pk"), rk=_cursor_field(cursor, "rk"))
+            parameters.update(pk=cursor_field(cursor, "pk"), rk=cursor_field(cursor, "rk"))
         if status is not None:
             query += " and Status eq @status"
             parameters["status"] = status.value
@@ -197,7 +197,7 @@ class TicketStore:
         rows, more = self._page(query, parameters, limit)
         next_cursor = None
         if rows and more:
-            next_cursor = _encode_cursor({"pk": rows[-1]["PartitionKey"], "rk": rows[-1]["RowKey"]})
+            next_cursor = encode_cursor({"pk": rows[-1]["PartitionKey"], "rk": rows[-1]["RowKey"]})
         tickets = [_ticket_from(entity) for entity in rows]
         for ticket in tickets:  # staff open what they list: spare them the locator read
             self._remember(ticket.id, ticket.customer_id)
@@ -208,7 +208,7 @@ class TicketStore:
         prefix = f"E|{ticket.id}|"
         after = prefix
         if cursor is not None:
-            after = _cursor_field(cursor, "rk")
+            after = cursor_field(cursor, "rk")
             if not after.startswith(prefix):
                 raise InvalidInput("cursor", "is not a cursor of this list")
         query = "PartitionKey eq @pk and RowKey gt @after and RowKey lt @last"
@@ -217,8 +217,32 @@ class TicketStore:
             query += " and Public eq @public"
             parameters["public"] = True
         rows, more = self._page(query, parameters, limit)
-        next_cursor = _encode_cursor({"rk": rows[-1]["RowKey"]}) if rows and more else None
+        next_cursor = encode_cursor({"rk": rows[-1]["RowKey"]}) if rows and more else None
         return Page([_event_from(entity) for entity in rows], next_cursor)
+
+    # --- mail claims -------------------------------------------------------------------------------
+
+    @staticmethod
+    def mail_claim(customer_id: str, mail_id: str, ticket_id: TicketId, outcome: str) -> dict[str, Any]:
+        """The row that claims mail ``mail_id`` for a change of ``ticket_id`` (``outcome``:
+        ``created`` or ``appended``), to create in the change's own transaction (no round trip of
+        its own)."""
+        return {
+            "PartitionKey": customer_id,
+            "RowKey": f"M|{mail_id}",
+            "Kind": "mail",
+            "TicketId": ticket_id,
+            "Outcome": outcome,
+        }
+
+    def change_by_mail(self, customer_id: str, mail_id: str) -> tuple[TicketId, str] | None:
+        """The ticket a mail changed in ``customer_id``'s partition and how (``created`` or
+        ``appended``), or None: one point read."""
+        try:
+            entity = self._tickets.get_entity(customer_id, f"M|{mail_id}", select=["TicketId", "Outcome"])
+        except ResourceNotFoundError:
+            return None
+        return str(entity["TicketId"]), str(entity["Outcome"])
 
     # --- internals ---------------------------------------------------------------------------------
 
@@ -374,19 +398,3 @@ def _micros(value: int | None) -> timedelta | None:
 
 def _utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
-
-
-def _encode_cursor(document: Mapping[str, str]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(document, separators=(",", ":")).encode()).decode().rstrip("=")
-
-
-def _cursor_field(cursor: str, name: str) -> str:
-    """One field of an opaque cursor, or :class:`InvalidInput` naming ``cursor``."""
-    try:
-        decoded = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        decoded = None
-    value = decoded.get(name) if isinstance(decoded, dict) else None
-    if not isinstance(value, str) or len(value) > 512:
-        raise InvalidInput("cursor", "is not a cursor of this list")
-    return value

@@ -7,13 +7,16 @@ import json
 import secrets
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import azure.functions as func
 import pytest
+from azure.core.exceptions import ResourceExistsError
 from azure.data.tables import TableServiceClient
+from azure.storage.blob import BlobServiceClient
 
 from devhost.local_identity import LOCAL_AUDIENCE, LOCAL_ISSUER, ensure_signing_key, mint_token
 from functions import dependencies
@@ -25,7 +28,7 @@ from shared.lifecycle import Role
 from shared.sla_calendar import default_calendar
 from shared.sla_policy import SlaPolicy
 from shared.storage import AZURITE_ACCOUNT, AZURITE_KEY, DEVELOPMENT_STORAGE, azurite_connection_string
-from shared.storage_layout import TABLES
+from shared.storage_layout import BLOB_CONTAINERS, TABLES
 from shared.stores.audit import AuditTrail
 from shared.stores.customers import CustomerRegistry
 from shared.stores.tickets import TicketStore
@@ -137,6 +140,16 @@ def table_service(azurite: object) -> TableServiceClient:
     service = TableServiceClient.from_connection_string(azurite_connection_string())
     for table in TABLES:
         service.create_table_if_not_exists(table)
+    return service
+
+
+@pytest.fixture(scope="session")
+def blob_service(azurite: object) -> BlobServiceClient:
+    """The Blob service of Azurite with every container of the app created."""
+    service = BlobServiceClient.from_connection_string(azurite_connection_string())
+    for container in BLOB_CONTAINERS:
+        with suppress(ResourceExistsError):
+            service.create_container(container)
     return service
 
 

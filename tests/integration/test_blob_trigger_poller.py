@@ -104,7 +104,8 @@ def test_a_blob_that_keeps_failing_is_tried_up_to_the_threshold_then_reported_as
     message = take_poison_message(container.container_name)
     assert message.pop("ETag").strip('"') == etag.strip('"')  # listings and properties quote it differently
     assert message == {
-        "FunctionId": "always_fails",
+        "Type": "BlobTrigger",
+        "FunctionId": "Host.Functions.always_fails",
         "BlobType": "BlockBlob",
         "ContainerName": container.container_name,
         "BlobName": "in/bad.eml",

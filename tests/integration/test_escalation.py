@@ -130,11 +130,17 @@ def test_a_p1_opened_at_half_past_twelve_on_friday_escalates_each_level_once_at_
 
 
 def test_a_day_of_missed_runs_is_caught_up_by_the_next_sweep_each_level_once(
-    escalating: Desk, customer: Customer, clock: SetClock, recorder: Recorder
+    escalating: Desk, customer: Customer, clock: SetClock, recorder: Recorder, caplog: pytest.LogCaptureFixture
 ) -> None:
     clock.set("2026-11-26 10:00")
     ticket_id = open_ticket(escalating, customer, Priority.BLOCKING)
+    caplog.set_level("WARNING", logger="shared.desk")
     travel(escalating, clock, "2026-11-27 11:00")  # the host was down for a day
+    breaches = [r.getMessage() for r in caplog.records if r.getMessage().startswith(f"sla_breached ticket={ticket_id}")]
+    assert sorted(breaches) == [
+        f"sla_breached ticket={ticket_id} clock=resolution level=2",  # a P1 has one working day to resolve
+        f"sla_breached ticket={ticket_id} clock=take_charge level=2",
+    ]
     assert levels(escalating, customer, ticket_id)[:3] == [("take_charge", 1), ("take_charge", 2), ("take_charge", 3)]
     travel(escalating, clock, "2026-11-27 11:05")
     assert [lv for lv in levels(escalating, customer, ticket_id) if lv[0] == "take_charge"] == [

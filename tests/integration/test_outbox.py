@@ -133,11 +133,20 @@ def test_a_crash_between_the_commit_and_the_send_delivers_the_mail_once_on_the_n
 
 
 def test_a_transient_failure_is_retried_after_a_back_off_and_a_permanent_one_waits_for_an_administrator(
-    mailing_desk: Desk, customer: Customer, sender: Switchboard, clock: Clock, table_service: TableServiceClient
+    mailing_desk: Desk,
+    customer: Customer,
+    sender: Switchboard,
+    clock: Clock,
+    table_service: TableServiceClient,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     outbox = OutboxStore(table_service)
     sender.failures = [TransientSendError("throttled", retry_after=90), PermanentSendError("mailbox unknown")]
+    caplog.set_level("WARNING", logger="shared.dispatch")
     ticket_id = open_ticket(mailing_desk, customer)
+    assert [r.getMessage() for r in caplog.records if r.getMessage().startswith("mail_send_failed")] == [
+        f"mail_send_failed notification={ticket_id}.1.1 attempts=1"
+    ]
     receipt = outbox.get(customer.id, f"{ticket_id}.1.0")
     failed = outbox.get(customer.id, f"{ticket_id}.1.1")
     assert receipt is not None

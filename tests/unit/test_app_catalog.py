@@ -35,7 +35,11 @@ def build_app() -> func.FunctionApp:
 
     @app.queue_trigger(arg_name="message", queue_name="work", connection="AzureWebJobsStorage")
     def on_message(message: func.QueueMessage) -> None:
-        """A queue trigger: not served locally."""
+        """A queue trigger."""
+
+    @app.service_bus_queue_trigger(arg_name="message", queue_name="work", connection="SERVICE_BUS")
+    def on_bus_message(message: func.ServiceBusMessage) -> None:
+        """A Service Bus trigger: not served locally."""
 
     @app.route(route="needs-table")
     @app.table_input(arg_name="rows", table_name="tickets", connection="TABLES_CONNECTION_STRING")
@@ -48,9 +52,14 @@ def build_app() -> func.FunctionApp:
 def test_functions_are_sorted_by_trigger_and_the_rest_logged_as_not_served(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO)
     catalog = catalog_functions(build_app(), {"AzureWebJobs.switched_off.Disabled": "true"})
-    assert (names(catalog.http), names(catalog.timers), names(catalog.blobs)) == (["ping"], ["hourly"], ["on_blob"])
+    assert (names(catalog.http), names(catalog.timers), names(catalog.blobs), names(catalog.queues)) == (
+        ["ping"],
+        ["hourly"],
+        ["on_blob"],
+        ["on_message"],
+    )
     assert "switched_off: disabled" in caplog.text
-    assert "on_message: queueTrigger is not served" in caplog.text
+    assert "on_bus_message: serviceBusTrigger is not served" in caplog.text
     assert "needs_table: not served, it needs bindings the local host lacks: rows" in caplog.text
 
 

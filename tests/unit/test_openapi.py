@@ -117,7 +117,11 @@ def test_every_error_is_a_problem_document_and_no_success_is() -> None:
                 problem = resolve(response["content"]["application/problem+json"]["schema"])
                 assert {"type", "title", "status"} <= set(problem["required"]), (method, path, status)
             else:
-                assert media_types <= {"application/json", "text/csv"}, (method, path, status)
+                assert media_types <= {"application/json", "text/csv", "application/octet-stream"}, (
+                    method,
+                    path,
+                    status,
+                )
 
 
 def test_every_operation_needs_a_bearer_jwt_but_health_this_document_and_the_calendar() -> None:

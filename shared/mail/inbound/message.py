@@ -13,7 +13,7 @@ from datetime import datetime
 __all__ = ["Attachment", "InboundMessage", "Mailbox", "ParseLimits", "UnparseableMail"]
 
 
-class UnparseableMail(Exception):
+class UnparseableMail(Exception):  # noqa: N818 (an outcome, named as the domain says it)
     """The bytes are not a mail the desk can read, or exceed a limit; ``reason`` says which, in a
     short stable phrase (``"over size limit"``, ``"no sender"``, ``"nesting too deep"``...)."""
 

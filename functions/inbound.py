@@ -1,0 +1,128 @@
+"""Mail coming in: the blob trigger, the net under it, the retention purge, and their administration.
+
+* ``ingest_inbound_mail``: each raw message the mailbox connector writes into ``inbound-email``
+  (Event Grid source on Flex Consumption; the local host polls) is taken in by the intake, which
+  never raises for a bad mail: it records an outcome instead (:mod:`shared.mail.inbound.intake`).
+* ``quarantine_poisoned_mail``: a blob the host still gave up on lands on the queue
+  ``webjobs-blobtrigger-poison``; it is recorded as quarantined, so no mail is ever lost.
+* ``purge_inbound_mail`` (``%INBOUND_PURGE_SCHEDULE%``): raw mail past ``INBOUND_RETENTION_DAYS``.
+* ``GET /api/admin/inbound?outcome=&cursor=`` lists outcomes; ``POST /api/admin/inbound/{id}/release``
+  takes a held mail in as a customer's (``admin`` role).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+
+import azure.functions as func
+
+from functions.api import body_of, cursor_of, dump, endpoint, limit_of, require_admin
+from functions.dependencies import intake
+from functions.http import json_response
+from functions.response_shapes import InboundMailList, InboundMailOut
+from functions.schemas import ReleaseMail
+from shared.access import handle_of
+from shared.auth import Principal
+from shared.errors import InvalidInput, NotFound
+from shared.mail.inbound.outcome import InboundRecord, Outcome
+from shared.mail.inbound.settings import MAIL_CONNECTION
+from shared.stores.mailbox import INBOUND_CONTAINER
+
+bp = func.Blueprint()
+logger = logging.getLogger(__name__)
+
+POISON_QUEUE = "webjobs-blobtrigger-poison"
+_MAIL_ID = re.compile(r"[0-9a-f]{24}")
+
+
+@bp.blob_trigger(
+    arg_name="blob",
+    path=f"{INBOUND_CONTAINER}/{{name}}",
+    connection=MAIL_CONNECTION,
+    source=func.BlobSource.EVENT_GRID,
+)
+def ingest_inbound_mail(blob: func.InputStream) -> None:
+    """Take in one raw message; its outcome is recorded (the blob's bytes are read by the intake,
+    which checks the size before downloading)."""
+    intake().ingest(_blob_name(blob.name or ""))
+
+
+@bp.queue_trigger(arg_name="message", queue_name=POISON_QUEUE, connection=MAIL_CONNECTION)
+def quarantine_poisoned_mail(message: func.QueueMessage) -> None:
+    """Record a raw message the host gave up on as quarantined (other containers' poison is not ours)."""
+    try:
+        report = json.loads(message.get_body())
+    except ValueError:
+        logger.warning("poison message %s is not JSON; left alone", message.id)
+        return
+    if isinstance(report, dict) and report.get("ContainerName") == INBOUND_CONTAINER and report.get("BlobName"):
+        intake().quarantine_poisoned(str(report["BlobName"]))
+
+
+@bp.timer_trigger(arg_name="timer", schedule="%INBOUND_PURGE_SCHEDULE%", run_on_startup=False, use_monitor=True)
+def purge_inbound_mail(timer: func.TimerRequest) -> None:
+    """Delete raw mail past its retention period."""
+    deleted = intake().purge()
+    if deleted:
+        logger.info("inbound purge: %d raw messages deleted", deleted)
+
+
+@bp.route(route="admin/inbound", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@endpoint
+def inbound_mail(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
+    """Received mail and its outcome, newest first; ``?outcome=`` keeps one outcome."""
+    require_admin(caller)
+    page = intake().log.list(_outcome_of(req), limit=limit_of(req), cursor=cursor_of(req))
+    return json_response(dump(InboundMailList(items=[_out(record) for record in page.items], cursor=page.cursor)))
+
+
+@bp.route(route="admin/inbound/{id}/release", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
+@endpoint
+def release_inbound_mail(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
+    """Take a held mail in as the customer's named in the body; answers its new record."""
+    require_admin(caller)
+    mail_id = req.route_params["id"]
+    if not _MAIL_ID.fullmatch(mail_id):
+        raise NotFound("no such mail")
+    body = body_of(req, ReleaseMail)
+    try:
+        record = intake().release(mail_id, body.customer_id, handle_of(caller))
+    except InvalidInput as error:
+        if error.field == "id":
+            raise NotFound("no such mail") from None
+        raise
+    return json_response(dump(_out(record)))
+
+
+def _blob_name(path: str) -> str:
+    """The blob's name within ``inbound-email`` (the host names it ``container/name``)."""
+    return path.removeprefix(f"{INBOUND_CONTAINER}/")
+
+
+def _outcome_of(req: func.HttpRequest) -> Outcome | None:
+    raw = req.params.get("outcome")
+    if raw is None:
+        return None
+    try:
+        return Outcome(raw)
+    except ValueError:
+        raise InvalidInput("outcome", f"must be one of {', '.join(o.value for o in Outcome)}") from None
+
+
+def _out(record: InboundRecord) -> InboundMailOut:
+    return InboundMailOut(
+        id=record.id,
+        outcome=record.outcome.value,
+        received_at=record.received_at,
+        reason=record.reason,
+        blob=record.blob,
+        message_id=record.message_id,
+        sender=record.sender,
+        subject=record.subject,
+        customer_id=record.customer_id,
+        ticket_id=record.ticket_id,
+        duplicate_of=record.duplicate_of,
+        released_by=record.released_by,
+    )

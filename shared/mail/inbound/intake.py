@@ -1,0 +1,284 @@
+"""The mail intake: every raw message in ``inbound-email`` ends in exactly one recorded outcome.
+
+The steps, in order (each outcome is explained in :mod:`shared.mail.inbound.outcome`):
+
+1. A blob already recorded is done: the same blob delivered again changes nothing.
+2. Read it (over ``INBOUND_MAX_MESSAGE_BYTES``: quarantined unread) and parse it (unreadable:
+   quarantined, with the parser's reason). Nothing here raises: raising only burns the host's
+   retries, and a mail that still fails them is quarantined by :meth:`MailIntake.quarantine_poisoned`.
+3. Claim its ``Message-ID``: another blob with the same id makes this one a ``duplicate``.
+4. Count it against its sender: more than ``INBOUND_LOOP_MAX_MESSAGES`` in the window is a
+   suspected loop, quarantined.
+5. A robot's mail (:func:`shared.mail.inbound.automatic.automatic_reason`) is ``ignored``.
+6. The sender's customer: a contact's address, else the domain; unknown or not entitled: ``held``.
+7. Thread it: onto the first ticket a clue names (:mod:`shared.mail.inbound.threads`) that
+   belongs to the sender's customer — a ticket of another customer is never joined. An open
+   ticket gets the message (a clarification answered resumes its clocks); a resolved or closed
+   one is reopened within ``INBOUND_REOPEN_DAYS``, else a new ticket links it. No clue: a new
+   ticket, in the language of the mail, with the receipt mail.
+
+The change on the ticket and the claim of the mail commit together (:class:`shared.desk.MailSource`),
+so a crash anywhere is repaired by the next delivery without a second ticket or message.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from shared.customers import Customer
+from shared.desk import Desk, MailSource, NewTicket
+from shared.dispatch import MailIdentity
+from shared.errors import Conflict, InvalidInput
+from shared.lifecycle import Action, Role, Status
+from shared.mail.inbound.automatic import automatic_reason
+from shared.mail.inbound.message import InboundMessage, ParseLimits, UnparseableMail
+from shared.mail.inbound.outcome import InboundRecord, Outcome
+from shared.mail.inbound.parse import parse_message
+from shared.mail.inbound.settings import InboundSettings
+from shared.mail.inbound.threads import thread_clues
+from shared.stores.attachments import AttachmentStore
+from shared.stores.inbound_log import InboundLog, mail_id_of
+from shared.stores.mailbox import RawMailStore
+from shared.ticket import Channel, TicketId
+
+__all__ = ["MailIntake"]
+
+LOG = logging.getLogger(__name__)
+
+_SUBJECT_CHARS = 200
+_TEXT_CHARS = 20_000
+_CUT_NOTE = "\n\n[…]"
+_CHANGE_ATTEMPTS = 3
+_REPLY_PREFIX = re.compile(r"^\s*((re|r|aw|sv|fw|fwd|i|inoltro|tr)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Sender:
+    """The person a mail is from, acting as the customer whose contact or domain they are."""
+
+    subject: str
+    email: str | None
+    customer_id: str | None
+    roles: frozenset[Role] = frozenset({Role.CUSTOMER})
+
+
+@dataclass
+class MailIntake:
+    """The intake, bound to the desk, the stores of raw mail, records and files, and the clock."""
+
+    desk: Desk
+    log: InboundLog
+    mailbox: RawMailStore
+    files: AttachmentStore
+    identity: MailIdentity
+    settings: InboundSettings
+    now: Callable[[], datetime]
+
+    def ingest(self, blob: str) -> InboundRecord:
+        """Take in the raw message ``blob`` of ``inbound-email``; its record (an earlier one when
+        the blob was already taken in)."""
+        mail_id = mail_id_of(blob)
+        known = self.log.get(mail_id)
+        if known is not None:
+            return known
+        at = self.now()
+        record = InboundRecord(mail_id, blob, Outcome.QUARANTINED, at)
+        raw = self.mailbox.read(blob, self.settings.max_message_bytes)
+        if raw is None:
+            return self._save(replace(record, reason="the blob is gone"))
+        if raw.content is None:
+            return self._quarantine(record, f"over size limit ({raw.size} bytes)")
+        try:
+            message = parse_message(raw.content, self._limits())
+        except UnparseableMail as unreadable:
+            return self._quarantine(record, unreadable.reason)
+        record = replace(
+            record,
+            message_id=message.message_id,
+            sender=message.sender.address if message.sender else "",
+            subject=message.subject[:_SUBJECT_CHARS],
+        )
+        return self._sort(record, message, at)
+
+    def release(self, mail_id: str, customer_id: str, admin: str) -> InboundRecord:
+        """Take in a held mail as ``customer_id``'s (an admin's triage): a new ticket or a reply,
+        as if the sender were that customer's contact. Only a held mail can be released."""
+        record = self.log.get(mail_id)
+        if record is None:
+            raise InvalidInput("id", f"no received mail {mail_id!r}")
+        if record.outcome is not Outcome.HELD:
+            raise Conflict(f"mail {mail_id} is {record.outcome.value}, not held")
+        customer = self.desk.customers.get(customer_id)
+        if customer is None:
+            raise InvalidInput("customer_id", f"no customer {customer_id!r}")
+        raw = self.mailbox.read(record.blob, self.settings.max_message_bytes)
+        if raw is None or raw.content is None:
+            raise Conflict(f"the raw message of mail {mail_id} is no longer kept")
+        message = parse_message(raw.content, self._limits())
+        delivered = self._deliver(record, message, customer)
+        return self._save(replace(delivered, released_by=admin), previous=record)
+
+    def quarantine_poisoned(self, blob: str) -> InboundRecord:
+        """Record a blob the host gave up on (it failed every try) as quarantined, unless it got
+        an outcome after all."""
+        mail_id = mail_id_of(blob)
+        known = self.log.get(mail_id)
+        if known is not None:
+            return known
+        return self._quarantine(InboundRecord(mail_id, blob, Outcome.QUARANTINED, self.now()), "failed every try")
+
+    def purge(self) -> int:
+        """Delete raw and quarantined messages past the retention period, and stale loop
+        counters; how many raw messages went."""
+        at = self.now()
+        self.log.purge_counts(at - self.settings.loop_window)
+        return self.mailbox.purge(at - self.settings.retention)
+
+    # --- the steps -----------------------------------------------------------------------------------
+
+    def _sort(self, record: InboundRecord, message: InboundMessage, at: datetime) -> InboundRecord:
+        first = self.log.claim_message_id(message.message_id, record.id)
+        if first != record.id:
+            return self._save(
+                replace(record, outcome=Outcome.DUPLICATE, duplicate_of=first, reason="Message-ID already received")
+            )
+        sender = message.sender.address if message.sender else ""
+        count = self.log.count_from(sender, at, self.settings.loop_window)
+        if count > self.settings.loop_max_messages:
+            minutes = int(self.settings.loop_window.total_seconds() // 60)
+            return self._quarantine(record, f"suspected loop: {count} messages from the sender in {minutes} minutes")
+        robot = automatic_reason(
+            message, (self.identity.sender, self.identity.support_address), self.identity.message_domain
+        )
+        if robot is not None:
+            return self._save(replace(record, outcome=Outcome.IGNORED, reason=robot))
+        customer_id = self.desk.customers.find_by_address(sender)
+        customer = self.desk.customers.get(customer_id) if customer_id else None
+        if customer is None:
+            return self._save(replace(record, outcome=Outcome.HELD, reason="unknown sender"))
+        if not customer.entitled:
+            return self._save(
+                replace(record, outcome=Outcome.HELD, customer_id=customer.id, reason="customer not entitled")
+            )
+        return self._save(self._deliver(record, message, customer))
+
+    def _deliver(self, record: InboundRecord, message: InboundMessage, customer: Customer) -> InboundRecord:
+        """Thread the mail onto one of the customer's tickets or open one; the record of it."""
+        record = replace(record, customer_id=customer.id)
+        for attempt in range(_CHANGE_ATTEMPTS):
+            done = self.desk.tickets.change_by_mail(customer.id, record.id)
+            if done is not None:
+                return replace(record, outcome=Outcome(done[1]), ticket_id=done[0])
+            try:
+                return self._change(record, message, customer)
+            except Conflict:
+                if attempt == _CHANGE_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _change(self, record: InboundRecord, message: InboundMessage, customer: Customer) -> InboundRecord:
+        sender = message.sender.address if message.sender else ""
+        caller = _Sender(sender, sender, customer.id)
+        source = self._source(record.id, customer.id, message)
+        refused: list[str] = []
+        for clue in thread_clues(
+            message,
+            support_address=self.identity.support_address,
+            reply_key=self.identity.reply_token_key,
+            message_domain=self.identity.message_domain,
+            ticket_prefix=self.desk.ticket_prefix,
+        ):
+            owner = self.desk.tickets.customer_of(clue.ticket_id)
+            if owner is None:
+                continue
+            if owner != customer.id:
+                refused.append(f"{clue.ticket_id} ({clue.sign}) belongs to another customer")
+                continue
+            stored = self.desk.tickets.get(owner, clue.ticket_id)
+            if stored is None:
+                continue
+            ticket = stored.ticket
+            body = _clipped(message.reply_text.strip() or message.text.strip() or message.subject or "—")
+            if ticket.status.is_open:
+                self.desk.write(caller, ticket.id, body, internal=False, source=source)
+                return replace(record, outcome=Outcome.APPENDED, ticket_id=ticket.id, reason=_note(refused))
+            if ticket.status in (Status.RESOLVED, Status.CLOSED):
+                if self.now() - ticket.updated_at <= self.settings.reopen_window:
+                    self.desk.act(caller, ticket.id, Action.REOPEN, {"reason": body}, None, source)
+                    return replace(record, outcome=Outcome.APPENDED, ticket_id=ticket.id, reason=_note(refused))
+                return self._open(record, message, customer, caller, source, refused, related=ticket.id)
+        return self._open(record, message, customer, caller, source, refused)
+
+    def _open(
+        self,
+        record: InboundRecord,
+        message: InboundMessage,
+        customer: Customer,
+        caller: _Sender,
+        source: MailSource,
+        refused: list[str],
+        related: TicketId | None = None,
+    ) -> InboundRecord:
+        subject = _REPLY_PREFIX.sub("", message.subject).strip() or _first_line(message.text) or "—"
+        request = NewTicket(
+            subject=subject[:_SUBJECT_CHARS],
+            description=_clipped(message.text.strip() or subject),
+            customer_id=customer.id,
+            contact_email=caller.subject,
+            contact_name=message.sender.name if message.sender and message.sender.name else None,
+            channel=Channel.EMAIL,
+            category=self.settings.default_category,
+            priority=self.settings.default_priority,
+            related_ticket=related,
+        )
+        view = self.desk.open(caller, request, source)
+        notes = [*refused, *([f"{related} was closed too long ago to reopen"] if related else [])]
+        return replace(record, outcome=Outcome.CREATED, ticket_id=view.ticket.id, reason=_note(notes))
+
+    def _source(self, mail_id: str, customer_id: str, message: InboundMessage) -> MailSource:
+        """Store the mail's files within the limits; the mail as the ticket's change records it."""
+        kept: list[dict[str, Any]] = []
+        left_out: list[dict[str, Any]] = []
+        for index, attachment in enumerate(message.attachments):
+            described = {"name": attachment.filename, "size": attachment.size}
+            if len(kept) >= self.settings.max_attachments:
+                left_out.append(described | {"reason": "too many attachments"})
+            elif attachment.size > self.settings.max_attachment_bytes:
+                left_out.append(described | {"reason": "too large"})
+            else:
+                self.files.put(
+                    customer_id, mail_id, index, attachment.filename, attachment.content_type, attachment.content
+                )
+                kept.append({"id": f"{mail_id}.{index}", **described, "content_type": attachment.content_type})
+        return MailSource(mail_id, tuple(kept), tuple(left_out))
+
+    def _quarantine(self, record: InboundRecord, reason: str) -> InboundRecord:
+        self.mailbox.quarantine(record.blob, reason)
+        LOG.warning("mail_quarantined mail=%s reason=%s", record.id, reason)
+        return self._save(replace(record, outcome=Outcome.QUARANTINED, reason=reason))
+
+    def _save(self, record: InboundRecord, previous: InboundRecord | None = None) -> InboundRecord:
+        self.log.save(record, previous)
+        LOG.info("mail %s: %s%s", record.id, record.outcome.value, f" {record.ticket_id}" if record.ticket_id else "")
+        return record
+
+    def _limits(self) -> ParseLimits:
+        return ParseLimits(max_message_bytes=self.settings.max_message_bytes)
+
+
+def _clipped(text: str) -> str:
+    """``text`` within what a ticket keeps (the raw message keeps the rest)."""
+    return text if len(text) <= _TEXT_CHARS else text[: _TEXT_CHARS - len(_CUT_NOTE)] + _CUT_NOTE
+
+
+def _first_line(text: str) -> str:
+    return next((line.strip() for line in text.splitlines() if line.strip()), "")
+
+
+def _note(notes: list[str]) -> str:
+    return "; ".join(notes)

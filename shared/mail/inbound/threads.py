@@ -1,0 +1,62 @@
+"""Which tickets a received mail says it belongs to, strongest sign first.
+
+1. The per-ticket reply address of our outgoing mail among the recipients (its HMAC token must
+   match: :func:`shared.mail.reply_token.ticket_of_reply_address`).
+2. ``In-Reply-To`` then ``References``: a Message-ID of ours (``<iz-2026-000123.4.0.received@
+   desk.example>``, on our message domain) names its ticket.
+3. The ticket's tag in the subject (``[IZ-2026-000123]``), with the desk's own prefix.
+
+These are claims, not proof: the intake threads a mail only onto a ticket of the sender's own
+customer, so a forged or foreign reference threads nothing (:mod:`shared.mail.inbound.intake`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from shared.mail.inbound.message import InboundMessage
+from shared.mail.reply_token import ticket_of_reply_address
+from shared.ticket import TicketId, parse_ticket_id
+
+__all__ = ["ThreadClue", "thread_clues"]
+
+_OUR_MESSAGE_ID = re.compile(
+    r"<(?P<ticket>[a-z]{2,5}-[0-9]{4}-[0-9]{6,9})\.[0-9]+\.[0-9]+\.[a-z_]+@(?P<domain>[^>\s]+)>"
+)
+_SUBJECT_TAG = re.compile(r"\[(?P<ticket>[A-Za-z]{2,5}-[0-9]{4}-[0-9]{6,9})\]")
+
+
+@dataclass(frozen=True)
+class ThreadClue:
+    """A ticket the mail points at, and by which sign (``reply-address``, ``references``,
+    ``subject``)."""
+
+    ticket_id: TicketId
+    sign: str
+
+
+def thread_clues(
+    message: InboundMessage, *, support_address: str, reply_key: bytes, message_domain: str, ticket_prefix: str
+) -> list[ThreadClue]:
+    """Every ticket the mail points at, strongest sign first, each ticket once."""
+    clues: list[ThreadClue] = []
+    for address in message.recipients:
+        ticket_id = ticket_of_reply_address(address, support_address, reply_key)
+        if ticket_id is not None:
+            clues.append(ThreadClue(ticket_id, "reply-address"))
+    for reference in (*message.in_reply_to, *reversed(message.references)):
+        match = _OUR_MESSAGE_ID.fullmatch(reference.strip().lower())
+        if match is not None and match["domain"] == message_domain.lower():
+            clues.append(ThreadClue(match["ticket"].upper(), "references"))
+    for match in _SUBJECT_TAG.finditer(message.subject):
+        ticket_id = match["ticket"].upper()
+        if ticket_id.startswith(f"{ticket_prefix.upper()}-"):
+            clues.append(ThreadClue(ticket_id, "subject"))
+    seen: set[TicketId] = set()
+    unique = []
+    for clue in clues:
+        if clue.ticket_id not in seen and parse_ticket_id(clue.ticket_id) is not None:
+            seen.add(clue.ticket_id)
+            unique.append(clue)
+    return unique

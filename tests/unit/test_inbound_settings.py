@@ -1,0 +1,50 @@
+"""The intake's settings: defaults, and a clear error naming a malformed one."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from shared.mail.inbound.settings import InboundSettings, load_inbound_settings
+from shared.settings import SettingsError
+from shared.sla_policy import Category, Priority
+
+
+def test_no_settings_give_the_documented_defaults() -> None:
+    assert load_inbound_settings({}) == InboundSettings()
+    assert InboundSettings().reopen_window == timedelta(days=14)
+
+
+def test_settings_are_read() -> None:
+    settings = load_inbound_settings(
+        {
+            "INBOUND_MAX_MESSAGE_BYTES": "1000",
+            "INBOUND_MAX_ATTACHMENTS": "0",
+            "INBOUND_REOPEN_DAYS": "0",
+            "INBOUND_LOOP_MAX_MESSAGES": "5",
+            "INBOUND_LOOP_WINDOW_MINUTES": "2",
+            "INBOUND_DEFAULT_CATEGORY": "bug",
+            "INBOUND_DEFAULT_PRIORITY": "2",
+        }
+    )
+    assert (settings.max_message_bytes, settings.max_attachments, settings.reopen_window) == (1000, 0, timedelta(0))
+    assert (settings.loop_max_messages, settings.loop_window) == (5, timedelta(minutes=2))
+    assert (settings.default_category, settings.default_priority) == (Category.BUG, Priority.HIGH)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("INBOUND_MAX_MESSAGE_BYTES", "0"),
+        ("INBOUND_MAX_MESSAGE_BYTES", "25MB"),
+        ("INBOUND_RETENTION_DAYS", "-1"),
+        ("INBOUND_LOOP_WINDOW_MINUTES", "١٠"),
+        ("INBOUND_DEFAULT_PRIORITY", "5"),
+        ("INBOUND_DEFAULT_CATEGORY", "out_of_scope"),
+        ("INBOUND_DEFAULT_CATEGORY", "urgent"),
+    ],
+)
+def test_a_malformed_setting_is_named(name: str, value: str) -> None:
+    with pytest.raises(SettingsError, match=name):
+        load_inbound_settings({name: value})

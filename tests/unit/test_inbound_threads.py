@@ -1,0 +1,63 @@
+"""Which tickets a mail points at, strongest sign first, and what does not count as a sign."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared.mail.inbound.message import InboundMessage, Mailbox
+from shared.mail.inbound.threads import ThreadClue, thread_clues
+from shared.mail.reply_token import reply_address
+
+KEY = b"k" * 32
+SUPPORT = "support@desk.example"
+
+
+def message(
+    *, recipients: tuple[str, ...] = (SUPPORT,), subject: str = "", in_reply_to: tuple[str, ...] = (),
+    references: tuple[str, ...] = (),
+) -> InboundMessage:  # fmt: skip
+    return InboundMessage(
+        message_id="<m@client.example>", derived_message_id=False, sender=Mailbox("anna@acme.example"),
+        reply_to=(), recipients=recipients, subject=subject, date=None, in_reply_to=in_reply_to,
+        references=references, text="", reply_text="", attachments=(), content_type="text/plain", size=0,
+    )  # fmt: skip
+
+
+def clues(mail: InboundMessage) -> list[ThreadClue]:
+    return thread_clues(mail, support_address=SUPPORT, reply_key=KEY, message_domain="desk.example", ticket_prefix="IZ")
+
+
+def test_the_reply_address_comes_first_then_references_then_the_subject() -> None:
+    mail = message(
+        recipients=(reply_address(SUPPORT, "IZ-2026-000001", KEY),),
+        in_reply_to=("<iz-2026-000002.3.0.accepted@desk.example>",),
+        references=("<iz-2026-000003.1.0.received@desk.example>", "<other@client.example>"),
+        subject="Re: [IZ-2026-000004] Stampa",
+    )
+    assert clues(mail) == [
+        ThreadClue("IZ-2026-000001", "reply-address"),
+        ThreadClue("IZ-2026-000002", "references"),
+        ThreadClue("IZ-2026-000003", "references"),
+        ThreadClue("IZ-2026-000004", "subject"),
+    ]
+
+
+def test_a_ticket_named_twice_is_listed_once_by_its_strongest_sign() -> None:
+    mail = message(recipients=(reply_address(SUPPORT, "IZ-2026-000001", KEY),), subject="Re: [IZ-2026-000001] x")
+    assert clues(mail) == [ThreadClue("IZ-2026-000001", "reply-address")]
+
+
+@pytest.mark.parametrize(
+    "mail",
+    [
+        message(recipients=("support+iz-2026-000001.aaaaaaaaaa@desk.example",)),  # a forged token
+        message(recipients=(reply_address("other@desk.example", "IZ-2026-000001", KEY),)),  # not our mailbox
+        message(in_reply_to=("<iz-2026-000001.1.0.received@elsewhere.example>",)),  # not our message domain
+        message(in_reply_to=("<iz-2026-000001@desk.example>",)),  # not the shape of our Message-IDs
+        message(subject="Re: [XY-2026-000001] another desk's tag"),
+        message(subject="Re: IZ-2026-000001 without brackets"),
+        message(subject="Re: [IZ-2026-00001] too few digits"),
+    ],
+)
+def test_what_is_not_a_sign_of_ours_names_no_ticket(mail: InboundMessage) -> None:
+    assert clues(mail) == []
