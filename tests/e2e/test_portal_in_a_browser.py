@@ -3,8 +3,10 @@
 
 One walk, as a customer would take it: sign in through the local OpenID Connect provider (with
 the keyboard), see the requests with their deadlines, open a request, answer the desk's
-clarification, switch to Italian, and fail to open another customer's request by its URL. Every
-page is checked with axe-core (from npm, injected into the page: no serious or critical
+clarification, switch to Italian, and fail to open another customer's request by its URL. Then
+the other customer: a mail with an attachment (``devhost ingest``) becomes a request, its link is
+followed through sign-in, the attachment is downloaded with the token, the list is filtered by
+status. Every page is checked with axe-core (from npm, injected into the page: no serious or critical
 violation), must raise no script error and no Content-Security-Policy violation, and leaves a
 screenshot under ``tests/artifacts/portal/``.
 """
@@ -14,8 +16,11 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +29,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_play
 
 from devhost import PROJECT_ROOT
 from devhost.local_identity import mint_token
-from tests.e2e.devhost_process import DevHost, free_port, running_devhost
+from tests.e2e.devhost_process import DevHost, free_port, running_devhost, wait_until
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -41,6 +46,8 @@ AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "portal"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 TIMEOUT_MS = 15_000
+#: How long a mail may take from ``devhost ingest`` to a request (the blob poller runs every 2 s).
+MAIL_SECONDS = 30.0
 
 
 @pytest.fixture(scope="module")
@@ -213,54 +220,64 @@ def sign_in_as(page: Page, name: str) -> None:
     expect(page.get_by_text(re.compile(f"(Signed in as|Accesso come) {name}"))).to_be_visible()
 
 
-def test_a_mailed_link_filters_and_attachments_work_for_the_other_customer(
-    browser: Browser, portal_host: DevHost
+def mail_in(host: DevHost, directory: Path, subject: str, attachment: tuple[str, bytes]) -> dict[str, Any]:
+    """John's mail with one attachment, dropped into ``inbound-email`` with ``devhost ingest``;
+    the request the host's blob trigger opens from it, once it is there."""
+    message = EmailMessage()
+    message["From"] = "John Smith <john@globex.example>"
+    message["To"] = "support@desk.localhost"
+    message["Subject"] = subject
+    message["Message-ID"] = f"<{uuid.uuid4().hex}@globex.example>"
+    message.set_content("The printer queue is stuck since this morning. The log is attached.")
+    message.add_attachment(attachment[1], maintype="text", subtype="plain", filename=attachment[0])
+    path = directory / "mail.eml"
+    path.write_bytes(bytes(message))
+    subprocess.run([sys.executable, "-m", "devhost", "ingest", str(path)], cwd=PROJECT_ROOT, check=True, timeout=60)
+    john = mint_token(["customer"], "globex", subject="john@globex.example")
+    found: list[dict[str, Any]] = []
+
+    def opened() -> bool:
+        items = api(host, "GET", "/api/tickets?limit=20", john)["items"]
+        found[:] = [item for item in items if item["subject"] == subject]
+        return bool(found)
+
+    assert wait_until(opened, MAIL_SECONDS, interval=0.5), host.output()[-3000:]
+    return found[0]
+
+
+def test_a_mailed_request_with_its_attachment_and_the_status_filter_for_the_other_customer(
+    browser: Browser, portal_host: DevHost, tmp_path: Path
 ) -> None:
     base = f"http://127.0.0.1:{portal_host.port}"
-    john = mint_token(["customer"], "globex", subject="john@globex.example")
-    waiting = api(portal_host, "GET", "/api/tickets?status=waiting_customer&limit=1", john)["items"][0]
+    content = b"12:00 queue stalled\n12:01 spooler restarted\n"
+    ticket = mail_in(
+        portal_host, tmp_path, f"Printer queue stuck {uuid.uuid4().hex[:8]}", ("spooler & queue.log", content)
+    )
     context = browser.new_context(locale="it-IT", viewport={"width": 1280, "height": 900})
     context.add_init_script(path=str(AXE))
     context.set_default_timeout(TIMEOUT_MS)
     watched = Watched(context.new_page())
     page = watched.page
+    sent: list[dict[str, str]] = []
+    page.on("request", lambda request: sent.append(request.headers) if "/attachments/" in request.url else None)
 
-    # Until the mail-in work lands, the history carries no attachments: add one to the first event,
-    # and answer its download, recording what the portal sent.
-    downloads: list[dict[str, str]] = []
-
-    def with_attachment(route: Any) -> None:
-        answer = route.fetch()
-        document = answer.json()
-        document["items"][0]["data"]["attachments"] = [
-            {"id": "att-1", "name": "log <1>.txt", "size": 2048, "content_type": "text/plain"}
-        ]
-        route.fulfill(response=answer, json=document)
-
-    def attachment(route: Any) -> None:
-        downloads.append(route.request.headers)
-        route.fulfill(status=200, body=b"line 1\n", headers={"Content-Type": "text/plain"})
-
-    context.route(re.compile(r"/api/tickets/[^/]+/events"), with_attachment)
-    context.route(re.compile(r"/api/tickets/[^/]+/attachments/att-1$"), attachment)
-
-    # A mail's link to the request: sign in (Italian, from the browser) and land on it.
-    page.goto(f"{base}/api/portal/tickets/{waiting['id']}")
+    # The link a mail carries: sign in (Italian, from the browser's language) and land on the request.
+    page.goto(f"{base}/api/portal/tickets/{ticket['id']}")
     expect(page.get_by_role("heading", level=1)).to_have_text("Portale clienti")
     sign_in_as(page, "John Smith")
-    expect(page.get_by_role("heading", level=1)).to_contain_text(waiting["subject"])
-    expect(page.locator(".facts .status")).to_have_text("In attesa di una tua risposta")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(ticket["subject"])
+    expect(page.locator(".history")).to_contain_text("The printer queue is stuck")
 
-    # The attachment downloads through fetch with the bearer token, as a Blob.
+    # The attachment comes from the API with the bearer token, saved from a Blob.
     with page.expect_download() as started:
-        page.get_by_role("button", name=re.compile(r"Scarica log <1>\.txt")).click()
+        page.get_by_role("button", name=re.compile(r"Scarica spooler & queue\.log \(44 byte\)")).click()
     download = started.value
-    assert re.fullmatch(r"log .1.\.txt", download.suggested_filename)  # the browser may replace < and >
-    assert Path(download.path()).read_bytes() == b"line 1\n"
-    assert downloads[0]["authorization"].startswith("Bearer ")
+    assert Path(download.path()).read_bytes() == content
+    assert download.suggested_filename == "spooler & queue.log"
+    assert sent[0]["authorization"].startswith("Bearer ")
     watched.check("08-request-with-attachment")
 
-    # The status filter: only the requests waiting for the customer, one page of them.
+    # The status filter: only the requests waiting for the customer, on the first page.
     page.get_by_role("link", name="Le mie richieste", exact=True).click()
     page.get_by_label("Stato").select_option("waiting_customer")
     page.get_by_role("button", name="Mostra").click()
