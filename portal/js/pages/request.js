@@ -74,12 +74,15 @@ function eventItem(ticket, event, me, showError) {
   const mine = me && event.actor && event.actor.toLowerCase() === me.toLowerCase();
   const who = event.actor_role === "customer" ? (mine ? t("detail.you") : event.actor) : t("detail.desk");
   const attachments = Array.isArray(event.data?.attachments) ? event.data.attachments : [];
+  const leftOut = Array.isArray(event.data?.attachments_left_out) ? event.data.attachments_left_out : [];
   return h("li", { class: `event event-${event.type}` },
     h("p", { class: "event-head" }, h("strong", {}, t(`event.${event.type}`)), " · ", who, " · ",
       h("time", { datetime: event.at }, dateTime(event.at))),
     event.body ? h("p", { class: "event-body" }, event.body) : null,
     attachments.length ? h("div", { class: "attachments" }, h("p", { class: "muted" }, t("detail.attachments")),
-      h("ul", {}, attachments.map((file) => h("li", {}, attachmentButton(ticket, file, showError))))) : null);
+      h("ul", {}, attachments.map((file) => h("li", {}, attachmentButton(ticket, file, showError))))) : null,
+    leftOut.length ? h("ul", { class: "muted" }, leftOut.map((file) => h("li", {},
+      t("detail.leftOut", { name: String(file.name ?? "?"), reason: String(file.reason ?? "") })))) : null);
 }
 
 function attachmentButton(ticket, file, showError) {
