@@ -151,6 +151,7 @@ def test_a_customer_signs_in_follows_opens_and_answers_requests_in_a_browser(
     expect(page.get_by_role("heading", level=1)).to_have_text("Open a request")
     page.get_by_label("Category").select_option("bug")
     expect(page.get_by_text("taken in charge within 4 working hours, resolved within 2 working days")).to_be_visible()
+    expect(page.get_by_text("taken in charge within 1 working hour, resolved within 1 working day")).to_be_visible()
     watched.check("04-new-request")
     page.get_by_label("2 – High").check()
     page.get_by_label("Subject").fill(subject)

@@ -28,8 +28,9 @@ export function newRequestPage(main, config) {
       const id = `priority-${rule.priority}`;
       const sla = h("span", { class: "hint" });
       priorityLabels.push({ update: (both) => {
-        sla.textContent = t(both ? "new.prioritySla" : "new.prioritySlaChargeOnly",
-          { hours: rule.take_charge_hours, days: rule.resolution_days });
+        const hours = t(rule.take_charge_hours === 1 ? "unit.hour" : "unit.hours", { n: rule.take_charge_hours });
+        const days = t(rule.resolution_days === 1 ? "unit.day" : "unit.days", { n: rule.resolution_days });
+        sla.textContent = t(both ? "new.prioritySla" : "new.prioritySlaChargeOnly", { hours, days });
       } });
       return h("div", { class: "choice" },
         h("input", { type: "radio", id, name: "priority", value: String(rule.priority), checked: rule.priority === 3 }),
