@@ -6,17 +6,20 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PYTEST := $(BIN)/python -m pytest
+# The browser of the portal's end-to-end test: Debian's Chromium (Playwright's own download cannot
+# be fetched here), installed by the test targets when it is missing.
+CHROMIUM := /usr/bin/chromium
 # checkov lives in its own virtualenv: its pins clash with the app's (requirements-checkov.txt).
 CHECKOV_VENV := .tools/checkov
 
-.PHONY: run test unit integration e2e bench lint infra-lint format check deps checkov-deps clean
+.PHONY: run test unit integration e2e bench lint infra-lint format check deps checkov-deps browser clean
 
 ## run: serve the whole app on http://127.0.0.1:7071/api against Azurite (Ctrl-C stops all)
 run: deps
-	$(BIN)/python -m devhost serve
+	$(BIN)/python -m devhost serve --demo
 
 ## test: every layer (unit, integration, e2e); starts Azurite when none is listening
-test: deps
+test: deps browser
 	$(PYTEST)
 
 unit: deps
@@ -25,7 +28,7 @@ unit: deps
 integration: deps
 	$(PYTEST) -m integration
 
-e2e: deps
+e2e: deps browser
 	$(PYTEST) -m e2e
 
 ## bench: the benchmarks in benchmarks/, printing their figures
@@ -56,6 +59,13 @@ format: deps
 check: lint test
 
 deps: $(VENV)/.installed node_modules/.installed
+
+## browser: headless Chromium for the portal's browser test (apt-get, as root, when missing)
+browser: $(CHROMIUM)
+
+$(CHROMIUM):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
 
 checkov-deps: $(CHECKOV_VENV)/.installed
 

@@ -15,6 +15,7 @@ from functions import (
     inbound,
     openapi,
     outbox,
+    portal,
     reports,
     tickets,
 )
@@ -32,5 +33,6 @@ for blueprint in (
     inbound.bp,
     escalation.bp,
     openapi.bp,
+    portal.bp,
 ):
     app.register_functions(blueprint)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
@@ -53,6 +53,10 @@ class OutgoingResponse:
     body: bytes
 
 
+#: A handler of the local host's own, mounted beside the app's functions.
+LocalHandler = Callable[[IncomingRequest], OutgoingResponse]
+
+
 @dataclass(frozen=True)
 class HttpRoute:
     """An HTTP-triggered function, its route template and its methods (empty: any)."""
@@ -86,17 +90,25 @@ def http_routes(functions: Sequence[Function]) -> list[HttpRoute]:
 class HttpDispatcher:
     """Routes requests to functions the way the Functions host does."""
 
-    def __init__(self, routes: Sequence[HttpRoute], route_prefix: str) -> None:
+    def __init__(
+        self, routes: Sequence[HttpRoute], route_prefix: str, mounts: Mapping[str, LocalHandler] | None = None
+    ) -> None:
         """Serve ``routes`` under ``/<route_prefix>/`` (at the root when it is empty); more
         specific templates win (literal segments before constrained parameters, before plain
-        parameters, before catch-alls), ties going to the template first in text order."""
+        parameters, before catch-alls), ties going to the template first in text order.
+        ``mounts`` are the local host's own handlers (the local sign-in), each answering every
+        request whose path is its key or lies under it; they are not functions of the app."""
         self.routes = sorted(routes, key=lambda route: (route.template.precedence, route.template.template.lower()))
         self.route_prefix = route_prefix.strip("/")
+        self.mounts = {"/" + prefix.strip("/"): handler for prefix, handler in (mounts or {}).items()}
 
     def dispatch(self, request: IncomingRequest) -> OutgoingResponse:
         """The response to ``request``; never raises for a function's failure."""
         method = request.method.upper()
         split = urlsplit(request.target)
+        for prefix, handler in self.mounts.items():
+            if split.path == prefix or split.path.startswith(prefix + "/"):
+                return handler(request)
         path = self._route_path(split.path)
         matches = [] if path is None else [(route, route.template.match(path)) for route in self.routes]
         found = [(route, values) for route, values in matches if values is not None]

@@ -12,8 +12,9 @@ import logging
 import os
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
+from pathlib import Path
 from types import FrameType
 
 from devhost import PROJECT_ROOT, blob_triggers, queue_triggers
@@ -23,10 +24,12 @@ from devhost.background import ThreadGroup
 from devhost.blob_receipts import ReceiptStore
 from devhost.blob_triggers import blob_jobs, start_blob_pollers
 from devhost.connections import MissingConnectionError, resolve_connection
+from devhost.demo import demo_users, seed_demo
 from devhost.host_config import HostConfig, load_host_config
-from devhost.http_dispatch import HttpDispatcher, http_routes
+from devhost.http_dispatch import HttpDispatcher, LocalHandler, http_routes
 from devhost.http_server import DevHostServer
 from devhost.invocation import name_of
+from devhost.local_sign_in import MOUNT, LocalSignIn
 from devhost.polling import poll_interval
 from devhost.provision import provision_layout
 from devhost.queue_triggers import queue_jobs, start_queue_pollers
@@ -52,6 +55,11 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=7071, help="port to listen on")
     parser.add_argument("--no-azurite", action="store_true", help="neither look for nor start Azurite")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="seed the demo customers and tickets (idempotent) and offer the local sign-in for their users",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -77,7 +85,11 @@ def _serve(args: argparse.Namespace) -> None:
             stack.enter_context(ensure_azurite(AZURITE_DATA_DIR))
         provision_layout(os.environ)
         catalog = catalog_functions(load_app(args.app), os.environ)
-        server = DevHostServer((args.host, args.port), HttpDispatcher(http_routes(catalog.http), config.route_prefix))
+        if args.demo:
+            _seed_demo()
+        mounts = _local_sign_in(os.environ) if args.demo else {}
+        dispatcher = HttpDispatcher(http_routes(catalog.http), config.route_prefix, mounts)
+        server = DevHostServer((args.host, args.port), dispatcher)
         stack.callback(server.server_close)
         threads = ThreadGroup()
         stack.callback(threads.stop)
@@ -86,8 +98,34 @@ def _serve(args: argparse.Namespace) -> None:
         listener.start()
         stack.callback(server.shutdown)
         _log_routes(server, config)
+        if dispatcher.mounts:
+            LOG.info("portal: %s/%s/portal/ (local sign-in at %s%s)", server.base_url, config.route_prefix,
+                     server.base_url, MOUNT)  # fmt: skip
         LOG.info("host ready on %s (Ctrl-C stops it)", server.base_url)
         listener.join()
+
+
+def _seed_demo() -> None:
+    from functions.dependencies import customers, desk
+
+    seed_demo(desk(), customers())
+
+
+def _local_sign_in(environ: Mapping[str, str]) -> dict[str, LocalHandler]:
+    """The local OpenID Connect provider at ``/local-issuer``, when the app trusts the local
+    key set (``AUTH_LOCAL_JWKS_FILE``) and the portal has a client id; otherwise nothing."""
+    jwks_setting, client_id = environ.get("AUTH_LOCAL_JWKS_FILE"), environ.get("PORTAL_OIDC_CLIENT_ID")
+    if not jwks_setting or not client_id:
+        LOG.info("local sign-in off: AUTH_LOCAL_JWKS_FILE or PORTAL_OIDC_CLIENT_ID is not set")
+        return {}
+    jwks = Path(jwks_setting) if Path(jwks_setting).is_absolute() else PROJECT_ROOT / jwks_setting
+    local_auth = jwks.parent
+    key_root = local_auth.parent.parent if (local_auth.name, local_auth.parent.name) == ("auth", ".local") else None
+    if key_root is None:
+        LOG.warning("local sign-in off: AUTH_LOCAL_JWKS_FILE is not a .local/auth/jwks.json of devhost token")
+        return {}
+    provider = LocalSignIn(demo_users(), client_id, key_root=key_root, environ=environ)
+    return {MOUNT: provider.respond}
 
 
 def _start_triggers(catalog: FunctionCatalog, config: HostConfig, threads: ThreadGroup) -> None:

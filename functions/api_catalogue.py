@@ -33,6 +33,7 @@ from functions.response_shapes import (
     InboundMailList,
     InboundMailOut,
     OpenApiDocument,
+    PortalConfigOut,
     Problem,
     RetryOut,
 )
@@ -60,6 +61,13 @@ ETagValue = Annotated[str, StringConstraints(pattern=r'^(\*|(W/)?"[0-9]+")$')]
 
 #: Response header names an operation may list; :mod:`functions.openapi` describes each.
 ResponseHeader = Literal["ETag", "Location"]
+
+#: Routes the app serves that are not operations of the API, each with the reason. The customer
+#: portal's static files (HTML, JavaScript, CSS under one catch-all route) are a web page for
+#: browsers, not JSON; they are public, hold no data, and are described in docs/portal.md.
+NOT_OPERATIONS: dict[str, str] = {
+    "portal/{*path}": "the customer portal's static files (docs/portal.md)",
+}
 
 #: What every authenticated operation can answer: a bad or missing token, or no signing keys.
 _AUTHENTICATED = (401, 503)
@@ -160,6 +168,11 @@ OPERATIONS: tuple[Operation, ...] = (
         "GET", "/calendar/status", "calendar_status", "calendar",
         "Whether the desk is open now, when it next opens, the closures announced", 200, CalendarStatusOut,
         public=True,
+    ),
+    Operation(
+        "GET", "/portal/config.json", "portal_config", "portal",
+        "The customer portal's sign-in settings (identity provider, public client id, scopes) and SLA rules", 200,
+        PortalConfigOut, errors=(503,), public=True,
     ),
     Operation(
         "POST", "/tickets", "open_ticket", "tickets",

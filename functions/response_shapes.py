@@ -159,3 +159,32 @@ class InboundMailList(BaseModel):
 
 class OpenApiDocument(RootModel[dict[str, object]]):
     """An OpenAPI 3.1 document."""
+
+
+class PrioritySla(BaseModel):
+    """What a priority promises: charge taking within ``take_charge_hours`` working hours,
+    resolution within ``resolution_days`` working days."""
+
+    priority: Literal[1, 2, 3, 4]
+    take_charge_hours: int
+    resolution_days: int
+
+
+class CategoryClocks(BaseModel):
+    """A category a request can be opened with and the SLA clocks it runs."""
+
+    category: str
+    clocks: list[Literal["take_charge", "resolution"]]
+
+
+class PortalConfigOut(BaseModel):
+    """``GET /api/portal/config.json``: where the customer portal signs in (an OpenID Connect
+    ``authority``, its public ``client_id`` and ``scope``), the API's base path and the SLA rules
+    its form shows. Public: none of it is a secret."""
+
+    authority: str
+    client_id: str
+    scope: str
+    api: str
+    priorities: list[PrioritySla]
+    categories: list[CategoryClocks]

@@ -59,6 +59,18 @@ param authJwksUrl string
 param authCustomerClaim string = 'customer_id'
 
 // ---------------------------------------------------------------------------------------------
+// The customer portal's sign-in (functions/portal.py, docs/portal.md): Microsoft Entra External ID.
+
+@description('PORTAL_OIDC_AUTHORITY: the portal\'s OpenID Connect authority (External ID: https://<tenant>.ciamlogin.com/<tenant-id>/v2.0); empty: the portal cannot sign in yet.')
+param portalOidcAuthority string = ''
+
+@description('PORTAL_OIDC_CLIENT_ID: the portal\'s app registration (a single-page application: public client, PKCE).')
+param portalOidcClientId string = ''
+
+@description('PORTAL_OIDC_SCOPE: what the portal asks for, the API\'s delegated scope included (api://<api-client-id>/tickets.access).')
+param portalOidcScope string = 'openid profile'
+
+// ---------------------------------------------------------------------------------------------
 // The desk (shared/settings.py)
 
 @description('TICKET_PREFIX: the letters of ticket ids (2 to 5 capitals).')
@@ -372,6 +384,9 @@ module functionApp 'modules/function-app.bicep' = {
     mailReplyAddress: supportMailboxAddress
     supportTeamAddress: supportTeamAddress
     portalUrl: portalUrl
+    portalOidcAuthority: portalOidcAuthority
+    portalOidcClientId: portalOidcClientId
+    portalOidcScope: portalOidcScope
     mailMaxPerMinute: mailMaxPerMinute
     staffLanguage: staffLanguage
     escalationSchedule: escalationSchedule

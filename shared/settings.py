@@ -122,3 +122,47 @@ def _positive_number(environ: Mapping[str, str], name: str, *, default: float) -
     if value <= 0:
         raise SettingsError(f"{name} must be positive, not {raw!r}")
     return value
+
+
+@dataclass(frozen=True)
+class PortalSettings:
+    """How the customer portal signs its users in (OpenID Connect, authorization code + PKCE):
+    ``authority`` is the identity provider's issuer URL, whose
+    ``/.well-known/openid-configuration`` names the authorize and token endpoints
+    (``PORTAL_OIDC_AUTHORITY``); ``client_id`` the portal's public client
+    (``PORTAL_OIDC_CLIENT_ID``); ``scope`` what it asks for, the API's scope included
+    (``PORTAL_OIDC_SCOPE``, default ``openid profile``). None of them is a secret: the portal
+    is a public client and these values are served to every browser."""
+
+    authority: str
+    client_id: str
+    scope: str
+
+    @property
+    def authority_origin(self) -> str:
+        """``scheme://host[:port]`` of the authority: where the browser may connect to sign in."""
+        scheme, _, rest = self.authority.partition("://")
+        return f"{scheme}://{rest.split('/', 1)[0]}"
+
+
+_LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+
+
+def load_portal_settings(environ: Mapping[str, str]) -> PortalSettings:
+    """Read the portal's sign-in settings; :class:`SettingsError` names a missing or malformed one.
+    The authority must be ``https://``, or ``http://`` on the loopback interface (local runs)."""
+    authority = _optional(environ, "PORTAL_OIDC_AUTHORITY")
+    if authority is None:
+        raise SettingsError("set PORTAL_OIDC_AUTHORITY (the identity provider's issuer URL)")
+    authority = authority.rstrip("/")
+    host = authority.removeprefix("http://").split("/", 1)[0].rsplit(":", 1)[0]
+    secure = authority.startswith("https://") and len(authority) > len("https://")
+    if not secure and not (authority.startswith("http://") and host in _LOCAL_HOSTS):
+        raise SettingsError(f"PORTAL_OIDC_AUTHORITY must be https:// (http:// only on loopback), not {authority!r}")
+    client_id = _optional(environ, "PORTAL_OIDC_CLIENT_ID")
+    if client_id is None:
+        raise SettingsError("set PORTAL_OIDC_CLIENT_ID (the portal's client id at the identity provider)")
+    if not re.fullmatch(r"[A-Za-z0-9._:/-]{1,200}", client_id):
+        raise SettingsError(f"PORTAL_OIDC_CLIENT_ID has characters a client id cannot hold: {client_id!r}")
+    scope = " ".join((_optional(environ, "PORTAL_OIDC_SCOPE") or "openid profile").split())
+    return PortalSettings(authority=authority, client_id=client_id, scope=scope)

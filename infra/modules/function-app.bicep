@@ -85,6 +85,9 @@ param mailFromName string
 param mailReplyAddress string
 param supportTeamAddress string
 param portalUrl string
+param portalOidcAuthority string
+param portalOidcClientId string
+param portalOidcScope string
 param mailMaxPerMinute int
 param staffLanguage string
 param escalationSchedule string
@@ -216,6 +219,10 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     MAIL_REPLY_TOKEN_KEY: '@Microsoft.KeyVault(SecretUri=${replyTokenSecretUri})'
     SUPPORT_TEAM_ADDRESS: supportTeamAddress
     PORTAL_URL: portalUrl
+    // The customer portal's sign-in (functions/portal.py): public values, no secret.
+    PORTAL_OIDC_AUTHORITY: portalOidcAuthority
+    PORTAL_OIDC_CLIENT_ID: portalOidcClientId
+    PORTAL_OIDC_SCOPE: portalOidcScope
     MAIL_MAX_PER_MINUTE: string(mailMaxPerMinute)
     STAFF_LANGUAGE: staffLanguage
     OUTBOX_SCHEDULE: outboxSchedule

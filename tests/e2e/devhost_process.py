@@ -10,7 +10,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,10 +91,18 @@ def _accepts_connections(port: int) -> bool:
 
 
 @contextmanager
-def running_devhost(app: str, log_dir: Path, settings: Mapping[str, str] | None = None) -> Iterator[DevHost]:
-    """``devhost serve --app APP`` on a free port, with storage settings pointing at Azurite
-    plus ``settings``, its output in ``log_dir``; killed on leaving if still running."""
-    port = free_port()
+def running_devhost(
+    app: str,
+    log_dir: Path,
+    settings: Mapping[str, str] | None = None,
+    *,
+    port: int | None = None,
+    arguments: Sequence[str] = (),
+) -> Iterator[DevHost]:
+    """``devhost serve --app APP [ARGUMENTS]`` on ``port`` (default: a free one), with storage
+    settings pointing at Azurite plus ``settings``, its output in ``log_dir``; killed on leaving
+    if still running."""
+    port = port or free_port()
     log = log_dir / f"devhost-{port}.log"
     environ = {
         **os.environ,
@@ -106,7 +114,7 @@ def running_devhost(app: str, log_dir: Path, settings: Mapping[str, str] | None 
     }
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "devhost", "serve", "--app", app, "--port", str(port)],
+            [sys.executable, "-m", "devhost", "serve", "--app", app, "--port", str(port), *arguments],
             cwd=PROJECT_ROOT,
             env=environ,
             stdin=subprocess.DEVNULL,

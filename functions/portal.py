@@ -1,0 +1,170 @@
+"""The customer portal, served by the function app itself: its static files and its config document.
+
+Both routes are public by nature (``docs/security.md``): the files are the same HTML, JavaScript
+and CSS for everyone and hold no data; the config document names the identity provider, the
+portal's public client id and the scopes it asks for, none of them a secret. Every piece of data
+the portal shows comes from the authenticated API with the user's bearer token.
+
+``GET /api/portal/{*path}`` answers only the files under ``portal/`` that have a known content
+type (a fixed table; anything else is 404, so no path can reach outside the folder), each with
+a strong ``ETag`` (304 on ``If-None-Match``), ``Cache-Control: no-cache`` (the browser keeps the
+file and revalidates it, so a deployment is seen at once without fingerprinted names) and a
+strict Content-Security-Policy: scripts, styles and images only from the app itself, connections
+only to the app and to the identity provider, no frames, no inline code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import azure.functions as func
+
+from functions.http import json_response, problem
+from shared.settings import PortalSettings, SettingsError, load_portal_settings
+from shared.sla_policy import Category, Clock, Priority, SlaPolicy
+
+bp = func.Blueprint()
+
+#: The portal's files, shipped in the deployment package.
+PORTAL_ROOT = Path(__file__).resolve().parent.parent / "portal"
+#: The page a bare ``/api/portal/`` answers.
+INDEX = "index.html"
+
+CONTENT_TYPES: dict[str, str] = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".json": "application/json",
+    ".ico": "image/x-icon",
+    ".png": "image/png",
+    ".woff2": "font/woff2",
+}
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A file of the portal: its bytes, content type and strong ETag (a digest of the bytes)."""
+
+    body: bytes
+    content_type: str
+    etag: str
+
+
+@cache
+def assets(root: Path = PORTAL_ROOT) -> dict[str, Asset]:
+    """Every servable file under ``root`` by its ``/``-separated relative path, read once per
+    worker. Hidden files and files of an unknown type are left out."""
+    found: dict[str, Asset] = {}
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root).as_posix()
+        content_type = CONTENT_TYPES.get(path.suffix.lower())
+        if not path.is_file() or content_type is None or any(part.startswith(".") for part in relative.split("/")):
+            continue
+        body = path.read_bytes()
+        found[relative] = Asset(body, content_type, f'"{hashlib.sha256(body).hexdigest()[:32]}"')
+    return found
+
+
+def content_security_policy(settings: PortalSettings | None) -> str:
+    """The page's CSP: nothing but the app's own scripts, styles and images; ``fetch`` to the
+    app and to the identity provider's origin (discovery and token endpoints); no framing, no
+    ``<base>``, forms only to the app itself."""
+    connect = "'self'" if settings is None else f"'self' {settings.authority_origin}"
+    return "; ".join(
+        (
+            "default-src 'none'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self'",
+            "font-src 'self'",
+            f"connect-src {connect}",
+            "manifest-src 'self'",
+            "form-action 'self'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+        )
+    )
+
+
+def _portal_settings() -> PortalSettings | None:
+    try:
+        return load_portal_settings(os.environ)
+    except SettingsError:
+        return None
+
+
+#: The ticket links in mails (``PORTAL_URL`` + ``/tickets/{id}``, :mod:`shared.notifier`): they
+#: are redirected to the portal's page of that ticket (``#/requests/{id}``).
+_MAILED_TICKET = re.compile(r"tickets/(?P<id>[A-Za-z0-9-]{1,40})")
+
+
+@bp.route(route="portal/{*path}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+def portal_file(req: func.HttpRequest) -> func.HttpResponse:
+    """A static file of the portal (``index.html`` for the bare path); 304 when the browser's
+    copy is current; a ticket link from a mail (``tickets/{id}``) redirects to the ticket's page;
+    404 for anything else."""
+    path = (req.route_params.get("path") or "").strip("/")
+    if not path and not urlsplit(req.url).path.endswith("/"):
+        # ``/api/portal`` without the slash: the page's relative URLs need ``/api/portal/``.
+        return func.HttpResponse(status_code=301, headers={"Location": "portal/", "Cache-Control": "no-store"})
+    path = path or INDEX
+    linked = _MAILED_TICKET.fullmatch(path)
+    if linked:
+        location = f"../#/requests/{linked['id']}"
+        return func.HttpResponse(status_code=302, headers={"Location": location, "Cache-Control": "no-store"})
+    asset = assets().get(path)
+    if asset is None:
+        return problem(404, "Not found", "no such file in the portal")
+    headers = {
+        "ETag": asset.etag,
+        "Cache-Control": "no-cache",
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+        "Cross-Origin-Opener-Policy": "same-origin",
+        "Content-Security-Policy": content_security_policy(_portal_settings()),
+    }
+    if asset.etag in {tag.strip() for tag in (req.headers.get("If-None-Match") or "").split(",")}:
+        return func.HttpResponse(status_code=304, headers=headers)
+    headers["Content-Type"] = asset.content_type
+    return func.HttpResponse(asset.body, status_code=200, headers=headers)
+
+
+def portal_config(settings: PortalSettings, policy: SlaPolicy) -> dict[str, object]:
+    """What the portal needs before anyone signs in: where and how to sign in, and the SLA each
+    priority implies (from the policy, so the form shows the rules the desk applies)."""
+    return {
+        "authority": settings.authority,
+        "client_id": settings.client_id,
+        "scope": settings.scope,
+        "api": "/api",
+        "priorities": [
+            {
+                "priority": int(priority),
+                "take_charge_hours": policy.take_charge_hours[priority],
+                "resolution_days": policy.resolution_days[priority],
+            }
+            for priority in Priority
+        ],
+        "categories": [
+            {"category": category.value, "clocks": [clock.value for clock in Clock if policy.runs(clock, category)]}
+            for category in Category
+            if not policy.rule_for(category).closes_ticket
+        ],
+    }
+
+
+@bp.route(route="portal/config.json", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+def portal_config_document(req: func.HttpRequest) -> func.HttpResponse:
+    """The portal's config document (public); 503 naming the setting when sign-in is not configured."""
+    try:
+        settings = load_portal_settings(os.environ)
+    except SettingsError as error:
+        return problem(503, "Service unavailable", str(error))
+    return json_response(portal_config(settings, SlaPolicy()), headers={"Cache-Control": "no-cache"})

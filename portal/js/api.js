@@ -1,0 +1,51 @@
+// The desk's API with the user's bearer token. Errors are ApiError with the HTTP status and the
+// problem document (RFC 9457) when there is one; a 401 forgets the session.
+import { forget, session } from "./auth.js";
+
+export class ApiError extends Error {
+  constructor(status, problem = null) {
+    super(problem?.detail || `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+let base = "/api";
+
+export function setApiBase(path) {
+  base = path;
+}
+
+async function send(path, { method = "GET", body } = {}) {
+  const current = session();
+  if (!current) throw new ApiError(401);
+  const headers = { Authorization: `Bearer ${current.accessToken}`, Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  let response;
+  try {
+    response = await fetch(base + path, {
+      method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: "omit",
+    });
+  } catch {
+    throw new ApiError(0);
+  }
+  if (response.status === 401) forget();
+  if (!response.ok) throw new ApiError(response.status, await response.json().catch(() => null));
+  return response;
+}
+
+/** The JSON answer of `path` (GET unless `method` says otherwise; `body` is sent as JSON). */
+export async function api(path, options) {
+  const response = await send(path, options);
+  return response.status === 204 ? null : response.json();
+}
+
+/** The bytes of `path` as a Blob (an attachment). */
+export async function download(path) {
+  return (await send(path)).blob();
+}
+
+/** `/tickets/{id}...` with the id encoded. */
+export function ticketPath(id, rest = "") {
+  return `/tickets/${encodeURIComponent(id)}${rest}`;
+}

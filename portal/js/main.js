@@ -1,0 +1,121 @@
+// The portal's start: read the config document, finish a sign-in coming back from the
+// provider, then route on the address's hash (#/, #/new, #/requests/ID).
+import { ApiError, setApiBase } from "./api.js";
+import { completeSignIn, session, signIn, signOut } from "./auth.js";
+import { h, replace } from "./dom.js";
+import { LANGUAGES, language, preferredLanguage, setLanguage, t } from "./i18n.js";
+import { newRequestPage } from "./pages/new-request.js";
+import { requestPage } from "./pages/request.js";
+import { requestsPage } from "./pages/requests.js";
+
+const main = document.getElementById("main");
+let config = null;
+let notice = null;
+
+function showError(error) {
+  let message = typeof error === "string" ? error : null;
+  if (!message && error instanceof ApiError) {
+    message = error.status === 0 ? t("error.network") : error.status === 401 ? t("auth.expired")
+      : t("error.generic", { status: error.status });
+  }
+  notice = message || t("error.generic", { status: "?" });
+  renderChrome();
+}
+
+function renderChrome() {
+  document.title = t("app.title");
+  document.getElementById("skip-link").textContent = t("app.skip");
+  document.getElementById("brand").textContent = t("app.brand");
+  const current = session();
+  const nav = document.getElementById("nav");
+  nav.setAttribute("aria-label", t("nav.label"));
+  const route = window.location.hash || "#/";
+  const link = (href, key, active) => h("a", { href, "aria-current": active ? "page" : null }, t(key));
+  replace(nav, current ? h("ul", {},
+    h("li", {}, link("#/", "nav.requests", route === "#/" || route.startsWith("#/?"))),
+    h("li", {}, link("#/new", "nav.new", route === "#/new"))) : null);
+  const switcher = h("div", { class: "languages", role: "group", "aria-label": t("lang.label") },
+    LANGUAGES.map((code) => h("button", {
+      type: "button", class: "link-button", lang: code, "aria-pressed": String(code === language()),
+      onclick: () => { setLanguage(code, true); render(); },
+    }, t(`lang.${code}`))));
+  const account = current ? h("div", { class: "account" },
+    h("span", {}, t("auth.signedInAs", { name: current.name })),
+    h("button", { type: "button", class: "button secondary", onclick: async () => {
+      await signOut(config);
+      render();
+    } }, t("auth.signOut"))) : null;
+  replace(document.getElementById("tools"), switcher, account);
+  const existing = document.getElementById("notice");
+  if (existing) existing.remove();
+  if (notice) {
+    main.before(h("div", { id: "notice", class: "notice notice-error", role: "alert" }, notice));
+  }
+}
+
+function signInPage(reason) {
+  replace(main,
+    h("h1", { tabindex: "-1" }, t("app.title")),
+    reason ? h("p", { class: "notice notice-error", role: "alert" }, reason) : null,
+    h("p", {}, t("auth.welcome")),
+    h("button", { type: "button", class: "button", id: "sign-in", onclick: () => {
+      signIn(config, language(), window.location.hash || "#/").catch((error) => showError(String(error.message)));
+    } }, t("auth.signIn")));
+}
+
+async function render() {
+  renderChrome();
+  if (!config) return;
+  if (!session()) {
+    signInPage(null);
+    return;
+  }
+  const [path, queryText] = (window.location.hash.replace(/^#/, "") || "/").split("?");
+  const query = new URLSearchParams(queryText || "");
+  try {
+    const detail = path.match(/^\/requests\/([^/]+)$/);
+    if (path === "/new") newRequestPage(main, config);
+    else if (detail) await requestPage(main, decodeURIComponent(detail[1]), session()?.email, showError);
+    else await requestsPage(main, query);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) {
+      signInPage(t("auth.expired"));
+    } else {
+      showError(error);
+    }
+  }
+  renderChrome();
+  const heading = main.querySelector("h1");
+  if (heading) heading.focus({ preventScroll: false });
+}
+
+async function start() {
+  setLanguage(preferredLanguage());
+  renderChrome();
+  try {
+    const response = await fetch("config.json", { credentials: "omit" });
+    const document_ = await response.json();
+    if (!response.ok) throw new Error(document_.detail || response.status);
+    config = document_;
+    setApiBase(config.api);
+  } catch (error) {
+    replace(main, h("h1", { tabindex: "-1" }, t("app.title")),
+      h("p", { class: "notice notice-error", role: "alert" }, t("error.config", { reason: String(error.message) })));
+    return;
+  }
+  try {
+    await completeSignIn(config);
+  } catch (error) {
+    notice = null;
+    renderChrome();
+    signInPage(t("auth.failed", { reason: String(error.message) }));
+    return;
+  }
+  window.addEventListener("hashchange", () => {
+    notice = null;
+    render();
+  });
+  await render();
+}
+
+start();

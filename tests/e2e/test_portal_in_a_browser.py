@@ -1,0 +1,291 @@
+"""The customer portal in a real browser: headless Chromium (Debian's ``chromium``, which
+``make test`` installs) driven by Playwright, against ``devhost serve --demo`` on Azurite.
+
+One walk, as a customer would take it: sign in through the local OpenID Connect provider (with
+the keyboard), see the requests with their deadlines, open a request, answer the desk's
+clarification, switch to Italian, and fail to open another customer's request by its URL. Then
+the other customer: a mail with an attachment (``devhost ingest``) becomes a request, its link is
+followed through sign-in, the attachment is downloaded with the token, the list is filtered by
+status. Every page is checked with axe-core (from npm, injected into the page: no serious or critical
+violation), must raise no script error and no Content-Security-Policy violation, and leaves a
+screenshot under ``tests/artifacts/portal/``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+
+from devhost import PROJECT_ROOT
+from devhost.local_identity import mint_token
+from tests.e2e.devhost_process import DevHost, free_port, running_devhost, wait_until
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "portal"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+TIMEOUT_MS = 15_000
+#: How long a mail may take from ``devhost ingest`` to a request (the blob poller runs every 2 s).
+MAIL_SECONDS = 30.0
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is missing: `make test` installs it (apt-get install -y chromium)")
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: `make test` installs it from package.json")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def portal_host(azurite: bool, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevHost]:
+    port = free_port()
+    settings = {"PORTAL_OIDC_AUTHORITY": f"http://127.0.0.1:{port}/local-issuer"}
+    log_dir = tmp_path_factory.mktemp("portal")
+    with running_devhost("function_app:app", log_dir, settings, port=port, arguments=["--demo"]) as host:
+        yield host
+
+
+class Watched:
+    """A page with what it reported: script errors and console lines about the CSP."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.errors: list[str] = []
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("console", self._console)
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.type == "error" and ("Content Security Policy" in message.text or "Refused" in message.text):
+            self.errors.append(message.text)
+
+    def check(self, name: str) -> None:
+        """Screenshot ``name``, then axe-core: no serious or critical violation; no error so far."""
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        results: dict[str, Any] = self.page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+        )
+        serious = [
+            {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
+            for v in results["violations"]
+            if v["impact"] in {"serious", "critical"}
+        ]
+        assert serious == [], f"{name}: {json.dumps(serious, indent=1)}"
+        assert self.errors == [], f"{name}: {self.errors}"
+
+
+def api(host: DevHost, method: str, path: str, token: str, body: object = None) -> dict[str, Any]:
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    reply = host.request(method, path, None if body is None else json.dumps(body).encode(), headers)
+    assert reply.status < 300, (method, path, reply.status, reply.body)
+    answer: dict[str, Any] = json.loads(reply.body)
+    return answer
+
+
+def test_a_customer_signs_in_follows_opens_and_answers_requests_in_a_browser(
+    browser: Browser, portal_host: DevHost
+) -> None:
+    if ARTIFACTS.exists():
+        shutil.rmtree(ARTIFACTS)
+    base = f"http://127.0.0.1:{portal_host.port}"
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    context.add_init_script(path=str(AXE))
+    context.set_default_timeout(TIMEOUT_MS)
+    watched = Watched(context.new_page())
+    page = watched.page
+
+    # Signed out: the portal offers to sign in; the keyboard reaches the skip link first.
+    page.goto(f"{base}/api/portal/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Customer portal")
+    watched.check("01-signed-out")
+    page.keyboard.press("Tab")
+    expect(page.locator("#skip-link")).to_be_focused()
+
+    # The local provider's page lists the demo users; sign in as Anna with the keyboard.
+    page.locator("#sign-in").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/local-issuer/authorize\?"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Local sign-in")
+    watched.check("02-local-sign-in")
+    anna = page.get_by_role("button", name=re.compile("Anna Bianchi"))
+    anna.focus()
+    page.keyboard.press("Enter")
+
+    # Back with a code: the list of ACME's requests, the seeded ones among them.
+    page.wait_for_url(re.compile(r"/api/portal/#/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("My requests")
+    expect(page.get_by_text("Signed in as Anna Bianchi")).to_be_visible()
+    expect(page.locator("table.requests tbody tr").first).to_be_visible()
+    watched.check("03-my-requests")
+
+    # Open a request whose subject is markup: it must come back as text.
+    marker = uuid.uuid4().hex[:8]
+    subject = f"Export <img src=x onerror=alert(1)> fails {marker}"
+    page.get_by_role("link", name="Open a request").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Open a request")
+    page.get_by_label("Category").select_option("bug")
+    expect(page.get_by_text("taken in charge within 4 working hours, resolved within 2 working days")).to_be_visible()
+    expect(page.get_by_text("taken in charge within 1 working hour, resolved within 1 working day")).to_be_visible()
+    watched.check("04-new-request")
+    page.get_by_label("2 – High").check()
+    page.get_by_label("Subject").fill(subject)
+    page.get_by_label("Description").fill("The CSV export stops at 90% since this morning.")
+    page.get_by_role("button", name="Open the request").click()
+    page.wait_for_url(re.compile(r"#/requests/"))
+    ticket_id = page.url.rsplit("/", 1)[1]
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"{ticket_id} {subject}")
+    assert page.locator("main img").count() == 0
+
+    # Listed with its deadline and the working time left.
+    page.get_by_role("link", name="My requests", exact=True).click()
+    row = page.locator(f'tr[data-ticket="{ticket_id}"]')
+    expect(row).to_contain_text("New")
+    expect(row).to_contain_text("2 – High")
+    expect(row).to_contain_text("Taken in charge")
+    expect(row).to_contain_text("of working time left")
+    expect(row.locator("time")).to_have_attribute("datetime", re.compile(r"^\d{4}-\d\d-\d\dT"))
+
+    # The desk asks a question; the request waits for the customer, its clock paused.
+    operator = mint_token(["operator"], subject="olga@desk.example")
+    api(portal_host, "POST", f"/api/tickets/{ticket_id}/accept", operator, {})
+    api(portal_host, "POST", f"/api/tickets/{ticket_id}/request-clarification", operator, {"message": "Which file?"})
+    page.reload()
+    expect(row).to_contain_text("Waiting for you")
+    expect(row).to_contain_text("Paused")
+    row.get_by_role("link").click()
+    expect(page.get_by_text("Which file?")).to_be_visible()
+    expect(page.get_by_text("We need your answer to go on")).to_be_visible()
+    watched.check("05-request-waiting")
+
+    # The customer answers: the request is back in progress and the answer is in the history.
+    page.get_by_label("Your answer").fill("The monthly sales file.")
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator(".facts .status")).to_have_text("In progress")
+    expect(page.locator(".history")).to_contain_text("The monthly sales file.")
+    served = api(portal_host, "GET", f"/api/tickets/{ticket_id}", operator)
+    assert (served["status"], served["sla"]["paused"]) == ("accepted", False)
+    watched.check("06-request-answered")
+
+    # Italian, switched by the user and kept.
+    page.get_by_role("button", name="Italiano").click()
+    expect(page.locator(".facts .status")).to_have_text("In lavorazione")
+    assert page.evaluate("document.documentElement.lang") == "it"
+
+    # Another customer's request, by its URL: not found, like one that does not exist.
+    globex = mint_token(["customer"], "globex", subject="john@globex.example")
+    foreign = api(portal_host, "GET", "/api/tickets?limit=1", globex)["items"][0]["id"]
+    page.goto(f"{base}/api/portal/#/requests/{foreign}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Richiesta non trovata")
+    expect(page.get_by_text(foreign)).to_be_visible()
+    watched.check("07-foreign-request")
+
+    # Signing out forgets the token.
+    page.get_by_role("button", name="Esci").click()
+    expect(page.locator("#sign-in")).to_be_visible()
+    assert page.evaluate("sessionStorage.getItem('portal.session')") is None
+    context.close()
+
+
+def sign_in_as(page: Page, name: str) -> None:
+    """From the portal's sign-in page, through the local provider, back signed in as ``name``."""
+    page.locator("#sign-in").click()
+    page.wait_for_url(re.compile(r"/local-issuer/authorize\?"))
+    page.get_by_role("button", name=re.compile(name)).click()
+    page.wait_for_url(re.compile(r"/api/portal/#/"))
+    expect(page.get_by_text(re.compile(f"(Signed in as|Accesso come) {name}"))).to_be_visible()
+
+
+def mail_in(host: DevHost, directory: Path, subject: str, attachment: tuple[str, bytes]) -> dict[str, Any]:
+    """John's mail with one attachment, dropped into ``inbound-email`` with ``devhost ingest``;
+    the request the host's blob trigger opens from it, once it is there."""
+    message = EmailMessage()
+    message["From"] = "John Smith <john@globex.example>"
+    message["To"] = "support@desk.localhost"
+    message["Subject"] = subject
+    message["Message-ID"] = f"<{uuid.uuid4().hex}@globex.example>"
+    message.set_content("The printer queue is stuck since this morning. The log is attached.")
+    message.add_attachment(attachment[1], maintype="text", subtype="plain", filename=attachment[0])
+    path = directory / "mail.eml"
+    path.write_bytes(bytes(message))
+    subprocess.run([sys.executable, "-m", "devhost", "ingest", str(path)], cwd=PROJECT_ROOT, check=True, timeout=60)
+    john = mint_token(["customer"], "globex", subject="john@globex.example")
+    found: list[dict[str, Any]] = []
+
+    def opened() -> bool:
+        items = api(host, "GET", "/api/tickets?limit=20", john)["items"]
+        found[:] = [item for item in items if item["subject"] == subject]
+        return bool(found)
+
+    assert wait_until(opened, MAIL_SECONDS, interval=0.5), host.output()[-3000:]
+    return found[0]
+
+
+def test_a_mailed_request_with_its_attachment_and_the_status_filter_for_the_other_customer(
+    browser: Browser, portal_host: DevHost, tmp_path: Path
+) -> None:
+    base = f"http://127.0.0.1:{portal_host.port}"
+    content = b"12:00 queue stalled\n12:01 spooler restarted\n"
+    ticket = mail_in(
+        portal_host, tmp_path, f"Printer queue stuck {uuid.uuid4().hex[:8]}", ("spooler & queue.log", content)
+    )
+    context = browser.new_context(locale="it-IT", viewport={"width": 1280, "height": 900})
+    context.add_init_script(path=str(AXE))
+    context.set_default_timeout(TIMEOUT_MS)
+    watched = Watched(context.new_page())
+    page = watched.page
+    sent: list[dict[str, str]] = []
+    page.on("request", lambda request: sent.append(request.headers) if "/attachments/" in request.url else None)
+
+    # The link a mail carries: sign in (Italian, from the browser's language) and land on the request.
+    page.goto(f"{base}/api/portal/tickets/{ticket['id']}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Portale clienti")
+    sign_in_as(page, "John Smith")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(ticket["subject"])
+    expect(page.locator(".history")).to_contain_text("The printer queue is stuck")
+
+    # The attachment comes from the API with the bearer token, saved from a Blob.
+    with page.expect_download() as started:
+        page.get_by_role("button", name=re.compile(r"Scarica spooler & queue\.log \(44 byte\)")).click()
+    download = started.value
+    assert Path(download.path()).read_bytes() == content
+    assert download.suggested_filename == "spooler & queue.log"
+    assert sent[0]["authorization"].startswith("Bearer ")
+    watched.check("08-request-with-attachment")
+
+    # The status filter: only the requests waiting for the customer, on the first page.
+    page.get_by_role("link", name="Le mie richieste", exact=True).click()
+    page.get_by_label("Stato").select_option("waiting_customer")
+    page.get_by_role("button", name="Mostra").click()
+    page.wait_for_url(re.compile(r"status=waiting_customer"))
+    statuses = page.locator("table.requests tbody td .status")
+    expect(statuses.filter(has_not_text="In attesa di una tua risposta")).to_have_count(0)
+    expect(statuses.first).to_have_text("In attesa di una tua risposta")
+    expect(page.get_by_role("button", name="Pagina precedente")).to_be_disabled()
+    watched.check("09-filtered-requests")
+    context.close()

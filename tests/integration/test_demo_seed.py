@@ -1,0 +1,48 @@
+"""The demo data ``make run`` seeds: real tickets in several states, made once however often the
+host starts."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+
+from azure.data.tables import TableServiceClient
+
+from devhost.demo import DEMO_CUSTOMERS, DemoCustomer, portal_principal, seed_demo
+from shared.customers import Contact
+from shared.desk import Desk
+from shared.stores.customers import CustomerRegistry
+
+
+def statuses(desk: Desk, demo: DemoCustomer) -> list[str]:
+    """The status of every ticket of ``demo``'s customer, read as its first portal user."""
+    caller, found, cursor = portal_principal(demo.users[0]), [], None
+    while True:
+        page = desk.list_tickets(caller, status=None, limit=100, cursor=cursor)
+        found += [view.ticket.status.value for view in page.items]
+        if not (cursor := page.cursor):
+            return found
+
+
+def fresh_copy(demo: DemoCustomer) -> DemoCustomer:
+    """``demo`` under a company id, domain and addresses of this run's own."""
+    run = uuid.uuid4().hex[:8]
+    domain = f"{demo.customer.id}-{run}.example"
+    contacts = tuple(Contact(f"{c.email.split('@')[0]}@{domain}", c.name) for c in demo.customer.contacts)
+    customer = replace(demo.customer, id=f"{demo.customer.id}-{run}", email_domains=(domain,), contacts=contacts)
+    return replace(demo, customer=customer)
+
+
+def test_the_first_seeding_makes_every_ticket_and_the_next_adds_nothing(
+    desk: Desk, table_service: TableServiceClient
+) -> None:
+    registry = CustomerRegistry(table_service)
+    catalogue = [fresh_copy(demo) for demo in DEMO_CUSTOMERS]
+    assert seed_demo(desk, registry, catalogue) == sum(len(demo.tickets) for demo in DEMO_CUSTOMERS)
+    before = {demo.customer.id: statuses(desk, demo) for demo in catalogue}
+    assert seed_demo(desk, registry, catalogue) == 0
+    assert {demo.customer.id: statuses(desk, demo) for demo in catalogue} == before
+    assert sorted(before[catalogue[0].customer.id]) == ["accepted", "closed", "new", "resolved", "waiting_customer"]
+    assert sorted(before[catalogue[1].customer.id]) == ["closed", "new", "waiting_customer"]
+    for demo in catalogue:
+        assert registry.get(demo.customer.id) == demo.customer

@@ -1,0 +1,149 @@
+"""The portal's static files and config document, served by the function app: content types,
+revalidation, the Content-Security-Policy, and nothing outside the portal's folder."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import azure.functions as func
+import pytest
+
+from functions import portal
+from shared.settings import SettingsError, load_portal_settings
+
+SIGN_IN = {
+    "PORTAL_OIDC_AUTHORITY": "https://desk.ciamlogin.com/0000-1111/v2.0/",
+    "PORTAL_OIDC_CLIENT_ID": "11111111-2222-3333-4444-555555555555",
+    "PORTAL_OIDC_SCOPE": "openid  profile api://desk/tickets.access",
+}
+
+
+def get_file(path: str, headers: dict[str, str] | None = None, url: str | None = None) -> func.HttpResponse:
+    request = func.HttpRequest(
+        "GET",
+        url or f"http://127.0.0.1:7071/api/portal/{path}",
+        headers=headers or {},
+        route_params={"path": path},
+        body=b"",
+    )
+    response: func.HttpResponse = portal.portal_file.build().get_user_function()(request)
+    return response
+
+
+def get_config() -> func.HttpResponse:
+    request = func.HttpRequest("GET", "http://127.0.0.1:7071/api/portal/config.json", body=b"")
+    response: func.HttpResponse = portal.portal_config_document.build().get_user_function()(request)
+    return response
+
+
+@pytest.fixture
+def sign_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in SIGN_IN.items():
+        monkeypatch.setenv(name, value)
+
+
+def test_the_bare_path_answers_the_page_with_a_strict_policy(sign_in: None) -> None:
+    response = get_file("")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert response.get_body() == (portal.PORTAL_ROOT / "index.html").read_bytes()
+    policy = dict(part.split(" ", 1) for part in response.headers["Content-Security-Policy"].split("; "))
+    assert policy["default-src"] == "'none'"
+    assert policy["script-src"] == "'self'"
+    assert policy["style-src"] == "'self'"
+    assert policy["connect-src"] == "'self' https://desk.ciamlogin.com"
+    assert policy["frame-ancestors"] == "'none'"
+    assert "unsafe" not in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    ("suffix", "content_type"), [(".js", "text/javascript; charset=utf-8"), (".css", "text/css; charset=utf-8")]
+)
+def test_scripts_and_styles_carry_their_content_type(suffix: str, content_type: str) -> None:
+    name = next(name for name in portal.assets() if name.endswith(suffix))
+    response = get_file(name)
+    assert (response.status_code, response.headers["Content-Type"]) == (200, content_type)
+
+
+def test_a_current_copy_is_revalidated_with_304_and_no_body() -> None:
+    first = get_file("index.html")
+    assert first.headers["Cache-Control"] == "no-cache"
+    again = get_file("index.html", {"If-None-Match": first.headers["ETag"]})
+    assert (again.status_code, again.get_body()) == (304, b"")
+    stale = get_file("index.html", {"If-None-Match": '"0123"'})
+    assert stale.status_code == 200
+
+
+@pytest.mark.parametrize("path", ["../function_app.py", "../host.json", "nope.js", "index.php", "js/../../README.md"])
+def test_nothing_but_the_portal_files_is_served(path: str) -> None:
+    response = get_file(path)
+    assert response.status_code == 404
+    assert response.mimetype == "application/problem+json"
+
+
+def test_the_portal_without_its_slash_is_sent_to_it() -> None:
+    response = get_file("", url="http://127.0.0.1:7071/api/portal")
+    assert (response.status_code, response.headers["Location"]) == (301, "portal/")
+
+
+def test_a_ticket_link_from_a_mail_leads_to_the_ticket_page() -> None:
+    response = get_file("tickets/IZ-2026-000123")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "../#/requests/IZ-2026-000123"
+    assert get_file("tickets/IZ-2026-000123/../../x").status_code == 404
+
+
+def test_hidden_and_untyped_files_are_left_out(tmp_path: Path) -> None:
+    (tmp_path / "js").mkdir()
+    (tmp_path / "js" / "app.js").write_text("export {};")
+    (tmp_path / ".secret.json").write_text("{}")
+    (tmp_path / "notes.txt").write_text("x")
+    assert set(portal.assets(tmp_path)) == {"js/app.js"}
+
+
+def test_the_config_names_the_provider_and_the_sla_of_each_priority(sign_in: None) -> None:
+    response = get_config()
+    assert response.status_code == 200
+    document = json.loads(response.get_body())
+    assert document["authority"] == "https://desk.ciamlogin.com/0000-1111/v2.0"
+    assert document["client_id"] == SIGN_IN["PORTAL_OIDC_CLIENT_ID"]
+    assert document["scope"] == "openid profile api://desk/tickets.access"
+    assert document["priorities"][0] == {"priority": 1, "take_charge_hours": 1, "resolution_days": 1}
+    assert document["priorities"][3] == {"priority": 4, "take_charge_hours": 16, "resolution_days": 30}
+    categories = {entry["category"]: entry["clocks"] for entry in document["categories"]}
+    assert categories["evolution"] == ["take_charge"]
+    assert "out_of_scope" not in categories
+
+
+def test_the_config_without_settings_answers_503_naming_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PORTAL_OIDC_AUTHORITY", raising=False)
+    response = get_config()
+    assert response.status_code == 503
+    assert "PORTAL_OIDC_AUTHORITY" in json.loads(response.get_body())["detail"]
+
+
+@pytest.mark.parametrize(
+    ("authority", "accepted"),
+    [
+        ("https://login.example/tenant/v2.0", True),
+        ("http://127.0.0.1:7071/local-issuer", True),
+        ("http://localhost:7071/local-issuer", True),
+        ("http://login.example/tenant", False),
+        ("ftp://login.example", False),
+        ("https://", False),
+    ],
+)
+def test_the_authority_is_https_or_loopback_http(authority: str, accepted: bool) -> None:
+    environ = {"PORTAL_OIDC_AUTHORITY": authority, "PORTAL_OIDC_CLIENT_ID": "portal"}
+    if accepted:
+        assert load_portal_settings(environ).authority == authority
+    else:
+        with pytest.raises(SettingsError, match="PORTAL_OIDC_AUTHORITY"):
+            load_portal_settings(environ)
+
+
+def test_a_missing_client_id_is_named() -> None:
+    with pytest.raises(SettingsError, match="PORTAL_OIDC_CLIENT_ID"):
+        load_portal_settings({"PORTAL_OIDC_AUTHORITY": "https://login.example"})
