@@ -9,6 +9,8 @@ PYTEST := $(BIN)/python -m pytest
 # The browser of the portal's end-to-end test: Debian's Chromium (Playwright's own download cannot
 # be fetched here), installed by the test targets when it is missing.
 CHROMIUM := /usr/bin/chromium
+# Debian's Chromium is installed as root (CI), or through sudo by a developer.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # checkov lives in its own virtualenv: its pins clash with the app's (requirements-checkov.txt).
 CHECKOV_VENV := .tools/checkov
 
@@ -64,8 +66,8 @@ deps: $(VENV)/.installed node_modules/.installed
 browser: $(CHROMIUM)
 
 $(CHROMIUM):
-	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium
 
 checkov-deps: $(CHECKOV_VENV)/.installed
 
