@@ -10,6 +10,14 @@ import azure.functions as func
 from functions.api import body_of, dump, endpoint, limit_of, require_admin
 from functions.dependencies import calendar, closures, customers, tables
 from functions.http import json_response
+from functions.response_shapes import (
+    AuditList,
+    AuditRecordOut,
+    ClosureList,
+    ClosureOut,
+    CustomerList,
+    CustomerOut,
+)
 from functions.schemas import ClosureDocument, ContactDocument, CustomerDocument
 from shared.auth import Principal
 from shared.closures import Closure
@@ -23,24 +31,19 @@ bp = func.Blueprint()
 _CLOSURE_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 
 
-def _customer_document(customer: Customer) -> dict[str, object]:
-    document = CustomerDocument(
+def _customer_out(customer: Customer) -> CustomerOut:
+    return CustomerOut(
+        id=customer.id,
         name=customer.name,
         entitled=customer.entitled,
         email_domains=list(customer.email_domains),
         contacts=[ContactDocument(email=c.email, name=c.name) for c in customer.contacts],
         language=customer.language,
     )
-    return {"id": customer.id, **dump(document)}
 
 
-def _closure_document(closure: Closure) -> dict[str, object]:
-    return {
-        "id": closure.id,
-        "first_day": closure.first_day.isoformat(),
-        "last_day": closure.last_day.isoformat(),
-        "note": closure.note,
-    }
+def _closure_out(closure: Closure) -> ClosureOut:
+    return ClosureOut(id=closure.id, first_day=closure.first_day, last_day=closure.last_day, note=closure.note)
 
 
 @bp.route(route="admin/customers/{id}", methods=["PUT"], auth_level=func.AuthLevel.ANONYMOUS)
@@ -64,7 +67,7 @@ def put_customer(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
         ),
         language=body.language,
     )
-    return json_response(_customer_document(customers().put(customer)))
+    return json_response(dump(_customer_out(customers().put(customer))))
 
 
 @bp.route(route="admin/customers/{id}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
@@ -74,14 +77,14 @@ def get_customer(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
     customer = customers().get(req.route_params["id"]) if valid_customer_id(req.route_params["id"]) else None
     if customer is None:
         raise NotFound("no such customer")
-    return json_response(_customer_document(customer))
+    return json_response(dump(_customer_out(customer)))
 
 
 @bp.route(route="admin/customers", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint
 def list_customers(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
     require_admin(caller)
-    return json_response({"items": [_customer_document(c) for c in customers().list()], "cursor": None})
+    return json_response(dump(CustomerList(items=[_customer_out(c) for c in customers().list()], cursor=None)))
 
 
 @bp.route(route="admin/closures/{id}", methods=["PUT"], auth_level=func.AuthLevel.ANONYMOUS)
@@ -100,14 +103,14 @@ def put_closure(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
     closure = Closure(closure_id, body.first_day, body.last_day, body.note)
     closures().put(closure)
     calendar().invalidate()
-    return json_response(_closure_document(closure))
+    return json_response(dump(_closure_out(closure)))
 
 
 @bp.route(route="admin/closures", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint
 def list_closures(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
     require_admin(caller)
-    return json_response({"items": [_closure_document(c) for c in closures().list()], "cursor": None})
+    return json_response(dump(ClosureList(items=[_closure_out(c) for c in closures().list()], cursor=None)))
 
 
 @bp.route(route="admin/closures/{id}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
@@ -117,7 +120,7 @@ def get_closure(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
     closure = closures().get(req.route_params["id"]) if _CLOSURE_ID.fullmatch(req.route_params["id"]) else None
     if closure is None:
         raise NotFound("no such closure")
-    return json_response(_closure_document(closure))
+    return json_response(dump(_closure_out(closure)))
 
 
 @bp.route(route="admin/closures/{id}", methods=["DELETE"], auth_level=func.AuthLevel.ANONYMOUS)
@@ -139,9 +142,5 @@ def audit_trail(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
     if not ticket_id or parse_ticket_id(ticket_id) is None:
         raise InvalidInput("ticket", "must be a ticket id")
     records = AuditTrail(tables()).for_ticket(ticket_id, limit_of(req))
-    items = [
-        {"ticket": r.subject, "at": r.at.isoformat().replace("+00:00", "Z"), "actor": r.actor, "role": r.role,
-         "action": r.action}
-        for r in records
-    ]  # fmt: skip
-    return json_response({"items": items, "cursor": None})
+    items = [AuditRecordOut(ticket=r.subject, at=r.at, actor=r.actor, role=r.role, action=r.action) for r in records]
+    return json_response(dump(AuditList(items=items, cursor=None)))

@@ -3,12 +3,12 @@ announced. Public: it says nothing about any customer."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import azure.functions as func
 
+from functions.api import dump
 from functions.dependencies import calendar, closures, utc_now
 from functions.http import json_response
+from functions.response_shapes import CalendarStatusOut, UpcomingClosure
 
 bp = func.Blueprint()
 
@@ -19,20 +19,11 @@ def calendar_status(req: func.HttpRequest) -> func.HttpResponse:
     current = calendar()()
     today = now.astimezone(current.zone).date()
     upcoming = [c for c in closures().list() if c.last_day >= today]
-    return json_response(
-        {
-            "now": _iso(now),
-            "open": current.is_working_time(now),
-            "next_opening": _iso(current.next_working_time(now)),
-            "zone": str(current.zone),
-            "upcoming_closures": [
-                {"first_day": c.first_day.isoformat(), "last_day": c.last_day.isoformat(), "note": c.note}
-                for c in upcoming
-            ],
-        },
-        headers={"Cache-Control": "public, max-age=60"},
+    status = CalendarStatusOut(
+        now=now,
+        open=current.is_working_time(now),
+        next_opening=current.next_working_time(now),
+        zone=str(current.zone),
+        upcoming_closures=[UpcomingClosure(first_day=c.first_day, last_day=c.last_day, note=c.note) for c in upcoming],
     )
-
-
-def _iso(moment: datetime) -> str:
-    return moment.isoformat().replace("+00:00", "Z")
+    return json_response(dump(status), headers={"Cache-Control": "public, max-age=60"})

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import azure.functions as func
 
+from functions.api import dump
 from functions.dependencies import tables
 from functions.http import json_response, problem
+from functions.response_shapes import HealthOut
 from shared.health import check_health, table_storage_probe
 
 bp = func.Blueprint()
@@ -17,7 +19,7 @@ def health(req: func.HttpRequest) -> func.HttpResponse:
     with a problem document whose ``checks`` name what is down."""
     report = check_health({"table_storage": table_storage_probe(tables)})
     if report.healthy:
-        return json_response({"status": "ok", "version": report.version, "checks": dict(report.checks)})
+        return json_response(dump(HealthOut(status="ok", version=report.version, checks=dict(report.checks))))
     return problem(
         503,
         "Service unavailable",

@@ -1,10 +1,10 @@
-"""The shapes of the answers whose handlers write their JSON by hand: problem documents, health,
-the calendar status and the administration routes.
+"""The shapes of the answers outside the ticket routes: problem documents, health, the calendar
+status and the administration routes.
 
-The ticket routes answer with the models of :mod:`functions.schemas`; the routes here build
-dictionaries, so these models exist to document them in ``GET /api/openapi.json``. The contract
-test (``tests/e2e/test_api_contract.py``) checks every answer against them, so a handler that
-drifts from its model fails there.
+Their handlers build these models and dump them, and ``GET /api/openapi.json`` documents them; the
+contract test (``tests/e2e/test_api_contract.py``) checks every answer against the document.
+Problem documents are written by :func:`functions.http.problem`, which the ``Problem`` models
+describe.
 """
 
 from __future__ import annotations
