@@ -17,24 +17,15 @@ import trustme
 from azure.communication.email import EmailClient
 
 from shared.mail.senders.acs import AcsSender, email_client, operation_id, retry_after_seconds
-from shared.mail.senders.base import OutgoingMail, PermanentSendError, TransientSendError
+from shared.mail.senders.base import PermanentSendError, TransientSendError
 from tests.acs_standin import API_VERSION, AcsStandIn, running_standin, write_ca_bundle
+from tests.sample_mail import RECEIPT
 
-MAIL = OutgoingMail(
-    message_id="<iz-2026-000123.3.received@desk.example>",
+MAIL = replace(
+    RECEIPT,
     sender="DoNotReply@desk.example",
     sender_name="Assistenza",
     to=(("anna@acme.example", "Anna Bianchi"), ("carlo@acme.example", "")),
-    reply_to="iz-2026-000123@desk.example",
-    subject="[IZ-2026-000123] Richiesta ricevuta: perché il login non funziona?",
-    text="Gentile Anna,\nabbiamo ricevuto la sua richiesta. Città: Pescara — così è.\n",
-    html="<p>Gentile Anna,</p><p>abbiamo ricevuto la sua richiesta. Città: Pescara — così è.</p>",
-    headers={
-        "In-Reply-To": "<CAB123@mail.acme.example>",
-        "References": "<CAB123@mail.acme.example>",
-        "Auto-Submitted": "auto-replied",
-        "X-Auto-Response-Suppress": "All",
-    },
 )
 
 

@@ -17,27 +17,13 @@ import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
 
-from shared.mail.senders.base import OutgoingMail, PermanentSendError, TransientSendError
+from shared.mail.senders.base import PermanentSendError, TransientSendError
 from shared.mail.senders.smtp import SmtpSender
+from tests.sample_mail import RECEIPT
 
 USERNAME, PASSWORD = "desk@desk.example", "correct horse battery staple"
 
-MAIL = OutgoingMail(
-    message_id="<iz-2026-000123.3.received@desk.example>",
-    sender="assistenza@desk.example",
-    sender_name="Assistenza Clienti",
-    to=(("anna@acme.example", "Anna Bianchi"),),
-    reply_to="iz-2026-000123@desk.example",
-    subject="[IZ-2026-000123] Richiesta ricevuta: perché il login non funziona?",
-    text="Gentile Anna,\nabbiamo ricevuto la sua richiesta. Città: Pescara — così è, più o meno.\n",
-    html="<p>Gentile Anna,</p><p>abbiamo ricevuto la sua richiesta. Città: Pescara — così è.</p>",
-    headers={
-        "In-Reply-To": "<CAB123@mail.acme.example>",
-        "References": "<CAB123@mail.acme.example>",
-        "Auto-Submitted": "auto-replied",
-        "X-Auto-Response-Suppress": "All",
-    },
-)
+MAIL = RECEIPT
 
 
 @dataclass

@@ -10,20 +10,11 @@ from typing import cast
 
 import pytest
 
-from shared.mail.senders.base import OutgoingMail, TransientSendError
+from shared.mail.senders.base import TransientSendError
 from shared.mail.senders.file_drop import DEFAULT_DIRECTORY, FileDropSender, eml_file_name
+from tests.sample_mail import RECEIPT
 
-MAIL = OutgoingMail(
-    message_id="<iz-2026-000123.3.received@desk.example>",
-    sender="assistenza@desk.example",
-    sender_name="Assistenza Clienti",
-    to=(("anna@acme.example", "Anna Bianchi"),),
-    reply_to="iz-2026-000123@desk.example",
-    subject="[IZ-2026-000123] Richiesta ricevuta: perché?",
-    text="Gentile Anna,\nCittà: Pescara — così è.\n",
-    html="<p>Gentile Anna,</p><p>Città: Pescara — così è.</p>",
-    headers={"Auto-Submitted": "auto-replied"},
-)
+MAIL = RECEIPT
 
 
 def test_each_message_id_gets_its_own_file(tmp_path: Path) -> None:
