@@ -100,7 +100,7 @@ def body_of(req: func.HttpRequest, model: type[Model]) -> Model:
     except ValidationError as error:
         first = error.errors()[0]
         field = ".".join(str(part) for part in first["loc"]) or "body"
-        raise InvalidInput(field, first["msg"].lower()) from None
+        raise InvalidInput(field, str(first["msg"]).removeprefix("Value error, ").lower()) from None
 
 
 def limit_of(req: func.HttpRequest) -> int:

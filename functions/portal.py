@@ -35,6 +35,12 @@ bp = func.Blueprint()
 PORTAL_ROOT = Path(__file__).resolve().parent.parent / "portal"
 #: The page a bare ``/api/portal/`` answers.
 INDEX = "index.html"
+#: The portal's canonical path (``routePrefix`` of ``host.json`` + the route): the page is served
+#: there and at ``index.html`` under it only, and redirects point at it (never at a path taken
+#: from the request, which could be ``//host/...``).
+PORTAL_PATH = "/api/portal/"
+#: HSTS for answers to HTTPS requests: a year, as the browser then never tries plain HTTP.
+HSTS = "max-age=31536000"
 
 CONTENT_TYPES: dict[str, str] = {
     ".html": "text/html; charset=utf-8",
@@ -89,6 +95,7 @@ def content_security_policy(settings: PortalSettings | None) -> str:
             "form-action 'self'",
             "base-uri 'none'",
             "frame-ancestors 'none'",
+            "require-trusted-types-for 'script'",
         )
     )
 
@@ -101,27 +108,43 @@ def _portal_settings() -> PortalSettings | None:
 
 
 #: The ticket links in mails (``PORTAL_URL`` + ``/tickets/{id}``, :mod:`shared.notifier`): they
-#: are redirected to the portal's page of that ticket (``#/requests/{id}``).
-_MAILED_TICKET = re.compile(r"tickets/(?P<id>[A-Za-z0-9-]{1,40})")
+#: are redirected to the portal's page of that ticket (``#/requests/{id}``). The id has the shape
+#: of :func:`shared.ticket.format_ticket_id`, as the portal checks it.
+_MAILED_TICKET = re.compile(r"tickets/(?P<id>[A-Za-z]{2,5}-[0-9]{4}-[0-9]{6,9})")
+
+
+def _transport_headers(req: func.HttpRequest) -> dict[str, str]:
+    """``Strict-Transport-Security`` when the request came over HTTPS (the URL's scheme, or
+    ``X-Forwarded-Proto`` from the front end that ended TLS); nothing over plain HTTP (local)."""
+    forwarded = (req.headers.get("X-Forwarded-Proto") or "").split(",")[0].strip().lower()
+    secure = urlsplit(req.url).scheme.lower() == "https" or forwarded == "https"
+    return {"Strict-Transport-Security": HSTS} if secure else {}
+
+
+def _not_found(req: func.HttpRequest) -> func.HttpResponse:
+    headers = {"X-Content-Type-Options": "nosniff", **_transport_headers(req)}
+    return problem(404, "Not found", "no such file in the portal", headers=headers)
 
 
 @bp.route(route="portal/{*path}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 def portal_file(req: func.HttpRequest) -> func.HttpResponse:
     """A static file of the portal (``index.html`` for the bare path); 304 when the browser's
-    copy is current; a ticket link from a mail (``tickets/{id}``) redirects to the ticket's page;
-    404 for anything else."""
-    path = (req.route_params.get("path") or "").strip("/")
-    if not path and not urlsplit(req.url).path.endswith("/"):
+    copy is current; a ticket link from a mail (``tickets/{id}``, with or without a trailing
+    slash) redirects to the ticket's page; 404 for anything else, aliases of a file included
+    (``portal//``, ``index.html/``): each file has one URL."""
+    path = req.route_params.get("path") or ""
+    requested = urlsplit(req.url).path
+    if not path and requested.endswith("/portal"):
         # ``/api/portal`` without the slash: the page's relative URLs need ``/api/portal/``.
-        return func.HttpResponse(status_code=301, headers={"Location": "portal/", "Cache-Control": "no-store"})
-    path = path or INDEX
+        return func.HttpResponse(status_code=301, headers={"Location": PORTAL_PATH, "Cache-Control": "no-store"})
     linked = _MAILED_TICKET.fullmatch(path)
-    if linked:
-        location = f"../#/requests/{linked['id']}"
+    if linked and requested.rstrip("/").endswith(f"/portal/{path}"):
+        location = f"{PORTAL_PATH}#/requests/{linked['id']}"
         return func.HttpResponse(status_code=302, headers={"Location": location, "Cache-Control": "no-store"})
-    asset = assets().get(path)
+    # The route drops leading and trailing slashes from ``path``: the URL itself must name the file.
+    asset = assets().get(path or INDEX) if requested.endswith(f"/portal/{path}") else None
     if asset is None:
-        return problem(404, "Not found", "no such file in the portal")
+        return _not_found(req)
     headers = {
         "ETag": asset.etag,
         "Cache-Control": "no-cache",
@@ -129,6 +152,7 @@ def portal_file(req: func.HttpRequest) -> func.HttpResponse:
         "Referrer-Policy": "no-referrer",
         "Cross-Origin-Opener-Policy": "same-origin",
         "Content-Security-Policy": content_security_policy(_portal_settings()),
+        **_transport_headers(req),
     }
     if asset.etag in {tag.strip() for tag in (req.headers.get("If-None-Match") or "").split(",")}:
         return func.HttpResponse(status_code=304, headers=headers)

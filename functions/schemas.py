@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from shared.desk import TicketView
 from shared.history import EventType, HistoryEvent
@@ -17,6 +17,7 @@ from shared.language import Language
 from shared.lifecycle import Status
 from shared.sla_clock import ClockState
 from shared.sla_policy import Category
+from shared.text_limits import LONG_TEXT_UNITS, utf16_units
 from shared.ticket import Channel
 
 #: The largest request body accepted, in bytes; larger ones are answered 413.
@@ -25,6 +26,16 @@ MAX_BODY_BYTES = 64 * 1024
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Email = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[^@\s]{1,64}@[^@\s]{1,253}$")]
 CustomerId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
+
+
+def _storable(text: str) -> str:
+    if utf16_units(text) > LONG_TEXT_UNITS:
+        raise ValueError(f"is too long to keep: at most {LONG_TEXT_UNITS} UTF-16 code units (an emoji counts two)")
+    return text
+
+
+#: A description or message: 20,000 characters, and within what a Table property holds.
+LongText = Annotated[Text, Field(max_length=20_000), AfterValidator(_storable)]
 PriorityValue = Literal[1, 2, 3, 4]
 
 
@@ -39,7 +50,7 @@ class OpenTicket(Body):
     caller's behalf also give ``customer_id``, ``contact_email`` and ``channel``."""
 
     subject: Annotated[Text, Field(max_length=200)]
-    description: Annotated[Text, Field(max_length=20_000)]
+    description: LongText
     category: Category | None = None
     priority: PriorityValue | None = None
     language: Language | None = None
@@ -52,7 +63,7 @@ class OpenTicket(Body):
 class NewMessage(Body):
     """``POST /api/tickets/{id}/messages``; ``internal`` notes are for staff only."""
 
-    body: Annotated[Text, Field(max_length=20_000)]
+    body: LongText
     internal: bool = False
 
 
@@ -78,13 +89,13 @@ class Classify(Body):
 class RequestClarification(Body):
     """``request-clarification``: ask the customer; the clocks pause until the answer."""
 
-    message: Annotated[Text, Field(max_length=20_000)]
+    message: LongText
 
 
 class Resolve(Body):
     """``resolve``: the resolution, as the customer will read it."""
 
-    resolution: Annotated[Text, Field(max_length=20_000)]
+    resolution: LongText
 
 
 class Close(Body):

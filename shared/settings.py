@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from urllib.parse import SplitResult, urlsplit
 
 RESOLUTION_RULES = ("working_hours", "end_of_working_day")
 
@@ -140,25 +141,62 @@ class PortalSettings:
 
     @property
     def authority_origin(self) -> str:
-        """``scheme://host[:port]`` of the authority: where the browser may connect to sign in."""
-        scheme, _, rest = self.authority.partition("://")
-        return f"{scheme}://{rest.split('/', 1)[0]}"
+        """``scheme://host[:port]`` of the authority, rebuilt from its parsed parts (the value
+        was checked by :func:`load_portal_settings`): where the browser may connect to sign in."""
+        return _authority_origin(urlsplit(self.authority))
 
 
-_LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+_LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+#: A DNS name (letters, digits, hyphens; dot-separated labels) or the IPv6 loopback in brackets,
+#: then an optional numeric port: all an authority's network location may hold.
+_NETLOC = re.compile(
+    r"(?P<host>[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"
+    r"|\[::1\])(?::(?P<port>[0-9]{1,5}))?"
+)
+#: The path of an issuer URL: unreserved characters, percent escapes and slashes only.
+_AUTHORITY_PATH = re.compile(r"[A-Za-z0-9._~%/-]*")
+
+
+def _authority_origin(split: SplitResult) -> str:
+    host = (split.hostname or "").lower()
+    host = f"[{host}]" if ":" in host else host
+    return f"{split.scheme}://{host}" + (f":{split.port}" if split.port is not None else "")
+
+
+def _authority(raw: str) -> str:
+    """``PORTAL_OIDC_AUTHORITY`` checked piece by piece (it ends up in the page's CSP and in the
+    config document): ``https``, or ``http`` on loopback; a DNS host name and an optional port,
+    no user information, query or fragment; a plain path. Without its trailing slash."""
+    authority = raw.rstrip("/")
+    wrong = SettingsError(
+        "PORTAL_OIDC_AUTHORITY must be an https:// issuer URL (http:// only on loopback) with a host name, "
+        f"an optional port and a path, nothing else, not {raw!r}"
+    )
+    split = urlsplit(authority)
+    netloc = _NETLOC.fullmatch(split.netloc)
+    if (
+        split.scheme not in {"https", "http"}
+        or netloc is None
+        or not _AUTHORITY_PATH.fullmatch(split.path)
+        # nothing the parts leave out (``urlsplit`` drops tabs and newlines, for one)
+        or authority != f"{split.scheme}://{split.netloc}{split.path}"
+    ):
+        raise wrong
+    port = netloc["port"]
+    if port is not None and not 0 < int(port) < 65536:
+        raise wrong
+    if split.scheme == "http" and (split.hostname or "").lower() not in _LOCAL_HOSTS:
+        raise wrong
+    return authority
 
 
 def load_portal_settings(environ: Mapping[str, str]) -> PortalSettings:
     """Read the portal's sign-in settings; :class:`SettingsError` names a missing or malformed one.
     The authority must be ``https://``, or ``http://`` on the loopback interface (local runs)."""
-    authority = _optional(environ, "PORTAL_OIDC_AUTHORITY")
-    if authority is None:
+    raw = _optional(environ, "PORTAL_OIDC_AUTHORITY")
+    if raw is None:
         raise SettingsError("set PORTAL_OIDC_AUTHORITY (the identity provider's issuer URL)")
-    authority = authority.rstrip("/")
-    host = authority.removeprefix("http://").split("/", 1)[0].rsplit(":", 1)[0]
-    secure = authority.startswith("https://") and len(authority) > len("https://")
-    if not secure and not (authority.startswith("http://") and host in _LOCAL_HOSTS):
-        raise SettingsError(f"PORTAL_OIDC_AUTHORITY must be https:// (http:// only on loopback), not {authority!r}")
+    authority = _authority(raw)
     client_id = _optional(environ, "PORTAL_OIDC_CLIENT_ID")
     if client_id is None:
         raise SettingsError("set PORTAL_OIDC_CLIENT_ID (the portal's client id at the identity provider)")

@@ -6,8 +6,11 @@ Rows, by partition:
   (a release rewrites it). Its absence means the mail was never finished: a retry redoes it.
 * ``list|all`` and ``list|<outcome>`` / ``<inverted receipt time>|<mail id>``: copies of the
   records for the admin lists, newest first: a page is one single-partition range query.
-* ``message-id`` / ``<sha-256 of the Message-ID>``: which mail took a Message-ID first; inserted,
-  so of two mails with the same id exactly one wins and the other is a duplicate.
+* ``message-id`` / ``<sha-256 of the Message-ID>``: which mail holds a Message-ID, inserted, so
+  of two mails with the same id exactly one wins and the other is a duplicate; and, once the
+  holder is being delivered, to which customer (set under the row's ETag before the ticket
+  changes: a retry after a crash finishes that delivery, and two admins cannot release one mail
+  to two customers).
 * ``rate|<sha-256 of the sender>`` / ``<window start>``: how many mails an address sent in a
   window, counted under the row's ETag (loop detection).
 
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 from contextlib import suppress
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -25,11 +29,11 @@ from azure.core import MatchConditions
 from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
 from azure.data.tables import TableClient, TableServiceClient, UpdateMode
 
-from shared.errors import InvalidInput
+from shared.errors import Conflict, InvalidInput
 from shared.mail.inbound.outcome import InboundRecord, Outcome
 from shared.paging import Page, cursor_field, encode_cursor
 
-__all__ = ["INBOUND_TABLE", "InboundLog"]
+__all__ = ["INBOUND_TABLE", "InboundLog", "MessageClaim"]
 
 INBOUND_TABLE = "InboundMail"
 
@@ -38,6 +42,17 @@ _MESSAGE_ID = "message-id"
 _ALL = "list|all"
 _MAX_MICROS = 10**17
 _COUNT_ATTEMPTS = 8
+
+
+@dataclass(frozen=True)
+class MessageClaim:
+    """Who holds a Message-ID: the mail ``holder``, being delivered to ``customer_id`` (None until
+    its delivery starts); ``etag`` guards the next change of the claim."""
+
+    message_id: str
+    holder: str
+    customer_id: str | None
+    etag: str
 
 
 class InboundLog:
@@ -54,24 +69,63 @@ class InboundLog:
             return None
 
     def save(self, record: InboundRecord, previous: InboundRecord | None = None) -> None:
-        """Write the record and its list rows (three writes; four more when a release moves it
-        from ``previous``'s outcome list). Writing the same record again changes nothing."""
+        """Write the record: its list rows first, the record itself last (its presence means
+        "done", so a crash in between leaves nothing half listed: the retry writes the same rows,
+        as their keys come from the record). Three writes; one more when a release moves it out of
+        ``previous``'s outcome list. Writing the same record again changes nothing."""
         listed = _listed_row(record)
-        for partition, row in ((_RECORD, record.id), (_ALL, listed), (_list_partition(record.outcome), listed)):
+        for partition, row in ((_ALL, listed), (_list_partition(record.outcome), listed), (_RECORD, record.id)):
             self._table.upsert_entity(_record_entity(record, partition, row), mode=UpdateMode.REPLACE)
         if previous is not None and previous.outcome is not record.outcome:
             with suppress(ResourceNotFoundError):
                 self._table.delete_entity(_list_partition(previous.outcome), _listed_row(previous))
 
-    def claim_message_id(self, message_id: str, mail_id: str) -> str:
-        """The mail that holds ``message_id``: ``mail_id`` when it is the first to ask (or asks
-        again), else the earlier one. One insert; one read more when the id was taken."""
+    def claim_message_id(self, message_id: str, mail_id: str) -> MessageClaim:
+        """The claim on ``message_id``: taken by ``mail_id`` when it is the first to ask, else the
+        one that stands (``mail_id``'s own when it asks again). One insert; one read more when the
+        id was taken."""
         key = _digest(message_id)
         try:
-            self._table.create_entity({"PartitionKey": _MESSAGE_ID, "RowKey": key, "MailId": mail_id})
+            created = self._table.create_entity({"PartitionKey": _MESSAGE_ID, "RowKey": key, "MailId": mail_id})
         except ResourceExistsError:
-            return str(self._table.get_entity(_MESSAGE_ID, key, select=["MailId"])["MailId"])
-        return mail_id
+            return self._claim(message_id)
+        return MessageClaim(message_id, mail_id, None, str(created["etag"]))
+
+    def take_over(self, claim: MessageClaim, mail_id: str) -> MessageClaim | None:
+        """Make ``mail_id`` the holder of the claim (its holder was ignored or quarantined, so the
+        id was never answered): the new claim, or None when the claim changed since it was read."""
+        return self._replace(claim, {"MailId": mail_id}, MessageClaim(claim.message_id, mail_id, None, ""))
+
+    def start_delivery(self, claim: MessageClaim, customer_id: str) -> MessageClaim:
+        """Record that the holder is being delivered to ``customer_id``, before its ticket
+        changes (one write under the ETag). A claim changed meanwhile is read again: the same
+        customer goes on; another raises :class:`Conflict`."""
+        if claim.customer_id == customer_id:
+            return claim
+        if claim.customer_id is not None:
+            raise Conflict(f"the mail is being delivered to customer {claim.customer_id}")
+        fields = {"MailId": claim.holder, "CustomerId": customer_id}
+        started = self._replace(claim, fields, replace(claim, customer_id=customer_id))
+        if started is None:
+            return self.start_delivery(self._claim(claim.message_id), customer_id)
+        return started
+
+    def _claim(self, message_id: str) -> MessageClaim:
+        entity = self._table.get_entity(_MESSAGE_ID, _digest(message_id))
+        customer = entity.get("CustomerId") or None
+        return MessageClaim(message_id, str(entity["MailId"]), customer, str(entity.metadata["etag"]))
+
+    def _replace(self, claim: MessageClaim, fields: dict[str, Any], changed: MessageClaim) -> MessageClaim | None:
+        try:
+            written = self._table.update_entity(
+                {"PartitionKey": _MESSAGE_ID, "RowKey": _digest(claim.message_id), **fields},
+                mode=UpdateMode.REPLACE,
+                etag=claim.etag,
+                match_condition=MatchConditions.IfNotModified,
+            )
+        except ResourceModifiedError:
+            return None
+        return replace(changed, etag=str(written["etag"]))
 
     def count_from(self, sender: str, at: datetime, window: timedelta) -> int:
         """Count one more mail from ``sender`` in the window holding ``at``; the count so far,

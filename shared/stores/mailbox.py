@@ -7,23 +7,30 @@ containers' blobs once they are older than ``INBOUND_RETENTION_DAYS``.
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote, unquote
 
-from azure.core.exceptions import ResourceNotFoundError
+from azure.core.exceptions import AzureError, ResourceNotFoundError
 from azure.storage.blob import BlobServiceClient, ContainerClient, ContentSettings
 
 __all__ = ["INBOUND_CONTAINER", "QUARANTINE_CONTAINER", "RawMail", "RawMailStore"]
+
+LOG = logging.getLogger(__name__)
 
 INBOUND_CONTAINER = "inbound-email"
 QUARANTINE_CONTAINER = "inbound-quarantine"
 
 
+@dataclass(frozen=True)
 class RawMail:
-    """A raw message as stored: its bytes (None when over the size asked for) and its size."""
+    """A raw message as stored: its bytes (None when over the size asked for), its size, and when
+    the connector wrote it (the desk's "received at": the same on every delivery of the blob)."""
 
-    def __init__(self, content: bytes | None, size: int) -> None:
-        self.content, self.size = content, size
+    content: bytes | None
+    size: int
+    created: datetime
 
 
 class RawMailStore:
@@ -38,10 +45,11 @@ class RawMailStore:
         it is at most ``max_bytes`` (a read of its properties, then the download)."""
         blob = self._inbound.get_blob_client(name)
         try:
-            size = int(blob.get_blob_properties().size)
+            properties = blob.get_blob_properties()
+            size, created = int(properties.size), properties.creation_time
             if size > max_bytes:
-                return RawMail(None, size)
-            return RawMail(blob.download_blob().readall(), size)
+                return RawMail(None, size, created)
+            return RawMail(blob.download_blob().readall(), size, created)
         except ResourceNotFoundError:
             return None
 
@@ -51,25 +59,23 @@ class RawMailStore:
             name, content, overwrite=False, content_settings=ContentSettings(content_type="message/rfc822")
         )
 
-    def quarantine(self, name: str, reason: str, content: bytes | None = None) -> None:
-        """Copy the raw message to ``inbound-quarantine`` under the same name, the reason in its
-        metadata (one server-side copy, or one write when ``content`` is given). The original stays
-        until the retention purge. A message already gone leaves nothing to copy."""
-        target = self._quarantine.get_blob_client(name)
-        metadata = {"reason": quote(reason[:500], safe=" :;,.-_/()")}
-        if content is not None:
-            target.upload_blob(
+    def quarantine(self, name: str, reason: str, content: bytes) -> bool:
+        """Keep a copy of the raw message in ``inbound-quarantine`` under the same name, the reason
+        in its metadata (one write; the bytes are the ones the intake read: a server-side copy
+        would need the source authorised by a SAS, which an identity-only account does not give).
+        Whether the copy was written: a failure is logged, not raised, since the original stays in
+        ``inbound-email`` until the retention purge."""
+        try:
+            self._quarantine.get_blob_client(name).upload_blob(
                 content,
                 overwrite=True,
-                metadata=metadata,
+                metadata={"reason": quote(reason[:500], safe=" :;,.-_/()")},
                 content_settings=ContentSettings(content_type="message/rfc822"),
             )
-            return
-        source = self._inbound.get_blob_client(name)
-        try:
-            target.start_copy_from_url(source.url, metadata=metadata, requires_sync=True)
-        except ResourceNotFoundError:
-            return
+        except AzureError as error:
+            LOG.warning("copy of %s to %s failed: %s", name, QUARANTINE_CONTAINER, type(error).__name__)
+            return False
+        return True
 
     def quarantined_reason(self, name: str) -> str | None:
         """The reason a quarantined copy was set aside, or None when there is no copy."""

@@ -61,3 +61,17 @@ def test_a_ticket_named_twice_is_listed_once_by_its_strongest_sign() -> None:
 )
 def test_what_is_not_a_sign_of_ours_names_no_ticket(mail: InboundMessage) -> None:
     assert clues(mail) == []
+
+
+def test_a_mail_is_heard_on_a_few_clues_only() -> None:
+    references = tuple(f"<iz-2026-{n:06d}.1.0.received@desk.example>" for n in range(1, 3001))
+    subject = " ".join(f"[IZ-2026-{n:06d}]" for n in range(5001, 5101))
+    mail = message(references=references, subject=subject)
+    found = clues(mail)
+    assert len(found) <= 8
+    assert [clue.ticket_id for clue in found if clue.sign == "references"] == [
+        "IZ-2026-003000",  # the latest references first: a long list is history
+        "IZ-2026-002999",
+        "IZ-2026-002998",
+    ]
+    assert [clue.sign for clue in found].count("subject") == 3

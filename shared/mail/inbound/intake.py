@@ -43,17 +43,20 @@ from shared.mail.inbound.parse import parse_message
 from shared.mail.inbound.settings import InboundSettings
 from shared.mail.inbound.threads import thread_clues
 from shared.stores.attachments import AttachmentStore
-from shared.stores.inbound_log import InboundLog, mail_id_of
+from shared.stores.inbound_log import InboundLog, MessageClaim, mail_id_of
 from shared.stores.mailbox import RawMailStore
+from shared.text_limits import clipped
 from shared.ticket import Channel, TicketId
 
 __all__ = ["MailIntake"]
 
 LOG = logging.getLogger(__name__)
 
-_SUBJECT_CHARS = 200
-_TEXT_CHARS = 20_000
-_CUT_NOTE = "\n\n[…]"
+_SUBJECT_UNITS = 200
+_NAME_UNITS = 200
+_REASON_UNITS = 1_000
+_TEXT_UNITS = 20_000  # of a description or message; the raw message keeps the rest
+_LISTED_LEFT_OUT = 20
 _CHANGE_ATTEMPTS = 3
 _REPLY_PREFIX = re.compile(r"^\s*((re|r|aw|sv|fw|fwd|i|inoltro|tr)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 
@@ -87,28 +90,29 @@ class MailIntake:
         known = self.log.get(mail_id)
         if known is not None:
             return known
-        at = self.now()
-        record = InboundRecord(mail_id, blob, Outcome.QUARANTINED, at)
         raw = self.mailbox.read(blob, self.settings.max_message_bytes)
         if raw is None:
-            return self._save(replace(record, reason="the blob is gone"))
+            return self._save(InboundRecord(mail_id, blob, Outcome.QUARANTINED, self.now(), reason="the blob is gone"))
+        record = InboundRecord(mail_id, blob, Outcome.QUARANTINED, raw.created)
         if raw.content is None:
-            return self._quarantine(record, f"over size limit ({raw.size} bytes)")
+            return self._quarantine(record, f"over size limit ({raw.size} bytes; the raw message stays in {blob!r})")
         try:
             message = parse_message(raw.content, self._limits())
         except UnparseableMail as unreadable:
-            return self._quarantine(record, unreadable.reason)
+            return self._quarantine(record, unreadable.reason, raw.content)
         record = replace(
             record,
             message_id=message.message_id,
             sender=message.sender.address if message.sender else "",
-            subject=message.subject[:_SUBJECT_CHARS],
+            subject=clipped(message.subject, _SUBJECT_UNITS),
         )
-        return self._sort(record, message, at)
+        return self._sort(record, message, raw.content)
 
     def release(self, mail_id: str, customer_id: str, admin: str) -> InboundRecord:
         """Take in a held mail as ``customer_id``'s (an admin's triage): a new ticket or a reply,
-        as if the sender were that customer's contact. Only a held mail can be released."""
+        as if the sender were that customer's contact. Only a held mail can be released, and to one
+        customer only: a release to another customer while one is under way is a :class:`Conflict`;
+        the same release again finishes it."""
         record = self.log.get(mail_id)
         if record is None:
             raise InvalidInput("id", f"no received mail {mail_id!r}")
@@ -117,10 +121,21 @@ class MailIntake:
         customer = self.desk.customers.get(customer_id)
         if customer is None:
             raise InvalidInput("customer_id", f"no customer {customer_id!r}")
+        if not customer.entitled:
+            raise InvalidInput("customer_id", f"customer {customer_id!r} is not entitled to support")
         raw = self.mailbox.read(record.blob, self.settings.max_message_bytes)
-        if raw is None or raw.content is None:
+        if raw is None:
             raise Conflict(f"the raw message of mail {mail_id} is no longer kept")
-        message = parse_message(raw.content, self._limits())
+        if raw.content is None:
+            raise Conflict(f"the raw message of mail {mail_id} is over the size limit now")
+        try:
+            message = parse_message(raw.content, self._limits())
+        except UnparseableMail as unreadable:
+            raise Conflict(f"the raw message of mail {mail_id} cannot be read now: {unreadable.reason}") from None
+        claim = self.log.claim_message_id(message.message_id, mail_id)
+        if claim.holder != mail_id:
+            raise Conflict(f"mail {mail_id} no longer holds its Message-ID")
+        self.log.start_delivery(claim, customer.id)
         delivered = self._deliver(record, message, customer)
         return self._save(replace(delivered, released_by=admin), previous=record)
 
@@ -131,7 +146,9 @@ class MailIntake:
         known = self.log.get(mail_id)
         if known is not None:
             return known
-        return self._quarantine(InboundRecord(mail_id, blob, Outcome.QUARANTINED, self.now()), "failed every try")
+        raw = self.mailbox.read(blob, self.settings.max_message_bytes)
+        record = InboundRecord(mail_id, blob, Outcome.QUARANTINED, raw.created if raw else self.now())
+        return self._quarantine(record, "failed every try", raw.content if raw else None)
 
     def purge(self) -> int:
         """Delete raw and quarantined messages past the retention period, and stale loop
@@ -142,26 +159,31 @@ class MailIntake:
 
     # --- the steps -----------------------------------------------------------------------------------
 
-    def _sort(self, record: InboundRecord, message: InboundMessage, at: datetime) -> InboundRecord:
-        first = self.log.claim_message_id(message.message_id, record.id)
-        if first != record.id:
-            return self._save(
-                replace(record, outcome=Outcome.DUPLICATE, duplicate_of=first, reason="Message-ID already received")
-            )
+    def _sort(self, record: InboundRecord, message: InboundMessage, raw: bytes) -> InboundRecord:
+        claim = self.log.claim_message_id(message.message_id, record.id)
+        if claim.holder != record.id:
+            taken = self._take_over(claim, record.id)
+            if taken is None:
+                reason = "Message-ID already received"
+                return self._save(replace(record, outcome=Outcome.DUPLICATE, duplicate_of=claim.holder, reason=reason))
+            claim = taken
+        if claim.customer_id is not None:  # its delivery started before a crash: finish it
+            started = self.desk.customers.get(claim.customer_id)
+            if started is not None:
+                return self._save(self._deliver(record, message, started))
         robot = automatic_reason(
             message, (self.identity.sender, self.identity.support_address), self.identity.message_domain
         )
-        if message.sender is None:
-            if robot is not None:
-                return self._save(replace(record, outcome=Outcome.IGNORED, reason=robot))
-            return self._quarantine(record, "no sender")
-        sender = message.sender.address
-        count = self.log.count_from(sender, at, self.settings.loop_window)
-        if count > self.settings.loop_max_messages:
-            minutes = int(self.settings.loop_window.total_seconds() // 60)
-            return self._quarantine(record, f"suspected loop: {count} messages from the sender in {minutes} minutes")
         if robot is not None:
             return self._save(replace(record, outcome=Outcome.IGNORED, reason=robot))
+        if message.sender is None:
+            return self._quarantine(record, "no sender", raw)
+        sender = message.sender.address
+        count = self.log.count_from(sender, self.now(), self.settings.loop_window)
+        if count > self.settings.loop_max_messages:
+            minutes = int(self.settings.loop_window.total_seconds() // 60)
+            reason = f"suspected loop: {count} messages from the sender in {minutes} minutes"
+            return self._quarantine(record, reason, raw)
         customer_id = self.desk.customers.find_by_address(sender)
         customer = self.desk.customers.get(customer_id) if customer_id else None
         if customer is None:
@@ -170,7 +192,16 @@ class MailIntake:
             return self._save(
                 replace(record, outcome=Outcome.HELD, customer_id=customer.id, reason="customer not entitled")
             )
+        self.log.start_delivery(claim, customer.id)
         return self._save(self._deliver(record, message, customer))
+
+    def _take_over(self, claim: MessageClaim, mail_id: str) -> MessageClaim | None:
+        """The claim on the Message-ID for ``mail_id`` when its holder was never answered (ignored,
+        say as a mailing list's copy, or quarantined: a copy may come in again), else None."""
+        holder = self.log.get(claim.holder)
+        if holder is None or holder.outcome not in (Outcome.IGNORED, Outcome.QUARANTINED):
+            return None
+        return self.log.take_over(claim, mail_id)
 
     def _deliver(self, record: InboundRecord, message: InboundMessage, customer: Customer) -> InboundRecord:
         """Thread the mail onto one of the customer's tickets or open one; the record of it."""
@@ -208,7 +239,7 @@ class MailIntake:
             if stored is None:
                 continue
             ticket = stored.ticket
-            body = _clipped(message.reply_text.strip() or message.text.strip() or message.subject or "—")
+            body = clipped(message.reply_text.strip() or message.text.strip() or message.subject or "—", _TEXT_UNITS)
             if ticket.status.is_open:
                 self.desk.write(caller, ticket.id, body, internal=False, source=source)
                 return replace(record, outcome=Outcome.APPENDED, ticket_id=ticket.id, reason=_note(refused))
@@ -231,11 +262,11 @@ class MailIntake:
     ) -> InboundRecord:
         subject = _REPLY_PREFIX.sub("", message.subject).strip() or _first_line(message.text) or "—"
         request = NewTicket(
-            subject=subject[:_SUBJECT_CHARS],
-            description=_clipped(message.text.strip() or subject),
+            subject=clipped(subject, _SUBJECT_UNITS),
+            description=clipped(message.text.strip() or subject, _TEXT_UNITS),
             customer_id=customer.id,
             contact_email=caller.subject,
-            contact_name=message.sender.name if message.sender and message.sender.name else None,
+            contact_name=clipped(message.sender.name, _NAME_UNITS) if message.sender and message.sender.name else None,
             channel=Channel.EMAIL,
             category=self.settings.default_category,
             priority=self.settings.default_priority,
@@ -250,7 +281,7 @@ class MailIntake:
         kept: list[dict[str, Any]] = []
         left_out: list[dict[str, Any]] = []
         for index, attachment in enumerate(message.attachments):
-            described = {"name": attachment.filename, "size": attachment.size}
+            described = {"name": clipped(attachment.filename, _NAME_UNITS), "size": attachment.size}
             if len(kept) >= self.settings.max_attachments:
                 left_out.append(described | {"reason": "too many attachments"})
             elif attachment.size > self.settings.max_attachment_bytes:
@@ -260,25 +291,27 @@ class MailIntake:
                     customer_id, mail_id, index, attachment.filename, attachment.content_type, attachment.content
                 )
                 kept.append({"id": f"{mail_id}.{index}", **described, "content_type": attachment.content_type})
+        if len(left_out) > _LISTED_LEFT_OUT:
+            more = len(left_out) - _LISTED_LEFT_OUT + 1
+            left_out[_LISTED_LEFT_OUT - 1 :] = [{"name": f"{more} more files", "size": 0, "reason": "not listed"}]
         return MailSource(mail_id, tuple(kept), tuple(left_out))
 
-    def _quarantine(self, record: InboundRecord, reason: str) -> InboundRecord:
-        self.mailbox.quarantine(record.blob, reason)
+    def _quarantine(self, record: InboundRecord, reason: str, raw: bytes | None = None) -> InboundRecord:
+        """Record the mail as quarantined, with a copy of ``raw`` set aside (best effort: the
+        record is what matters, and the original stays in ``inbound-email`` until the purge)."""
+        if raw is not None and not self.mailbox.quarantine(record.blob, reason, raw):
+            reason += " (not copied to inbound-quarantine)"
         LOG.warning("mail_quarantined mail=%s reason=%s", record.id, reason)
         return self._save(replace(record, outcome=Outcome.QUARANTINED, reason=reason))
 
     def _save(self, record: InboundRecord, previous: InboundRecord | None = None) -> InboundRecord:
+        record = replace(record, reason=clipped(record.reason, _REASON_UNITS))
         self.log.save(record, previous)
         LOG.info("mail %s: %s%s", record.id, record.outcome.value, f" {record.ticket_id}" if record.ticket_id else "")
         return record
 
     def _limits(self) -> ParseLimits:
         return ParseLimits(max_message_bytes=self.settings.max_message_bytes)
-
-
-def _clipped(text: str) -> str:
-    """``text`` within what a ticket keeps (the raw message keeps the rest)."""
-    return text if len(text) <= _TEXT_CHARS else text[: _TEXT_CHARS - len(_CUT_NOTE)] + _CUT_NOTE
 
 
 def _first_line(text: str) -> str:

@@ -8,6 +8,8 @@
 
 These are claims, not proof: the intake threads a mail only onto a ticket of the sender's own
 customer, so a forged or foreign reference threads nothing (:mod:`shared.mail.inbound.intake`).
+Each clue costs the intake a read, so a mail is heard on at most :data:`MAX_CLUES` of them: the
+first reply addresses, ``In-Reply-To`` and the latest ``References``, the first tags.
 """
 
 from __future__ import annotations
@@ -19,7 +21,11 @@ from shared.mail.inbound.message import InboundMessage
 from shared.mail.reply_token import ticket_of_reply_address
 from shared.ticket import TicketId, parse_ticket_id
 
-__all__ = ["ThreadClue", "thread_clues"]
+__all__ = ["MAX_CLUES", "ThreadClue", "thread_clues"]
+
+#: The most tickets one mail may point at (a long References list is history, not news).
+MAX_CLUES = 8
+_PER_SIGN = 3
 
 _OUR_MESSAGE_ID = re.compile(
     r"<(?P<ticket>[a-z]{2,5}-[0-9]{4}-[0-9]{6,9})\.[0-9]+\.[0-9]+\.[a-z_]+@(?P<domain>[^>\s]+)>"
@@ -40,23 +46,23 @@ def thread_clues(
     message: InboundMessage, *, support_address: str, reply_key: bytes, message_domain: str, ticket_prefix: str
 ) -> list[ThreadClue]:
     """Every ticket the mail points at, strongest sign first, each ticket once."""
-    clues: list[ThreadClue] = []
-    for address in message.recipients:
-        ticket_id = ticket_of_reply_address(address, support_address, reply_key)
-        if ticket_id is not None:
-            clues.append(ThreadClue(ticket_id, "reply-address"))
-    for reference in (*message.in_reply_to, *reversed(message.references)):
-        match = _OUR_MESSAGE_ID.fullmatch(reference.strip().lower())
-        if match is not None and match["domain"] == message_domain.lower():
-            clues.append(ThreadClue(match["ticket"].upper(), "references"))
-    for match in _SUBJECT_TAG.finditer(message.subject):
-        ticket_id = match["ticket"].upper()
-        if ticket_id.startswith(f"{ticket_prefix.upper()}-"):
-            clues.append(ThreadClue(ticket_id, "subject"))
+    by_address = (ticket_of_reply_address(address, support_address, reply_key) for address in message.recipients)
+    clues = [ThreadClue(ticket_id, "reply-address") for ticket_id in by_address if ticket_id][:_PER_SIGN]
+    references = (*message.in_reply_to[:1], *reversed(message.references[-_PER_SIGN * 3 :]))
+    ours = (_OUR_MESSAGE_ID.fullmatch(reference.strip().lower()) for reference in references)
+    clues += [
+        ThreadClue(match["ticket"].upper(), "references")
+        for match in ours
+        if match is not None and match["domain"] == message_domain.lower()
+    ][:_PER_SIGN]
+    tagged = (match["ticket"].upper() for match in _SUBJECT_TAG.finditer(message.subject[:1000]))
+    clues += [
+        ThreadClue(ticket_id, "subject") for ticket_id in tagged if ticket_id.startswith(f"{ticket_prefix.upper()}-")
+    ][:_PER_SIGN]
     seen: set[TicketId] = set()
     unique = []
     for clue in clues:
         if clue.ticket_id not in seen and parse_ticket_id(clue.ticket_id) is not None:
             seen.add(clue.ticket_id)
             unique.append(clue)
-    return unique
+    return unique[:MAX_CLUES]

@@ -1,0 +1,31 @@
+"""Text is measured the way Table Storage measures it: UTF-16 code units."""
+
+from __future__ import annotations
+
+import pytest
+
+from functions.schemas import NewMessage, OpenTicket
+from shared.text_limits import LONG_TEXT_UNITS, clipped, utf16_units
+
+
+def test_units_count_an_emoji_twice() -> None:
+    assert utf16_units("abc") == 3
+    assert utf16_units("😀") == 2
+    assert utf16_units("città") == 5
+
+
+@pytest.mark.parametrize(
+    ("text", "units", "expected"),
+    [("short", 10, "short"), ("abcdef", 4, "abc…"), ("😀😀😀", 5, "😀😀…"), ("😀😀😀", 4, "😀…")],
+)
+def test_clipping_keeps_whole_characters_within_the_units(text: str, units: int, expected: str) -> None:
+    assert clipped(text, units) == expected
+    assert utf16_units(clipped(text, units)) <= units
+
+
+def test_the_api_refuses_a_description_a_table_property_could_not_hold() -> None:
+    assert OpenTicket.model_validate({"subject": "x", "description": "😀" * (LONG_TEXT_UNITS // 2)})
+    with pytest.raises(ValueError, match="too long to keep"):
+        OpenTicket.model_validate({"subject": "x", "description": "😀" * (LONG_TEXT_UNITS // 2 + 1)})
+    with pytest.raises(ValueError, match="too long to keep"):
+        NewMessage.model_validate({"body": "😀" * 20_000})
