@@ -2,17 +2,27 @@
 
 Each request is logged as one line (method, path without query, status, milliseconds);
 bodies, query strings and headers (Authorization included) never reach the log.
+
+Only requests whose ``Host`` names the server by a loopback name (``127.0.0.1``, ``localhost``,
+``[::1]``) or by the address it is bound to, with its port, are served; any other is a 400. A web
+page cannot then reach the host through a name of its own that resolves to 127.0.0.1 (DNS
+rebinding) and, for instance, use the local sign-in as if it were the page's own origin.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import time
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from devhost.http_dispatch import HttpDispatcher, IncomingRequest, OutgoingResponse
 
 LOG = logging.getLogger(__name__)
+
+#: The names of the loopback interface a ``Host`` header may use.
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 
 
 class DevHostServer(ThreadingHTTPServer):
@@ -28,8 +38,20 @@ class DevHostServer(ThreadingHTTPServer):
     @property
     def base_url(self) -> str:
         """``http://host:port`` of the bound socket."""
-        host, port = self.server_address[:2]
-        return f"http://{host!s}:{port}"
+        address, port = self.server_address[:2]
+        host = address.decode() if isinstance(address, bytes) else str(address)
+        return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+    @property
+    def allowed_hosts(self) -> frozenset[str]:
+        """The ``Host`` values served (lower case): a loopback name or the bound address (when it
+        is not a wildcard such as ``0.0.0.0``) with the bound port; without the port too on 80."""
+        address, bound_port = self.server_address[:2]
+        host, port = address.decode() if isinstance(address, bytes) else str(address), str(bound_port)
+        names = set(LOOPBACK_NAMES)
+        if not ipaddress.ip_address(host).is_unspecified:
+            names.add(f"[{host}]" if ":" in host else host)
+        return frozenset({f"{name}:{port}" for name in names} | (names if port == "80" else set()))
 
 
 class _RequestHandler(BaseHTTPRequestHandler):
@@ -39,14 +61,17 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def _serve(self) -> None:
         started = time.perf_counter()
-        request = IncomingRequest(
-            method=self.command,
-            target=self.path,
-            headers=list(self.headers.items()),
-            body=self._read_body(),
-            base_url=f"http://{self.headers.get('Host') or self.server.base_url.removeprefix('http://')}",
-        )
-        response = self.server.dispatcher.dispatch(request)
+        host = (self.headers.get("Host") or "").strip().lower()
+        body = self._read_body()
+        if host not in self.server.allowed_hosts:
+            response = OutgoingResponse(
+                HTTPStatus.BAD_REQUEST,
+                [("Content-Type", "text/plain; charset=utf-8"), ("Cache-Control", "no-store")],
+                b"Host not allowed: the local host answers only to its loopback address.\n",
+            )
+        else:
+            request = IncomingRequest(self.command, self.path, list(self.headers.items()), body, f"http://{host}")
+            response = self.server.dispatcher.dispatch(request)
         self._write(response, include_body=self.command != "HEAD")
         LOG.info(
             "%s %s %d %.0fms",

@@ -9,12 +9,17 @@ the local key (:mod:`devhost.local_identity`), which the app trusts only through
 ``AUTH_LOCAL_JWKS_FILE``. It lives in the local host, which is never deployed, and refuses to
 start where ``WEBSITE_INSTANCE_ID`` says it runs on Azure.
 
+Its issuer and the one redirect URI it accepts come from the address the host is bound to
+(``base_url``), never from the request's ``Host`` header, which a page could choose (DNS
+rebinding); the HTTP listener refuses such hosts anyway (:mod:`devhost.http_server`).
+
 Served under ``/local-issuer`` (the local tokens' issuer):
 
 * ``GET  /.well-known/openid-configuration``: the discovery document;
-* ``GET  /authorize``: the sign-in page (``response_type=code``, ``code_challenge_method=S256``,
-  the configured ``client_id`` and a ``redirect_uri`` on the host's own origin are required;
-  anything else is a 400 page, never a redirect);
+* ``GET  /authorize``: the sign-in page (``response_type=code``, ``code_challenge_method=S256``
+  with a 43-character ``code_challenge``, the configured ``client_id`` and exactly the portal's
+  ``redirect_uri`` are required, as Entra compares redirect URIs exactly; anything else is a 400
+  page, never a redirect);
 * ``POST /authorize``: the chosen user; 303 to ``redirect_uri`` with ``code`` and ``state``;
 * ``POST /token``: ``grant_type=authorization_code`` with ``code``, ``redirect_uri``,
   ``client_id`` and ``code_verifier``; a code works once, for 2 minutes;
@@ -27,6 +32,8 @@ import base64
 import hashlib
 import html
 import json
+import os
+import re
 import secrets
 import threading
 import time
@@ -49,6 +56,10 @@ MOUNT = "/local-issuer"
 CODE_SECONDS = 120
 TOKEN_MINUTES = 60
 _VERIFIER_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+#: An S256 challenge: base64url of a SHA-256 digest, unpadded (RFC 7636, 4.2).
+_CHALLENGE = re.compile(r"[A-Za-z0-9_-]{43}")
+#: Where the portal is served (``routePrefix`` ``api``): its page is the one redirect URI.
+PORTAL_PATH = "/api/portal/"
 
 _PAGE_TEXT = {
     "it": {
@@ -93,14 +104,21 @@ class LocalSignIn:
         users: Sequence[DemoUser],
         client_id: str,
         *,
+        base_url: str,
+        portal_path: str = PORTAL_PATH,
         key_root: Path = PROJECT_ROOT,
         clock: Callable[[], float] = time.time,
-        environ: Mapping[str, str] | None = None,
+        environ: Mapping[str, str] = os.environ,
     ) -> None:
-        """Sign in ``users`` for the portal whose client id is ``client_id``; tokens are signed
-        with the key under ``key_root``. Refuses to exist on Azure (``WEBSITE_INSTANCE_ID``)."""
-        if (environ or {}).get("WEBSITE_INSTANCE_ID"):
+        """Sign in ``users`` for the portal whose client id is ``client_id``, served at
+        ``base_url`` + ``portal_path`` (its one redirect URI); ``base_url`` is the host's own
+        ``http://host:port`` as bound, and the issuer is ``base_url`` + :data:`MOUNT`. Tokens are
+        signed with the key under ``key_root``. Refuses to exist on Azure (``WEBSITE_INSTANCE_ID``
+        in ``environ``, the process environment unless a test says otherwise)."""
+        if environ.get("WEBSITE_INSTANCE_ID"):
             raise RuntimeError("the local sign-in is for local runs only, never on Azure")
+        self._issuer = base_url.rstrip("/") + MOUNT
+        self._redirect_uri = base_url.rstrip("/") + "/" + portal_path.strip("/") + "/"
         self._users = {user.email: user for user in users}
         self._client_id = client_id
         self._key_root = key_root
@@ -128,7 +146,7 @@ class LocalSignIn:
     # --- endpoints ------------------------------------------------------------------------------
 
     def _discovery(self, request: IncomingRequest, form: dict[str, str]) -> OutgoingResponse:
-        issuer = request.base_url + MOUNT
+        issuer = self._issuer
         return _json(
             HTTPStatus.OK,
             {
@@ -197,7 +215,7 @@ class LocalSignIn:
         key = ensure_signing_key(self._key_root)
         now = int(self._clock())
         id_claims = {
-            "iss": request.base_url + MOUNT,
+            "iss": self._issuer,
             "aud": grant.client_id,
             "sub": user.email,
             "email": user.email,
@@ -223,12 +241,11 @@ class LocalSignIn:
     def _check_authorize(self, request: IncomingRequest, form: dict[str, str]) -> None:
         if form.get("client_id") != self._client_id:
             raise SignInRefused("unauthorized_client", "unknown client_id")
-        redirect = urlsplit(form.get("redirect_uri", ""))
-        if f"{redirect.scheme}://{redirect.netloc}" != request.base_url or redirect.fragment:
-            raise SignInRefused("invalid_request", "redirect_uri must be on this host's own origin")
+        if form.get("redirect_uri") != self._redirect_uri:
+            raise SignInRefused("invalid_request", f"redirect_uri must be exactly {self._redirect_uri}")
         if form.get("response_type") != "code":
             raise SignInRefused("unsupported_response_type", "only response_type=code")
-        if form.get("code_challenge_method") != "S256" or not 43 <= len(form.get("code_challenge", "")) <= 128:
+        if form.get("code_challenge_method") != "S256" or not _CHALLENGE.fullmatch(form.get("code_challenge", "")):
             raise SignInRefused("invalid_request", "PKCE with code_challenge_method=S256 is required")
 
     def _redeem(self, form: dict[str, str]) -> _Grant:

@@ -8,6 +8,7 @@ order, the Azurite this command started last.
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import logging
 import os
 import signal
@@ -78,6 +79,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> None:
+    if args.demo and not is_loopback(args.host):
+        raise ValueError(f"--demo signs anyone in without a password: listen on loopback only, not --host {args.host}")
     load_local_settings(PROJECT_ROOT)
     config = load_host_config(PROJECT_ROOT)
     with ExitStack() as stack:
@@ -87,10 +90,12 @@ def _serve(args: argparse.Namespace) -> None:
         catalog = catalog_functions(load_app(args.app), os.environ)
         if args.demo:
             _seed_demo()
-        mounts = _local_sign_in(os.environ) if args.demo else {}
-        dispatcher = HttpDispatcher(http_routes(catalog.http), config.route_prefix, mounts)
+        dispatcher = HttpDispatcher(http_routes(catalog.http), config.route_prefix)
         server = DevHostServer((args.host, args.port), dispatcher)
         stack.callback(server.server_close)
+        if args.demo:
+            # Mounted once the port is bound: the provider's issuer and redirect URI are the bound address.
+            dispatcher.mounts.update(_local_sign_in(os.environ, server.base_url, config.route_prefix))
         threads = ThreadGroup()
         stack.callback(threads.stop)
         _start_triggers(catalog, config, threads)
@@ -111,9 +116,20 @@ def _seed_demo() -> None:
     seed_demo(desk(), customers())
 
 
-def _local_sign_in(environ: Mapping[str, str]) -> dict[str, LocalHandler]:
-    """The local OpenID Connect provider at ``/local-issuer``, when the app trusts the local
-    key set (``AUTH_LOCAL_JWKS_FILE``) and the portal has a client id; otherwise nothing."""
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (a ``--host`` value) is the loopback interface."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _local_sign_in(environ: Mapping[str, str], base_url: str, route_prefix: str) -> dict[str, LocalHandler]:
+    """The local OpenID Connect provider at ``/local-issuer`` of ``base_url`` (the bound
+    address), for the portal under ``route_prefix``, when the app trusts the local key set
+    (``AUTH_LOCAL_JWKS_FILE``) and the portal has a client id; otherwise nothing."""
     jwks_setting, client_id = environ.get("AUTH_LOCAL_JWKS_FILE"), environ.get("PORTAL_OIDC_CLIENT_ID")
     if not jwks_setting or not client_id:
         LOG.info("local sign-in off: AUTH_LOCAL_JWKS_FILE or PORTAL_OIDC_CLIENT_ID is not set")
@@ -124,7 +140,10 @@ def _local_sign_in(environ: Mapping[str, str]) -> dict[str, LocalHandler]:
     if key_root is None:
         LOG.warning("local sign-in off: AUTH_LOCAL_JWKS_FILE is not a .local/auth/jwks.json of devhost token")
         return {}
-    provider = LocalSignIn(demo_users(), client_id, key_root=key_root, environ=environ)
+    portal_path = f"{route_prefix.strip('/')}/portal/"
+    provider = LocalSignIn(
+        demo_users(), client_id, base_url=base_url, portal_path=portal_path, key_root=key_root, environ=environ
+    )
     return {MOUNT: provider.respond}
 
 

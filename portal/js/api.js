@@ -45,7 +45,17 @@ export async function download(path) {
   return (await send(path)).blob();
 }
 
-/** `/tickets/{id}...` with the id encoded. */
+/** The shape of a ticket id (`IZ-2026-000123`): nothing else ever becomes part of an API path. */
+const TICKET_ID = /^[A-Za-z]{2,5}-[0-9]{4}-[0-9]{6,9}$/;
+
+/** Whether `text` is a ticket id. */
+export function isTicketId(text) {
+  return typeof text === "string" && TICKET_ID.test(text);
+}
+
+/** `/tickets/{id}...`; an id of another shape is an ApiError 404 before any request is made
+ * (`..` or `%2e` would otherwise reach other paths of the API with the token). */
 export function ticketPath(id, rest = "") {
-  return `/tickets/${encodeURIComponent(id)}${rest}`;
+  if (!isTicketId(id)) throw new ApiError(404);
+  return `/tickets/${id}${rest}`;
 }

@@ -6,18 +6,72 @@
 const SESSION = "portal.session";
 const PENDING = "portal.pending";
 
-/** The URL the provider sends the browser back to: the portal's own page. */
+/** The URL the provider sends the browser back to: the portal's page, fixed by where this module is
+ * served (`…/portal/js/auth.js` → `…/portal/`), never by the address the page was opened at, so it is
+ * always the one URI registered at the provider (Entra compares them exactly). */
 export function redirectUri() {
-  return window.location.origin + window.location.pathname.replace(/index\.html$/, "");
+  return new URL("../", import.meta.url).href;
+}
+
+/** Why a sign-in failed, as one of SIGN_IN_FAILURES (the page shows a fixed message for each,
+ * never text from the address bar or the provider). */
+export class SignInError extends Error {
+  constructor(failure) {
+    super(failure);
+    this.failure = SIGN_IN_FAILURES.includes(failure) ? failure : "other";
+  }
+}
+
+/** The kinds of failure, each with a message `auth.failure.<kind>` in both languages. */
+export const SIGN_IN_FAILURES = ["denied", "unavailable", "discovery", "token", "identity", "other"];
+
+/** The provider's `error` codes (RFC 6749, OpenID Connect) the page tells apart. */
+const PROVIDER_ERRORS = {
+  access_denied: "denied",
+  consent_required: "denied",
+  interaction_required: "denied",
+  login_required: "denied",
+  server_error: "unavailable",
+  temporarily_unavailable: "unavailable",
+};
+
+/** Whether `hash` is one of the portal's routes (`#/…`); other fragments are in-page links. */
+export function isRoute(hash) {
+  return typeof hash === "string" && hash.startsWith("#/");
+}
+
+/**
+ * The issuers a provider's discovery document may name for `authority`: the authority itself
+ * (OpenID Connect Discovery 1.0, 4.3) and, for a Microsoft Entra External ID authority
+ * `https://<subdomain>.ciamlogin.com/<tenant-id>/v2.0`, the tenant's own form
+ * `https://<tenant-id>.ciamlogin.com/<tenant-id>/v2.0`, which its discovery document names.
+ */
+export function expectedIssuers(authority) {
+  const base = authority.replace(/\/+$/, "");
+  const issuers = [base];
+  const url = new URL(base);
+  const tenant = url.pathname.match(/^\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/v2\.0$/i);
+  if (url.protocol === "https:" && url.hostname.endsWith(".ciamlogin.com") && tenant) {
+    const id = tenant[1].toLowerCase();
+    issuers.push(`https://${id}.ciamlogin.com/${id}/v2.0`);
+  }
+  return issuers;
 }
 
 let discovered = null;
 
 async function metadata(authority) {
   if (!discovered) {
-    const response = await fetch(`${authority}/.well-known/openid-configuration`, { credentials: "omit" });
-    if (!response.ok) throw new Error(`discovery answered ${response.status}`);
-    discovered = await response.json();
+    let document_;
+    try {
+      const response = await fetch(`${authority}/.well-known/openid-configuration`, { credentials: "omit" });
+      document_ = response.ok ? await response.json() : null;
+    } catch {
+      document_ = null;
+    }
+    const issuer = typeof document_?.issuer === "string" ? document_.issuer.replace(/\/+$/, "") : null;
+    if (!issuer || !expectedIssuers(authority).includes(issuer)) throw new SignInError("discovery");
+    discovered = document_;
   }
   return discovered;
 }
@@ -46,7 +100,7 @@ function claimsOf(jwt) {
 export async function signIn(config, uiLanguage, returnTo) {
   const provider = await metadata(config.authority);
   const verifier = randomText(48);
-  const pending = { verifier, state: randomText(24), nonce: randomText(24), returnTo };
+  const pending = { verifier, state: randomText(24), nonce: randomText(24), returnTo: isRoute(returnTo) ? returnTo : "#/" };
   const challenge = base64url(await window.crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier)));
   window.sessionStorage.setItem(PENDING, JSON.stringify(pending));
   const url = new URL(provider.authorization_endpoint);
@@ -66,37 +120,72 @@ export async function signIn(config, uiLanguage, returnTo) {
   window.location.assign(url.toString());
 }
 
+function pendingSignIn() {
+  try {
+    const pending = JSON.parse(window.sessionStorage.getItem(PENDING) || "null");
+    return pending && typeof pending.state === "string" && pending.state ? pending : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether the ID token's claims are those of this sign-in: issued by the provider for this
+ * client, with this sign-in's nonce, not expired (OpenID Connect Core 3.1.3.7; the token came
+ * straight from the token endpoint over TLS, so its signature is not checked here). */
+function identityHolds(claims, provider, config, nonce) {
+  const audience = claims.aud;
+  const forUs = Array.isArray(audience)
+    ? audience.includes(config.client_id) && (audience.length === 1 || claims.azp === config.client_id)
+    : audience === config.client_id;
+  return forUs
+    && typeof claims.iss === "string" && claims.iss === provider.issuer
+    && typeof claims.nonce === "string" && claims.nonce === nonce
+    && typeof claims.exp === "number" && claims.exp * 1000 > Date.now() - 60_000;
+}
+
 /**
  * Completes a sign-in when the page was opened by the provider's redirect (`?code=` or
- * `?error=`): checks the state, redeems the code with the verifier, keeps the tokens, and
- * clears the query from the address bar. Returns the route to go back to, or null when this
- * page load is not a redirect. Throws with the reason when the sign-in failed.
+ * `?error=`) for the sign-in this tab started (a pending one whose `state` matches): redeems
+ * the code with the verifier, checks the ID token, keeps the session. Any query is cleared from
+ * the address bar; one that does not answer a pending sign-in is ignored. Returns the route to
+ * go back to, or null when this page load is not such a redirect. Throws a SignInError.
  */
 export async function completeSignIn(config) {
+  if (!window.location.search) return null;
   const params = new URLSearchParams(window.location.search);
-  if (!params.has("code") && !params.has("error")) return null;
-  const pending = JSON.parse(window.sessionStorage.getItem(PENDING) || "null");
+  const pending = pendingSignIn();
+  const answers = (params.has("code") || params.has("error")) && pending !== null
+    && params.get("state") === pending.state;
+  const returnTo = answers && isRoute(pending.returnTo) ? pending.returnTo : window.location.hash || "#/";
+  window.history.replaceState(null, "", redirectUri() + returnTo);
+  if (!answers) return null;
   window.sessionStorage.removeItem(PENDING);
-  window.history.replaceState(null, "", redirectUri() + (pending?.returnTo || "#/"));
-  if (params.has("error")) throw new Error(params.get("error_description") || params.get("error"));
-  if (!pending || params.get("state") !== pending.state) throw new Error("state mismatch");
+  if (params.has("error")) throw new SignInError(PROVIDER_ERRORS[params.get("error")] || "other");
   const provider = await metadata(config.authority);
-  const response = await fetch(provider.token_endpoint, {
-    method: "POST",
-    credentials: "omit",
-    headers: { "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({
-      grant_type: "authorization_code",
-      code: params.get("code"),
-      redirect_uri: redirectUri(),
-      client_id: config.client_id,
-      code_verifier: pending.verifier,
-    }),
-  });
-  const tokens = await response.json().catch(() => ({}));
-  if (!response.ok || !tokens.access_token) throw new Error(tokens.error_description || tokens.error || response.status);
-  const identity = tokens.id_token ? claimsOf(tokens.id_token) : claimsOf(tokens.access_token);
-  if (tokens.id_token && identity.nonce !== pending.nonce) throw new Error("nonce mismatch");
+  let response;
+  let tokens;
+  try {
+    response = await fetch(provider.token_endpoint, {
+      method: "POST",
+      credentials: "omit",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        grant_type: "authorization_code",
+        code: params.get("code") || "",
+        redirect_uri: redirectUri(),
+        client_id: config.client_id,
+        code_verifier: pending.verifier,
+      }),
+    });
+    tokens = await response.json();
+  } catch {
+    throw new SignInError("token");
+  }
+  if (!response.ok || typeof tokens?.access_token !== "string" || typeof tokens.id_token !== "string") {
+    throw new SignInError("token");
+  }
+  const identity = claimsOf(tokens.id_token);
+  if (!identityHolds(identity, provider, config, pending.nonce)) throw new SignInError("identity");
   const session = {
     accessToken: tokens.access_token,
     expiresAt: Date.now() + (Number(tokens.expires_in) || 3600) * 1000,
@@ -104,7 +193,7 @@ export async function completeSignIn(config) {
     email: identity.email || identity.preferred_username || "",
   };
   window.sessionStorage.setItem(SESSION, JSON.stringify(session));
-  return pending.returnTo || "#/";
+  return returnTo;
 }
 
 /** The current session ({accessToken, name}) while its token is valid, else null. */

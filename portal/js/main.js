@@ -1,7 +1,8 @@
 // The portal's start: read the config document, finish a sign-in coming back from the
-// provider, then route on the address's hash (#/, #/new, #/requests/ID).
+// provider, then route on the address's hash (#/, #/new, #/requests/ID). Only hashes starting
+// with "#/" are routes: any other fragment (the skip link's) leaves the page as it is.
 import { ApiError, setApiBase } from "./api.js";
-import { completeSignIn, session, signIn, signOut } from "./auth.js";
+import { SignInError, completeSignIn, isRoute, session, signIn, signOut } from "./auth.js";
 import { h, replace } from "./dom.js";
 import { LANGUAGES, language, preferredLanguage, setLanguage, t } from "./i18n.js";
 import { newRequestPage } from "./pages/new-request.js";
@@ -11,6 +12,13 @@ import { requestsPage } from "./pages/requests.js";
 const main = document.getElementById("main");
 let config = null;
 let notice = null;
+/** The route on show: the last "#/…" hash (another fragment does not change the page). */
+let route = "#/";
+
+function signInFailure(error) {
+  const failure = error instanceof SignInError ? error.failure : "other";
+  return t("auth.failed", { reason: t(`auth.failure.${failure}`) });
+}
 
 function showError(error) {
   let message = typeof error === "string" ? error : null;
@@ -29,7 +37,6 @@ function renderChrome() {
   const current = session();
   const nav = document.getElementById("nav");
   nav.setAttribute("aria-label", t("nav.label"));
-  const route = window.location.hash || "#/";
   const link = (href, key, active) => h("a", { href, "aria-current": active ? "page" : null }, t(key));
   replace(nav, current ? h("ul", {},
     h("li", {}, link("#/", "nav.requests", route === "#/" || route.startsWith("#/?"))),
@@ -59,7 +66,7 @@ function signInPage(reason) {
     reason ? h("p", { class: "notice notice-error", role: "alert" }, reason) : null,
     h("p", {}, t("auth.welcome")),
     h("button", { type: "button", class: "button", id: "sign-in", onclick: () => {
-      signIn(config, language(), window.location.hash || "#/").catch((error) => showError(String(error.message)));
+      signIn(config, language(), route).catch((error) => showError(signInFailure(error)));
     } }, t("auth.signIn")));
 }
 
@@ -70,13 +77,20 @@ async function render() {
     signInPage(null);
     return;
   }
-  const [path, queryText] = (window.location.hash.replace(/^#/, "") || "/").split("?");
+  const [path, queryText] = route.slice(1).split("?");
   const query = new URLSearchParams(queryText || "");
   try {
-    const detail = path.match(/^\/requests\/([^/]+)$/);
+    const detail = path.match(/^\/requests\/([^/]*)$/);
     if (path === "/new") newRequestPage(main, config);
-    else if (detail) await requestPage(main, decodeURIComponent(detail[1]), session()?.email, showError);
-    else await requestsPage(main, query);
+    else if (detail) {
+      let id = detail[1];
+      try {
+        id = decodeURIComponent(id);
+      } catch {
+        // A malformed escape: no ticket id; requestPage answers "not found" without asking the API.
+      }
+      await requestPage(main, id, session()?.email, showError);
+    } else await requestsPage(main, query);
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
       signInPage(t("auth.expired"));
@@ -89,7 +103,22 @@ async function render() {
   if (heading) heading.focus({ preventScroll: false });
 }
 
+/** Takes the address's hash as the route when it is one ("#/…"; none at all is the list);
+ * whether it was. */
+function followHash() {
+  const hash = window.location.hash;
+  if (hash && !isRoute(hash)) return false;
+  route = hash || "#/";
+  return true;
+}
+
 async function start() {
+  // The skip link moves the focus to the content without touching the address (its "#main"
+  // would otherwise be a change of hash).
+  document.getElementById("skip-link").addEventListener("click", (event) => {
+    event.preventDefault();
+    main.focus();
+  });
   setLanguage(preferredLanguage());
   renderChrome();
   try {
@@ -107,14 +136,17 @@ async function start() {
     await completeSignIn(config);
   } catch (error) {
     notice = null;
+    followHash();
     renderChrome();
-    signInPage(t("auth.failed", { reason: String(error.message) }));
+    signInPage(signInFailure(error));
     return;
   }
   window.addEventListener("hashchange", () => {
+    if (!followHash()) return;
     notice = null;
     render();
   });
+  followHash();
   await render();
 }
 

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
@@ -155,16 +156,35 @@ def test_a_customer_signs_in_follows_opens_and_answers_requests_in_a_browser(
     watched.check("04-new-request")
     page.get_by_label("2 – High").check()
     page.get_by_label("Subject").fill(subject)
-    page.get_by_label("Description").fill("The CSV export stops at 90% since this morning.")
+    description = "The CSV export stops at <b>90%</b> since this morning."
+    page.get_by_label("Description").fill(description)
+
+    # The skip link, reached with the keyboard and followed, moves the focus to the content and
+    # leaves the page (and what was typed) as it is: its "#main" is no route.
+    for _ in range(30):
+        if page.evaluate("document.activeElement.id") == "skip-link":
+            break
+        page.keyboard.press("Shift+Tab")
+    expect(page.locator("#skip-link")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#main")).to_be_focused()
+    assert page.url.endswith("/api/portal/#/new")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Open a request")
+    expect(page.get_by_label("Subject")).to_have_value(subject)
+    expect(page.get_by_label("Description")).to_have_value(description)
+
     page.get_by_role("button", name="Open the request").click()
     page.wait_for_url(re.compile(r"#/requests/"))
     ticket_id = page.url.rsplit("/", 1)[1]
     expect(page.get_by_role("heading", level=1)).to_have_text(f"{ticket_id} {subject}")
-    assert page.locator("main img").count() == 0
+    expect(page.locator(".history")).to_contain_text(description)
+    assert page.locator("main img, main b").count() == 0
 
     # Listed with its deadline and the working time left.
     page.get_by_role("link", name="My requests", exact=True).click()
     row = page.locator(f'tr[data-ticket="{ticket_id}"]')
+    expect(row).to_contain_text(subject)
+    assert row.locator("img").count() == 0
     expect(row).to_contain_text("New")
     expect(row).to_contain_text("2 – High")
     expect(row).to_contain_text("Taken in charge")
@@ -183,11 +203,13 @@ def test_a_customer_signs_in_follows_opens_and_answers_requests_in_a_browser(
     expect(page.get_by_text("We need your answer to go on")).to_be_visible()
     watched.check("05-request-waiting")
 
-    # The customer answers: the request is back in progress and the answer is in the history.
-    page.get_by_label("Your answer").fill("The monthly sales file.")
+    # The customer answers: the request is back in progress and the answer (markup: text) is in the history.
+    answer = "The monthly <i>sales</i> file <img src=x onerror=alert(2)>."
+    page.get_by_label("Your answer").fill(answer)
     page.get_by_role("button", name="Send").click()
     expect(page.locator(".facts .status")).to_have_text("In progress")
-    expect(page.locator(".history")).to_contain_text("The monthly sales file.")
+    expect(page.locator(".history")).to_contain_text(answer)
+    assert page.locator("main img, main i, main b").count() == 0
     served = api(portal_host, "GET", f"/api/tickets/{ticket_id}", operator)
     assert (served["status"], served["sla"]["paused"]) == ("accepted", False)
     watched.check("06-request-answered")
@@ -288,4 +310,90 @@ def test_a_mailed_request_with_its_attachment_and_the_status_filter_for_the_othe
     expect(statuses.first).to_have_text("In attesa di una tua risposta")
     expect(page.get_by_role("button", name="Pagina precedente")).to_be_disabled()
     watched.check("09-filtered-requests")
+    context.close()
+
+
+def test_only_ticket_ids_reach_the_api_and_foreign_fragments_leave_the_page_alone(
+    browser: Browser, portal_host: DevHost
+) -> None:
+    base = f"http://127.0.0.1:{portal_host.port}"
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    context.add_init_script(path=str(AXE))
+    context.set_default_timeout(TIMEOUT_MS)
+    watched = Watched(context.new_page())
+    page = watched.page
+    api_calls: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            api_calls.append(request.url)
+            if request.url.startswith(f"{base}/api/") and not request.url.startswith(f"{base}/api/portal/")
+            else None
+        ),
+    )
+    page.goto(f"{base}/api/portal/")
+    sign_in_as(page, "Anna Bianchi")
+    expect(page.get_by_role("heading", level=1)).to_have_text("My requests")
+
+    # Texts that are no ticket id: "not found" at once, no request to the API (``..`` and ``%2e``
+    # would otherwise be resolved by the URL parser to other API paths, with the token).
+    for hash_ in ("#/requests/..", "#/requests/%2e%2e", "#/requests/%2E", "#/requests/IZ-2026-000001%2F..%2F..",
+                  "#/requests/%E0%A4%A", "#/requests/"):  # fmt: skip
+        page.evaluate("location.hash = '#/'")
+        expect(page.get_by_role("heading", level=1)).to_have_text("My requests")
+        expect(page.locator("table.requests tbody tr").first).to_be_visible()
+        api_calls.clear()
+        page.evaluate("hash => { location.hash = hash; }", hash_)
+        expect(page.get_by_role("heading", level=1)).to_have_text("Request not found")
+        assert api_calls == [], (hash_, api_calls)
+        expect(page.locator("#notice")).to_have_count(0)
+    watched.check("10-not-a-ticket-id")
+
+    # A mailed link with a trailing slash still lands on the request's page.
+    page.goto(f"{base}/api/portal/tickets/IZ-2026-000001/")
+    page.wait_for_url(f"{base}/api/portal/#/requests/IZ-2026-000001")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Request not found")
+    context.close()
+
+
+def test_the_sign_in_answers_only_a_pending_sign_in_and_never_shows_the_providers_words(
+    browser: Browser, portal_host: DevHost
+) -> None:
+    base = f"http://127.0.0.1:{portal_host.port}"
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    context.add_init_script(path=str(AXE))
+    context.set_default_timeout(TIMEOUT_MS)
+    watched = Watched(context.new_page())
+    page = watched.page
+    planted = "Your account is locked: call +1 555 0100 now"
+
+    # No sign-in pending: the query is dropped, nothing is said.
+    page.goto(f"{base}/api/portal/?error=access_denied&error_description={planted}#/new")
+    expect(page.locator("#sign-in")).to_be_visible()
+    assert page.url == f"{base}/api/portal/#/new"
+    expect(page.get_by_role("alert")).to_have_count(0)
+    expect(page.get_by_text("locked")).to_have_count(0)
+
+    # A pending sign-in, but another state: the same.
+    pending = {"verifier": "v" * 64, "state": "mine", "nonce": "n", "returnTo": "#/"}
+    page.evaluate("p => sessionStorage.setItem('portal.pending', JSON.stringify(p))", pending)
+    page.goto(f"{base}/api/portal/?error=access_denied&state=theirs&error_description={planted}")
+    expect(page.locator("#sign-in")).to_be_visible()
+    expect(page.get_by_role("alert")).to_have_count(0)
+
+    # The provider's answer to this sign-in: a fixed message for its error code, never its description.
+    page.goto(f"{base}/api/portal/?error=access_denied&state=mine&error_description={planted}")
+    expect(page.get_by_role("alert")).to_have_text("Sign-in did not complete: the sign-in was cancelled or refused.")
+    expect(page.get_by_text("locked")).to_have_count(0)
+    assert "?" not in page.url
+    watched.check("11-sign-in-refused")
+
+    # The redirect URI is the portal's one URL, whichever address the page was opened at; its
+    # aliases are not served.
+    assert portal_host.request("GET", "/api/portal//").status == 404
+    assert portal_host.request("GET", "/api/portal/index.html/").status == 404
+    page.goto(f"{base}/api/portal/index.html")
+    page.locator("#sign-in").click()
+    page.wait_for_url(re.compile(r"/local-issuer/authorize\?"))
+    assert parse_qs(urlsplit(page.url).query)["redirect_uri"] == [f"{base}/api/portal/"]
     context.close()

@@ -3,10 +3,14 @@ tokens the app's verifier accepts, and every shortcut refused."""
 
 from __future__ import annotations
 
+import argparse
 import base64
 import hashlib
+import http.client
 import json
 import secrets
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -16,8 +20,11 @@ import pytest
 
 from devhost.demo import DEMO_CUSTOMERS, demo_users
 from devhost.http_dispatch import HttpDispatcher, IncomingRequest, OutgoingResponse, http_routes
+from devhost.http_server import DevHostServer
 from devhost.local_identity import LOCAL_AUDIENCE, LOCAL_ISSUER
 from devhost.local_sign_in import CODE_SECONDS, MOUNT, LocalSignIn, s256
+from devhost.serve import is_loopback
+from devhost.serve import run as serve
 from shared.auth import AuthSettings, TokenVerifier
 from shared.jwks import FileKeySet
 from shared.lifecycle import Role
@@ -42,14 +49,17 @@ def clock() -> Clock:
 
 @pytest.fixture
 def provider(tmp_path: Path, clock: Clock) -> LocalSignIn:
-    return LocalSignIn(demo_users(), CLIENT, key_root=tmp_path, clock=clock)
+    return LocalSignIn(demo_users(), CLIENT, base_url=BASE, key_root=tmp_path, clock=clock)
 
 
-def call(provider: LocalSignIn, method: str, path: str, form: dict[str, str] | None = None) -> OutgoingResponse:
+def call(
+    provider: LocalSignIn, method: str, path: str, form: dict[str, str] | None = None, *, host_url: str = BASE
+) -> OutgoingResponse:
+    """``host_url`` is what the request's ``Host`` header said (the provider must not care)."""
     encoded = urlencode(form or {})
     target = f"{MOUNT}{path}" + (f"?{encoded}" if method == "GET" and encoded else "")
     body = encoded.encode() if method == "POST" else b""
-    return provider.respond(IncomingRequest(method, target, [], body, BASE))
+    return provider.respond(IncomingRequest(method, target, [], body, host_url))
 
 
 def header(response: OutgoingResponse, name: str) -> str:
@@ -166,10 +176,23 @@ def test_a_code_is_refused_with_anything_but_its_own_verifier_client_and_redirec
     [
         {"redirect_uri": "https://evil.example/api/portal/"},
         {"redirect_uri": "http://127.0.0.1:9999/api/portal/"},
+        # the exact redirect URI only, as Entra compares them
+        {"redirect_uri": f"{BASE}/api/health"},
+        {"redirect_uri": f"{BASE}/api/portal"},
+        {"redirect_uri": f"{BASE}/api/portal/index.html"},
+        {"redirect_uri": f"{BASE}/api/portal//"},
+        {"redirect_uri": f"{BASE}/api/portal/?x=1"},
+        {"redirect_uri": "http://localhost:7071/api/portal/"},
         {"client_id": "unknown"},
         {"response_type": "token"},
         {"code_challenge_method": "plain"},
         {"code_challenge": ""},
+        # an S256 challenge is 43 base64url characters
+        {"code_challenge": "A" * 42},
+        {"code_challenge": "A" * 44},
+        {"code_challenge": "A" * 128},
+        {"code_challenge": "+" * 43},
+        {"code_challenge": "A" * 42 + "="},
     ],
 )
 def test_an_authorization_request_off_the_rules_is_a_400_page_never_a_redirect(
@@ -188,7 +211,96 @@ def test_only_demo_users_can_be_chosen(provider: LocalSignIn) -> None:
 
 def test_the_provider_refuses_to_exist_on_azure(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError, match="never on Azure"):
-        LocalSignIn(demo_users(), CLIENT, key_root=tmp_path, environ={"WEBSITE_INSTANCE_ID": "abc"})
+        LocalSignIn(demo_users(), CLIENT, base_url=BASE, key_root=tmp_path, environ={"WEBSITE_INSTANCE_ID": "abc"})
+
+
+def test_the_azure_guard_reads_the_process_environment_by_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WEBSITE_INSTANCE_ID", "abc")
+    with pytest.raises(RuntimeError, match="never on Azure"):
+        LocalSignIn(demo_users(), CLIENT, base_url=BASE, key_root=tmp_path)
+
+
+REBOUND = "http://rebound.evil.example:7071"
+
+
+def test_the_issuer_and_redirect_uri_are_the_bound_address_whatever_the_host_header(provider: LocalSignIn) -> None:
+    document = json.loads(call(provider, "GET", "/.well-known/openid-configuration", host_url=REBOUND).body)
+    assert document["issuer"] == f"{BASE}{MOUNT}"
+    assert document["token_endpoint"] == f"{BASE}{MOUNT}/token"
+    form = authorize_form(secrets.token_urlsafe(48), redirect_uri=f"{REBOUND}/api/portal/")
+    assert call(provider, "GET", "/authorize", form, host_url=REBOUND).status == 400
+    verifier = secrets.token_urlsafe(48)
+    chosen = call(provider, "POST", "/authorize", {**authorize_form(verifier), "login_hint": "anna@acme.example"},
+                  host_url=REBOUND)  # fmt: skip
+    code = parse_qs(urlsplit(header(chosen, "Location")).query)["code"][0]
+    tokens = json.loads(call(provider, "POST", "/token", {
+        "grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT, "client_id": CLIENT,
+        "code_verifier": verifier}, host_url=REBOUND).body)  # fmt: skip
+    assert jwt.decode(tokens["id_token"], options={"verify_signature": False})["iss"] == f"{BASE}{MOUNT}"
+
+
+@pytest.fixture
+def listening() -> Iterator[DevHostServer]:
+    app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
+
+    @app.route(route="ping", methods=["GET"])
+    def ping(req: func.HttpRequest) -> func.HttpResponse:
+        return func.HttpResponse(req.url)
+
+    server = DevHostServer(("127.0.0.1", 0), HttpDispatcher(http_routes(app.get_functions()), "api"))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def get_with_host(server: DevHostServer, host: str | None) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=5)
+    try:
+        connection.putrequest("GET", "/api/ping", skip_host=True)
+        if host is not None:
+            connection.putheader("Host", host)
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def test_the_host_answers_only_to_its_loopback_names_on_its_port(listening: DevHostServer) -> None:
+    port = listening.server_address[1]
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LOCALHOST:{port}", f"[::1]:{port}"):
+        status, body = get_with_host(listening, host)
+        assert status == 200, host
+        assert body == f"http://{host.lower()}/api/ping".encode()
+    for host in (f"rebound.evil.example:{port}", "127.0.0.1", f"127.0.0.1:{port + 1}", f"localhost.evil:{port}",
+                 f"127.0.0.1:{port}@evil.example", "", None):  # fmt: skip
+        assert get_with_host(listening, host)[0] == 400, host
+
+
+ANY_INTERFACE = "0.0.0.0"  # noqa: S104 (the address --demo must refuse)
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [("127.0.0.1", True), ("localhost", True), ("::1", True), ("127.0.0.2", True), (ANY_INTERFACE, False),
+     ("192.168.1.5", False), ("desk.example", False)],
+)  # fmt: skip
+def test_loopback_hosts(host: str, loopback: bool) -> None:
+    assert is_loopback(host) is loopback
+
+
+def test_the_demo_with_its_password_less_sign_in_refuses_a_non_loopback_address(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    args = argparse.Namespace(app="function_app:app", host=ANY_INTERFACE, port=0, no_azurite=True, demo=True)
+    assert serve(args) == 1
+    assert "loopback" in caplog.text
 
 
 def test_the_demo_has_two_customers_each_with_a_ticket_waiting_for_it() -> None:

@@ -57,3 +57,18 @@ def test_no_script_parses_html_or_evaluates_text(path: Path) -> None:
     source = path.read_text(encoding="utf-8")
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"):
         assert sink not in source, (path.name, sink)
+
+
+def test_every_sign_in_failure_has_a_fixed_message_in_both_languages() -> None:
+    source = (PORTAL_ROOT / "js" / "auth.js").read_text(encoding="utf-8")
+    listed = re.search(r"export const SIGN_IN_FAILURES = \[([^\]]*)\]", source)
+    assert listed is not None
+    failures = re.findall(r'"([a-z_]+)"', listed.group(1))
+    assert "other" in failures
+    for language in ("en", "it"):
+        assert {f"auth.failure.{failure}" for failure in failures} - catalogue(language) == set(), language
+
+
+def test_the_page_never_shows_what_the_address_bar_or_the_provider_says_about_an_error() -> None:
+    for path in SCRIPTS:
+        assert "error_description" not in path.read_text(encoding="utf-8"), path.name

@@ -1,6 +1,6 @@
 // One request: its facts, its service level, its public history with attachments, and a box
 // to answer (or write) while it is open, or to reopen it once resolved or closed.
-import { ApiError, api, download, ticketPath } from "../api.js";
+import { ApiError, api, download, isTicketId, ticketPath } from "../api.js";
 import { announce, h, replace } from "../dom.js";
 import { dateTime, size } from "../format.js";
 import { t } from "../i18n.js";
@@ -23,17 +23,27 @@ async function allEvents(id) {
   return events;
 }
 
-/** Renders request `id` into `main`; a request the user may not see reads "not found". */
+/** "Request not found" for `id` (shown as text, whatever it holds). */
+export function notFoundPage(main, id) {
+  replace(main, h("h1", { tabindex: "-1" }, t("detail.notFound")),
+    h("p", { role: "alert" }, t("detail.notFoundText", { id })),
+    h("p", {}, h("a", { href: "#/" }, t("detail.back"))));
+}
+
+/** Renders request `id` into `main`; a request the user may not see, or a text that is no
+ * ticket id (checked before any request is made), reads "not found". */
 export async function requestPage(main, id, me, showError) {
+  if (!isTicketId(id)) {
+    notFoundPage(main, id);
+    return;
+  }
   let ticket;
   let events;
   try {
     [ticket, events] = await Promise.all([api(ticketPath(id)), allEvents(id)]);
   } catch (error) {
     if (error instanceof ApiError && (error.status === 404 || error.status === 422)) {
-      replace(main, h("h1", { tabindex: "-1" }, t("detail.notFound")),
-        h("p", { role: "alert" }, t("detail.notFoundText", { id })),
-        h("p", {}, h("a", { href: "#/" }, t("detail.back"))));
+      notFoundPage(main, id);
       return;
     }
     throw error;
@@ -90,7 +100,10 @@ function attachmentButton(ticket, file, showError) {
   return h("button", {
     type: "button", class: "link-button", onclick: async () => {
       try {
-        const blob = await download(ticketPath(ticket.id, `/attachments/${encodeURIComponent(file.id)}`));
+        const fileId = String(file.id);
+        // A dot segment (also as %2e) would be resolved away by the URL parser: another API path.
+        if (/^(\.|%2e){1,2}$/i.test(fileId)) throw new ApiError(404);
+        const blob = await download(ticketPath(ticket.id, `/attachments/${encodeURIComponent(fileId)}`));
         const url = URL.createObjectURL(blob);
         const link = h("a", { href: url, download: name, class: "visually-hidden" });
         document.body.append(link);
