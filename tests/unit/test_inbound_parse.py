@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import time
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,7 +14,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shared.mail.inbound.message import InboundMessage, ParseLimits, UnparseableMail
-from shared.mail.inbound.parse import DEFAULT_LIMITS, FORWARDED_MARKER, decode_bytes, parse_message, safe_filename
+from shared.mail.inbound.parse import (
+    DEFAULT_LIMITS,
+    FORWARDED_MARKER,
+    MAX_ADDRESS_CHARS,
+    MAX_MIME_PARAMETERS,
+    MAX_NAME_CHARS,
+    MAX_STRUCTURED_HEADER_CHARS,
+    MAX_SUBJECT_CHARS,
+    decode_bytes,
+    parse_message,
+    safe_filename,
+)
 
 CORPUS = Path(__file__).parents[1] / "data" / "mail"
 NOT_MAIL = {"LICENSE", "NOTICE", "README.md", "manifest.tsv", "expected.tsv", ".gitattributes"}
@@ -418,3 +431,150 @@ def test_too_many_parts_are_refused() -> None:
 
 def test_limits_are_a_value_the_intake_can_tune() -> None:
     assert replace(ParseLimits(), max_depth=3).max_depth == 3
+
+
+# --- sizes -----------------------------------------------------------------------------------
+
+
+def with_from(value: bytes, **more: bytes) -> InboundMessage:
+    headers = {"From": value, "To": b"support@desk.localhost", "Subject": b"x", **more}
+    return parse_message(b"".join(name.encode() + b": " + data + b"\r\n" for name, data in headers.items()) + b"\r\nhi")
+
+
+def test_an_address_longer_than_254_characters_is_unusable() -> None:
+    longest = f"{'a' * 64}@{'b' * (MAX_ADDRESS_CHARS - 64 - 1 - 8)}.example"
+    assert len(longest) == MAX_ADDRESS_CHARS
+    message = with_from(f"<{longest}>".encode())
+    assert message.sender is not None
+    assert message.sender.address == longest
+    assert with_from(f"<a{longest}>".encode()).sender is None
+    assert with_from(f"a{longest}".encode()).sender is None  # the fallback for unparsed values too
+
+
+def test_a_long_display_name_is_clipped() -> None:
+    message = with_from(b'"' + b"Anna " * 100 + b'" <anna@acme.example>')
+    assert message.sender is not None
+    assert message.sender.address == "anna@acme.example"
+    assert len(message.sender.name) <= MAX_NAME_CHARS
+    assert message.sender.name.startswith("Anna Anna")
+
+
+def test_a_long_subject_is_clipped() -> None:
+    message = with_from(b"anna@acme.example", Subject=b"Login " * 1_000)
+    assert len(message.subject) <= MAX_SUBJECT_CHARS
+    assert message.subject.startswith("Login Login")
+
+
+def test_the_sender_at_the_start_of_a_huge_from_header_is_found() -> None:
+    message = with_from(b"Anna <anna@acme.example>" + b", x" * 50_000)
+    assert message.sender is not None
+    assert message.sender.address == "anna@acme.example"
+
+
+def test_a_long_references_header_is_read_whole() -> None:
+    ids = [f"<{index}@acme.example>" for index in range(5_000)]
+    message = with_from(b"anna@acme.example", References=" ".join(ids).encode())
+    assert message.references == tuple(ids)
+
+
+def test_mime_parameters_are_read_as_sent() -> None:
+    """MIME headers are read as strings, as the older policy read them: an unquoted name with
+    spaces and a boundary with ``=`` in it, which the header registry mangled, come out whole."""
+    attachment = parse("mikel-mail/attachment_emails/attachment_with_unquoted_name.eml").attachments[0]
+    assert attachment.filename == "This is a test.txt"
+    message = parse("mikel-mail/plain_emails/raw_email_bad_time.eml")
+    assert "scanned for viruses" in message.text
+
+
+def test_mime_headers_are_read_within_their_bounds() -> None:
+    many = b"".join(f"; x{index}=y".encode() for index in range(MAX_MIME_PARAMETERS + 10))
+    message = with_from(b"anna@acme.example", **{"Content-Type": b'text/plain; charset="koi8-r"' + many})
+    assert message.content_type == "text/plain"
+    long_name = b"a" * (MAX_STRUCTURED_HEADER_CHARS * 2)
+    raw = (
+        b"From: anna@acme.example\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
+        b"Content-Type: text/plain\r\n\r\nhi\r\n--b\r\nContent-Type: application/pdf\r\n"
+        b"Content-Disposition: attachment; filename=" + long_name + b".pdf\r\n\r\n%PDF\r\n--b--\r\n"
+    )
+    attachment = parse_message(raw).attachments[0]
+    assert attachment.filename.startswith("aaaa")
+    assert len(attachment.filename) <= 120
+
+
+# --- adversarial headers and bodies: any sender writes them, so reading must stay linear ---------
+
+#: Seconds any adversarial mail may take; the super-linear code these tests guard against took
+#: from 10 s to hours on the same inputs, the linear one takes a few hundredths.
+TIME_BOUND = 2.0
+
+
+def seconds(action: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def mail(header: bytes = b"", body: bytes = b"hi\r\n") -> bytes:
+    """A mail with ``header`` (a whole header line, without its line end) in place of the usual one."""
+    usual = {
+        b"from": b"From: anna@acme.example",
+        b"to": b"To: support@desk.localhost",
+        b"subject": b"Subject: x",
+        b"message-id": b"Message-ID: <x@acme.example>",
+    }
+    name = header.partition(b":")[0].lower()
+    lines = [line for key, line in usual.items() if key != name] + ([header] if header else [])
+    return b"\r\n".join(lines) + b"\r\n\r\n" + body
+
+
+HUNDRED_KB = 100_000
+ODD_VALUES = {
+    "letters": b"a" * HUNDRED_KB,
+    "a@a@": b"a@" * (HUNDRED_KB // 2),
+    "<a@a@": b"<a@" + b"a@" * (HUNDRED_KB // 2),
+    "angles": b"<" * HUNDRED_KB,
+    "quotes": b'"' * HUNDRED_KB,
+    "escaped quotes": b'\\"' * (HUNDRED_KB // 2),
+    "comments": b"(" * HUNDRED_KB,
+    "colons": b"a:" * (HUNDRED_KB // 2),
+    "semicolons": b";" * HUNDRED_KB,
+    "addresses": b"a@b.co, " * (HUNDRED_KB // 8),
+    "encoded words": b"=?utf-8?q?a?= " * (HUNDRED_KB // 14),
+    "open encoded words": b"=?" * (HUNDRED_KB // 2),
+    "message ids": b"<a@b> " * (HUNDRED_KB // 6),
+    "an open message id": b"<" + b"a" * HUNDRED_KB,
+}
+ADVERSARIAL_MAILS = {
+    f"{header} of {shape}": mail(header.encode() + b": " + value)
+    for header in ("From", "To", "Reply-To", "Subject", "References", "In-Reply-To", "Date", "Auto-Submitted")
+    for shape, value in ODD_VALUES.items()
+}
+ADVERSARIAL_MAILS |= {
+    f"Content-Type of {shape}": mail(b"Content-Type: text/plain; " + value) for shape, value in ODD_VALUES.items()
+}
+ADVERSARIAL_MAILS |= {
+    "a 200 KB body line of <a@a@": mail(body=b"<a@" + b"a@" * 100_000 + b"\r\n"),
+    "a 200 KB body line of >": mail(body=b">" * 200_000 + b"\r\n"),
+    "a body of 100,000 attribution-like lines": mail(body=b"On 3 Mar 2026, Anna <a@b.co> wrote: x\r\n" * 100_000),
+    "a 1 MB body of blank lines between words": mail(body=b"x\r\n\r\n" * 250_000),
+    "an HTML body of 200,000 angles": mail(b"Content-Type: text/html", b"<" * 200_000),
+    "190 parts with long odd MIME headers": mail(
+        b"Content-Type: multipart/mixed; boundary=b",
+        b"".join(
+            b"--b\r\nContent-Type: text/plain"
+            + b";" * 3_000
+            + b'\r\nContent-Disposition: attachment; filename="'
+            + b';\\"' * 1_000
+            + b"\r\nContent-Transfer-Encoding: "
+            + b"<" * 3_000
+            + b"\r\n\r\nx\r\n"
+            for _ in range(190)
+        )
+        + b"--b--\r\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("raw", ADVERSARIAL_MAILS.values(), ids=ADVERSARIAL_MAILS.keys())
+def test_parsing_adversarial_mail_takes_linear_time(raw: bytes) -> None:
+    assert seconds(lambda: outcome(raw)) < TIME_BOUND

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from shared.mail.inbound.parse import parse_message
-from shared.mail.inbound.quoting import strip_quoted
+from shared.mail.inbound.quoting import MAX_PATTERN_LINE_CHARS, strip_quoted
 
 TALON = Path(__file__).parents[1] / "data" / "mail" / "talon" / "standard_replies"
 
@@ -117,3 +119,63 @@ def test_the_reply_of_talons_standard_samples_is_just_hello(name: str) -> None:
 
 def test_thunderbirds_bottom_posted_sample_keeps_the_answer() -> None:
     assert parse_message((TALON / "thunderbird.eml").read_bytes()).reply_text == "Hello"
+
+
+# --- adversarial text: any sender writes it, so stripping must stay linear ----------------------
+
+#: Seconds any adversarial input may take; the quadratic code these tests guard against took from
+#: 10 s to hours on the same inputs, the linear one takes a few hundredths.
+TIME_BOUND = 2.0
+
+
+def seconds(action: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+ADVERSARIAL_TEXTS = {
+    "a 200 KB line of <a@a@a@": "<a@" + "a@" * 100_000,
+    "a 200 KB line of >": ">" * 200_000,
+    "50,000 lines quoted with >": "> x\n" * 50_000,
+    "quoted lines between blank ones": "x\n>\n\n" * 40_000,
+    "100,000 blank lines between words": "x\n\n" * 100_000,
+    "100,000 lines that almost attribute": "On 1, A <a@b.co> wrote: x\n" * 100_000,
+    "100,000 wrapped attributions that never end": "On 1 at 10:00\nA said\n" * 50_000,
+    "100,000 Italian lines that almost attribute": "Il 1 A ha scritto: x\n" * 100_000,
+    "1,000-character lines of <a@a@": ("<" + "a@" * 499 + "\n") * 200,
+    "1,000-character lines of addresses and wrote": ("x <" + "a" * 60 + "@" + "b" * 250 + ">" + " wrote" * 110 + "\n")
+    * 200,
+    "Outlook header lines without Sent": "From: Anna\n" * 20_000,
+    "underscore lines without From": ("_" * 20 + "\n") * 20_000,
+    "dashes that never name the message": "-" * 200_000,
+    "phone signature openings": "Sent from my" + " " * 200_000 + "x",
+}
+
+
+@pytest.mark.parametrize("text", ADVERSARIAL_TEXTS.values(), ids=ADVERSARIAL_TEXTS.keys())
+def test_stripping_adversarial_text_takes_linear_time(text: str) -> None:
+    assert seconds(lambda: strip_quoted(text)) < TIME_BOUND
+
+
+@pytest.mark.parametrize("text", ADVERSARIAL_TEXTS.values(), ids=ADVERSARIAL_TEXTS.keys())
+def test_parsing_a_mail_with_an_adversarial_body_takes_linear_time(text: str) -> None:
+    raw = b"From: anna@acme.example\r\nSubject: x\r\n\r\n" + text.replace("\n", "\r\n").encode()
+    assert seconds(lambda: parse_message(raw)) < TIME_BOUND
+
+
+def test_a_line_too_long_to_be_an_attribution_is_text() -> None:
+    padding = "x" * MAX_PATTERN_LINE_CHARS
+    text = f"{ANSWER}\nOn 3 Mar 2026, Anna <anna@acme.example> said {padding} and wrote:\nmore"
+    assert strip_quoted(text) == text
+
+
+def test_an_attribution_of_ordinary_length_with_a_long_address_is_still_found() -> None:
+    history = f"On 3 Mar 2026, Anna <{'a' * 64}@{'b' * 180}.example> wrote:\n> Which orders?"
+    assert strip_quoted(f"{ANSWER}\n\n{history}\n") == ANSWER
+    assert strip_quoted(f"{ANSWER}\n\nAnna <{'a' * 64}@{'b' * 180}.example> wrote:\nWhich orders?") == ANSWER
+
+
+def test_a_quote_after_many_blank_lines_is_still_introduced() -> None:
+    text = "Thanks.\n\nAnna wrote:" + "\n" * 50_000 + "> Which orders?\n"
+    assert strip_quoted(text) == "Thanks."

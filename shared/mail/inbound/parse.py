@@ -6,9 +6,11 @@ What a mail becomes:
   they declare, and anything that does not decode (an unknown charset, raw 8-bit bytes, a lie about
   the charset) falls back to UTF-8, then Windows-1252, then Latin-1, which never fails. A header
   never makes the parse fail.
-- **The sender** is the first usable address of ``From`` (``local@domain``, lower-cased), or None
-  when there is none: a bounce without ``From`` is still told for the robot it is, and the intake
-  quarantines any other mail without a sender.
+- **The sender** is the first usable address of ``From`` (``local@domain``, lower-cased, at most
+  :data:`MAX_ADDRESS_CHARS` characters), or None when there is none: a bounce without ``From`` is
+  still told for the robot it is, and the intake quarantines any other mail without a sender.
+  Display names keep at most :data:`MAX_NAME_CHARS` characters, the subject at most
+  :data:`MAX_SUBJECT_CHARS`.
 - **The body text**: ``text/plain`` parts as they are; ``text/html`` converted to text with
   inscriptis; in ``multipart/alternative`` the plain part wins, else the HTML one, else the first
   readable branch. Body parts are decoded from quoted-printable or base64 and from their declared
@@ -31,6 +33,12 @@ What a mail becomes:
   ``"not a mail"``; anything the standard library still cannot read gives ``"unreadable
   structure"`` (no corpus message does; the tests hold it to that).
 
+Any sender controls the bytes, so reading them costs time linear in their size: header values are
+clipped (to :data:`MAX_HEADER_CHARS` characters before they are decoded or searched for addresses,
+to :data:`MAX_STRUCTURED_HEADER_CHARS` before the standard library parses a MIME header such as
+``Content-Type``, whose parser slows down badly on long odd values), no pattern backtracks more than
+a bounded stretch, and quoted history is stripped from text already capped.
+
 Parsing is a pure function of the bytes and the limits: the same bytes always give an equal
 result, including the id derived for a mail without ``Message-ID``.
 """
@@ -51,6 +59,7 @@ from datetime import UTC, datetime
 from email import policy
 from email.message import Message
 from email.parser import BytesParser
+from email.policy import EmailPolicy
 from email.utils import getaddresses, parsedate_to_datetime
 
 from inscriptis import get_text
@@ -58,7 +67,19 @@ from inscriptis import get_text
 from shared.mail.inbound.message import Attachment, InboundMessage, Mailbox, ParseLimits, UnparseableMail
 from shared.mail.inbound.quoting import strip_quoted
 
-__all__ = ["DEFAULT_LIMITS", "FORWARDED_MARKER", "ROBOT_HEADERS", "parse_message", "safe_filename"]
+__all__ = [
+    "DEFAULT_LIMITS",
+    "FORWARDED_MARKER",
+    "MAX_ADDRESS_CHARS",
+    "MAX_HEADER_CHARS",
+    "MAX_MIME_PARAMETERS",
+    "MAX_NAME_CHARS",
+    "MAX_STRUCTURED_HEADER_CHARS",
+    "MAX_SUBJECT_CHARS",
+    "ROBOT_HEADERS",
+    "parse_message",
+    "safe_filename",
+]
 
 #: The line that opens a forwarded mail's text within ``text`` and ``reply_text``.
 FORWARDED_MARKER = "---------- Forwarded message ----------"
@@ -88,6 +109,18 @@ ROBOT_HEADERS = (
 #: Where a mail's recipients are named.
 RECIPIENT_HEADERS = ("to", "cc", "delivered-to", "x-original-to")
 
+#: The longest address that is usable (RFC 5321 allows 254 characters in a path's address).
+MAX_ADDRESS_CHARS = 254
+#: The most characters a display name keeps.
+MAX_NAME_CHARS = 200
+#: The most characters a subject keeps (the intake clips further for storage).
+MAX_SUBJECT_CHARS = 1_000
+#: The most characters of a header value read (as sent, unfolded): addresses, subject, dates,
+#: robot headers. ``References`` and ``In-Reply-To`` are read whole (reading them is linear).
+MAX_HEADER_CHARS = 8 * 1024
+#: The most characters of a MIME header (``Content-Type``, ``Content-Disposition``...) handed to
+#: the standard library's header parser, which is slow (super-linear) on long odd values.
+MAX_STRUCTURED_HEADER_CHARS = 2_000
 #: The most characters a sanitised attachment name keeps (extension included).
 MAX_FILENAME_CHARS = 120
 #: An extension longer than this is treated as part of the name.
@@ -115,8 +148,35 @@ _MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _FOLDING = re.compile(r"\r?\n[ \t]*")
 _UNSAFE_IN_FILENAME = re.compile(r'[<>:"|?*]')
-_ADDRESS_LIKE = re.compile(r"[^\s<>@,;:\"()\[\]]+@[^\s<>@,;:\"()\[\]]+")
-_TAG = re.compile(r"<[^>]*>")
+#: A word with an ``@`` inside; it starts only where a word starts, so it never rescans a word.
+_ADDRESS_LIKE = re.compile(r"(?<![^\s<>@,;:\"()\[\]])[^\s<>@,;:\"()\[\]]+@[^\s<>@,;:\"()\[\]]+")
+#: A tag (the fallback when inscriptis fails); it stops at the next ``<`` so that it never
+#: rescans the rest of the text.
+_TAG = re.compile(r"<[^<>]*>")
+
+
+#: The most parameters of a MIME header read (RFC 2231 splits a long file name into a few).
+MAX_MIME_PARAMETERS = 64
+#: The MIME headers the parser and this module read through ``Message``'s methods.
+_MIME_HEADERS = frozenset({"content-type", "content-disposition", "content-transfer-encoding"})
+_LINE_BREAKS = re.compile(r"[\r\n]")
+
+
+class _BoundedPolicy(EmailPolicy):
+    """The standard policy, but the MIME headers are handed out as plain strings, unfolded and
+    clipped to :data:`MAX_STRUCTURED_HEADER_CHARS` and :data:`MAX_MIME_PARAMETERS`, as the older
+    policy hands them out: ``Message``'s methods read their parameters from the string anyway
+    (in time that grows with their count, on every access), and the header registry's parser,
+    which would also run on every access, takes time quadratic in the odd tokens of a value."""
+
+    def header_fetch_parse(self, name: str, value: str) -> str:
+        if name.lower() not in _MIME_HEADERS or hasattr(value, "name"):
+            return super().header_fetch_parse(name, value)  # type: ignore[no-any-return]
+        clipped = _LINE_BREAKS.sub("", value[: MAX_STRUCTURED_HEADER_CHARS * 2])[:MAX_STRUCTURED_HEADER_CHARS]
+        return ";".join(clipped.split(";", MAX_MIME_PARAMETERS + 1)[: MAX_MIME_PARAMETERS + 1])
+
+
+_POLICY = _BoundedPolicy()
 
 
 def parse_message(raw: bytes, limits: ParseLimits = DEFAULT_LIMITS) -> InboundMessage:
@@ -138,7 +198,7 @@ def parse_message(raw: bytes, limits: ParseLimits = DEFAULT_LIMITS) -> InboundMe
 
 
 def _read(raw: bytes, limits: ParseLimits) -> InboundMessage:
-    root = BytesParser(policy=policy.default).parsebytes(_without_preamble(raw))
+    root = BytesParser(policy=_POLICY).parsebytes(_without_preamble(raw))
     if not root.keys():
         raise UnparseableMail("not a mail")
     sender = _sender(root)
@@ -151,10 +211,10 @@ def _read(raw: bytes, limits: ParseLimits) -> InboundMessage:
         sender=sender,
         reply_to=tuple(_mailboxes(_raw_values(root, "reply-to"))),
         recipients=_recipients(root),
-        subject=_header_text(root, "subject"),
+        subject=_header_text(root, "subject")[:MAX_SUBJECT_CHARS].strip(),
         date=_date(root),
-        in_reply_to=_message_ids(_raw_values(root, "in-reply-to")),
-        references=_message_ids(_raw_values(root, "references")),
+        in_reply_to=_message_ids(_raw_values(root, "in-reply-to", limit=None)),
+        references=_message_ids(_raw_values(root, "references", limit=None)),
         text=body.text(),
         reply_text=body.reply_text(),
         attachments=tuple(body.attachments),
@@ -251,10 +311,15 @@ class _Body:
         return _cap(_join(blocks), self.limits.max_text_chars)
 
     def reply_text(self) -> str:
-        """The text without quoted history and signatures, forwarded mails included (stripped)."""
-        blocks = [strip_quoted(_join(self.own_texts))]
-        blocks += [f"{FORWARDED_MARKER}\n{block.heading}\n\n{strip_quoted(block.text)}" for block in self.forwarded]
-        return _cap(_join(blocks), self.limits.max_text_chars)
+        """The text without quoted history and signatures, forwarded mails included (stripped).
+        Each text is capped before it is stripped, and once the limit is reached no more are."""
+        limit = self.limits.max_text_chars
+        blocks = [strip_quoted(_cap(_join(self.own_texts), limit))]
+        for block in self.forwarded:
+            if len(_join(blocks)) >= limit:
+                break
+            blocks.append(f"{FORWARDED_MARKER}\n{block.heading}\n\n{strip_quoted(_cap(block.text, limit))}")
+        return _cap(_join(blocks), limit)
 
 
 def _children(part: Message) -> list[Message]:
@@ -503,9 +568,10 @@ def _cap(text: str, limit: int) -> str:
 # --- headers -------------------------------------------------------------------------------------
 
 
-def _raw_values(message: Message, name: str) -> list[str]:
-    """Every value of header ``name`` as it was sent, unfolded, undecoded."""
-    return [_FOLDING.sub(" ", str(value)) for key, value in message.raw_items() if key.lower() == name]
+def _raw_values(message: Message, name: str, *, limit: int | None = MAX_HEADER_CHARS) -> list[str]:
+    """Every value of header ``name`` as it was sent, unfolded, undecoded, clipped to ``limit``
+    characters (None: whole)."""
+    return [_FOLDING.sub(" ", str(value))[:limit] for key, value in message.raw_items() if key.lower() == name]
 
 
 def _header_text(message: Message, name: str) -> str:
@@ -531,7 +597,8 @@ def _parsed_mailboxes(value: str) -> Iterator[Mailbox]:
     for name, address in pairs:
         usable = _usable_address(address)
         if usable:
-            yield Mailbox(address=usable, name=_clean(decode_words(name)).strip().strip('"'))
+            display = _clean(decode_words(name)).strip().strip('"')
+            yield Mailbox(address=usable, name=display[:MAX_NAME_CHARS].strip())
 
 
 def _bare_addresses(value: str) -> Iterator[str]:
@@ -544,7 +611,13 @@ def _bare_addresses(value: str) -> Iterator[str]:
 def _usable_address(address: str) -> str | None:
     address = _recover(address).strip().strip("<>").lower()
     local, at, domain = address.rpartition("@")
-    if not at or not local or "." not in domain.strip(".") or any(char.isspace() for char in address):
+    if (
+        len(address) > MAX_ADDRESS_CHARS
+        or not at
+        or not local
+        or "." not in domain.strip(".")
+        or any(char.isspace() for char in address)
+    ):
         return None
     return address
 
