@@ -67,7 +67,7 @@ from shared.customers import Contact, Customer
 from shared.dispatch import MailIdentity
 from shared.language import Language, detect_language
 from shared.mail.inbound.automatic import automatic_reason
-from shared.mail.inbound.intake import _REPLY_PREFIX, MailIntake, _clipped
+from shared.mail.inbound.intake import MailIntake, request_text
 from shared.mail.inbound.message import InboundMessage, UnparseableMail
 from shared.mail.inbound.outcome import InboundRecord, Outcome
 from shared.mail.inbound.parse import parse_message
@@ -88,7 +88,6 @@ OWN_MESSAGE_DOMAIN = "desk.localhost"
 STORAGE_TIMEOUT = 5.0  # seconds, the app's default STORAGE_TIMEOUT_SECONDS
 MAIL_PACE = 1_000_000  # mails a minute: no mail of the run waits for the next minute
 ACCURACY_TARGET = 0.95
-SUBJECT_CHARS = 200  # what a ticket opened by mail keeps of the subject (intake._SUBJECT_CHARS)
 WARM_UP = 3  # mails per scenario before measuring
 
 #: The intake's own round trips per mail, from InboundLog's and RawMailStore's docstrings:
@@ -477,10 +476,8 @@ def bench_intake(mails: int) -> bool:
 
 def ticket_language(message: InboundMessage, fallback: Language) -> Language:
     """The language ``Desk.open`` gives a ticket the intake opens from ``message`` (intake._open)."""
-    first_line = next((line.strip() for line in message.text.splitlines() if line.strip()), "")
-    subject = _REPLY_PREFIX.sub("", message.subject).strip() or first_line or "—"
-    description = _clipped(message.text.strip() or subject)
-    return detect_language(f"{subject[:SUBJECT_CHARS]}\n{description}", fallback)
+    subject, description = request_text(message)
+    return detect_language(f"{subject}\n{description}", fallback)
 
 
 def bench_language() -> bool:

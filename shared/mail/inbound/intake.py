@@ -48,7 +48,7 @@ from shared.stores.mailbox import RawMailStore
 from shared.text_limits import clipped
 from shared.ticket import Channel, TicketId
 
-__all__ = ["MailIntake"]
+__all__ = ["MailIntake", "request_text"]
 
 LOG = logging.getLogger(__name__)
 
@@ -260,10 +260,10 @@ class MailIntake:
         refused: list[str],
         related: TicketId | None = None,
     ) -> InboundRecord:
-        subject = _REPLY_PREFIX.sub("", message.subject).strip() or _first_line(message.text) or "—"
+        subject, description = request_text(message)
         request = NewTicket(
-            subject=clipped(subject, _SUBJECT_UNITS),
-            description=clipped(message.text.strip() or subject, _TEXT_UNITS),
+            subject=subject,
+            description=description,
             customer_id=customer.id,
             contact_email=caller.subject,
             contact_name=clipped(message.sender.name, _NAME_UNITS) if message.sender and message.sender.name else None,
@@ -312,6 +312,14 @@ class MailIntake:
 
     def _limits(self) -> ParseLimits:
         return ParseLimits(max_message_bytes=self.settings.max_message_bytes)
+
+
+def request_text(message: InboundMessage) -> tuple[str, str]:
+    """The subject and description of the ticket a mail opens: the subject without ``Re:``/``Fwd:``
+    prefixes (else the first line of the text), the whole text (a forwarded mail is the request),
+    both clipped to what a ticket keeps."""
+    subject = _REPLY_PREFIX.sub("", message.subject).strip() or _first_line(message.text) or "—"
+    return clipped(subject, _SUBJECT_UNITS), clipped(message.text.strip() or subject, _TEXT_UNITS)
 
 
 def _first_line(text: str) -> str:
