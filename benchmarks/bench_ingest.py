@@ -61,7 +61,7 @@ from azure.core.pipeline.transport import RequestsTransport
 from azure.data.tables import TableServiceClient
 from azure.storage.blob import BlobServiceClient
 
-from benchmarks.harness import CountingTransport, SentRequest, counting_service
+from benchmarks.harness import Clock, CountingTransport, SentRequest, counting_service
 from devhost.azurite import ensure_azurite
 from shared.customers import Contact, Customer
 from shared.dispatch import MailIdentity
@@ -237,14 +237,6 @@ class CountingBlobTransport(RequestsTransport):  # type: ignore[misc]  # the SDK
         finally:
             parts = unquote(urlparse(request.url).path).lstrip("/").split("/")
             self.sent.append(BlobRequest(request.method, parts[1] if len(parts) > 1 else ""))
-
-
-class Clock:
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def __call__(self) -> datetime:
-        return self.at
 
 
 @dataclass

@@ -65,7 +65,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the app's packag
 
 from azure.data.tables import TableServiceClient
 
-from benchmarks.harness import CountingTransport, SentRequest, bench_customer, clean_up, counting_service
+from benchmarks.harness import Clock, CountingTransport, SentRequest, bench_customer, clean_up, counting_service
 from devhost.azurite import ensure_azurite
 from shared.auth import Principal
 from shared.customers import Customer
@@ -190,16 +190,6 @@ class CrashOnFirstAttempt:
             self._tried.add(mail.message_id)
             raise RuntimeError("the worker died while sending")
         self._then.send(mail)
-
-
-class Clock:
-    """The run's clock: the desk and the dispatcher read ``at``."""
-
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def __call__(self) -> datetime:
-        return self.at
 
 
 @dataclass

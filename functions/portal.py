@@ -28,6 +28,7 @@ import azure.functions as func
 from functions.http import json_response, problem
 from shared.settings import PortalSettings, SettingsError, load_portal_settings
 from shared.sla_policy import Category, Clock, Priority, SlaPolicy
+from shared.ticket import TICKET_ID_IN_TEXT
 
 bp = func.Blueprint()
 
@@ -110,7 +111,7 @@ def _portal_settings() -> PortalSettings | None:
 #: The ticket links in mails (``PORTAL_URL`` + ``/tickets/{id}``, :mod:`shared.notifier`): they
 #: are redirected to the portal's page of that ticket (``#/requests/{id}``). The id has the shape
 #: of :func:`shared.ticket.format_ticket_id`, as the portal checks it.
-_MAILED_TICKET = re.compile(r"tickets/(?P<id>[A-Za-z]{2,5}-[0-9]{4}-[0-9]{6,9})")
+_MAILED_TICKET = re.compile(rf"tickets/(?P<id>{TICKET_ID_IN_TEXT})")
 
 
 def _transport_headers(req: func.HttpRequest) -> dict[str, str]:

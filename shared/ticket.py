@@ -34,6 +34,10 @@ TicketId = str
 
 _TICKET_ID = re.compile(r"(?P<prefix>[A-Z]{2,5})-(?P<year>[0-9]{4})-(?P<number>[0-9]{6,9})")
 
+#: A ticket id's shape in either letter case, to find one inside text (a subject's tag, a reply
+#: address, a Message-ID, a URL); what is found is upper-cased and checked by :func:`parse_ticket_id`.
+TICKET_ID_IN_TEXT = r"[A-Za-z]{2,5}-[0-9]{4}-[0-9]{6,9}"
+
 
 def format_ticket_id(prefix: str, year: int, number: int) -> TicketId:
     """``IZ-2026-000123``: numbers are padded to six digits and grow beyond them if they must."""

@@ -14,11 +14,11 @@ import hashlib
 import hmac
 import re
 
-from shared.ticket import TicketId, parse_ticket_id
+from shared.ticket import TICKET_ID_IN_TEXT, TicketId, parse_ticket_id
 
 _TOKEN_CHARS = 10
 _TAG = re.compile(
-    r"(?P<local>[^+@\s]+)\+(?P<ticket>[a-z]{2,5}-[0-9]{4}-[0-9]{6,9})\.(?P<token>[a-z2-7]{10})@(?P<domain>[^@\s]+)"
+    rf"(?P<local>[^+@\s]+)\+(?P<ticket>{TICKET_ID_IN_TEXT})\.(?P<token>[a-z2-7]{{10}})@(?P<domain>[^@\s]+)"
 )
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from functions import portal
 from shared.settings import SettingsError, load_portal_settings
+from shared.ticket import TICKET_ID_IN_TEXT
 
 SIGN_IN = {
     "PORTAL_OIDC_AUTHORITY": "https://desk.ciamlogin.com/0000-1111/v2.0/",
@@ -238,3 +239,8 @@ def test_the_policy_names_the_origin_rebuilt_from_the_parsed_authority(authority
 def test_a_missing_client_id_is_named() -> None:
     with pytest.raises(SettingsError, match="PORTAL_OIDC_CLIENT_ID"):
         load_portal_settings({"PORTAL_OIDC_AUTHORITY": "https://login.example"})
+
+
+def test_the_portal_knows_a_ticket_id_by_the_desk_s_own_shape() -> None:
+    script = (Path(__file__).resolve().parents[2] / "portal" / "js" / "api.js").read_text(encoding="utf-8")
+    assert f"const TICKET_ID = /^{TICKET_ID_IN_TEXT}$/;" in script

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from shared.mail.inbound.message import InboundMessage
 from shared.mail.reply_token import ticket_of_reply_address
-from shared.ticket import TicketId, parse_ticket_id
+from shared.ticket import TICKET_ID_IN_TEXT, TicketId, parse_ticket_id
 
 __all__ = ["MAX_CLUES", "ThreadClue", "thread_clues"]
 
@@ -27,10 +27,8 @@ __all__ = ["MAX_CLUES", "ThreadClue", "thread_clues"]
 MAX_CLUES = 8
 _PER_SIGN = 3
 
-_OUR_MESSAGE_ID = re.compile(
-    r"<(?P<ticket>[a-z]{2,5}-[0-9]{4}-[0-9]{6,9})\.[0-9]+\.[0-9]+\.[a-z_]+@(?P<domain>[^>\s]+)>"
-)
-_SUBJECT_TAG = re.compile(r"\[(?P<ticket>[A-Za-z]{2,5}-[0-9]{4}-[0-9]{6,9})\]")
+_OUR_MESSAGE_ID = re.compile(rf"<(?P<ticket>{TICKET_ID_IN_TEXT})\.[0-9]+\.[0-9]+\.[a-z_]+@(?P<domain>[^>\s]+)>")
+_SUBJECT_TAG = re.compile(rf"\[(?P<ticket>{TICKET_ID_IN_TEXT})\]")
 
 
 @dataclass(frozen=True)
