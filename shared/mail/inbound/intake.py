@@ -135,8 +135,9 @@ class MailIntake:
         claim = self.log.claim_message_id(message.message_id, mail_id)
         if claim.holder != mail_id:
             raise Conflict(f"mail {mail_id} no longer holds its Message-ID")
+        resumed = claim.customer_id is not None  # a release that was under way
         self.log.start_delivery(claim, customer.id)
-        delivered = self._deliver(record, message, customer)
+        delivered = self._deliver(record, message, customer, resumed=resumed)
         return self._save(replace(delivered, released_by=admin), previous=record)
 
     def quarantine_poisoned(self, blob: str) -> InboundRecord:
@@ -170,7 +171,7 @@ class MailIntake:
         if claim.customer_id is not None:  # its delivery started before a crash: finish it
             started = self.desk.customers.get(claim.customer_id)
             if started is not None:
-                return self._save(self._deliver(record, message, started))
+                return self._save(self._deliver(record, message, started, resumed=True))
         robot = automatic_reason(
             message, (self.identity.sender, self.identity.support_address), self.identity.message_domain
         )
@@ -203,11 +204,16 @@ class MailIntake:
             return None
         return self.log.take_over(claim, mail_id)
 
-    def _deliver(self, record: InboundRecord, message: InboundMessage, customer: Customer) -> InboundRecord:
-        """Thread the mail onto one of the customer's tickets or open one; the record of it."""
+    def _deliver(
+        self, record: InboundRecord, message: InboundMessage, customer: Customer, *, resumed: bool = False
+    ) -> InboundRecord:
+        """Thread the mail onto one of the customer's tickets or open one; the record of it. A
+        delivery ``resumed`` after a crash, or retried after a conflict, first looks for the change
+        the mail already made (its claim row): a first attempt need not, since a change made
+        meanwhile by another worker makes its own transaction fail on that row."""
         record = replace(record, customer_id=customer.id)
         for attempt in range(_CHANGE_ATTEMPTS):
-            done = self.desk.tickets.change_by_mail(customer.id, record.id)
+            done = self.desk.tickets.change_by_mail(customer.id, record.id) if resumed or attempt else None
             if done is not None:
                 return replace(record, outcome=Outcome(done[1]), ticket_id=done[0])
             try:
