@@ -1,4 +1,4 @@
-"""Text within what Table Storage keeps.
+"""Text within what Table Storage keeps, and values that must stay on one line.
 
 A string property holds at most 64 KiB of UTF-16, so what goes into one is measured in UTF-16
 code units, not in characters: an emoji is one character and two units. The desk's long texts
@@ -8,7 +8,7 @@ room for the rest of the entity.
 
 from __future__ import annotations
 
-__all__ = ["LONG_TEXT_UNITS", "clipped", "utf16_units"]
+__all__ = ["LONG_TEXT_UNITS", "clipped", "one_line", "utf16_units"]
 
 #: The most UTF-16 code units of a description or a message (60,000 bytes).
 LONG_TEXT_UNITS = 30_000
@@ -33,3 +33,11 @@ def clipped(text: str, units: int, mark: str = "…") -> str:
         kept.append(char)
         used += size
     return "".join(kept) + mark
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: every character that is not printable (CR, LF, tab, NEL, line and
+    paragraph separators, bidirectional and other format controls) becomes a space, each run of
+    spaces one space, and the ends are trimmed. For values a person types that must never carry a
+    line: names, subjects, anything that may reach a mail header or a one-line field of a mail."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())

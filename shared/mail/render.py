@@ -24,6 +24,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from shared.language import Language
 from shared.mail.catalogues import Catalogue, catalogue
 from shared.sla_policy import Category, Clock, Priority
+from shared.text_limits import one_line
 from shared.ticket import TicketId
 
 __all__ = [
@@ -149,8 +150,8 @@ def render(kind: NotificationKind, language: Language, context: NotificationCont
     """The ``kind`` mail about ``context``'s ticket in ``language``. Fields the kind does not
     use are ignored; a sentence whose optional field is None is left out."""
     words = catalogue(language)
-    headline = _one_line(words.text(_subject_key(kind, context), subject=context.subject, number=int(context.priority)))
-    subject = _capped(f"[{_one_line(context.ticket_id)}] {headline}")
+    headline = one_line(words.text(_subject_key(kind, context), subject=context.subject, number=int(context.priority)))
+    subject = _capped(f"[{one_line(context.ticket_id)}] {headline}")
     values = _template_values(kind, context, words) | {"headline": headline, "mail_subject": subject}
     return RenderedMail(
         subject=subject,
@@ -169,13 +170,6 @@ def _level_key(level: EscalationLevel | None) -> str:
     return "no_level" if level is None else f"level_{int(level)}"
 
 
-def _one_line(text: str) -> str:
-    """``text`` on one line: every character that is not printable (CR, LF, tab, NEL, line and
-    paragraph separators, bidirectional and other format controls) becomes a space, and each
-    run of spaces one space."""
-    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
-
-
 def _capped(subject: str) -> str:
     """``subject`` cut to :data:`MAX_SUBJECT_LENGTH` characters, the cut marked with "…"."""
     if len(subject) <= MAX_SUBJECT_LENGTH:
@@ -192,7 +186,7 @@ def _template_values(kind: NotificationKind, context: NotificationContext, words
     )
     facts: dict[str, str | None] = {
         "ticket": context.ticket_id,
-        "subject": _one_line(context.subject),
+        "subject": one_line(context.subject),
         "customer": context.customer_name,
         "contact": context.contact_name,
         "priority": priority,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from functions.schemas import NewMessage, OpenTicket
-from shared.text_limits import LONG_TEXT_UNITS, clipped, utf16_units
+from shared.text_limits import LONG_TEXT_UNITS, clipped, one_line, utf16_units
 
 
 def test_units_count_an_emoji_twice() -> None:
@@ -29,3 +29,18 @@ def test_the_api_refuses_a_description_a_table_property_could_not_hold() -> None
         OpenTicket.model_validate({"subject": "x", "description": "😀" * (LONG_TEXT_UNITS // 2 + 1)})
     with pytest.raises(ValueError, match="too long to keep"):
         NewMessage.model_validate({"body": "😀" * 20_000})
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("Anna\r\nBcc: x@evil.example", "Anna Bcc: x@evil.example"),
+        ("  Anna\tBianchi  ", "Anna Bianchi"),
+        ("Anna\u2028Bianchi\u0085x", "Anna Bianchi x"),
+        ("Anna\u202eBianchi", "Anna Bianchi"),
+        ("Anna Bianchi", "Anna Bianchi"),
+        ("\r\n", ""),
+    ],
+)
+def test_a_value_typed_on_several_lines_is_kept_on_one(typed: str, kept: str) -> None:
+    assert one_line(typed) == kept
