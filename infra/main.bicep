@@ -223,6 +223,9 @@ param alertEmailAddress string = ''
 // Names
 
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+// A resource group name cannot end with a period, which an azd environment name can: periods become
+// hyphens (desk.prod -> rg-desk-prod).
+var defaultResourceGroupName = 'rg-${replace(environmentName, '.', '-')}'
 var tags = {
   'azd-env-name': environmentName
 }
@@ -256,7 +259,7 @@ var inboundContainerName = 'inbound-email'
 var eventGridDeadLetterContainerName = 'inbound-email-deadletter'
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
-  name: empty(resourceGroupName) ? 'rg-${environmentName}' : resourceGroupName
+  name: empty(resourceGroupName) ? defaultResourceGroupName : resourceGroupName
   location: location
   tags: tags
 }
