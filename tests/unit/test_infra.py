@@ -94,6 +94,11 @@ DEPRECATED_ON_FLEX = (
     "WEBSITE_NODE_DEFAULT_VERSION",
 )
 
+#: Site properties listed among the Flex Consumption plan deprecations (functions-app-settings,
+#: "Flex Consumption plan deprecations") that a template could still set under siteConfig. FTP is
+#: off through the ftp basicPublishingCredentialsPolicies resource instead.
+DEPRECATED_SITE_CONFIG_ON_FLEX = ("ftpsState",)
+
 #: The built-in roles the templates may assign: id -> name. A new role is a decision, made here.
 ALLOWED_ROLES: dict[str, str] = {
     "b7e6dc6d-f1e8-4753-8033-0f276bb0955b": "Storage Blob Data Owner",
@@ -488,6 +493,17 @@ def test_the_app_identity_can_run_every_trigger_it_has() -> None:
         assert module[setting]["operator"]["operands"]["operand_1"] == "storage"
     for role in ("Storage Blob Data Owner", "Storage Queue Data Contributor", "Storage Table Data Contributor"):
         assert ROLE_ASSIGNMENTS[("rbac.bicep", role)] == "storageAccount"
+
+
+def test_the_site_sets_no_site_property_flex_consumption_deprecates() -> None:
+    site_config = _site()["properties"]["siteConfig"]
+    assert set(site_config) & set(DEPRECATED_SITE_CONFIG_ON_FLEX) == set()
+    ftp = [
+        body
+        for _, kind, body in _resources(_parse(FUNCTION_APP))
+        if kind == "Microsoft.Web/sites/basicPublishingCredentialsPolicies" and body["name"] == "ftp"
+    ]
+    assert [policy["properties"]["allow"] for policy in ftp] == [False], "FTP must stay off through the policy"
 
 
 def test_the_function_app_runs_as_the_user_assigned_identity_only() -> None:
