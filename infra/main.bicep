@@ -455,4 +455,5 @@ output MAIL_FROM string = 'DoNotReply@${communication.outputs.senderDomain}'
 output EVENT_GRID_SYSTEM_TOPIC_NAME string = events.outputs.name
 output INBOUND_CONTAINER_NAME string = inboundContainerName
 output EVENT_GRID_DEAD_LETTER_CONTAINER_NAME string = eventGridDeadLetterContainerName
-output MAILBOX_CONNECTOR_NAME string = deployMailboxConnector ? mailboxConnector.outputs.name : ''
+// The connector is conditional: its outputs are read through safe dereference (empty when it is off).
+output MAILBOX_CONNECTOR_NAME string = mailboxConnector.?outputs.name ?? ''
