@@ -52,7 +52,8 @@ lint: deps
 ## naming rule (the gate), then checkov with no failed check; the gate in infra/checkov_gate.py also
 ## fails when checkov parsed nothing
 infra-lint: deps checkov-deps
-	$(PYTEST) -q tests/unit/test_infra.py tests/unit/test_infra_names.py tests/unit/test_infra_warnings.py
+	$(PYTEST) -q tests/unit/test_infra.py tests/unit/test_infra_names.py tests/unit/test_infra_warnings.py \
+		tests/unit/test_infra_mail_sender.py
 	$(BIN)/python infra/checkov_gate.py --checkov $(CHECKOV_VENV)/bin/checkov --directory infra
 
 format: deps

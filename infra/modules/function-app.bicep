@@ -66,8 +66,8 @@ param replyTokenSecretUri string
 @description('The ACS endpoint (https://<name>.communication.azure.com).')
 param acsEndpoint string
 
-@description('The sender domain of ACS (MAIL_FROM is DoNotReply@ this domain).')
-param mailFromSenderDomain string
+@description('MAIL_FROM: the address ACS sends as (infra/modules/communication.bicep decides it).')
+param mailFrom string
 
 // The desk's, authentication's, mail's, escalation's, outbox's and email-in settings (described in main.bicep).
 param ticketPrefix string
@@ -215,7 +215,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     // Mail (shared/mail/settings.py) through ACS with the managed identity.
     MAIL_SENDER_KIND: 'acs'
     ACS_ENDPOINT: acsEndpoint
-    MAIL_FROM: 'DoNotReply@${mailFromSenderDomain}'
+    MAIL_FROM: mailFrom
     MAIL_FROM_NAME: mailFromName
     MAIL_REPLY_ADDRESS: mailReplyAddress
     MAIL_REPLY_TOKEN_KEY: '@Microsoft.KeyVault(SecretUri=${replyTokenSecretUri})'

@@ -425,7 +425,7 @@ def test_the_reply_token_key_comes_from_key_vault_and_mail_goes_through_acs() ->
     settings = _function_app_settings()
     assert settings["MAIL_REPLY_TOKEN_KEY"].startswith("@Microsoft.KeyVault(SecretUri=")
     assert settings["MAIL_SENDER_KIND"] == "acs"
-    assert settings["MAIL_FROM"].startswith("DoNotReply@")
+    assert settings["MAIL_FROM"] == "mailFrom", "MAIL_FROM comes from communication.bicep (test_infra_mail_sender.py)"
     assert settings["AzureWebJobsStorage__credential"] == "managedidentity"
     assert settings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"].endswith("Authorization=AAD")
     main = _parse(MAIN)["parameters"]

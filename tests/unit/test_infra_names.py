@@ -272,7 +272,8 @@ EVERYTHING_ON = {
     "environmentName": Text.any_of(AZD_ENVIRONMENT_CHARACTERS, AZD_ENVIRONMENT_MAX_LENGTH),
     "customEmailDomain": Text.literal("mail.example.com"),
     "customEmailDomainVerified": True,
-    "customEmailDomainSenderUsernames": True,
+    "customEmailDomainSendingLimitsRaised": True,
+    "mailFromUsername": Text.literal("support"),
     "deployMailboxConnector": True,
     "alertEmailAddress": Text.literal("oncall@example.com"),
 }

@@ -1,6 +1,7 @@
 """What the Bicep compiler would warn about, checked in the templates' source since it cannot run
 here: reading a conditional resource or module without the safe-dereference operator (BCP318:
-"may be null at the start of the deployment"), and a suppressed diagnostic without its reason.
+"may be null at the start of the deployment"), and a suppressed diagnostic without its reason; and
+the one form the offline parser reads wrongly.
 
 pycep parses ``a.?b`` as ``a.b``, so these rules read the source text; the symbols come from the
 parsed templates.
@@ -79,3 +80,16 @@ def test_the_blob_connection_s_parameter_value_set_carries_its_bcp037_suppressio
     [index] = [number for number, line in enumerate(lines) if line.strip().startswith("parameterValueSet:")]
     assert DISABLE.search(lines[index - 1].strip()), "the line above parameterValueSet must disable BCP037"
     assert "BCP037" in lines[index - 1]
+
+
+NEGATED_LEFT_OPERAND = re.compile(r"!\s*[\w.]+(?:\([^()]*\))?\s*(?:&&|\|\|)")
+
+
+@pytest.mark.parametrize("path", BICEP_FILES, ids=lambda path: str(path.relative_to(INFRA)))
+def test_no_negated_left_operand_of_and_or_or_which_pycep_misreads(path: Path) -> None:
+    """pycep parses ``!a && b`` as ``!(a && b)`` (Bicep binds ``!`` first), so every offline check
+    that evaluates a condition would read it wrongly: write ``b && !a`` or ``(!a) && b``."""
+    found = [
+        f"{path.name}:{number}: {code.strip()}" for number, code in _code(path) if NEGATED_LEFT_OPERAND.search(code)
+    ]
+    assert found == []
