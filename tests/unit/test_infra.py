@@ -646,12 +646,37 @@ def test_azd_runs_the_postdeploy_hook_on_every_platform() -> None:
         assert hook[platform]["continueOnError"] is False
 
 
+def _deployment_command(script: str) -> str:
+    """The hook's ``az deployment group create`` command with its continuation lines."""
+    command = []
+    for line in script[script.index("az deployment group create") :].splitlines():
+        command.append(line)
+        if not line.rstrip().endswith(("\\", "`")):
+            break
+    return "\n".join(command)
+
+
+def test_the_powershell_hook_keeps_the_posix_hook_s_exit_codes_and_settings() -> None:
+    """PowerShell cannot run here (tests/unit/test_postdeploy_hook.py runs the sh hook only): the
+    .ps1 must at least fail with the same codes and read the same settings."""
+    posix = (HOOKS / "postdeploy.sh").read_text(encoding="utf-8")
+    windows = (HOOKS / "postdeploy.ps1").read_text(encoding="utf-8")
+    codes = {int(code) for code in re.findall(r"\bfail (\d+) ", posix)}
+    assert codes == {2, 3, 4, 5, 6, 7}
+    assert {int(code) for code in re.findall(r"\bFail (\d+) ", windows)} == codes
+    settings = set(re.findall(r"\b(POSTDEPLOY_[A-Z_]+|BLOBS_KEY_ATTEMPTS)\b", posix))
+    assert settings == set(re.findall(r"\b(POSTDEPLOY_[A-Z_]+|BLOBS_KEY_ATTEMPTS)\b", windows))
+    for script in (posix, windows):
+        assert "code=" in script, "an error's key is masked"
+        assert script.count("az deployment group create") == 1
+
+
 @pytest.mark.parametrize("script", ["postdeploy.sh", "postdeploy.ps1"])
 def test_the_hook_reads_the_key_and_deploys_eventgrid_bicep_with_its_parameters(script: str) -> None:
     text = (HOOKS / script).read_text(encoding="utf-8")
     assert "systemKeys.blobs_extension" in text
     assert "eventgrid.bicep" in text
-    deployment = text[text.index("az deployment group create") :]
+    deployment = _deployment_command(text)
     declared = set(_parse(EVENTGRID)["parameters"])
     given = set(re.findall(r"\b([a-zA-Z]+)=[$\"]", deployment))
     assert given, "no parameters found"
