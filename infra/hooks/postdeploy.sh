@@ -84,17 +84,35 @@ parameters="$work/parameters.json"
 # The errors az printed last, with any key masked.
 show_errors() { sed -e 's/\(code=\)[^&" ]*/\1***/g' -e 's/^/  /' "$errors" >&2; }
 
-attempt=1
-until az functionapp function show --resource-group "$group" --name "$app" \
-  --function-name "$FUNCTION_NAME" --only-show-errors --output none 2>"$errors"; do
-  if [ "$attempt" -ge "$FUNCTION_ATTEMPTS" ]; then
-    show_errors
-    fail 4 "$app lists no $FUNCTION_NAME function after $FUNCTION_ATTEMPTS tries: check the deploy (az functionapp function list -g $group -n $app), then azd hooks run postdeploy"
-  fi
-  say "waiting for $app to list $FUNCTION_NAME ($attempt/$FUNCTION_ATTEMPTS)"
-  attempt=$((attempt + 1))
-  sleep "$PAUSE"
-done
+# until_listed ATTEMPTS CODE FAILURE WAITING COMMAND...: run COMMAND until it succeeds, PAUSE apart;
+# after ATTEMPTS failures, show az's last errors and exit CODE saying FAILURE.
+until_listed() {
+  attempts=$1 code=$2 failure=$3 waiting=$4
+  shift 4
+  attempt=1
+  until "$@"; do
+    if [ "$attempt" -ge "$attempts" ]; then
+      show_errors
+      fail "$code" "$failure"
+    fi
+    say "$waiting ($attempt/$attempts)"
+    attempt=$((attempt + 1))
+    sleep "$PAUSE"
+  done
+}
+function_listed() {
+  az functionapp function show --resource-group "$group" --name "$app" --function-name "$FUNCTION_NAME" \
+    --only-show-errors --output none 2>"$errors"
+}
+key_read() {
+  key=$(az functionapp keys list --resource-group "$group" --name "$app" \
+    --query systemKeys.blobs_extension --output tsv --only-show-errors 2>"$errors" || true)
+  [ -n "$key" ]
+}
+
+until_listed "$FUNCTION_ATTEMPTS" 4 \
+  "$app lists no $FUNCTION_NAME function after $FUNCTION_ATTEMPTS tries: check the deploy (az functionapp function list -g $group -n $app), then azd hooks run postdeploy" \
+  "waiting for $app to list $FUNCTION_NAME" function_listed
 
 # Wake the host so that it writes its system keys (a cold Flex app has none until it starts).
 host=$(az functionapp show --resource-group "$group" --name "$app" --query defaultHostName --output tsv \
@@ -104,19 +122,9 @@ if [ -n "$host" ] && command -v curl >/dev/null 2>&1; then
 fi
 
 key=""
-attempt=1
-while :; do
-  key=$(az functionapp keys list --resource-group "$group" --name "$app" \
-    --query systemKeys.blobs_extension --output tsv --only-show-errors 2>"$errors" || true)
-  [ -n "$key" ] && break
-  if [ "$attempt" -ge "$KEY_ATTEMPTS" ]; then
-    show_errors
-    fail 5 "no blobs_extension key on $app after $KEY_ATTEMPTS reads: run azd hooks run postdeploy again once the app has started"
-  fi
-  say "waiting for the blobs_extension key ($attempt/$KEY_ATTEMPTS)"
-  attempt=$((attempt + 1))
-  sleep "$PAUSE"
-done
+until_listed "$KEY_ATTEMPTS" 5 \
+  "no blobs_extension key on $app after $KEY_ATTEMPTS reads: run azd hooks run postdeploy again once the app has started" \
+  "waiting for the blobs_extension key" key_read
 printf '{"blobsExtensionKey": {"value": "%s"}}\n' "$key" >"$parameters"
 unset key
 

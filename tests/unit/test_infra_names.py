@@ -96,6 +96,13 @@ def _row(namespace: str, entity: str) -> str:
 
 SPACE_OR_PERIOD = frozenset(" .")  # "can't end with space or period"
 
+
+def _monitor_rule(source: str, forbidden: str) -> NamingRule:
+    """The page's Microsoft.Insights shape: 1-260 characters, none of ``forbidden`` nor a control
+    character, not ending with a space or a period."""
+    return NamingRule(source, (1, 260), forbidden=frozenset(forbidden), not_last=SPACE_OR_PERIOD)
+
+
 #: Each resource type the templates create -> its naming rule (a new type fails until it has one).
 RULES: dict[str, NamingRule] = {
     "Microsoft.Resources/resourceGroups": NamingRule(
@@ -118,35 +125,14 @@ RULES: dict[str, NamingRule] = {
         first=ALPHANUMERICS,
         last=ALPHANUMERICS,
     ),
-    "Microsoft.Insights/components": NamingRule(
-        _row("Microsoft.Insights", "components"),
-        (1, 260),
-        forbidden=frozenset("%&\\?/"),
-        not_last=SPACE_OR_PERIOD,
+    "Microsoft.Insights/components": _monitor_rule(_row("Microsoft.Insights", "components"), "%&\\?/"),
+    "Microsoft.Insights/webtests": _monitor_rule(
+        f"no row on the page, none in {TYPES}: held to the page's Microsoft.Insights components row", "%&\\?/"
     ),
-    "Microsoft.Insights/webtests": NamingRule(
-        f"no row on the page, none in {TYPES}: held to the page's Microsoft.Insights components row",
-        (1, 260),
-        forbidden=frozenset("%&\\?/"),
-        not_last=SPACE_OR_PERIOD,
-    ),
-    "Microsoft.Insights/actionGroups": NamingRule(
-        _row("Microsoft.Insights", "actionGroups"),
-        (1, 260),
-        forbidden=frozenset(":<>+/&%\\?"),
-        not_last=SPACE_OR_PERIOD,
-    ),
-    "Microsoft.Insights/metricAlerts": NamingRule(
-        _row("Microsoft.Insights", "metricAlerts"),
-        (1, 260),
-        forbidden=frozenset("*#&+:<>?@%{}\\/"),
-        not_last=SPACE_OR_PERIOD,
-    ),
-    "Microsoft.Insights/scheduledQueryRules": NamingRule(
-        _row("Microsoft.Insights", "scheduledQueryRules"),
-        (1, 260),
-        forbidden=frozenset("*<>%{}&:\\?/#"),
-        not_last=SPACE_OR_PERIOD,
+    "Microsoft.Insights/actionGroups": _monitor_rule(_row("Microsoft.Insights", "actionGroups"), ":<>+/&%\\?"),
+    "Microsoft.Insights/metricAlerts": _monitor_rule(_row("Microsoft.Insights", "metricAlerts"), "*#&+:<>?@%{}\\/"),
+    "Microsoft.Insights/scheduledQueryRules": _monitor_rule(
+        _row("Microsoft.Insights", "scheduledQueryRules"), "*<>%{}&:\\?/#"
     ),
     "Microsoft.Storage/storageAccounts": NamingRule(
         _row("Microsoft.Storage", "storageAccounts"), (3, 24), LOWERCASE | DIGITS
