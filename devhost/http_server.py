@@ -1,5 +1,10 @@
 """The HTTP listener: a threading stdlib server that hands each request to the dispatcher.
 
+Every method reaches the dispatcher, whether the standard library knows it or not (``TRACE``,
+``PROPFIND``, ...): the routes say which they accept. A method that is not an HTTP token and a
+request line or header section the standard library cannot parse answer 400 as problem
+documents, and the connection is closed.
+
 Each request is logged as one line (method, path without query, status, milliseconds);
 bodies, query strings and headers (Authorization included) never reach the log.
 
@@ -13,16 +18,20 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import re
 import time
+from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from devhost.http_dispatch import HttpDispatcher, IncomingRequest, OutgoingResponse
+from devhost.http_dispatch import HttpDispatcher, IncomingRequest, OutgoingResponse, problem
 
 LOG = logging.getLogger(__name__)
 
 #: The names of the loopback interface a ``Host`` header may use.
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+#: An HTTP method: an RFC 9110 token.
+_METHOD = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 
 
 class DevHostServer(ThreadingHTTPServer):
@@ -62,16 +71,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def _serve(self) -> None:
         started = time.perf_counter()
         host = (self.headers.get("Host") or "").strip().lower()
-        body = self._read_body()
-        if host not in self.server.allowed_hosts:
-            response = OutgoingResponse(
-                HTTPStatus.BAD_REQUEST,
-                [("Content-Type", "text/plain; charset=utf-8"), ("Cache-Control", "no-store")],
-                b"Host not allowed: the local host answers only to its loopback address.\n",
-            )
-        else:
-            request = IncomingRequest(self.command, self.path, list(self.headers.items()), body, f"http://{host}")
-            response = self.server.dispatcher.dispatch(request)
+        response = self._respond(host)
         self._write(response, include_body=self.command != "HEAD")
         LOG.info(
             "%s %s %d %.0fms",
@@ -80,6 +80,21 @@ class _RequestHandler(BaseHTTPRequestHandler):
             response.status,
             (time.perf_counter() - started) * 1000,
         )
+
+    def _respond(self, host: str) -> OutgoingResponse:
+        """The answer to the parsed request."""
+        if not _METHOD.fullmatch(self.command):
+            self.close_connection = True
+            return problem(HTTPStatus.BAD_REQUEST, "The method is not an HTTP token.")
+        body = self._read_body()
+        if host not in self.server.allowed_hosts:
+            return problem(
+                HTTPStatus.BAD_REQUEST,
+                "Host not allowed: the local host answers only to its loopback address.",
+                [("Cache-Control", "no-store")],
+            )
+        request = IncomingRequest(self.command, self.path, list(self.headers.items()), body, f"http://{host}")
+        return self.server.dispatcher.dispatch(request)
 
     def _read_body(self) -> bytes:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
@@ -101,12 +116,30 @@ class _RequestHandler(BaseHTTPRequestHandler):
             if name.lower() not in {"content-length", "transfer-encoding", "connection"}:
                 self.send_header(name, value)
         self.send_header("Content-Length", str(len(response.body)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
         if include_body:
             self.wfile.write(response.body)
 
-    # The stdlib dispatches ``METHOD`` to ``do_METHOD``.
-    do_DELETE = do_GET = do_HEAD = do_OPTIONS = do_PATCH = do_POST = do_PUT = _serve  # noqa: N815
+    def __getattr__(self, name: str) -> Callable[[], None]:
+        """The stdlib calls ``do_<METHOD>`` and answers 501 when there is none: every method is
+        served here, and the app's routes say which ones they accept."""
+        if name.startswith("do_"):
+            return self._serve
+        raise AttributeError(name)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """The stdlib's own refusals (a malformed request line, header lines too long or too
+        many, an HTTP version it does not speak) as HTTP/1.1 problem documents, the connection
+        closed; the detail is the standard explanation, never the request's text."""
+        status = HTTPStatus(code)
+        self.close_connection = True
+        # A request line that did not parse leaves the stdlib's HTTP/0.9 default, under which no
+        # status line or header would be written.
+        self.request_version = self.protocol_version
+        LOG.warning("%s: refused, %d %s", self.address_string(), status.value, status.phrase)
+        self._write(problem(status, explain or status.description), include_body=self.command != "HEAD")
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         """Silence the stdlib's access log: ``_serve`` logs each request its own way."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import http.client
 import json
+import socket
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +13,7 @@ import pytest
 from azure.storage.blob import BlobServiceClient, ContainerClient
 
 from shared.storage import azurite_connection_string
-from tests.e2e.devhost_process import DevHost, running_devhost, wait_until
+from tests.e2e.devhost_process import DevHost, Reply, running_devhost, wait_until
 
 POLL_SECONDS = 0.25
 SAMPLE_APP = "tests.e2e.sample_app:app"
@@ -114,3 +116,62 @@ def test_the_blob_trigger_fires_once_per_blob_version(host: DevHost, files: Path
     assert wait_until(lambda: len(lines(calls)) >= 2, timeout=10), host.output()
     wait_until(lambda: len(lines(calls)) > 2, timeout=4 * POLL_SECONDS)
     assert [json.loads(line)["data"] for line in lines(calls)] == ["hello", "hello again"]
+
+
+def exchange(host: DevHost, request: bytes) -> Reply:
+    """Write ``request`` as raw bytes on a fresh connection and read the one answer."""
+    with socket.create_connection(("127.0.0.1", host.port), timeout=5) as connection:
+        connection.sendall(request)
+        response = http.client.HTTPResponse(connection)
+        response.begin()
+        return Reply(response.status, response.headers, response.read())
+
+
+def raw_request(host: DevHost, head: str, body: bytes = b"") -> bytes:
+    """A request whose request line and header lines are ``head`` (``\\n``-separated), sent to
+    ``host`` with its ``Host``."""
+    lines = [*head.splitlines(), f"Host: 127.0.0.1:{host.port}"]
+    return "".join(f"{line}\r\n" for line in lines).encode() + b"\r\n" + body
+
+
+def problem_of(reply: Reply) -> dict[str, object]:
+    assert reply.headers["Content-Type"] == "application/problem+json", (reply.status, reply.body)
+    document = json.loads(reply.body)
+    assert document["status"] == reply.status
+    return document  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("method", ["TRACE", "CONNECT", "PROPFIND", "PATCH", "OPTIONS"])
+def test_a_method_no_function_registers_on_a_route_is_a_405_problem_naming_the_routes_methods(
+    host: DevHost, method: str
+) -> None:
+    reply = host.request(method, "/api/items/42")
+    assert reply.status == 405
+    assert reply.headers["Allow"] == "GET"
+    assert problem_of(reply)["detail"] == f"/api/items/42 does not accept {method}."
+
+
+@pytest.mark.parametrize("method", ["TRACE", "PROPFIND"])
+def test_any_method_on_a_path_no_route_matches_is_a_404_problem(host: DevHost, method: str) -> None:
+    reply = host.request(method, "/api/nothing-here")
+    assert reply.status == 404
+    problem_of(reply)
+
+
+def test_a_method_that_is_not_an_http_token_is_a_400_problem(host: DevHost) -> None:
+    reply = exchange(host, raw_request(host, "G(E)T /api/items/42 HTTP/1.1"))
+    assert reply.status == 400
+    problem_of(reply)
+
+
+def test_a_host_header_that_is_not_a_loopback_name_is_a_400_problem(host: DevHost) -> None:
+    reply = exchange(host, b"GET /api/items/42 HTTP/1.1\r\nHost: rebound.example\r\n\r\n")
+    assert reply.status == 400
+    assert reply.headers["Cache-Control"] == "no-store"
+    problem_of(reply)
+
+
+def test_a_malformed_request_line_is_a_400_problem(host: DevHost) -> None:
+    reply = exchange(host, b"GET /api/items/42 HTTP/one\r\n\r\n")
+    assert reply.status == 400
+    problem_of(reply)
