@@ -1,9 +1,10 @@
 """The HTTP listener: a threading stdlib server that hands each request to the dispatcher.
 
 Every method reaches the dispatcher, whether the standard library knows it or not (``TRACE``,
-``PROPFIND``, ...): the routes say which they accept. A method that is not an HTTP token and a
-request line or header section the standard library cannot parse answer 400 as problem
-documents, and the connection is closed.
+``PROPFIND``, ...): the routes say which they accept. A method that is not an HTTP token, a
+request line or header section the standard library cannot parse, and a body whose length
+cannot be told (:mod:`devhost.http_framing`) answer 400 (413 for a body over the limit) as
+problem documents, and the connection is closed.
 
 Each request is logged as one line (method, path without query, status, milliseconds);
 bodies, query strings and headers (Authorization included) never reach the log.
@@ -25,6 +26,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from devhost.http_dispatch import HttpDispatcher, IncomingRequest, OutgoingResponse, problem
+from devhost.http_framing import BodyFramingError, read_body
 
 LOG = logging.getLogger(__name__)
 
@@ -71,7 +73,11 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def _serve(self) -> None:
         started = time.perf_counter()
         host = (self.headers.get("Host") or "").strip().lower()
-        response = self._respond(host)
+        try:
+            response = self._respond(host)
+        except BodyFramingError as error:
+            self.close_connection = True
+            response = problem(error.status, error.detail)
         self._write(response, include_body=self.command != "HEAD")
         LOG.info(
             "%s %s %d %.0fms",
@@ -82,11 +88,11 @@ class _RequestHandler(BaseHTTPRequestHandler):
         )
 
     def _respond(self, host: str) -> OutgoingResponse:
-        """The answer to the parsed request."""
+        """The answer to the parsed request; raises BodyFramingError when its body cannot be read."""
         if not _METHOD.fullmatch(self.command):
             self.close_connection = True
             return problem(HTTPStatus.BAD_REQUEST, "The method is not an HTTP token.")
-        body = self._read_body()
+        body = read_body(self.headers, self.rfile)
         if host not in self.server.allowed_hosts:
             return problem(
                 HTTPStatus.BAD_REQUEST,
@@ -95,20 +101,6 @@ class _RequestHandler(BaseHTTPRequestHandler):
             )
         request = IncomingRequest(self.command, self.path, list(self.headers.items()), body, f"http://{host}")
         return self.server.dispatcher.dispatch(request)
-
-    def _read_body(self) -> bytes:
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            return self._read_chunked()
-        return self.rfile.read(int(self.headers.get("Content-Length") or 0))
-
-    def _read_chunked(self) -> bytes:
-        chunks = []
-        while size := int(self.rfile.readline().split(b";")[0].strip() or b"0", 16):
-            chunks.append(self.rfile.read(size))
-            self.rfile.readline()
-        while self.rfile.readline().strip():  # trailer fields, up to the blank line
-            pass
-        return b"".join(chunks)
 
     def _write(self, response: OutgoingResponse, *, include_body: bool) -> None:
         self.send_response(response.status)

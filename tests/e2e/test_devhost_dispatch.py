@@ -164,6 +164,47 @@ def test_a_method_that_is_not_an_http_token_is_a_400_problem(host: DevHost) -> N
     problem_of(reply)
 
 
+@pytest.mark.parametrize(
+    "framing",
+    [
+        "Content-Length: abc",
+        "Content-Length: -1",
+        "Content-Length: +4",
+        "Content-Length: 0x4",
+        "Content-Length: 4, 5",
+        "Content-Length: 4\nContent-Length: 5",
+        "Transfer-Encoding: gzip",
+    ],
+)
+def test_a_body_whose_length_cannot_be_told_is_a_400_problem_and_closes_the_connection(
+    host: DevHost, framing: str
+) -> None:
+    reply = exchange(host, raw_request(host, f"POST /api/echo HTTP/1.1\n{framing}", b"abcd"))
+    assert reply.status == 400
+    assert reply.headers["Connection"] == "close"
+    assert "length" in str(problem_of(reply)["detail"]).lower()
+
+
+def test_a_malformed_chunk_size_is_a_400_problem(host: DevHost) -> None:
+    request = raw_request(host, "POST /api/echo HTTP/1.1\nTransfer-Encoding: chunked", b"4\r\nabcd\r\nzz\r\n")
+    reply = exchange(host, request)
+    assert reply.status == 400
+    problem_of(reply)
+
+
+def test_a_repeated_content_length_of_one_value_and_a_chunked_body_are_read(host: DevHost) -> None:
+    repeated = exchange(host, raw_request(host, "POST /api/echo HTTP/1.1\nContent-Length: 4, 4", b"abcd"))
+    chunks = b"2\r\nab\r\n2;x=y\r\ncd\r\n0\r\n\r\n"
+    chunked = exchange(host, raw_request(host, "POST /api/echo HTTP/1.1\nTransfer-Encoding: chunked", chunks))
+    assert (repeated.status, repeated.body, chunked.status, chunked.body) == (200, b"abcd", 200, b"abcd")
+
+
+def test_a_body_over_the_hosts_limit_is_a_413_problem_without_being_read(host: DevHost) -> None:
+    reply = exchange(host, raw_request(host, f"POST /api/echo HTTP/1.1\nContent-Length: {100 * 2**20 + 1}"))
+    assert reply.status == 413
+    problem_of(reply)
+
+
 def test_a_host_header_that_is_not_a_loopback_name_is_a_400_problem(host: DevHost) -> None:
     reply = exchange(host, b"GET /api/items/42 HTTP/1.1\r\nHost: rebound.example\r\n\r\n")
     assert reply.status == 400
