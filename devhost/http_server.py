@@ -4,7 +4,8 @@ Every method reaches the dispatcher, whether the standard library knows it or no
 ``PROPFIND``, ...): the routes say which they accept. A method that is not an HTTP token, a
 request line or header section the standard library cannot parse, and a body whose length
 cannot be told (:mod:`devhost.http_framing`) answer 400 (413 for a body over the limit) as
-problem documents, and the connection is closed.
+problem documents, and the connection is closed. The listen backlog holds
+:data:`LISTEN_BACKLOG` connections the server has not accepted yet, as Kestrel's does.
 
 Each request is logged as one line (method, path without query, status, milliseconds);
 bodies, query strings and headers (Authorization included) never reach the log.
@@ -32,6 +33,8 @@ LOG = logging.getLogger(__name__)
 
 #: The names of the loopback interface a ``Host`` header may use.
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+#: Connections the kernel completes and queues before the server accepts them (Kestrel's default).
+LISTEN_BACKLOG = 512
 #: An HTTP method: an RFC 9110 token.
 _METHOD = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 
@@ -40,6 +43,7 @@ class DevHostServer(ThreadingHTTPServer):
     """A ThreadingHTTPServer that knows its dispatcher; request threads are daemons."""
 
     daemon_threads = True
+    request_queue_size = LISTEN_BACKLOG
 
     def __init__(self, address: tuple[str, int], dispatcher: HttpDispatcher) -> None:
         """Bind ``address`` (``(host, 0)`` picks a free port) and serve with ``dispatcher``."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import signal
 import socket
 import uuid
 from collections.abc import Iterator
@@ -216,3 +217,31 @@ def test_a_malformed_request_line_is_a_400_problem(host: DevHost) -> None:
     reply = exchange(host, b"GET /api/items/42 HTTP/one\r\n\r\n")
     assert reply.status == 400
     problem_of(reply)
+
+
+#: Connections the listen backlog must hold while the host is not accepting.
+PENDING_CONNECTIONS = 32
+
+
+def test_the_listen_backlog_holds_32_connections_the_host_has_not_accepted_yet(host: DevHost) -> None:
+    """With the host stopped (SIGSTOP), the kernel alone completes the connections, as many as
+    the backlog holds; once the host goes on, each of them is served."""
+    connections: list[socket.socket] = []
+    host.process.send_signal(signal.SIGSTOP)
+    try:
+        for _ in range(PENDING_CONNECTIONS):
+            connections.append(socket.create_connection(("127.0.0.1", host.port), timeout=2))
+    finally:
+        host.process.send_signal(signal.SIGCONT)
+        try:
+            for connection in connections:
+                connection.sendall(raw_request(host, "GET /api/items/7 HTTP/1.1\nConnection: close"))
+            statuses = []
+            for connection in connections:
+                response = http.client.HTTPResponse(connection)
+                response.begin()
+                statuses.append(response.status)
+        finally:
+            for connection in connections:
+                connection.close()
+    assert statuses == [200] * PENDING_CONNECTIONS
