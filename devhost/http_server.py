@@ -118,6 +118,16 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if include_body:
             self.wfile.write(response.body)
 
+    def parse_request(self) -> bool:
+        """The stdlib's parse, less HTTP/0.9: a request line without a version is refused with
+        400, as Kestrel refuses it (the stdlib would answer it with a bare body)."""
+        if not super().parse_request():
+            return False
+        if self.request_version == "HTTP/0.9":
+            self.send_error(HTTPStatus.BAD_REQUEST, explain="The request line must end with the HTTP version.")
+            return False
+        return True
+
     def __getattr__(self, name: str) -> Callable[[], None]:
         """The stdlib calls ``do_<METHOD>`` and answers 501 when there is none: every method is
         served here, and the app's routes say which ones they accept."""
@@ -127,7 +137,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """The stdlib's own refusals (a malformed request line, header lines too long or too
-        many, an HTTP version it does not speak) as HTTP/1.1 problem documents, the connection
+        many, an HTTP version it does not speak: 505) as HTTP/1.1 problem documents, the connection
         closed; the detail is the standard explanation, never the request's text."""
         status = HTTPStatus(code)
         self.close_connection = True

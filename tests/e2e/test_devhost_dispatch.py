@@ -213,8 +213,9 @@ def test_a_host_header_that_is_not_a_loopback_name_is_a_400_problem(host: DevHos
     problem_of(reply)
 
 
-def test_a_malformed_request_line_is_a_400_problem(host: DevHost) -> None:
-    reply = exchange(host, b"GET /api/items/42 HTTP/one\r\n\r\n")
+@pytest.mark.parametrize("request_line", [b"GET /api/items/42 HTTP/one", b"GET /api/items/42"], ids=["bad", "HTTP/0.9"])
+def test_a_malformed_request_line_or_one_without_a_version_is_a_400_problem(host: DevHost, request_line: bytes) -> None:
+    reply = exchange(host, request_line + b"\r\n\r\n")
     assert reply.status == 400
     problem_of(reply)
 
