@@ -1,5 +1,12 @@
 """The HTTP listener: a threading stdlib server that hands each request to the dispatcher.
 
+Every method reaches the dispatcher, whether the standard library knows it or not (``TRACE``,
+``PROPFIND``, ...): the routes say which they accept. A method that is not an HTTP token, a
+request line or header section the standard library cannot parse, and a body whose length
+cannot be told (:mod:`devhost.http_framing`) answer 400 (413 for a body over the limit) as
+problem documents, and the connection is closed. The listen backlog holds
+:data:`LISTEN_BACKLOG` connections the server has not accepted yet, as Kestrel's does.
+
 Each request is logged as one line (method, path without query, status, milliseconds);
 bodies, query strings and headers (Authorization included) never reach the log.
 
@@ -13,22 +20,30 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import re
 import time
+from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from devhost.http_dispatch import HttpDispatcher, IncomingRequest, OutgoingResponse
+from devhost.http_dispatch import HttpDispatcher, IncomingRequest, OutgoingResponse, problem
+from devhost.http_framing import BodyFramingError, read_body
 
 LOG = logging.getLogger(__name__)
 
 #: The names of the loopback interface a ``Host`` header may use.
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+#: Connections the kernel completes and queues before the server accepts them (Kestrel's default).
+LISTEN_BACKLOG = 512
+#: An HTTP method: an RFC 9110 token.
+_METHOD = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 
 
 class DevHostServer(ThreadingHTTPServer):
     """A ThreadingHTTPServer that knows its dispatcher; request threads are daemons."""
 
     daemon_threads = True
+    request_queue_size = LISTEN_BACKLOG
 
     def __init__(self, address: tuple[str, int], dispatcher: HttpDispatcher) -> None:
         """Bind ``address`` (``(host, 0)`` picks a free port) and serve with ``dispatcher``."""
@@ -62,16 +77,11 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def _serve(self) -> None:
         started = time.perf_counter()
         host = (self.headers.get("Host") or "").strip().lower()
-        body = self._read_body()
-        if host not in self.server.allowed_hosts:
-            response = OutgoingResponse(
-                HTTPStatus.BAD_REQUEST,
-                [("Content-Type", "text/plain; charset=utf-8"), ("Cache-Control", "no-store")],
-                b"Host not allowed: the local host answers only to its loopback address.\n",
-            )
-        else:
-            request = IncomingRequest(self.command, self.path, list(self.headers.items()), body, f"http://{host}")
-            response = self.server.dispatcher.dispatch(request)
+        try:
+            response = self._respond(host)
+        except BodyFramingError as error:
+            self.close_connection = True
+            response = problem(error.status, error.detail)
         self._write(response, include_body=self.command != "HEAD")
         LOG.info(
             "%s %s %d %.0fms",
@@ -81,19 +91,20 @@ class _RequestHandler(BaseHTTPRequestHandler):
             (time.perf_counter() - started) * 1000,
         )
 
-    def _read_body(self) -> bytes:
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            return self._read_chunked()
-        return self.rfile.read(int(self.headers.get("Content-Length") or 0))
-
-    def _read_chunked(self) -> bytes:
-        chunks = []
-        while size := int(self.rfile.readline().split(b";")[0].strip() or b"0", 16):
-            chunks.append(self.rfile.read(size))
-            self.rfile.readline()
-        while self.rfile.readline().strip():  # trailer fields, up to the blank line
-            pass
-        return b"".join(chunks)
+    def _respond(self, host: str) -> OutgoingResponse:
+        """The answer to the parsed request; raises BodyFramingError when its body cannot be read."""
+        if not _METHOD.fullmatch(self.command):
+            self.close_connection = True
+            return problem(HTTPStatus.BAD_REQUEST, "The method is not an HTTP token.")
+        body = read_body(self.headers, self.rfile)
+        if host not in self.server.allowed_hosts:
+            return problem(
+                HTTPStatus.BAD_REQUEST,
+                "Host not allowed: the local host answers only to its loopback address.",
+                [("Cache-Control", "no-store")],
+            )
+        request = IncomingRequest(self.command, self.path, list(self.headers.items()), body, f"http://{host}")
+        return self.server.dispatcher.dispatch(request)
 
     def _write(self, response: OutgoingResponse, *, include_body: bool) -> None:
         self.send_response(response.status)
@@ -101,12 +112,40 @@ class _RequestHandler(BaseHTTPRequestHandler):
             if name.lower() not in {"content-length", "transfer-encoding", "connection"}:
                 self.send_header(name, value)
         self.send_header("Content-Length", str(len(response.body)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
         if include_body:
             self.wfile.write(response.body)
 
-    # The stdlib dispatches ``METHOD`` to ``do_METHOD``.
-    do_DELETE = do_GET = do_HEAD = do_OPTIONS = do_PATCH = do_POST = do_PUT = _serve  # noqa: N815
+    def parse_request(self) -> bool:
+        """The stdlib's parse, less HTTP/0.9: a request line without a version is refused with
+        400, as Kestrel refuses it (the stdlib would answer it with a bare body)."""
+        if not super().parse_request():
+            return False
+        if self.request_version == "HTTP/0.9":
+            self.send_error(HTTPStatus.BAD_REQUEST, explain="The request line must end with the HTTP version.")
+            return False
+        return True
+
+    def __getattr__(self, name: str) -> Callable[[], None]:
+        """The stdlib calls ``do_<METHOD>`` and answers 501 when there is none: every method is
+        served here, and the app's routes say which ones they accept."""
+        if name.startswith("do_"):
+            return self._serve
+        raise AttributeError(name)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """The stdlib's own refusals (a malformed request line, header lines too long or too
+        many, an HTTP version it does not speak: 505) as HTTP/1.1 problem documents, the connection
+        closed; the detail is the standard explanation, never the request's text."""
+        status = HTTPStatus(code)
+        self.close_connection = True
+        # A request line that did not parse leaves the stdlib's HTTP/0.9 default, under which no
+        # status line or header would be written.
+        self.request_version = self.protocol_version
+        LOG.warning("%s: refused, %d %s", self.address_string(), status.value, status.phrase)
+        self._write(problem(status, explain or status.description), include_body=self.command != "HEAD")
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         """Silence the stdlib's access log: ``_serve`` logs each request its own way."""

@@ -1,11 +1,15 @@
-"""The running app keeps the contract its own ``GET /api/openapi.json`` states.
+"""The running app keeps the contract its own ``GET /api/openapi.json`` states, and no request
+makes it answer a server error.
 
-Schemathesis reads the document from the local host and sends every documented operation a
-bounded number of generated requests (valid and invalid ones), first as a supervisor who is also
-an administrator, then as a customer on the ticket routes. Each answer must not be a server error,
-must have a documented status code and content type, and must match its schema and documented
-headers. The ticket routes name a real ticket, so reads and actions get past 404 to the answers
-of the lifecycle (200, 403, 409, 412, ...).
+The local host serves the app as ``make run`` does (``serve --demo``: the demo customers and
+tickets seeded, the local sign-in mounted). Schemathesis reads the document from it and sends
+every documented operation a bounded number of generated requests (valid and invalid ones) once
+for each role, each time with a token ``devhost token`` minted for that role alone. Each answer
+must not be a server error, must have a documented status code and content type, and must match
+its schema and documented headers. The ticket routes name a real ticket of the customer whose
+token is used, so reads and actions get past 404 to the answers of the lifecycle (200, 403, 409,
+412, ...). Schemathesis sends documented methods only: every other method is sent to every path
+and route by hand, and must answer a problem document, never a server error.
 
 The app's tables live in an Azurite Table service of the test's own (in memory, on a free port):
 the generator makes up customers and closure periods that must not reach the session's storage.
@@ -13,11 +17,13 @@ the generator makes up customers and closure periods that must not reach the ses
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,15 +39,22 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from devhost.__main__ import main as devhost_command
 from devhost.azurite import AZURITE_EXECUTABLE, is_listening
-from devhost.local_identity import LOCAL_AUDIENCE, LOCAL_ISSUER, ensure_signing_key, mint_token
-from functions.api_catalogue import OPERATIONS
+from devhost.local_identity import LOCAL_AUDIENCE, LOCAL_ISSUER, ensure_signing_key
+from functions.api_catalogue import NOT_OPERATIONS, OPERATIONS
+from shared.lifecycle import Role
 from shared.storage import AZURITE_ACCOUNT, AZURITE_HOST, AZURITE_KEY
-from tests.e2e.devhost_process import DevHost, free_port, running_devhost, wait_until
+from tests.e2e.devhost_process import DevHost, Reply, free_port, running_devhost, wait_until
 
 #: Generated requests per operation and pass.
-MAX_EXAMPLES = 25
+MAX_EXAMPLES = 15
 TICKET_PATH = "/tickets/{id}"
+PROBLEM_JSON = "application/problem+json"
+#: The methods sent where neither the document nor a route lists them: RFC 9110's and PATCH.
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH")
+#: The methods an OpenAPI 3.1 path item may hold an operation under (upper-cased).
+OPENAPI_METHODS = frozenset(HTTP_METHODS) - {"CONNECT"}
 STARTUP_SECONDS = 30.0
 STOP_SECONDS = 10.0
 CHECKS = [
@@ -63,11 +76,10 @@ BOUNDED = settings(
 
 @dataclass(frozen=True)
 class ContractHost:
-    """The local host under test, the tokens it accepts and the ticket the ticket routes use."""
+    """The local host under test, a token for each role and the ticket the ticket routes use."""
 
     host: DevHost
-    staff_token: str
-    customer_token: str
+    tokens: Mapping[Role, str]
     ticket_id: str
 
     @property
@@ -132,14 +144,28 @@ def _send(host: DevHost, method: str, path: str, token: str, body: object) -> di
     return json.loads(reply.body)  # type: ignore[no-any-return]
 
 
+def devhost_token(root: Path, role: Role, customer: str) -> str:
+    """The last line ``devhost token --role ROLE`` prints (the command run in this process),
+    signed with the key under ``root``; a customer's token is for ``customer``."""
+    arguments = ["token", "--role", role.value, "--root", str(root)]
+    if role is Role.CUSTOMER:
+        arguments += ["--customer", customer, "--subject", f"anna@{customer}.example"]
+    else:
+        arguments += ["--subject", f"{role.value}@desk.example"]
+    printed = io.StringIO()
+    with redirect_stdout(printed):
+        assert devhost_command(arguments) == 0
+    return printed.getvalue().splitlines()[-1]
+
+
 @pytest.fixture(scope="module")
 def contract_host(azurite: bool, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ContractHost]:
-    """The app on the local host, with a customer and one of its tickets already there."""
+    """The app on the local host with the demo data, a customer of the test's own and one of its
+    tickets already there."""
     root = tmp_path_factory.mktemp("contract")
     key = ensure_signing_key(root)
     company = f"acme-{uuid.uuid4().hex[:8]}"
-    staff = mint_token(["supervisor", "admin"], subject="sara@desk.example", root=root)
-    customer = mint_token(["customer"], company, subject=f"anna@{company}.example", root=root)
+    tokens = {role: devhost_token(root, role, company) for role in Role}
     with private_tables(root) as tables:
         app_settings = {
             "TABLES_CONNECTION_STRING": tables,
@@ -147,10 +173,12 @@ def contract_host(azurite: bool, tmp_path_factory: pytest.TempPathFactory) -> It
             "AUTH_AUDIENCE": LOCAL_AUDIENCE,
             "AUTH_LOCAL_JWKS_FILE": str(key.jwks_path),
         }
-        with running_devhost("function_app:app", root, app_settings) as host:
-            _send(host, "PUT", f"/api/admin/customers/{company}", staff, customer_document(company))
-            ticket = _send(host, "POST", "/api/tickets", customer, {"subject": "Login", "description": "It fails."})
-            yield ContractHost(host, staff, customer, str(ticket["id"]))
+        with running_devhost("function_app:app", root, app_settings, arguments=["--demo"]) as host:
+            _send(host, "PUT", f"/api/admin/customers/{company}", tokens[Role.ADMIN], customer_document(company))
+            ticket = _send(
+                host, "POST", "/api/tickets", tokens[Role.CUSTOMER], {"subject": "Login", "description": "It fails."}
+            )
+            yield ContractHost(host, tokens, str(ticket["id"]))
 
 
 @pytest.fixture(scope="module")
@@ -178,17 +206,54 @@ def check_contract(schema: schemathesis.BaseSchema, method: str, path: str, toke
     answers_as_documented()
 
 
+def test_the_served_document_lists_exactly_the_operations_checked(contract_host: ContractHost) -> None:
+    paths = json.loads(contract_host.host.request("GET", "/api/openapi.json").body)["paths"]
+    served = {(key.upper(), path) for path, item in paths.items() for key in item if key.upper() in OPENAPI_METHODS}
+    assert served == {(operation.method, operation.path) for operation in OPERATIONS}
+
+
+@pytest.mark.parametrize("role", list(Role), ids=str)
 @pytest.mark.parametrize(("method", "path"), [(op.method, op.path) for op in OPERATIONS])
-def test_staff_get_documented_answers_from_every_operation(
-    api_schema: schemathesis.BaseSchema, contract_host: ContractHost, method: str, path: str
+def test_every_role_gets_documented_answers_and_no_server_error_from_every_operation(
+    api_schema: schemathesis.BaseSchema, contract_host: ContractHost, role: Role, method: str, path: str
 ) -> None:
-    check_contract(api_schema, method, path, contract_host.staff_token, contract_host.ticket_id)
+    check_contract(api_schema, method, path, contract_host.tokens[role], contract_host.ticket_id)
 
 
-@pytest.mark.parametrize(
-    ("method", "path"), [(op.method, op.path) for op in OPERATIONS if op.path.startswith("/tickets")]
-)
-def test_customers_get_documented_answers_from_the_ticket_operations(
-    api_schema: schemathesis.BaseSchema, contract_host: ContractHost, method: str, path: str
+#: The routes that are not operations, each with a path it serves and the methods it registers.
+NOT_OPERATION_ROUTES = {"portal/{*path}": ("/portal/index.html", frozenset({"GET"}))}
+
+
+def listed_methods() -> dict[str, frozenset[str]]:
+    """Each path of the document and each route that is not an operation, with the methods
+    they list."""
+    listed: dict[str, set[str]] = defaultdict(set)
+    for operation in OPERATIONS:
+        listed[operation.path].add(operation.method)
+    listed.update({path: set(methods) for path, methods in NOT_OPERATION_ROUTES.values()})
+    return {path: frozenset(methods) for path, methods in listed.items()}
+
+
+def test_the_method_check_covers_every_route_that_is_not_an_operation() -> None:
+    assert set(NOT_OPERATION_ROUTES) == set(NOT_OPERATIONS)
+
+
+@pytest.mark.parametrize(("path", "listed"), sorted(listed_methods().items()))
+def test_every_method_a_path_does_not_list_answers_a_problem_and_never_a_server_error(
+    contract_host: ContractHost, path: str, listed: frozenset[str]
 ) -> None:
-    check_contract(api_schema, method, path, contract_host.customer_token, contract_host.ticket_id)
+    target = "/api" + path.replace("{id}", contract_host.ticket_id).replace("{attachment_id}", "missing")
+    wrong = []
+    for method in sorted(set(HTTP_METHODS) - listed):
+        for role, token in contract_host.tokens.items():
+            reply = contract_host.host.request(method, target, headers={"Authorization": f"Bearer {token}"})
+            if not (400 <= reply.status < 500 and is_problem(reply, body_expected=method != "HEAD")):
+                wrong.append((method, role.value, reply.status, reply.headers["Content-Type"], reply.body[:200]))
+    assert wrong == []
+
+
+def is_problem(reply: Reply, *, body_expected: bool) -> bool:
+    """Whether ``reply`` is a problem document of its own status (only its type when it has no body)."""
+    if reply.headers["Content-Type"] != PROBLEM_JSON:
+        return False
+    return not body_expected or json.loads(reply.body).get("status") == reply.status

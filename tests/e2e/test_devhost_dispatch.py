@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import http.client
 import json
+import signal
+import socket
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +14,7 @@ import pytest
 from azure.storage.blob import BlobServiceClient, ContainerClient
 
 from shared.storage import azurite_connection_string
-from tests.e2e.devhost_process import DevHost, running_devhost, wait_until
+from tests.e2e.devhost_process import DevHost, Reply, running_devhost, wait_until
 
 POLL_SECONDS = 0.25
 SAMPLE_APP = "tests.e2e.sample_app:app"
@@ -114,3 +117,132 @@ def test_the_blob_trigger_fires_once_per_blob_version(host: DevHost, files: Path
     assert wait_until(lambda: len(lines(calls)) >= 2, timeout=10), host.output()
     wait_until(lambda: len(lines(calls)) > 2, timeout=4 * POLL_SECONDS)
     assert [json.loads(line)["data"] for line in lines(calls)] == ["hello", "hello again"]
+
+
+def exchange(host: DevHost, request: bytes) -> Reply:
+    """Write ``request`` as raw bytes on a fresh connection and read the one answer."""
+    with socket.create_connection(("127.0.0.1", host.port), timeout=5) as connection:
+        connection.sendall(request)
+        response = http.client.HTTPResponse(connection)
+        response.begin()
+        return Reply(response.status, response.headers, response.read())
+
+
+def raw_request(host: DevHost, head: str, body: bytes = b"") -> bytes:
+    """A request whose request line and header lines are ``head`` (``\\n``-separated), sent to
+    ``host`` with its ``Host``."""
+    lines = [*head.splitlines(), f"Host: 127.0.0.1:{host.port}"]
+    return "".join(f"{line}\r\n" for line in lines).encode() + b"\r\n" + body
+
+
+def problem_of(reply: Reply) -> dict[str, object]:
+    assert reply.headers["Content-Type"] == "application/problem+json", (reply.status, reply.body)
+    document = json.loads(reply.body)
+    assert document["status"] == reply.status
+    return document  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("method", ["TRACE", "CONNECT", "PROPFIND", "PATCH", "OPTIONS"])
+def test_a_method_no_function_registers_on_a_route_is_a_405_problem_naming_the_routes_methods(
+    host: DevHost, method: str
+) -> None:
+    reply = host.request(method, "/api/items/42")
+    assert reply.status == 405
+    assert reply.headers["Allow"] == "GET"
+    assert problem_of(reply)["detail"] == f"/api/items/42 does not accept {method}."
+
+
+@pytest.mark.parametrize("method", ["TRACE", "PROPFIND"])
+def test_any_method_on_a_path_no_route_matches_is_a_404_problem(host: DevHost, method: str) -> None:
+    reply = host.request(method, "/api/nothing-here")
+    assert reply.status == 404
+    problem_of(reply)
+
+
+def test_a_method_that_is_not_an_http_token_is_a_400_problem(host: DevHost) -> None:
+    reply = exchange(host, raw_request(host, "G(E)T /api/items/42 HTTP/1.1"))
+    assert reply.status == 400
+    problem_of(reply)
+
+
+@pytest.mark.parametrize(
+    "framing",
+    [
+        "Content-Length: abc",
+        "Content-Length: -1",
+        "Content-Length: +4",
+        "Content-Length: 0x4",
+        "Content-Length: 4, 5",
+        "Content-Length: 4\nContent-Length: 5",
+        "Transfer-Encoding: gzip",
+    ],
+)
+def test_a_body_whose_length_cannot_be_told_is_a_400_problem_and_closes_the_connection(
+    host: DevHost, framing: str
+) -> None:
+    reply = exchange(host, raw_request(host, f"POST /api/echo HTTP/1.1\n{framing}", b"abcd"))
+    assert reply.status == 400
+    assert reply.headers["Connection"] == "close"
+    assert "length" in str(problem_of(reply)["detail"]).lower()
+
+
+def test_a_malformed_chunk_size_is_a_400_problem(host: DevHost) -> None:
+    request = raw_request(host, "POST /api/echo HTTP/1.1\nTransfer-Encoding: chunked", b"4\r\nabcd\r\nzz\r\n")
+    reply = exchange(host, request)
+    assert reply.status == 400
+    problem_of(reply)
+
+
+def test_a_repeated_content_length_of_one_value_and_a_chunked_body_are_read(host: DevHost) -> None:
+    repeated = exchange(host, raw_request(host, "POST /api/echo HTTP/1.1\nContent-Length: 4, 4", b"abcd"))
+    chunks = b"2\r\nab\r\n2;x=y\r\ncd\r\n0\r\n\r\n"
+    chunked = exchange(host, raw_request(host, "POST /api/echo HTTP/1.1\nTransfer-Encoding: chunked", chunks))
+    assert (repeated.status, repeated.body, chunked.status, chunked.body) == (200, b"abcd", 200, b"abcd")
+
+
+def test_a_body_over_the_hosts_limit_is_a_413_problem_without_being_read(host: DevHost) -> None:
+    reply = exchange(host, raw_request(host, f"POST /api/echo HTTP/1.1\nContent-Length: {100 * 2**20 + 1}"))
+    assert reply.status == 413
+    problem_of(reply)
+
+
+def test_a_host_header_that_is_not_a_loopback_name_is_a_400_problem(host: DevHost) -> None:
+    reply = exchange(host, b"GET /api/items/42 HTTP/1.1\r\nHost: rebound.example\r\n\r\n")
+    assert reply.status == 400
+    assert reply.headers["Cache-Control"] == "no-store"
+    problem_of(reply)
+
+
+@pytest.mark.parametrize("request_line", [b"GET /api/items/42 HTTP/one", b"GET /api/items/42"], ids=["bad", "HTTP/0.9"])
+def test_a_malformed_request_line_or_one_without_a_version_is_a_400_problem(host: DevHost, request_line: bytes) -> None:
+    reply = exchange(host, request_line + b"\r\n\r\n")
+    assert reply.status == 400
+    problem_of(reply)
+
+
+#: Connections the listen backlog must hold while the host is not accepting.
+PENDING_CONNECTIONS = 32
+
+
+def test_the_listen_backlog_holds_32_connections_the_host_has_not_accepted_yet(host: DevHost) -> None:
+    """With the host stopped (SIGSTOP), the kernel alone completes the connections, as many as
+    the backlog holds; once the host goes on, each of them is served."""
+    connections: list[socket.socket] = []
+    host.process.send_signal(signal.SIGSTOP)
+    try:
+        for _ in range(PENDING_CONNECTIONS):
+            connections.append(socket.create_connection(("127.0.0.1", host.port), timeout=2))
+    finally:
+        host.process.send_signal(signal.SIGCONT)
+        try:
+            for connection in connections:
+                connection.sendall(raw_request(host, "GET /api/items/7 HTTP/1.1\nConnection: close"))
+            statuses = []
+            for connection in connections:
+                response = http.client.HTTPResponse(connection)
+                response.begin()
+                statuses.append(response.status)
+        finally:
+            for connection in connections:
+                connection.close()
+    assert statuses == [200] * PENDING_CONNECTIONS
