@@ -34,6 +34,8 @@ WITHOUT_SECURITY = {
     "supervisor and admin": (Role.SUPERVISOR, Role.ADMIN),
 }
 WITH_SECURITY = {"security": (Role.SECURITY,), "security supervisor": (Role.SECURITY, Role.SUPERVISOR)}
+#: A report of the vulnerability's customer alone, or of every customer.
+SCOPES = pytest.mark.parametrize("scope", ["one customer", "every customer"])
 
 
 @dataclass(frozen=True)
@@ -62,18 +64,18 @@ def vulnerability(desk: Desk, clock: Clock) -> Iterator[Vulnerability]:
     desk.act(SECURITY, ticket_id, Action.CLOSE, {}, None)
 
 
-def at_risk(api: Api, roles: tuple[Role, ...], params: dict[str, str]) -> func.HttpResponse:
+def report(api: Api, roles: tuple[Role, ...], route: str, params: dict[str, str]) -> func.HttpResponse:
+    """``GET /api/reports/<route>`` (``at-risk`` or ``sla``) as staff with ``roles``: a 200."""
+    function = reports.at_risk_tickets if route == "at-risk" else reports.sla_report_of_period
     token = api.token(*roles, subject="staff@desk.example")
-    response = api.call(reports.at_risk_tickets, "GET", "reports/at-risk", token=token, params=params)
+    response = api.call(function, "GET", f"reports/{route}", token=token, params=params)
     assert response.status_code == 200, response.get_body()
     return response
 
 
-def sla(api: Api, roles: tuple[Role, ...], params: dict[str, str]) -> func.HttpResponse:
-    token = api.token(*roles, subject="staff@desk.example")
-    response = api.call(reports.sla_report_of_period, "GET", "reports/sla", token=token, params=params)
-    assert response.status_code == 200, response.get_body()
-    return response
+def scoped(vulnerability: Vulnerability, scope: str, **params: str) -> dict[str, str]:
+    """``params``, and the vulnerability's customer for the scope ``one customer``."""
+    return params | ({"customer": vulnerability.customer_id} if scope == "one customer" else {})
 
 
 def names_it(response: func.HttpResponse, vulnerability: Vulnerability) -> bool:
@@ -82,38 +84,35 @@ def names_it(response: func.HttpResponse, vulnerability: Vulnerability) -> bool:
     return vulnerability.ticket_id in body or SUBJECT in body
 
 
-@pytest.mark.parametrize("scope", ["one customer", "every customer"])
+@SCOPES
 @pytest.mark.parametrize("who", list(WITHOUT_SECURITY))
 def test_the_at_risk_view_keeps_a_vulnerability_from_staff_without_the_security_role(
     api: Api, vulnerability: Vulnerability, who: str, scope: str
 ) -> None:
-    params = {"limit": "100"} | ({"customer": vulnerability.customer_id} if scope == "one customer" else {})
-    assert not names_it(at_risk(api, WITHOUT_SECURITY[who], params), vulnerability)
+    answer = report(api, WITHOUT_SECURITY[who], "at-risk", scoped(vulnerability, scope, limit="100"))
+    assert not names_it(answer, vulnerability)
 
 
-@pytest.mark.parametrize("scope", ["one customer", "every customer"])
+@SCOPES
 @pytest.mark.parametrize("who", list(WITH_SECURITY))
 def test_the_at_risk_view_heads_with_the_overdue_vulnerability_for_security_staff(
     api: Api, vulnerability: Vulnerability, who: str, scope: str
 ) -> None:
-    params = {"limit": "1"} | ({"customer": vulnerability.customer_id} if scope == "one customer" else {})
-    items = json.loads(at_risk(api, WITH_SECURITY[who], params).get_body())["items"]
+    answer = report(api, WITH_SECURITY[who], "at-risk", scoped(vulnerability, scope, limit="1"))
+    items = json.loads(answer.get_body())["items"]
     assert [(item["id"], item["subject"], item["category"]) for item in items] == [
         (vulnerability.ticket_id, SUBJECT, "vulnerability")
     ]
 
 
 @pytest.mark.parametrize("answer", ["json", "csv"])
-@pytest.mark.parametrize("scope", ["one customer", "every customer"])
+@SCOPES
 @pytest.mark.parametrize("who", ["supervisor", "supervisor and admin", "admin"])
 def test_the_sla_report_counts_a_vulnerability_in_its_figures_and_never_names_it(
     api: Api, vulnerability: Vulnerability, who: str, scope: str, answer: str
 ) -> None:
     roles = {"admin": (Role.ADMIN,), **WITHOUT_SECURITY}[who]
-    params = (
-        JANUARY_2001 | {"format": answer} | ({"customer": vulnerability.customer_id} if scope == "one customer" else {})
-    )
-    response = sla(api, roles, params)
+    response = report(api, roles, "sla", scoped(vulnerability, scope, **JANUARY_2001, format=answer))
     assert not names_it(response, vulnerability)
     assert "vulnerability" not in response.get_body().decode()  # not even its category
     if answer == "json":
