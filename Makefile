@@ -33,13 +33,10 @@ integration: deps
 e2e: deps browser
 	$(PYTEST) -m e2e
 
-## bench: the benchmarks in benchmarks/, printing their figures
+## bench: every benchmarks/bench_*.py to the end, printing their figures, then one line each
+## (PASS or FAIL, duration); fails when any missed a target
 bench: deps
-	$(BIN)/python benchmarks/bench_calendar.py
-	$(BIN)/python benchmarks/bench_api.py
-	$(BIN)/python benchmarks/bench_notifications.py
-	$(BIN)/python benchmarks/bench_escalation.py
-	$(BIN)/python benchmarks/bench_ingest.py
+	$(BIN)/python benchmarks/run_all.py
 
 ## lint: ruff (rules and format), mypy, and the infrastructure checks (infra-lint)
 lint: deps

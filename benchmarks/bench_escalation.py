@@ -4,7 +4,9 @@
 Run from the repository root: ``python benchmarks/bench_escalation.py [--repetitions R] [--threads T]
 [--app-table]``. Target (the issue's): the sweep's cost does not grow with the number of open
 tickets. It is gated on requests: the exit status is non-zero when a sweep among 50,000 open tickets
-sends other requests, table by table, than a sweep among 100 (time is reported, not gated).
+sends other requests, table by table, than a sweep among 100 (time is reported, not gated). Then it
+measures a re-plan after a closure is withdrawn, with 100 and 10,000 open tickets
+(benchmarks/escalation_replan.py, whose targets also gate the exit status).
 
 What is swept: ``shared.escalator.sweep`` on the desk built as tests/integration/test_escalation.py
 builds it (the stores over one Table client, a ``Notifier`` whose ``Dispatcher`` hands mail to a
@@ -58,14 +60,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the app's packag
 
 from azure.data.tables import TableClient, TableServiceClient
 
+from benchmarks import escalation_replan
 from benchmarks.harness import (
     TRANSACTION_LIMIT,
     CountingTransport,
+    EscalationsAs,
     SentRequest,
     bench_customer,
     counting_service,
     delete_rows,
 )
+from benchmarks.harness import Clock as RunClock
 from devhost.azurite import ensure_azurite
 from shared.auth import Principal
 from shared.customers import Customer
@@ -103,18 +108,6 @@ STORAGE_TIMEOUT = 5.0  # seconds, the app's default STORAGE_TIMEOUT_SECONDS
 SHOWN_TABLES = (ESCALATIONS_TABLE, TICKETS_TABLE, OUTBOX_INDEX_TABLE, AUDIT_TABLE)
 
 
-class EscalationsAs:
-    """A Table service that hands out the table ``name`` where the app asks for ``Escalations``
-    (every other table as asked), so that the schedule runs unchanged on the run's table."""
-
-    def __init__(self, service: TableServiceClient, name: str) -> None:
-        self._service, self._name = service, name
-
-    def get_table_client(self, table_name: str) -> TableClient:
-        """The client of ``table_name``, or of the run's table for ``Escalations``."""
-        return self._service.get_table_client(self._name if table_name == ESCALATIONS_TABLE else table_name)
-
-
 class MailCounter:
     """A sender that only counts the mails it is handed."""
 
@@ -124,16 +117,6 @@ class MailCounter:
     def send(self, mail: OutgoingMail) -> None:
         """Count ``mail``."""
         self.count += 1
-
-
-class RunClock:
-    """The run's clock: the desk and the dispatcher read ``at``."""
-
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def __call__(self) -> datetime:
-        return self.at
 
 
 @dataclass(frozen=True)
@@ -165,6 +148,7 @@ class Bench:
     due_check: EscalationSchedule
     transport: CountingTransport
     clock: RunClock
+    service: TableServiceClient
     calendar: SlaCalendar
     customer: Customer
     caller: Principal
@@ -442,6 +426,7 @@ def build(plain: TableServiceClient, table: str, threads: int, suffix: str) -> B
         due_check=EscalationSchedule(EscalationsAs(plain, table)),
         transport=transport,
         clock=clock,
+        service=service,
         calendar=calendar,
         customer=customer,
         caller=Principal(contact, contact, "Anna", frozenset({Role.CUSTOMER}), customer.id),
@@ -481,6 +466,9 @@ def main() -> int:
         print()
         try:
             scenarios, planting = measure(bench, args.repetitions)
+            replans = escalation_replan.measure(
+                bench.desk, (plain, bench.service), bench.transport, suffix, (OPENED, SWEEP_AT)
+            )
         finally:
             if not started:
                 began = time.perf_counter()
@@ -494,7 +482,9 @@ def main() -> int:
             )
         print(f"Planting took {sum(seconds for _, _, seconds in planting):.1f} s in all.")
         print()
-        return 0 if print_report(bench, scenarios) else 1
+        swept_ok = print_report(bench, scenarios)
+        print()
+        return 0 if escalation_replan.print_report(replans) and swept_ok else 1
 
 
 if __name__ == "__main__":

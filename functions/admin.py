@@ -8,11 +8,12 @@ import re
 import azure.functions as func
 
 from functions.api import body_of, dump, endpoint, limit_of, require_admin
-from functions.dependencies import calendar, closures, customers, tables
+from functions.dependencies import calendar, closures, customers, desk, schedule, tables
 from functions.http import json_response
 from functions.response_shapes import (
     AuditList,
     AuditRecordOut,
+    ClosureChangeOut,
     ClosureList,
     ClosureOut,
     CustomerList,
@@ -20,15 +21,19 @@ from functions.response_shapes import (
 )
 from functions.schemas import ClosureDocument, ContactDocument, CustomerDocument
 from shared.auth import Principal
-from shared.closures import Closure
+from shared.closures import Closure, changed_days
 from shared.customers import Contact, Customer, normalise_domain, normalise_email, valid_customer_id
 from shared.errors import InvalidInput, NotFound
+from shared.replanning import replan_from
 from shared.stores.audit import AuditTrail
 from shared.ticket import parse_ticket_id
 
 bp = func.Blueprint()
 
 _CLOSURE_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+#: The years a closure may fall in: a desk's closures are announced for the years it works in, and
+#: the escalation schedule's hour buckets are not defined at the ends of the calendar.
+CLOSURE_YEARS = range(2000, 3000)
 
 
 def _customer_out(customer: Customer) -> CustomerOut:
@@ -96,14 +101,27 @@ def put_closure(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
     if not _CLOSURE_ID.fullmatch(closure_id):
         raise InvalidInput("id", "must be lower-case letters, digits or dashes")
     body = body_of(req, ClosureDocument)
+    for name, day in (("first_day", body.first_day), ("last_day", body.last_day)):
+        if day.year not in CLOSURE_YEARS:
+            raise InvalidInput(name, f"must fall in the years {CLOSURE_YEARS[0]} to {CLOSURE_YEARS[-1]}")
     if body.last_day < body.first_day:
         raise InvalidInput("last_day", "is before first_day")
     if (body.last_day - body.first_day).days > 366:
         raise InvalidInput("last_day", "makes a closure longer than a year")
     closure = Closure(closure_id, body.first_day, body.last_day, body.note)
+    before = closures().get(closure_id)
     closures().put(closure)
+    return json_response(dump(_closure_changed(before, closure, closure)))
+
+
+def _closure_changed(before: Closure | None, after: Closure | None, shown: Closure) -> ClosureChangeOut:
+    """After a closure changed from ``before`` to ``after``: the calendar read anew, the escalations
+    it moves re-planned (``docs/escalation.md``), and ``shown`` answered with their count."""
     calendar().invalidate()
-    return json_response(dump(_closure_out(closure)))
+    report = replan_from(desk(), schedule(), *changed_days(before, after))
+    return ClosureChangeOut(
+        **_closure_out(shown).model_dump(), replanned_checkpoints=report.moved, replan_failures=report.failed
+    )
 
 
 @bp.route(route="admin/closures", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
@@ -126,11 +144,12 @@ def get_closure(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
 @bp.route(route="admin/closures/{id}", methods=["DELETE"], auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint
 def delete_closure(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
+    """Withdraw a closure period; running SLA clocks count its days again."""
     require_admin(caller)
-    if not _CLOSURE_ID.fullmatch(req.route_params["id"]) or not closures().delete(req.route_params["id"]):
+    removed = closures().delete(req.route_params["id"]) if _CLOSURE_ID.fullmatch(req.route_params["id"]) else None
+    if removed is None:
         raise NotFound("no such closure")
-    calendar().invalidate()
-    return func.HttpResponse(status_code=204)
+    return json_response(dump(_closure_changed(removed, None, removed)))
 
 
 @bp.route(route="admin/audit", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)

@@ -23,6 +23,7 @@ from functions.report_shapes import AtRiskList, SlaReportOut
 from functions.response_shapes import (
     AuditList,
     CalendarStatusOut,
+    ClosureChangeOut,
     ClosureList,
     ClosureOut,
     CustomerList,
@@ -233,11 +234,13 @@ OPERATIONS: tuple[Operation, ...] = (
     ),
     Operation(
         "PUT", "/admin/closures/{id}", "put_closure", "administration",
-        "Announce or change a closure period; running SLA clocks follow it", 200, ClosureOut,
+        "Announce or change a closure period; running SLA clocks follow it, and the escalations it moves are "
+        "re-planned", 200, ClosureChangeOut,
         errors=(*_AUTHENTICATED, 403, 413, 422), body=ClosureDocument, parameters=(_CLOSURE_ID,),
     ),
     Operation(
-        "DELETE", "/admin/closures/{id}", "delete_closure", "administration", "Withdraw a closure period", 204, None,
+        "DELETE", "/admin/closures/{id}", "delete_closure", "administration",
+        "Withdraw a closure period; the escalations it moves are re-planned", 200, ClosureChangeOut,
         errors=(*_AUTHENTICATED, 403, 404), parameters=(_CLOSURE_ID,),
     ),
     Operation(

@@ -82,6 +82,16 @@ class ClosureOut(ClosureDocument):
     id: str
 
 
+class ClosureChangeOut(ClosureOut):
+    """A closure period as it is after ``PUT`` (or was, after ``DELETE``), with the escalation
+    checkpoints of open tickets the change moved to another instant (``replanned_checkpoints``, one
+    per running clock at most) and the clocks whose re-plan failed (``replan_failures``: they keep
+    their checkpoints as they were, and are logged; repeating the change re-plans again)."""
+
+    replanned_checkpoints: int
+    replan_failures: int
+
+
 class ClosureList(BaseModel):
     """Every closure period, in one page (``cursor`` is always null)."""
 

@@ -10,7 +10,7 @@ provider (it carries the closure periods administrators set).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -408,12 +408,24 @@ class Desk:
             breach = self.escalation.matrix.breach_level
             if breach is not None and already < breach <= reached:  # the alert on SLA breaches watches this
                 LOG.warning("sla_breached ticket=%s clock=%s level=%d", ticket.id, clock.value, breach)
-            replanned, outcome = change.planned, "escalated"
-        else:
-            replanned, outcome = self._plan_checkpoints(self._view(ticket), at, [clock]), "stale"
-        if not any(self.schedule.same_row(checkpoint, planned) for planned in replanned):
-            self.schedule.drop(checkpoint)
-        return outcome
+            _drop_unless_replaced(self.schedule, [checkpoint], change.planned)
+            return "escalated"
+        _drop_unless_replaced(self.schedule, [checkpoint], self._plan_checkpoints(self._view(ticket), at, [clock]))
+        return "stale"
+
+    def replan(self, checkpoints: Sequence[Checkpoint]) -> bool:
+        """Plan anew, from its ticket's ledger as of now, the clock whose rows ``checkpoints`` are
+        (one ticket's, one clock's: after a change of the calendar), and drop those rows the new
+        plan did not replace. Whether the clock's next checkpoint moved (a clock that no longer
+        runs, or a ticket gone, only loses its rows)."""
+        if self.schedule is None:
+            raise RuntimeError("re-planning needs the schedule")
+        first = checkpoints[0]
+        stored = self.tickets.get(first.customer_id, first.ticket_id)
+        planned = [] if stored is None else self._plan_checkpoints(self._view(stored.ticket), self.now(), [first.clock])
+        _drop_unless_replaced(self.schedule, checkpoints, planned)
+        before = {(checkpoint.level, checkpoint.due) for checkpoint in checkpoints}
+        return any((checkpoint.level, checkpoint.due) not in before for checkpoint in planned)
 
     def _escalation_to(self, ticket: Ticket, level: int) -> str:
         """Level 1 goes to the assignee (the team while unassigned), 2 to the supervisors, 3 and
@@ -595,6 +607,15 @@ _APPLY: Mapping[Action, Callable[[_Change, Mapping[str, Any]], None]] = {
     Action.CLOSE: _close,
     Action.REOPEN: _reopen,
 }
+
+
+def _drop_unless_replaced(
+    schedule: EscalationSchedule, checkpoints: Iterable[Checkpoint], planned: Sequence[Checkpoint]
+) -> None:
+    """Drop each of ``checkpoints`` whose row no checkpoint of ``planned`` was written over."""
+    for checkpoint in checkpoints:
+        if not any(schedule.same_row(checkpoint, new) for new in planned):
+            schedule.drop(checkpoint)
 
 
 def _contact_name(customer: Customer, email: str) -> str | None:

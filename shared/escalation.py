@@ -8,20 +8,23 @@ working time, so a level never falls at night, on a holiday or in a closure.
 
 Escalation is *planned*: every change of a ticket computes, per running clock, the next level not
 reached yet and the working instant it falls due (:func:`next_checkpoint`); the sweep reads only
-those checkpoints that are due.
+those checkpoints that are due. A checkpoint remembers the instant it was planned at and the working
+time its clock had left to the level then (and when the clock started), so that a change of the
+calendar (a closure announced, moved or withdrawn) can move it without reading its ticket
+(:func:`replanned`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from shared.sla_calendar import SlaCalendar
 from shared.sla_clock import ClockState
 from shared.sla_policy import Clock
 
-__all__ = ["DEFAULT_MATRIX", "Checkpoint", "EscalationMatrix", "level_reached", "next_checkpoint"]
+__all__ = ["DEFAULT_MATRIX", "Checkpoint", "EscalationMatrix", "level_reached", "next_checkpoint", "replanned"]
 
 
 @dataclass(frozen=True)
@@ -54,13 +57,18 @@ DEFAULT_MATRIX = EscalationMatrix()
 
 @dataclass(frozen=True)
 class Checkpoint:
-    """Level ``level`` of ``clock`` of the ticket falls due at ``due``."""
+    """Level ``level`` of ``clock`` of the ticket falls due at ``due``: planned at ``planned_at``,
+    when the clock, started at ``clock_started``, had ``left`` working time to go to the level (the
+    three are None for a checkpoint planned before they were recorded)."""
 
     customer_id: str
     ticket_id: str
     clock: Clock
     level: int
     due: datetime
+    planned_at: datetime | None = None
+    left: timedelta | None = None
+    clock_started: datetime | None = None
 
 
 def level_reached(state: ClockState, matrix: EscalationMatrix, already: int) -> int:
@@ -92,7 +100,26 @@ def next_checkpoint(
     for level in matrix.levels:
         if level <= already:
             continue
-        left = matrix.threshold(state.budget, level) - state.elapsed
-        due = calendar.add_working_time(now, left) if left > timedelta(0) else now
-        return Checkpoint(customer_id, ticket_id, state.clock, level, due)
+        left = max(matrix.threshold(state.budget, level) - state.elapsed, timedelta(0))
+        due = calendar.add_working_time(now, left)
+        return Checkpoint(customer_id, ticket_id, state.clock, level, due, now, left, state.started_at)
     return None
+
+
+def replanned(checkpoint: Checkpoint, calendar: SlaCalendar, changed: tuple[datetime, datetime]) -> Checkpoint | None:
+    """``checkpoint`` on ``calendar``, a calendar that differs from the one it was planned with only
+    within ``changed`` (``[from, until)``: a closure announced, moved or withdrawn), or None when
+    only the ticket's ledger can tell.
+
+    * A clock started at or after ``until`` never counted a changed instant: the checkpoint stays.
+    * A checkpoint planned at or before ``from`` counted no changed instant yet: its level falls due
+      once its working time left has elapsed on ``calendar`` since it was planned.
+    * Any other (planned inside or after the change, by a clock that ran before its end), and one
+      planned without what it needs, is for the ledger.
+    """
+    changed_from, changed_until = changed
+    if checkpoint.clock_started is not None and checkpoint.clock_started >= changed_until:
+        return checkpoint
+    if checkpoint.planned_at is None or checkpoint.left is None or checkpoint.planned_at > changed_from:
+        return None
+    return replace(checkpoint, due=calendar.add_working_time(checkpoint.planned_at, checkpoint.left))

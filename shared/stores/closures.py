@@ -45,12 +45,12 @@ class ClosureRegistry:
             mode=UpdateMode.REPLACE,
         )
 
-    def delete(self, closure_id: str) -> bool:
-        """Whether it existed: one point read and one delete."""
-        if self.get(closure_id) is None:
-            return False
-        self._table.delete_entity(_PARTITION, closure_id)
-        return True
+    def delete(self, closure_id: str) -> Closure | None:
+        """The closure removed, or None when there was none: one point read and one delete."""
+        closure = self.get(closure_id)
+        if closure is not None:
+            self._table.delete_entity(_PARTITION, closure_id)
+        return closure
 
 
 def _closure_from(entity: Any) -> Closure:

@@ -20,10 +20,12 @@ from shared.history import EventType
 from shared.lifecycle import Action, Role
 from shared.mail.senders.base import OutgoingMail
 from shared.notifier import Notifier
-from shared.sla_calendar import default_calendar
+from shared.replanning import replan_from
+from shared.sla_calendar import SlaCalendar, default_calendar
 from shared.sla_policy import Category, Clock, Priority
 from shared.stores.outbox import OutboxStore
 from shared.stores.schedule import EscalationSchedule
+from shared.stores.tickets import StoredTicket, TicketStore
 from tests.integration.conftest import Clock as SetClock
 from tests.integration.conftest import customer_caller, staff_caller
 
@@ -271,3 +273,111 @@ def test_a_p2_across_the_last_sunday_of_october_escalates_on_monday_s_wall_clock
     assert levels(escalating, customer, ticket_id) == [("take_charge", 1)]
     travel(escalating, clock, "2026-10-26 11:30")
     assert levels(escalating, customer, ticket_id) == [("take_charge", 1), ("take_charge", 2)]
+
+
+class Calendars:
+    """The desk's calendar, which a test changes as an administrator changes closures."""
+
+    def __init__(self, *closures: tuple[date, date]) -> None:
+        self.now = default_calendar(closures=closures)
+
+    def __call__(self) -> SlaCalendar:
+        return self.now
+
+
+SUMMER = (date(2026, 8, 10), date(2026, 8, 21))
+
+
+def test_a_withdrawn_closure_re_plans_from_the_checkpoints_alone_and_the_warning_fires_at_its_earlier_instant(
+    escalating: Desk, customer: Customer, clock: SetClock
+) -> None:
+    calendars = Calendars(SUMMER)
+    desk = replace(escalating, calendar=calendars)
+    clock.set("2026-08-07 10:00")  # a Friday; take charge within 16 working hours, warning at 12
+    ticket_id = open_ticket(desk, customer, Priority.LOW)
+    clock.set("2026-08-07 11:00")
+    calendars.now = default_calendar()
+    assert desk.schedule is not None
+    report = replan_from(desk, desk.schedule, *SUMMER)
+    mine = [c for c in desk.schedule.planned_from(rome("2026-08-10 00:00")) if c.checkpoint.ticket_id == ticket_id]
+    assert sorted((c.checkpoint.clock, c.checkpoint.due) for c in mine) == [
+        (Clock.RESOLUTION, rome("2026-09-08 15:30")),  # 75% of 30 working days: 180 working hours
+        (Clock.TAKE_CHARGE, rome("2026-08-10 15:30")),  # 7 h on Friday, 5 h on Monday
+    ]
+    assert report.moved >= 2
+    assert report.failed == 0
+    travel(desk, clock, "2026-08-10 15:29")
+    assert levels(desk, customer, ticket_id) == []
+    travel(desk, clock, "2026-08-10 15:30")
+    assert levels(desk, customer, ticket_id) == [("take_charge", 1)]
+
+
+def test_a_ticket_opened_inside_a_withdrawn_closure_is_re_planned_from_its_ledger(
+    escalating: Desk, customer: Customer, clock: SetClock
+) -> None:
+    closure = (date(2026, 8, 3), date(2026, 8, 21))
+    calendars = Calendars(closure)
+    desk = replace(escalating, calendar=calendars)
+    clock.set("2026-08-05 10:00")  # inside the closure: the clocks count from 24 August
+    ticket_id = open_ticket(desk, customer, Priority.LOW)
+    clock.set("2026-08-05 11:00")
+    calendars.now = default_calendar()  # withdrawn: the clocks count from the opening
+    assert desk.schedule is not None
+    report = replan_from(desk, desk.schedule, *closure)
+    assert report.from_ledger >= 2
+    assert report.failed == 0
+    travel(desk, clock, "2026-08-06 15:29")
+    assert levels(desk, customer, ticket_id) == []
+    travel(desk, clock, "2026-08-06 15:30")  # 7 h on the 5th, 5 h on the 6th
+    assert levels(desk, customer, ticket_id) == [("take_charge", 1)]
+
+
+def test_a_closure_announced_after_the_opening_leaves_the_warning_to_its_later_instant_with_or_without_a_re_plan(
+    escalating: Desk, customer: Customer, clock: SetClock
+) -> None:
+    calendars = Calendars()
+    desk = replace(escalating, calendar=calendars)
+    clock.set("2026-08-07 10:00")
+    first, second = open_ticket(desk, customer, Priority.LOW), open_ticket(desk, customer, Priority.LOW)
+    calendars.now = default_calendar(closures=[SUMMER])
+    assert desk.schedule is not None
+    desk.replan(
+        [c.checkpoint for c in desk.schedule.planned_from(rome("2026-08-10 00:00")) if c.checkpoint.ticket_id == first]
+    )
+    travel(desk, clock, "2026-08-10 15:30")  # the second's checkpoint, planned before the closure: found stale
+    assert (levels(desk, customer, first), levels(desk, customer, second)) == ([], [])
+    travel(desk, clock, "2026-08-24 15:29")
+    assert (levels(desk, customer, first), levels(desk, customer, second)) == ([], [])
+    travel(desk, clock, "2026-08-24 15:30")
+    assert levels(desk, customer, first) == levels(desk, customer, second) == [("take_charge", 1)]
+
+
+class ReadsRecorded(TicketStore):
+    """The ticket store, recording the tickets read."""
+
+    def __init__(self, service: TableServiceClient) -> None:
+        super().__init__(service)
+        self.read: list[str] = []
+
+    def get(self, customer_id: str, ticket_id: str) -> StoredTicket | None:
+        self.read.append(ticket_id)
+        return super().get(customer_id, ticket_id)
+
+
+def test_a_closure_shortened_while_it_runs_re_plans_a_ticket_opened_inside_it_without_reading_it(
+    escalating: Desk, customer: Customer, clock: SetClock, table_service: TableServiceClient
+) -> None:
+    calendars = Calendars((date(2026, 8, 3), date(2026, 8, 21)))
+    tickets = ReadsRecorded(table_service)
+    desk = replace(escalating, calendar=calendars, tickets=tickets)
+    clock.set("2026-08-05 10:00")  # inside the closure: the clocks count from 24 August
+    ticket_id = open_ticket(desk, customer, Priority.LOW)
+    clock.set("2026-08-06 10:00")
+    calendars.now = default_calendar(closures=[(date(2026, 8, 3), date(2026, 8, 14))])  # open again from the 17th
+    assert desk.schedule is not None
+    replan_from(desk, desk.schedule, date(2026, 8, 15), date(2026, 8, 21))
+    assert ticket_id not in tickets.read
+    travel(desk, clock, "2026-08-18 12:59")
+    assert levels(desk, customer, ticket_id) == []
+    travel(desk, clock, "2026-08-18 13:00")  # 8 h on the 17th, 4 h on the 18th
+    assert levels(desk, customer, ticket_id) == [("take_charge", 1)]
