@@ -58,6 +58,10 @@ param authJwksUrl string
 @description('AUTH_CUSTOMER_CLAIM: the token claim that carries a customer\'s company id.')
 param authCustomerClaim string = 'customer_id'
 
+@minValue(1)
+@description('AUTH_MAX_TOKEN_LIFETIME_SECONDS: the longest a bearer token may live (exp minus iat); 28 hours admits Entra\'s longest access tokens.')
+param authMaxTokenLifetimeSeconds int = 100800
+
 // ---------------------------------------------------------------------------------------------
 // The customer portal's sign-in (functions/portal.py, docs/portal.md): Microsoft Entra External ID.
 
@@ -377,6 +381,7 @@ module functionApp 'modules/function-app.bicep' = {
     authAudience: authAudience
     authJwksUrl: authJwksUrl
     authCustomerClaim: authCustomerClaim
+    authMaxTokenLifetimeSeconds: authMaxTokenLifetimeSeconds
     outboxSchedule: outboxSchedule
     outboxSweepGraceSeconds: outboxSweepGraceSeconds
     outboxLeaseSeconds: outboxLeaseSeconds

@@ -112,6 +112,17 @@ def _percentages(environ: Mapping[str, str], name: str) -> tuple[int, ...]:
     return values
 
 
+def whole_number(environ: Mapping[str, str], name: str, *, default: int) -> int:
+    """The positive whole number of setting ``name`` (``default`` when it is not set), or
+    :class:`SettingsError` naming it."""
+    raw = _optional(environ, name)
+    if raw is None:
+        return default
+    if not raw.isdecimal() or int(raw) < 1:
+        raise SettingsError(f"{name} must be a positive whole number, not {raw!r}")
+    return int(raw)
+
+
 def _positive_number(environ: Mapping[str, str], name: str, *, default: float) -> float:
     raw = _optional(environ, name)
     if raw is None:

@@ -78,6 +78,7 @@ param authIssuer string
 param authAudience string
 param authJwksUrl string
 param authCustomerClaim string
+param authMaxTokenLifetimeSeconds int
 param outboxSchedule string
 param outboxSweepGraceSeconds int
 param outboxLeaseSeconds int
@@ -210,6 +211,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     AUTH_AUDIENCE: authAudience
     AUTH_JWKS_URL: authJwksUrl
     AUTH_CUSTOMER_CLAIM: authCustomerClaim
+    AUTH_MAX_TOKEN_LIFETIME_SECONDS: string(authMaxTokenLifetimeSeconds)
     // Mail (shared/mail/settings.py) through ACS with the managed identity.
     MAIL_SENDER_KIND: 'acs'
     ACS_ENDPOINT: acsEndpoint
