@@ -11,21 +11,51 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from shared.customers import normalise_email
 from shared.desk import TicketView
+from shared.errors import InvalidInput
 from shared.history import EventType, HistoryEvent
 from shared.language import Language
 from shared.lifecycle import Status
 from shared.sla_clock import ClockState
 from shared.sla_policy import Category
-from shared.text_limits import LONG_TEXT_UNITS, utf16_units
+from shared.text_limits import LONG_TEXT_UNITS, one_line, utf16_units
 from shared.ticket import Channel
 
 #: The largest request body accepted, in bytes; larger ones are answered 413.
 MAX_BODY_BYTES = 64 * 1024
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Email = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[^@\s]{1,64}@[^@\s]{1,253}$")]
 CustomerId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
+
+
+def _plain_address(text: str) -> str:
+    try:
+        return normalise_email(text, "address")
+    except InvalidInput:
+        raise ValueError("is not an email address") from None
+
+
+#: A plain ``local@domain`` address, lower-cased: no display name, no control character, a real
+#: domain (the shape every mail header built from it needs).
+Email = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[^@\s]{1,64}@[^@\s]{1,253}$"),
+    AfterValidator(_plain_address),
+]
+
+
+def _on_one_line(text: str) -> str:
+    line = one_line(text)
+    if not line:
+        raise ValueError("holds nothing but spaces and control characters")
+    return line
+
+
+#: A name, a subject: what a person types that must stay on one line. Control characters (line
+#: breaks, tabs, separators) become a space (``shared.text_limits.one_line``), so no value can
+#: carry a line of its own into a mail.
+OneLine = Annotated[Text, Field(max_length=200), AfterValidator(_on_one_line)]
 
 
 def _storable(text: str) -> str:
@@ -49,14 +79,14 @@ class OpenTicket(Body):
     """``POST /api/tickets``. Customers give the first five fields; staff opening a ticket on a
     caller's behalf also give ``customer_id``, ``contact_email`` and ``channel``."""
 
-    subject: Annotated[Text, Field(max_length=200)]
+    subject: OneLine
     description: LongText
     category: Category | None = None
     priority: PriorityValue | None = None
     language: Language | None = None
     customer_id: CustomerId | None = None
     contact_email: Email | None = None
-    contact_name: Annotated[Text, Field(max_length=200)] | None = None
+    contact_name: OneLine | None = None
     channel: Channel | None = None
 
 
@@ -121,7 +151,7 @@ ACTION_BODIES: dict[str, type[Body]] = {
 
 class ContactDocument(Body):
     email: Email
-    name: Annotated[Text, Field(max_length=200)]
+    name: OneLine
 
 
 class ReleaseMail(Body):
@@ -133,7 +163,7 @@ class ReleaseMail(Body):
 class CustomerDocument(Body):
     """``PUT /api/admin/customers/{id}`` and its answers."""
 
-    name: Annotated[Text, Field(max_length=200)]
+    name: OneLine
     entitled: bool
     email_domains: Annotated[list[Annotated[str, StringConstraints(max_length=253)]], Field(max_length=50)]
     contacts: Annotated[list[ContactDocument], Field(max_length=500)]

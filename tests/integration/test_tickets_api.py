@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 import uuid
+from email.message import EmailMessage
+from pathlib import Path
 
 import azure.functions as func
 import pytest
 
+from devhost.local_identity import mint_token
 from functions import admin, calendar_status, tickets
 from shared.lifecycle import Role
 from tests.integration.conftest import Api
@@ -188,3 +193,113 @@ def test_the_calendar_status_is_public(api: Api) -> None:
     assert response.status_code == 200
     assert set(status) == {"now", "open", "next_opening", "zone", "upcoming_closures"}
     assert status["zone"] == "Europe/Rome"
+
+
+# --- one-line values ------------------------------------------------------------------------------
+
+FORGED_NAME = "Anna\r\nBcc: x@evil.example"
+FORGED_SUBJECT = "Login broken\r\nBcc: y@evil.example\u2028Cc: z@evil.example"
+
+
+def dropped(folder: Path, ticket_id: str, kind: str) -> EmailMessage:
+    """The one mail of ``kind`` about the ticket that the file drop holds."""
+    (path,) = folder.glob(f"*{ticket_id.lower()}.*.{kind}*.eml")
+    return email.message_from_bytes(path.read_bytes(), policy=email.policy.default)  # type: ignore[return-value]
+
+
+def text_lines(mail: EmailMessage) -> list[str]:
+    part = mail.get_body(("plain",))
+    assert part is not None
+    return str(part.get_content()).splitlines()  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("opened_by", ["staff, naming the contact", "customer, naming itself", "customer's token"])
+def test_a_name_and_a_subject_with_line_breaks_reach_the_staff_mail_on_one_line(
+    api: Api, company: str, tmp_path: Path, opened_by: str
+) -> None:
+    body: dict[str, object] = {"subject": FORGED_SUBJECT, "description": "Nobody can sign in."}
+    if opened_by.startswith("staff"):
+        token = api.token(Role.OPERATOR, subject="olga@desk.example")
+        body |= {"customer_id": company, "contact_email": f"anna@{company}.example", "contact_name": FORGED_NAME}
+    elif opened_by.startswith("customer,"):
+        token = api.token(Role.CUSTOMER, customer=company, subject=f"anna@{company}.example")
+        body["contact_name"] = FORGED_NAME
+    else:
+        token = mint_token([Role.CUSTOMER], company, subject=f"anna@{company}.example", name=FORGED_NAME, root=api.root)
+
+    opened = api.call(tickets.open_ticket, "POST", "tickets", token=token, body=body)
+
+    assert opened.status_code == 201, opened.get_body()
+    ticket = document(opened)
+    assert (ticket["contact_name"], ticket["subject"]) == (
+        "Anna Bcc: x@evil.example",
+        "Login broken Bcc: y@evil.example Cc: z@evil.example",
+    )
+    team = text_lines(dropped(tmp_path / "mail", str(ticket["id"]), "new_in_queue"))
+    assert "Referente: Anna Bcc: x@evil.example" in team
+    assert "Oggetto: Login broken Bcc: y@evil.example Cc: z@evil.example" in team
+    assert not [line for line in team if line.startswith(("Bcc:", "Cc:"))]
+    receipt = dropped(tmp_path / "mail", str(ticket["id"]), "received")  # the contact's mail could be built
+    assert receipt["To"].addresses[0].display_name == "Anna Bcc: x@evil.example"
+
+
+def test_a_customer_s_name_and_its_contacts_names_are_kept_on_one_line(api: Api, tmp_path: Path) -> None:
+    customer_id = f"acme-{uuid.uuid4().hex[:10]}"
+    admin_token = api.token(Role.ADMIN)
+    saved = api.call(
+        admin.put_customer,
+        "PUT",
+        f"admin/customers/{customer_id}",
+        token=admin_token,
+        route_params={"id": customer_id},
+        body={
+            "name": "ACME\r\nBcc: w@evil.example",
+            "entitled": True,
+            "email_domains": [f"{customer_id}.example"],
+            "contacts": [{"email": f"anna@{customer_id}.example", "name": FORGED_NAME}],
+            "language": "it",
+        },
+    )
+    assert saved.status_code == 200, saved.get_body()
+    path, route = f"admin/customers/{customer_id}", {"id": customer_id}
+    read = document(api.call(admin.get_customer, "GET", path, token=admin_token, route_params=route))
+    assert (read["name"], read["contacts"]) == (
+        "ACME Bcc: w@evil.example",
+        [{"email": f"anna@{customer_id}.example", "name": "Anna Bcc: x@evil.example"}],
+    )
+    token = api.token(Role.CUSTOMER, customer=customer_id, subject=f"anna@{customer_id}.example")
+    opened = api.call(tickets.open_ticket, "POST", "tickets", token=token, body={"subject": "s", "description": "d"})
+    team = text_lines(dropped(tmp_path / "mail", str(document(opened)["id"]), "new_in_queue"))
+    assert "Referente: Anna Bcc: x@evil.example" in team
+    assert not [line for line in team if line.startswith("Bcc:")]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"subject": "\x00\x01\u2028", "description": "d"}, "subject"),
+        ({"subject": "s", "description": "d", "contact_name": "\r\n\x0b"}, "contact_name"),
+    ],
+)
+def test_a_one_line_value_of_nothing_but_controls_is_refused_naming_it(
+    api: Api, company: str, body: dict[str, object], field: str
+) -> None:
+    token = api.token(Role.CUSTOMER, customer=company, subject=f"anna@{company}.example")
+    response = api.call(tickets.open_ticket, "POST", "tickets", token=token, body=body)
+    assert (response.status_code, document(response)["field"]) == (422, field)
+
+
+@pytest.mark.parametrize("assignee", ["olga@desk.example\r\nBcc: x@evil.example", "olga\x00@desk.example", "olga@desk"])
+def test_an_assignee_that_is_no_plain_address_is_refused_naming_it(api: Api, company: str, assignee: str) -> None:
+    customer = api.token(Role.CUSTOMER, customer=company, subject=f"anna@{company}.example")
+    opened = api.call(tickets.open_ticket, "POST", "tickets", token=customer, body={"subject": "s", "description": "d"})
+    ticket_id = str(document(opened)["id"])
+    response = api.call(
+        tickets.act_on_ticket,
+        "POST",
+        f"tickets/{ticket_id}/assign",
+        token=api.token(Role.SUPERVISOR, subject="sara@desk.example"),
+        route_params={"id": ticket_id, "action": "assign"},
+        body={"assignee": assignee},
+    )
+    assert (response.status_code, document(response)["field"]) == (422, "assignee")
