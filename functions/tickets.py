@@ -14,7 +14,7 @@ from functions.http import json_response
 from functions.schemas import ACTION_BODIES, EventList, NewMessage, OpenTicket, TicketList, event_out, ticket_out
 from shared.auth import Principal
 from shared.desk import NewTicket, TicketView
-from shared.errors import InvalidInput, NotFound
+from shared.errors import Forbidden, InvalidInput, NotFound
 from shared.lifecycle import Action, Role
 from shared.sla_policy import Priority
 from shared.ticket import Channel
@@ -32,13 +32,16 @@ def _ticket_response(view: TicketView, status: int = 200) -> func.HttpResponse:
 @bp.route(route="tickets", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint
 def open_ticket(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
-    """Open a ticket: a customer for its own company; staff on a caller's behalf."""
+    """Open a ticket: a customer for its own company, from the address its token carries (none:
+    403 naming the ``email`` claim); staff on a caller's behalf."""
     body = body_of(req, OpenTicket)
     if Role.CUSTOMER in caller.roles:
         if body.customer_id is not None or body.contact_email is not None or body.channel is not None:
             field = "customer_id" if body.customer_id else "contact_email" if body.contact_email else "channel"
             raise InvalidInput(field, "is set by the desk for customers")
-        customer_id, contact, channel = caller.customer_id or "", caller.email or caller.subject, Channel.WEB
+        if caller.email is None:
+            raise Forbidden("the token's email claim holds no address: no mail could reach you", claim="email")
+        customer_id, contact, channel = caller.customer_id or "", caller.email, Channel.WEB
     else:
         if body.customer_id is None:
             raise InvalidInput("customer_id", "is required when staff open a ticket")

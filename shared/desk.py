@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from shared.access import Caller, can_see, handle_of
-from shared.customers import Customer
+from shared.customers import Contact, Customer, normalise_email
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed
 from shared.escalation import DEFAULT_MATRIX, Checkpoint, EscalationMatrix, level_reached, next_checkpoint
 from shared.history import EventType, HistoryEvent
@@ -190,8 +190,12 @@ class Desk:
     def open(self, caller: Caller, request: NewTicket, source: MailSource | None = None) -> TicketView:
         """Open a ticket: the language is the request's, or detected from its text, or the
         customer's; the category's minimum priority applies; the clocks the category runs start now.
-        A ticket opened from a mail (``source``) records it (see :class:`MailSource`)."""
+        Its contact must be the customer's (see :meth:`_contact`). A ticket opened from a mail
+        (``source``) records it (see :class:`MailSource`); whose the mail is, the intake decided."""
         customer = self._customer_for(caller, request)
+        contact_email, known_name, registered = request.contact_email, None, False
+        if source is None:
+            contact_email, known_name, registered = self._contact(caller, request, customer)
         at = self.now()
         category = request.category or DEFAULT_CATEGORY
         if self.policy.rule_for(category).closes_ticket:
@@ -208,8 +212,8 @@ class Desk:
         ticket = Ticket(
             id=ticket_id,
             customer_id=customer.id,
-            contact_email=request.contact_email,
-            contact_name=request.contact_name or _contact_name(customer, request.contact_email),
+            contact_email=contact_email,
+            contact_name=request.contact_name or known_name or _contact_name(customer, contact_email),
             subject=request.subject,
             description=request.description,
             category=category,
@@ -242,6 +246,8 @@ class Desk:
         self._dispatch(notifications)
         if caller.roles & {Role.OPERATOR, Role.SUPERVISOR, Role.SECURITY}:
             self._audit(caller, ticket_id, "open")
+        if registered:
+            self._audit(caller, ticket_id, f"add-contact:{contact_email}")
         return TicketView(stored.ticket, view.sla)
 
     def act(
@@ -319,6 +325,35 @@ class Desk:
         if not customer.entitled:
             raise Forbidden(f"customer {customer.id} is not entitled to support")
         return customer
+
+    def _contact(self, caller: Caller, request: NewTicket, customer: Customer) -> tuple[str, str | None, bool]:
+        """Whom a ticket opened over the API is for: the address (lower case), the name the
+        registry knows for it, and whether this opening registered it.
+
+        The address must be a registered contact of the customer or on one of its email domains,
+        so that no receipt with the ticket's contents leaves the company. Staff who type a new
+        address on a domain of the customer register it as its contact (under ``contact_name``,
+        else the address itself; the ticket's audit trail records it); any other address is
+        refused: :class:`InvalidInput` naming ``contact_email`` for staff, :class:`Forbidden`
+        naming the token's ``email`` claim for a customer."""
+        is_customer = Role.CUSTOMER in caller.roles
+        address = request.contact_email.strip().lower()
+        known = customer.contact(address)
+        if known is not None:
+            return known.email, known.name, False
+        if not customer.owns_domain_of(address):
+            outside = f"is neither a contact of customer {customer.id} nor on its email domains"
+            if is_customer:
+                raise Forbidden(f"the token's email claim {address} {outside}", claim="email")
+            raise InvalidInput("contact_email", outside)
+        if is_customer:
+            return address, None, False
+        normalise_email(address, "contact_email")
+        try:
+            contact, added = self.customers.add_contact(customer.id, Contact(address, request.contact_name or address))
+        except Conflict as taken:
+            raise InvalidInput("contact_email", str(taken)) from None
+        return contact.email, contact.name, added
 
     def _commit(
         self,

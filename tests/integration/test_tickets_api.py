@@ -174,7 +174,7 @@ def test_a_body_over_the_limit_is_answered_413(api: Api, company: str) -> None:
 
 
 def test_another_customer_s_ticket_is_answered_404(api: Api, company: str) -> None:
-    owner = api.token(Role.CUSTOMER, customer=company)
+    owner = api.token(Role.CUSTOMER, customer=company, subject=f"anna@{company}.example")
     opened = api.call(tickets.open_ticket, "POST", "tickets", token=owner, body={"subject": "s", "description": "d"})
     ticket_id = str(document(opened)["id"])
     stranger = api.token(Role.CUSTOMER, customer="someone-else")
@@ -303,3 +303,160 @@ def test_an_assignee_that_is_no_plain_address_is_refused_naming_it(api: Api, com
         body={"assignee": assignee},
     )
     assert (response.status_code, document(response)["field"]) == (422, "assignee")
+
+
+# --- contacts -------------------------------------------------------------------------------------
+
+
+def customer_document(api: Api, customer_id: str) -> dict[str, object]:
+    path, route = f"admin/customers/{customer_id}", {"id": customer_id}
+    return document(api.call(admin.get_customer, "GET", path, token=api.token(Role.ADMIN), route_params=route))
+
+
+def ticket_count(api: Api, company: str) -> int:
+    anna = api.token(Role.CUSTOMER, customer=company, subject=f"anna@{company}.example")
+    items = document(api.call(tickets.list_tickets, "GET", "tickets", token=anna))["items"]
+    assert isinstance(items, list)
+    return len(items)
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        pytest.param({"email": None}, id="no-email-claim"),
+        pytest.param({"email": "Anna Bianchi"}, id="email-claim-no-address"),
+        pytest.param({"email": None, "preferred_username": "anna"}, id="preferred-username-no-address"),
+    ],
+)
+def test_a_customer_whose_token_has_no_usable_email_cannot_open_a_ticket(
+    api: Api, company: str, claims: dict[str, object]
+) -> None:
+    token = mint_token(
+        [Role.CUSTOMER], company, subject="6f1c8a2e-0000-4000-8000-00000000a11a", extra_claims=claims, root=api.root
+    )
+
+    response = api.call(tickets.open_ticket, "POST", "tickets", token=token, body={"subject": "s", "description": "d"})
+
+    assert response.status_code == 403, response.get_body()
+    assert response.mimetype == "application/problem+json"
+    assert (document(response)["claim"], document(response)["status"]) == ("email", 403)
+    assert "email" in str(document(response)["detail"])
+    assert ticket_count(api, company) == 0
+
+
+@pytest.mark.parametrize(
+    ("address", "accepted"),
+    [
+        pytest.param("anna@{company}.example", True, id="a-registered-contact"),
+        pytest.param("Anna@{company}.EXAMPLE", True, id="a-registered-contact-in-capitals"),
+        pytest.param("someone.new@{company}.example", True, id="an-address-on-its-domain"),
+        pytest.param("eve@evil.example", False, id="an-address-elsewhere"),
+        pytest.param("anna@{company}.example.evil.example", False, id="its-domain-as-a-prefix"),
+        pytest.param("anna@mail.{company}.example", False, id="a-subdomain-of-its-domain"),
+    ],
+)
+def test_a_customer_opens_a_ticket_only_from_a_contact_or_an_address_on_its_domains(
+    api: Api, company: str, address: str, accepted: bool
+) -> None:
+    token = api.token(Role.CUSTOMER, customer=company, subject=address.format(company=company))
+
+    response = api.call(tickets.open_ticket, "POST", "tickets", token=token, body={"subject": "s", "description": "d"})
+
+    if accepted:
+        assert response.status_code == 201, response.get_body()
+        assert document(response)["contact_email"] == address.format(company=company).lower()
+    else:
+        assert (response.status_code, document(response).get("claim")) == (403, "email"), response.get_body()
+        assert ticket_count(api, company) == 0
+    assert customer_document(api, company)["contacts"] == [{"email": f"anna@{company}.example", "name": "Anna Bianchi"}]
+
+
+def staff_opening(company: str, contact_email: str, **more: object) -> dict[str, object]:
+    return {"subject": "Phoned in", "description": "d", "customer_id": company, "contact_email": contact_email, **more}
+
+
+def test_staff_typing_a_new_address_on_the_customer_s_domain_add_it_to_its_contacts_audited(
+    api: Api, company: str
+) -> None:
+    olga = api.token(Role.OPERATOR, subject="olga@desk.example")
+    body = staff_opening(company, f"Marco@{company}.example", contact_name="Marco Rossi")
+
+    first = api.call(tickets.open_ticket, "POST", "tickets", token=olga, body=body)
+    second = api.call(
+        tickets.open_ticket, "POST", "tickets", token=olga, body=staff_opening(company, f"marco@{company}.example")
+    )
+
+    assert (first.status_code, second.status_code) == (201, 201), (first.get_body(), second.get_body())
+    assert customer_document(api, company)["contacts"] == [
+        {"email": f"anna@{company}.example", "name": "Anna Bianchi"},
+        {"email": f"marco@{company}.example", "name": "Marco Rossi"},
+    ]
+    assert (document(second)["contact_email"], document(second)["contact_name"]) == (
+        f"marco@{company}.example",
+        "Marco Rossi",
+    )
+    trails = [
+        document(
+            api.call(
+                admin.audit_trail, "GET", "admin/audit", token=api.token(Role.ADMIN), params={"ticket": str(opened)}
+            )
+        )["items"]
+        for opened in (document(first)["id"], document(second)["id"])
+    ]
+    actions = [[(item["actor"], item["action"]) for item in trail] for trail in trails]  # type: ignore[union-attr]
+    assert actions == [
+        [("olga@desk.example", "open"), ("olga@desk.example", f"add-contact:marco@{company}.example")],
+        [("olga@desk.example", "open")],
+    ]
+
+
+def test_staff_typing_a_new_address_without_a_name_register_it_under_the_address(api: Api, company: str) -> None:
+    olga = api.token(Role.OPERATOR, subject="olga@desk.example")
+    opened = api.call(
+        tickets.open_ticket, "POST", "tickets", token=olga, body=staff_opening(company, f"ugo@{company}.example")
+    )
+    assert opened.status_code == 201, opened.get_body()
+    assert {"email": f"ugo@{company}.example", "name": f"ugo@{company}.example"} in customer_document(api, company)[
+        "contacts"
+    ]  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    "address", ["eve@evil.example", "anna@{company}.example.evil.example", "anna@mail.{company}.example"]
+)
+def test_staff_cannot_open_a_ticket_for_an_address_outside_the_customer(api: Api, company: str, address: str) -> None:
+    olga = api.token(Role.OPERATOR, subject="olga@desk.example")
+    body = staff_opening(company, address.format(company=company), contact_name="Eve")
+
+    response = api.call(tickets.open_ticket, "POST", "tickets", token=olga, body=body)
+
+    assert (response.status_code, document(response)["field"]) == (422, "contact_email"), response.get_body()
+    assert ticket_count(api, company) == 0
+    assert customer_document(api, company)["contacts"] == [{"email": f"anna@{company}.example", "name": "Anna Bianchi"}]
+
+
+def test_staff_cannot_give_a_customer_another_customer_s_contact_on_its_domain(api: Api, company: str) -> None:
+    other = f"brio-{uuid.uuid4().hex[:10]}"
+    consultant = f"luca@{company}.example"
+    saved = api.call(
+        admin.put_customer,
+        "PUT",
+        f"admin/customers/{other}",
+        token=api.token(Role.ADMIN),
+        route_params={"id": other},
+        body={
+            "name": "Brio",
+            "entitled": True,
+            "email_domains": [],
+            "contacts": [{"email": consultant, "name": "Luca"}],
+            "language": "it",
+        },
+    )
+    assert saved.status_code == 200, saved.get_body()
+    olga = api.token(Role.OPERATOR, subject="olga@desk.example")
+
+    response = api.call(tickets.open_ticket, "POST", "tickets", token=olga, body=staff_opening(company, consultant))
+
+    assert (response.status_code, document(response)["field"]) == (422, "contact_email"), response.get_body()
+    assert ticket_count(api, company) == 0
+    assert customer_document(api, other)["contacts"] == [{"email": consultant, "name": "Luca"}]
