@@ -46,7 +46,8 @@ class Customer:
 
     def owns_domain_of(self, address: str) -> bool:
         """``address`` is on one of the customer's email domains (exactly: not a subdomain)."""
-        return address.strip().lower().rpartition("@")[2] in self.email_domains
+        local, at, domain = address.strip().lower().rpartition("@")
+        return bool(local and at) and domain in self.email_domains
 
 
 def valid_customer_id(value: str) -> bool:
