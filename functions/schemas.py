@@ -11,12 +11,13 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from shared.access import Caller, assignee_shown_to, person_shown_to
 from shared.customers import normalise_email
 from shared.desk import TicketView
 from shared.errors import InvalidInput
 from shared.history import EventType, HistoryEvent
 from shared.language import Language
-from shared.lifecycle import Status
+from shared.lifecycle import Role, Status
 from shared.sla_clock import ClockState
 from shared.sla_policy import Category
 from shared.text_limits import LONG_TEXT_UNITS, one_line, utf16_units
@@ -205,6 +206,10 @@ class SlaOut(BaseModel):
 
 
 class TicketOut(BaseModel):
+    """A ticket. ``assignee`` is the handle of the member of staff in charge for staff, and their
+    display name for the ticket's customer (``support`` when it is not known: never an address);
+    ``assignee_name`` is that display name, or null."""
+
     id: str
     customer_id: str
     contact_email: str
@@ -217,6 +222,7 @@ class TicketOut(BaseModel):
     language: Language
     channel: Channel
     assignee: str | None
+    assignee_name: str | None
     resolution: str | None
     created_at: datetime
     updated_at: datetime
@@ -230,10 +236,15 @@ class TicketList(BaseModel):
 
 
 class EventOut(BaseModel):
+    """A history event. ``actor`` is who acted: for staff their handle; for a customer its own
+    people's handle and anyone else's display name (``support`` when it is not known), never a
+    staff address. ``actor_name`` is the display name the actor's token gave, or null."""
+
     seq: int
     type: EventType
     at: datetime
     actor: str
+    actor_name: str | None
     actor_role: str
     public: bool
     body: str | None
@@ -263,7 +274,8 @@ def clock_out(state: ClockState) -> ClockOut:
     )
 
 
-def ticket_out(view: TicketView) -> TicketOut:
+def ticket_out(view: TicketView, caller: Caller) -> TicketOut:
+    """The ticket as ``caller`` is shown it (staff names: see :class:`TicketOut`)."""
     ticket, sla = view.ticket, view.sla
     return TicketOut(
         id=ticket.id,
@@ -277,7 +289,8 @@ def ticket_out(view: TicketView) -> TicketOut:
         status=ticket.status,
         language=ticket.language,
         channel=ticket.channel,
-        assignee=ticket.assignee,
+        assignee=assignee_shown_to(caller, ticket),
+        assignee_name=ticket.assignee_name,
         resolution=ticket.resolution,
         created_at=ticket.created_at,
         updated_at=ticket.updated_at,
@@ -294,14 +307,23 @@ def ticket_out(view: TicketView) -> TicketOut:
     )
 
 
-def event_out(event: HistoryEvent) -> EventOut:
+#: What an event's data says that names staff by handle: left out of what a customer is shown.
+_STAFF_HANDLES = ("assignee",)
+
+
+def event_out(event: HistoryEvent, caller: Caller) -> EventOut:
+    """The event as ``caller`` is shown it (staff names: see :class:`EventOut`)."""
+    data = dict(event.data)
+    if Role.CUSTOMER in caller.roles:
+        data = {name: value for name, value in data.items() if name not in _STAFF_HANDLES}
     return EventOut(
         seq=event.seq,
         type=event.type,
         at=event.at,
-        actor=event.actor,
+        actor=person_shown_to(caller, event.actor, event.actor_name, event.actor_role),
+        actor_name=event.actor_name,
         actor_role=event.actor_role,
         public=event.public,
         body=event.body,
-        data=dict(event.data),
+        data=data,
     )

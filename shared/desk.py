@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from shared.access import Caller, can_see, handle_of
+from shared.access import Caller, can_see, display_name_of, handle_of
 from shared.customers import Contact, Customer, normalise_email
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed
 from shared.escalation import DEFAULT_MATRIX, Checkpoint, EscalationMatrix, level_reached, next_checkpoint
@@ -235,7 +235,16 @@ class Desk:
         if source is not None:
             data |= source.event_data()
         created = HistoryEvent(
-            ticket_id, 1, EventType.CREATED, at, handle_of(caller), _role_of(caller), True, request.description, data
+            ticket_id,
+            1,
+            EventType.CREATED,
+            at,
+            handle_of(caller),
+            _role_of(caller),
+            True,
+            request.description,
+            data,
+            display_name_of(caller),
         )
         notices = [Notice(NotificationKind.RECEIVED, CUSTOMER), Notice(NotificationKind.NEW_IN_QUEUE, TEAM)]
         view = self._view(ticket)
@@ -366,9 +375,13 @@ class Desk:
     ) -> TicketView:
         """Save the change with its events, notifications and mail claim under the ticket's ETag.
         The escalation checkpoints of ``replan`` are planned anew (by default the clocks whose
-        ledger the change grew: the others' checkpoints still hold)."""
+        ledger the change grew: the others' checkpoints still hold). A change by the assignee
+        records their display name on the ticket (a supervisor's assignment could not know it)."""
+        name = display_name_of(caller)
+        assigned_to_caller = change.ticket.assignee is not None and change.ticket.assignee == handle_of(caller)
         ticket = replace(
             change.ticket,
+            assignee_name=name if assigned_to_caller and name else change.ticket.assignee_name,
             status=status,
             updated_at=change.at,
             revision=stored.ticket.revision + 1,
@@ -510,8 +523,8 @@ class _Change:
 
     def event(self, kind: EventType, *, public: bool, body: str | None = None, **data: Any) -> None:
         seq = self.ticket.event_count + len(self.events) + 1
-        actor, role = handle_of(self.caller), _role_of(self.caller)
-        self.events.append(HistoryEvent(self.ticket.id, seq, kind, self.at, actor, role, public, body, data))
+        actor, role, name = handle_of(self.caller), _role_of(self.caller), display_name_of(self.caller)
+        self.events.append(HistoryEvent(self.ticket.id, seq, kind, self.at, actor, role, public, body, data, name))
 
     def notify(self, kind: NotificationKind, to: str = CUSTOMER, message: str | None = None) -> None:
         self.notices.append(Notice(kind, to, message))
@@ -538,8 +551,10 @@ class _Change:
 
 
 def _accept(change: _Change, payload: Mapping[str, Any]) -> None:
-    assignee = change.ticket.assignee or handle_of(change.caller)
-    change.ticket = replace(change.ticket, assignee=assignee)
+    ticket = change.ticket
+    if ticket.assignee is None:
+        change.ticket = replace(ticket, assignee=handle_of(change.caller), assignee_name=display_name_of(change.caller))
+    assignee = change.ticket.assignee
     change.stop_clocks(Clock.TAKE_CHARGE)
     change.event(EventType.ACCEPTED, public=True, assignee=assignee)
     change.notify(NotificationKind.ACCEPTED)
@@ -547,8 +562,10 @@ def _accept(change: _Change, payload: Mapping[str, Any]) -> None:
 
 def _assign(change: _Change, payload: Mapping[str, Any]) -> None:
     assignee = _text(payload, "assignee").lower()
-    change.event(EventType.ASSIGNED, public=False, assignee={"from": change.ticket.assignee, "to": assignee})
-    change.ticket = replace(change.ticket, assignee=assignee)
+    ticket = change.ticket
+    change.event(EventType.ASSIGNED, public=False, assignee={"from": ticket.assignee, "to": assignee})
+    name = ticket.assignee_name if assignee == ticket.assignee else None  # learnt when the assignee acts
+    change.ticket = replace(ticket, assignee=assignee, assignee_name=name)
     change.notify(NotificationKind.ASSIGNED_TO_YOU, to=assignee)
 
 

@@ -197,7 +197,7 @@ def test_a_customer_signs_in_follows_opens_and_answers_requests_in_a_browser(
     expect(row.locator("time")).to_have_attribute("datetime", re.compile(r"^\d{4}-\d\d-\d\dT"))
 
     # The desk asks a question; the request waits for the customer, its clock paused.
-    operator = mint_token(["operator"], subject="olga@desk.example")
+    operator = mint_token(["operator"], subject="olga@desk.example", name="Olga Neri")
     api(portal_host, "POST", f"/api/tickets/{ticket_id}/accept", operator, {})
     api(portal_host, "POST", f"/api/tickets/{ticket_id}/request-clarification", operator, {"message": "Which file?"})
     page.reload()
@@ -206,6 +206,11 @@ def test_a_customer_signs_in_follows_opens_and_answers_requests_in_a_browser(
     row.get_by_role("link").click()
     expect(page.get_by_text("Which file?")).to_be_visible()
     expect(page.get_by_text("We need your answer to go on")).to_be_visible()
+    # Staff by name, never by address: in the facts and in the history.
+    expect(page.locator(".facts").first).to_contain_text("Handled by")
+    expect(page.locator(".facts").first).to_contain_text("Olga Neri")
+    expect(page.locator(".history")).to_contain_text("Olga Neri")
+    assert "olga@desk.example" not in page.locator("main").inner_text()
     watched.check("05-request-waiting")
 
     # The customer answers: the request is back in progress and the answer (markup: text) is in the history.

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import azure.functions as func
 import pytest
+from azure.data.tables import TableServiceClient, UpdateMode
 
 from devhost.local_identity import mint_token
 from functions import admin, calendar_status, tickets
@@ -460,3 +461,110 @@ def test_staff_cannot_give_a_customer_another_customer_s_contact_on_its_domain(a
     assert (response.status_code, document(response)["field"]) == (422, "contact_email"), response.get_body()
     assert ticket_count(api, company) == 0
     assert customer_document(api, other)["contacts"] == [{"email": consultant, "name": "Luca"}]
+
+
+# --- staff names shown to customers --------------------------------------------------------------
+
+OLGA = "olga@desk.example"
+
+
+def act(api: Api, token: str, ticket_id: str, action: str, body: dict[str, object]) -> func.HttpResponse:
+    route = {"id": ticket_id, "action": action}
+    response = api.call(
+        tickets.act_on_ticket, "POST", f"tickets/{ticket_id}/{action}", token=token, route_params=route, body=body
+    )
+    assert response.status_code == 200, response.get_body()
+    return response
+
+
+def seen(api: Api, token: str, ticket_id: str) -> tuple[dict[str, object], list[dict[str, object]], str]:
+    """The ticket and its events as ``token`` reads them, and every body those reads answered."""
+    route = {"id": ticket_id}
+    ticket = api.call(tickets.get_ticket, "GET", f"tickets/{ticket_id}", token=token, route_params=route)
+    events = api.call(tickets.ticket_events, "GET", f"tickets/{ticket_id}/events", token=token, route_params=route)
+    listed = api.call(tickets.list_tickets, "GET", "tickets", token=token)
+    bodies = b"".join(response.get_body() for response in (ticket, events, listed)).decode()
+    return document(ticket), document(events)["items"], bodies  # type: ignore[return-value]
+
+
+def opened_by_anna(api: Api, company: str) -> tuple[str, str]:
+    anna = api.token(Role.CUSTOMER, customer=company, subject=f"anna@{company}.example")
+    opened = api.call(tickets.open_ticket, "POST", "tickets", token=anna, body={"subject": "s", "description": "d"})
+    assert opened.status_code == 201, opened.get_body()
+    return anna, str(document(opened)["id"])
+
+
+def test_a_customer_sees_staff_by_their_name_and_staff_see_the_handle(api: Api, company: str, tmp_path: Path) -> None:
+    anna, ticket_id = opened_by_anna(api, company)
+    olga = mint_token([Role.OPERATOR], subject=OLGA, name="Olga Neri", root=api.root)
+    act(api, olga, ticket_id, "accept", {})
+    act(api, olga, ticket_id, "request-clarification", {"message": "Which browser?"})
+
+    ticket, events, bodies = seen(api, anna, ticket_id)
+    assert (ticket["assignee"], ticket["assignee_name"]) == ("Olga Neri", "Olga Neri")
+    staff_events = [
+        (event["type"], event["actor"], event["actor_name"]) for event in events if event["actor_role"] != "customer"
+    ]
+    assert staff_events == [
+        ("accepted", "Olga Neri", "Olga Neri"),
+        ("clarification_requested", "Olga Neri", "Olga Neri"),
+    ]
+    assert "olga@" not in bodies
+    assert "desk.example" not in bodies
+
+    staff_ticket, staff_events_seen, _ = seen(api, olga, ticket_id)
+    assert (staff_ticket["assignee"], staff_ticket["assignee_name"]) == (OLGA, "Olga Neri")
+    assert [event["actor"] for event in staff_events_seen if event["actor_role"] == "operator"] == [OLGA, OLGA]
+
+    for kind in ("accepted", "clarification_requested"):
+        mail = dropped(tmp_path / "mail", ticket_id, kind)
+        text = "\n".join(text_lines(mail))
+        assert "Olga Neri" in text
+        assert OLGA not in text
+        assert OLGA not in str(mail.get_body(("html",)).get_content())
+
+
+def test_a_member_of_staff_whose_name_is_unknown_is_shown_to_customers_as_support(api: Api, company: str) -> None:
+    anna, ticket_id = opened_by_anna(api, company)
+    olga = api.token(Role.OPERATOR, subject=OLGA)  # no name claim
+    act(api, olga, ticket_id, "accept", {})
+
+    ticket, events, bodies = seen(api, anna, ticket_id)
+    assert (ticket["assignee"], ticket["assignee_name"]) == ("support", None)
+    assert [(event["actor"], event["actor_name"]) for event in events if event["type"] == "accepted"] == [
+        ("support", None)
+    ]
+    assert "olga@" not in bodies
+
+
+def test_rows_written_before_names_were_recorded_show_customers_no_address(
+    api: Api, company: str, table_service: TableServiceClient
+) -> None:
+    anna, ticket_id = opened_by_anna(api, company)
+    act(api, mint_token([Role.OPERATOR], subject=OLGA, name="Olga Neri", root=api.root), ticket_id, "accept", {})
+    table = table_service.get_table_client("Tickets")
+    for row in table.query_entities("PartitionKey eq @pk", parameters={"pk": company}):
+        if row["RowKey"].startswith(("T|", "E|")):  # as an earlier version wrote them: no names
+            old = {name: value for name, value in row.items() if name not in ("AssigneeName", "ActorName")}
+            table.upsert_entity(old, mode=UpdateMode.REPLACE)
+
+    ticket, events, bodies = seen(api, anna, ticket_id)
+
+    assert (ticket["assignee"], ticket["assignee_name"]) == ("support", None)
+    assert [event["actor"] for event in events if event["type"] == "accepted"] == ["support"]
+    assert "olga@" not in bodies
+
+
+def test_an_assignee_named_by_a_supervisor_is_shown_by_name_once_they_act(api: Api, company: str) -> None:
+    anna, ticket_id = opened_by_anna(api, company)
+    sara = mint_token([Role.SUPERVISOR], subject="sara@desk.example", name="Sara Conti", root=api.root)
+    olga = mint_token([Role.OPERATOR], subject=OLGA, name="Olga Neri", root=api.root)
+
+    act(api, sara, ticket_id, "assign", {"assignee": OLGA})
+    assigned, _, bodies = seen(api, anna, ticket_id)
+    act(api, olga, ticket_id, "accept", {})
+    accepted, _, later_bodies = seen(api, anna, ticket_id)
+
+    assert (assigned["assignee"], accepted["assignee"]) == ("support", "Olga Neri")
+    assert "olga@" not in bodies + later_bodies
+    assert "sara@" not in bodies + later_bodies
