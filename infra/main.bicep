@@ -92,6 +92,14 @@ param slaResolutionRule string = 'working_hours'
 param calendarRefreshSeconds int = 60
 
 @minValue(1)
+@description('TICKET_CREATION_BURST: how many tickets a customer may open over the API at once (its token bucket\'s size).')
+param ticketCreationBurst int = 10
+
+@minValue(1)
+@description('TICKET_CREATION_PER_HOUR: how many tickets an hour a customer may open over the API in the long run.')
+param ticketCreationPerHour int = 60
+
+@minValue(1)
 @description('STORAGE_TIMEOUT_SECONDS: connect and read timeout of storage calls.')
 param storageTimeoutSeconds int = 5
 
@@ -376,6 +384,8 @@ module functionApp 'modules/function-app.bicep' = {
     ticketPrefix: ticketPrefix
     slaResolutionRule: slaResolutionRule
     calendarRefreshSeconds: calendarRefreshSeconds
+    ticketCreationBurst: ticketCreationBurst
+    ticketCreationPerHour: ticketCreationPerHour
     storageTimeoutSeconds: storageTimeoutSeconds
     authIssuer: authIssuer
     authAudience: authAudience

@@ -33,6 +33,7 @@ from shared.ticket import Channel, Ticket
 
 if TYPE_CHECKING:
     from shared.stores.audit import AuditTrail
+    from shared.stores.creation_limits import CreationLimits
     from shared.stores.customers import CustomerRegistry
     from shared.stores.schedule import EscalationSchedule
     from shared.stores.tickets import StoredTicket, TicketStore
@@ -42,6 +43,7 @@ __all__ = ["Desk", "MailSource", "NewTicket", "SlaView", "TicketView"]
 LOG = logging.getLogger(__name__)
 
 WAITING_CUSTOMER = "waiting_customer"
+_LIMIT_ATTEMPTS = 64  # commits lost to concurrent creators of one customer before giving up
 DEFAULT_CATEGORY = Category.HELPDESK
 DEFAULT_PRIORITY = Priority.MEDIUM
 
@@ -147,6 +149,7 @@ class Desk:
     notifier: Notifier | None = None
     schedule: EscalationSchedule | None = None
     escalation: EscalationPolicy = field(default_factory=EscalationPolicy)
+    creation_limits: CreationLimits | None = None
 
     # --- reads ---------------------------------------------------------------------------------------
 
@@ -190,13 +193,17 @@ class Desk:
     def open(self, caller: Caller, request: NewTicket, source: MailSource | None = None) -> TicketView:
         """Open a ticket: the language is the request's, or detected from its text, or the
         customer's; the category's minimum priority applies; the clocks the category runs start now.
-        Its contact must be the customer's (see :meth:`_contact`). A ticket opened from a mail
-        (``source``) records it (see :class:`MailSource`); whose the mail is, the intake decided."""
+        Its contact must be the customer's (see :meth:`_contact`). A customer opening over the API
+        is held to the creation limit (:class:`TooManyRequests` when over it; staff opening on a
+        caller's behalf are not). A ticket opened from a mail (``source``) records it (see
+        :class:`MailSource`); whose the mail is, and how many it may open, the intake decided."""
         customer = self._customer_for(caller, request)
         contact_email, known_name, registered = request.contact_email, None, False
         if source is None:
             contact_email, known_name, registered = self._contact(caller, request, customer)
         at = self.now()
+        limits = self.creation_limits if source is None and Role.CUSTOMER in caller.roles else None
+        spent = limits.spend(customer.id, at) if limits is not None else None
         category = request.category or DEFAULT_CATEGORY
         if self.policy.rule_for(category).closes_ticket:
             raise InvalidInput("category", f"{category.value} is an outcome, not a category to open a request with")
@@ -251,7 +258,7 @@ class Desk:
         self._plan_checkpoints(view, at)
         notifications = self._plan(view, notices, seq=1, at=at)
         rows = self._rows(notifications) + self._claim(ticket, source, "created")
-        stored = self.tickets.add(ticket, [created], rows)
+        stored = self._add_within_limit(ticket, [created], rows, spent, at)
         self._dispatch(notifications)
         if caller.roles & {Role.OPERATOR, Role.SUPERVISOR, Role.SECURITY}:
             self._audit(caller, ticket_id, "open")
@@ -334,6 +341,27 @@ class Desk:
         if not customer.entitled:
             raise Forbidden(f"customer {customer.id} is not entitled to support")
         return customer
+
+    def _add_within_limit(
+        self,
+        ticket: Ticket,
+        events: list[HistoryEvent],
+        rows: list[dict[str, Any]],
+        spent: tuple[str, dict[str, Any], dict[str, Any]] | None,
+        at: datetime,
+    ) -> StoredTicket:
+        """Create the ticket, with the creation limit's token when one was ``spent``. A commit that
+        fails on the token (another creator of the customer took one meanwhile) spends again and
+        retries; an empty bucket then refuses (:class:`TooManyRequests`), leaving a gap in the
+        numbering as any failed creation does."""
+        if spent is None or self.creation_limits is None:
+            return self.tickets.add(ticket, events, rows)
+        for _ in range(_LIMIT_ATTEMPTS):
+            try:
+                return self.tickets.add(ticket, events, rows, [spent])
+            except Conflict:
+                spent = self.creation_limits.spend(ticket.customer_id, at)
+        raise Conflict(f"customer {ticket.customer_id} is opening too many tickets at once; try again")
 
     def _contact(self, caller: Caller, request: NewTicket, customer: Customer) -> tuple[str, str | None, bool]:
         """Whom a ticket opened over the API is for: the address (lower case), the name the

@@ -24,6 +24,14 @@ class Conflict(DeskError):  # noqa: N818
     """The state changed under the caller (a concurrent update) or forbids the action now."""
 
 
+class TooManyRequests(DeskError):  # noqa: N818
+    """The caller is over a limit for now; it may try again after ``retry_after`` seconds."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class PreconditionFailed(DeskError):  # noqa: N818
     """The caller's ``If-Match`` does not name the current revision."""
 

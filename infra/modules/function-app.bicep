@@ -73,6 +73,8 @@ param mailFromSenderDomain string
 param ticketPrefix string
 param slaResolutionRule string
 param calendarRefreshSeconds int
+param ticketCreationBurst int
+param ticketCreationPerHour int
 param storageTimeoutSeconds int
 param authIssuer string
 param authAudience string
@@ -206,6 +208,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     TICKET_PREFIX: ticketPrefix
     SLA_RESOLUTION_RULE: slaResolutionRule
     CALENDAR_REFRESH_SECONDS: string(calendarRefreshSeconds)
+    TICKET_CREATION_BURST: string(ticketCreationBurst)
+    TICKET_CREATION_PER_HOUR: string(ticketCreationPerHour)
     // Authentication (shared/auth.py).
     AUTH_ISSUER: authIssuer
     AUTH_AUDIENCE: authAudience

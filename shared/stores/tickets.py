@@ -108,12 +108,21 @@ class TicketStore:
 
     # --- tickets -----------------------------------------------------------------------------------
 
-    def add(self, ticket: Ticket, events: list[HistoryEvent], rows: Sequence[Mapping[str, Any]] = ()) -> StoredTicket:
+    def add(
+        self,
+        ticket: Ticket,
+        events: list[HistoryEvent],
+        rows: Sequence[Mapping[str, Any]] = (),
+        also: Sequence[tuple[str, Mapping[str, Any], Mapping[str, Any]]] = (),
+    ) -> StoredTicket:
         """Create the ticket with its first events and ``rows`` (its outgoing notifications, rows of
-        the same partition): one transaction."""
+        the same partition), and apply ``also`` (transaction operations on rows of the same
+        partition, such as the creation limit's bucket under its ETag): one transaction. A
+        conflict of any of them raises :class:`Conflict` and writes nothing."""
         operations: list[Any] = [("create", _ticket_entity(ticket))]
         operations += [("create", _event_entity(ticket.customer_id, event)) for event in events]
         operations += [("create", row) for row in rows]
+        operations += list(also)
         results = self._submit(operations)
         return StoredTicket(ticket, str(results[0]["etag"]))
 

@@ -15,8 +15,11 @@ from azure.data.tables import TableServiceClient, UpdateMode
 
 from devhost.local_identity import mint_token
 from functions import admin, calendar_status, tickets
+from shared.customers import Customer
+from shared.language import Language
 from shared.lifecycle import Role
-from tests.integration.conftest import Api
+from shared.stores.customers import CustomerRegistry
+from tests.integration.conftest import Api, AppSettings
 
 
 def document(response: func.HttpResponse) -> dict[str, object]:
@@ -568,3 +571,32 @@ def test_an_assignee_named_by_a_supervisor_is_shown_by_name_once_they_act(api: A
     assert (assigned["assignee"], accepted["assignee"]) == ("support", "Olga Neri")
     assert "olga@" not in bodies + later_bodies
     assert "sara@" not in bodies + later_bodies
+
+
+# --- the creation limit -----------------------------------------------------------------------------
+
+
+def test_a_customer_opening_tickets_in_a_burst_is_answered_429_with_retry_after_and_others_are_not(
+    api: Api, app_settings: AppSettings, company: str, table_service: TableServiceClient
+) -> None:
+    app_settings(TICKET_CREATION_BURST="3", TICKET_CREATION_PER_HOUR="12")  # then one every 5 minutes
+    anna = api.token(Role.CUSTOMER, customer=company, subject=f"anna@{company}.example")
+    body = {"subject": "s", "description": "d"}
+
+    statuses = [api.call(tickets.open_ticket, "POST", "tickets", token=anna, body=body) for _ in range(5)]
+
+    assert [response.status_code for response in statuses] == [201, 201, 201, 429, 429]
+    refused = statuses[3]
+    assert refused.mimetype == "application/problem+json"
+    assert (document(refused)["status"], document(refused)["title"]) == (429, "Too many requests")
+    assert 240 < int(refused.headers["Retry-After"]) <= 300
+    assert ticket_count(api, company) == 3
+    olga = api.token(Role.OPERATOR, subject=OLGA)
+    on_behalf = api.call(
+        tickets.open_ticket, "POST", "tickets", token=olga, body=staff_opening(company, f"anna@{company}.example")
+    )
+    assert on_behalf.status_code == 201, on_behalf.get_body()  # staff opening for a caller are not limited
+    other = f"brio-{uuid.uuid4().hex[:10]}"
+    CustomerRegistry(table_service).put(Customer(other, "Brio", True, (f"{other}.example",), (), Language.ENGLISH))
+    bruno = api.token(Role.CUSTOMER, customer=other, subject=f"bruno@{other}.example")
+    assert api.call(tickets.open_ticket, "POST", "tickets", token=bruno, body=body).status_code == 201
