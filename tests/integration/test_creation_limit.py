@@ -16,14 +16,9 @@ from shared.customers import Contact, Customer
 from shared.desk import Desk, MailSource, NewTicket
 from shared.errors import TooManyRequests
 from shared.lifecycle import Role, Status
-from shared.sla_calendar import default_calendar
-from shared.sla_policy import SlaPolicy
 from shared.storage import azurite_connection_string
-from shared.stores.audit import AuditTrail
 from shared.stores.creation_limits import CreationLimits
-from shared.stores.customers import CustomerRegistry
-from shared.stores.tickets import TicketStore
-from tests.integration.conftest import Clock, customer_caller, staff_caller
+from tests.integration.conftest import Clock, customer_caller, desk_on, staff_caller
 
 CREATORS = 12
 BURST = 5
@@ -36,17 +31,7 @@ def service() -> TableServiceClient:
 def instance(clock: Clock, limit: CreationLimit) -> Desk:
     """A desk as one instance of the app builds it: its own clients, its own caches."""
     tables = service()
-    calendar = default_calendar()
-    return Desk(
-        tickets=TicketStore(tables),
-        customers=CustomerRegistry(tables),
-        audit=AuditTrail(tables),
-        calendar=lambda: calendar,
-        policy=SlaPolicy(),
-        now=clock,
-        ticket_prefix="IT",
-        creation_limits=CreationLimits(tables, limit),
-    )
+    return replace(desk_on(tables, clock), creation_limits=CreationLimits(tables, limit))
 
 
 def request(customer: Customer, subject: str = "Login broken") -> NewTicket:

@@ -26,24 +26,28 @@ def document(response: func.HttpResponse) -> dict[str, object]:
     return json.loads(response.get_body())  # type: ignore[no-any-return]
 
 
-@pytest.fixture
-def company(api: Api) -> str:
-    """A customer created through the admin route."""
-    customer_id = f"acme-{uuid.uuid4().hex[:10]}"
-    response = api.call(
+def put_customer(
+    api: Api, customer_id: str, name: str, domains: list[str], contacts: list[dict[str, str]]
+) -> func.HttpResponse:
+    """An entitled Italian customer written through the admin route."""
+    body = {"name": name, "entitled": True, "email_domains": domains, "contacts": contacts, "language": "it"}
+    route = {"id": customer_id}
+    return api.call(
         admin.put_customer,
         "PUT",
         f"admin/customers/{customer_id}",
         token=api.token(Role.ADMIN),
-        route_params={"id": customer_id},
-        body={
-            "name": "ACME S.p.A.",
-            "entitled": True,
-            "email_domains": [f"{customer_id}.example"],
-            "contacts": [{"email": f"Anna@{customer_id}.example", "name": "Anna Bianchi"}],
-            "language": "it",
-        },
+        route_params=route,
+        body=body,
     )
+
+
+@pytest.fixture
+def company(api: Api) -> str:
+    """A customer created through the admin route."""
+    customer_id = f"acme-{uuid.uuid4().hex[:10]}"
+    anna = {"email": f"Anna@{customer_id}.example", "name": "Anna Bianchi"}
+    response = put_customer(api, customer_id, "ACME S.p.A.", [f"{customer_id}.example"], [anna])
     assert response.status_code == 200, response.get_body()
     assert document(response)["contacts"] == [{"email": f"anna@{customer_id}.example", "name": "Anna Bianchi"}]
     return customer_id
@@ -249,24 +253,10 @@ def test_a_name_and_a_subject_with_line_breaks_reach_the_staff_mail_on_one_line(
 
 def test_a_customer_s_name_and_its_contacts_names_are_kept_on_one_line(api: Api, tmp_path: Path) -> None:
     customer_id = f"acme-{uuid.uuid4().hex[:10]}"
-    admin_token = api.token(Role.ADMIN)
-    saved = api.call(
-        admin.put_customer,
-        "PUT",
-        f"admin/customers/{customer_id}",
-        token=admin_token,
-        route_params={"id": customer_id},
-        body={
-            "name": "ACME\r\nBcc: w@evil.example",
-            "entitled": True,
-            "email_domains": [f"{customer_id}.example"],
-            "contacts": [{"email": f"anna@{customer_id}.example", "name": FORGED_NAME}],
-            "language": "it",
-        },
-    )
+    anna = {"email": f"anna@{customer_id}.example", "name": FORGED_NAME}
+    saved = put_customer(api, customer_id, "ACME\r\nBcc: w@evil.example", [f"{customer_id}.example"], [anna])
     assert saved.status_code == 200, saved.get_body()
-    path, route = f"admin/customers/{customer_id}", {"id": customer_id}
-    read = document(api.call(admin.get_customer, "GET", path, token=admin_token, route_params=route))
+    read = customer_document(api, customer_id)
     assert (read["name"], read["contacts"]) == (
         "ACME Bcc: w@evil.example",
         [{"email": f"anna@{customer_id}.example", "name": "Anna Bcc: x@evil.example"}],
@@ -442,20 +432,7 @@ def test_staff_cannot_open_a_ticket_for_an_address_outside_the_customer(api: Api
 def test_staff_cannot_give_a_customer_another_customer_s_contact_on_its_domain(api: Api, company: str) -> None:
     other = f"brio-{uuid.uuid4().hex[:10]}"
     consultant = f"luca@{company}.example"
-    saved = api.call(
-        admin.put_customer,
-        "PUT",
-        f"admin/customers/{other}",
-        token=api.token(Role.ADMIN),
-        route_params={"id": other},
-        body={
-            "name": "Brio",
-            "entitled": True,
-            "email_domains": [],
-            "contacts": [{"email": consultant, "name": "Luca"}],
-            "language": "it",
-        },
-    )
+    saved = put_customer(api, other, "Brio", [], [{"email": consultant, "name": "Luca"}])
     assert saved.status_code == 200, saved.get_body()
     olga = api.token(Role.OPERATOR, subject="olga@desk.example")
 
