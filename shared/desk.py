@@ -16,7 +16,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from shared.access import Caller, can_see, display_name_of, handle_of
-from shared.customers import Contact, Customer, normalise_email
+from shared.contacts import TicketContact, contact_for
+from shared.customers import Customer
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed
 from shared.escalation import DEFAULT_MATRIX, Checkpoint, EscalationMatrix, level_reached, next_checkpoint
 from shared.history import EventType, HistoryEvent
@@ -193,14 +194,14 @@ class Desk:
     def open(self, caller: Caller, request: NewTicket, source: MailSource | None = None) -> TicketView:
         """Open a ticket: the language is the request's, or detected from its text, or the
         customer's; the category's minimum priority applies; the clocks the category runs start now.
-        Its contact must be the customer's (see :meth:`_contact`). A customer opening over the API
+        Its contact must be the customer's (:func:`shared.contacts.contact_for`). A customer opening over the API
         is held to the creation limit (:class:`TooManyRequests` when over it; staff opening on a
         caller's behalf are not). A ticket opened from a mail (``source``) records it (see
         :class:`MailSource`); whose the mail is, and how many it may open, the intake decided."""
         customer = self._customer_for(caller, request)
-        contact_email, known_name, registered = request.contact_email, None, False
+        contact = TicketContact(request.contact_email, None)
         if source is None:
-            contact_email, known_name, registered = self._contact(caller, request, customer)
+            contact = contact_for(caller, request.contact_email, request.contact_name, customer, self.customers)
         at = self.now()
         limits = self.creation_limits if source is None and Role.CUSTOMER in caller.roles else None
         spent = limits.spend(customer.id, at) if limits is not None else None
@@ -219,8 +220,8 @@ class Desk:
         ticket = Ticket(
             id=ticket_id,
             customer_id=customer.id,
-            contact_email=contact_email,
-            contact_name=request.contact_name or known_name or _contact_name(customer, contact_email),
+            contact_email=contact.email,
+            contact_name=request.contact_name or contact.name or _contact_name(customer, contact.email),
             subject=request.subject,
             description=request.description,
             category=category,
@@ -262,8 +263,8 @@ class Desk:
         self._dispatch(notifications)
         if caller.roles & {Role.OPERATOR, Role.SUPERVISOR, Role.SECURITY}:
             self._audit(caller, ticket_id, "open")
-        if registered:
-            self._audit(caller, ticket_id, f"add-contact:{contact_email}")
+        if contact.registered:
+            self._audit(caller, ticket_id, f"add-contact:{contact.email}")
         return TicketView(stored.ticket, view.sla)
 
     def act(
@@ -362,35 +363,6 @@ class Desk:
             except Conflict:
                 spent = self.creation_limits.spend(ticket.customer_id, at)
         raise Conflict(f"customer {ticket.customer_id} is opening too many tickets at once; try again")
-
-    def _contact(self, caller: Caller, request: NewTicket, customer: Customer) -> tuple[str, str | None, bool]:
-        """Whom a ticket opened over the API is for: the address (lower case), the name the
-        registry knows for it, and whether this opening registered it.
-
-        The address must be a registered contact of the customer or on one of its email domains,
-        so that no receipt with the ticket's contents leaves the company. Staff who type a new
-        address on a domain of the customer register it as its contact (under ``contact_name``,
-        else the address itself; the ticket's audit trail records it); any other address is
-        refused: :class:`InvalidInput` naming ``contact_email`` for staff, :class:`Forbidden`
-        naming the token's ``email`` claim for a customer."""
-        is_customer = Role.CUSTOMER in caller.roles
-        address = request.contact_email.strip().lower()
-        known = customer.contact(address)
-        if known is not None:
-            return known.email, known.name, False
-        if not customer.owns_domain_of(address):
-            outside = f"is neither a contact of customer {customer.id} nor on its email domains"
-            if is_customer:
-                raise Forbidden(f"the token's email claim {address} {outside}", claim="email")
-            raise InvalidInput("contact_email", outside)
-        if is_customer:
-            return address, None, False
-        normalise_email(address, "contact_email")
-        try:
-            contact, added = self.customers.add_contact(customer.id, Contact(address, request.contact_name or address))
-        except Conflict as taken:
-            raise InvalidInput("contact_email", str(taken)) from None
-        return contact.email, contact.name, added
 
     def _commit(
         self,
