@@ -194,20 +194,21 @@ class Desk:
     def open(self, caller: Caller, request: NewTicket, source: MailSource | None = None) -> TicketView:
         """Open a ticket: the language is the request's, or detected from its text, or the
         customer's; the category's minimum priority applies; the clocks the category runs start now.
-        Its contact must be the customer's (:func:`shared.contacts.contact_for`). A customer opening over the API
-        is held to the creation limit (:class:`TooManyRequests` when over it; staff opening on a
-        caller's behalf are not). A ticket opened from a mail (``source``) records it (see
-        :class:`MailSource`); whose the mail is, and how many it may open, the intake decided."""
+        Its contact must be the customer's (:func:`shared.contacts.contact_for`). A customer
+        opening over the API is held to the creation limit (:class:`TooManyRequests` when over it;
+        staff opening on a caller's behalf are not). A ticket opened from a mail (``source``)
+        records it (see :class:`MailSource`); whose the mail is, and how many it may open, the
+        intake decided."""
         customer = self._customer_for(caller, request)
+        category = request.category or DEFAULT_CATEGORY
+        if self.policy.rule_for(category).closes_ticket:
+            raise InvalidInput("category", f"{category.value} is an outcome, not a category to open a request with")
         contact = TicketContact(request.contact_email, None)
         if source is None:
             contact = contact_for(caller, request.contact_email, request.contact_name, customer, self.customers)
         at = self.now()
         limits = self.creation_limits if source is None and Role.CUSTOMER in caller.roles else None
         spent = limits.spend(customer.id, at) if limits is not None else None
-        category = request.category or DEFAULT_CATEGORY
-        if self.policy.rule_for(category).closes_ticket:
-            raise InvalidInput("category", f"{category.value} is an outcome, not a category to open a request with")
         priority = self.policy.effective_priority(category, request.priority or DEFAULT_PRIORITY)
         language = request.language or detect_language(f"{request.subject}\n{request.description}", customer.language)
         ticket_id = self.tickets.allocate_id(self.ticket_prefix, at.year, customer.id)
