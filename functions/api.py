@@ -1,7 +1,8 @@
 """The edge of the authenticated API: who is calling, what they sent, and how errors answer.
 
 :func:`endpoint` wraps a handler: it authenticates the bearer token, runs the handler, and maps
-the domain's errors to RFC 9457 problem documents (400/422 name the field at fault). Handlers
+the domain's errors to RFC 9457 problem documents (422 names the field at fault, a 403 caused by
+the token the claim, a 429 says in ``Retry-After`` when to try again). Handlers
 read their input with :func:`body_of`, :func:`limit_of`, :func:`cursor_of` and :func:`status_of`.
 """
 
@@ -19,7 +20,7 @@ from functions.dependencies import verifier
 from functions.http import problem
 from functions.schemas import MAX_BODY_BYTES
 from shared.auth import AuthenticationError, Principal
-from shared.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed
+from shared.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed, TooManyRequests
 from shared.jwks import KeysUnavailableError
 from shared.lifecycle import Role, Status
 from shared.settings import SettingsError
@@ -64,7 +65,11 @@ def endpoint(handler: Handler) -> Callable[[func.HttpRequest], func.HttpResponse
         except NotFound as error:
             return problem(404, "Not found", str(error))
         except Forbidden as error:
+            if error.claim is not None:
+                return problem(403, "Forbidden", str(error), claim=error.claim)
             return problem(403, "Forbidden", str(error))
+        except TooManyRequests as error:
+            return problem(429, "Too many requests", str(error), headers={"Retry-After": str(error.retry_after)})
         except PreconditionFailed as error:
             return problem(412, "Precondition failed", str(error))
         except Conflict as error:

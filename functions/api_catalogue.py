@@ -177,8 +177,9 @@ OPERATIONS: tuple[Operation, ...] = (
     ),
     Operation(
         "POST", "/tickets", "open_ticket", "tickets",
-        "Open a ticket: a customer for its own company, staff on a caller's behalf", 201, TicketOut,
-        errors=(*_AUTHENTICATED, 403, 409, 413, 422), body=OpenTicket, headers=("ETag", "Location"),
+        "Open a ticket: a customer for its own company (within the creation limit: 429 with Retry-After), staff on "
+        "a caller's behalf", 201, TicketOut,
+        errors=(*_AUTHENTICATED, 403, 409, 413, 422, 429), body=OpenTicket, headers=("ETag", "Location"),
     ),
     Operation(
         "GET", "/tickets", "list_tickets", "tickets", "The tickets the caller may see, a page at a time", 200,

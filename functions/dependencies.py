@@ -17,6 +17,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from shared.auth import TokenVerifier, key_source, load_auth_settings
+from shared.creation_limit import CreationLimit
 from shared.desk import Desk, EscalationPolicy
 from shared.dispatch import Dispatcher, MailIdentity, Pacer, Timing
 from shared.escalation import EscalationMatrix
@@ -36,6 +37,7 @@ from shared.storage import blob_service, table_service
 from shared.stores.attachments import AttachmentStore
 from shared.stores.audit import AuditTrail
 from shared.stores.closures import ClosureRegistry
+from shared.stores.creation_limits import CreationLimits
 from shared.stores.customers import CustomerRegistry
 from shared.stores.inbound_log import InboundLog
 from shared.stores.mailbox import RawMailStore
@@ -166,7 +168,8 @@ def schedule() -> EscalationSchedule:
 
 def desk_at(now: Callable[[], datetime], mail: Dispatcher | None = None) -> Desk:
     """The use cases, bound to storage, the calendar, the policy, the outbox, the escalation
-    schedule and the clock ``now`` (``python -m devhost sweep --now`` travels in time with it)."""
+    schedule, the creation limit and the clock ``now`` (``python -m devhost sweep --now``
+    travels in time with it)."""
     desk_settings = settings().desk
     mail_config = mail_settings()
     notifying = Notifier(
@@ -190,6 +193,9 @@ def desk_at(now: Callable[[], datetime], mail: Dispatcher | None = None) -> Desk
             EscalationMatrix(desk_settings.escalation_percentages),
             desk_settings.escalation_supervisors,
             desk_settings.escalation_management,
+        ),
+        creation_limits=CreationLimits(
+            tables(), CreationLimit(desk_settings.creation_burst, desk_settings.creation_per_hour)
         ),
     )
 

@@ -44,6 +44,11 @@ _HEADERS: dict[str, dict[str, Any]] = {
         "required": True,
         "schema": {"type": "string"},
     },
+    "Retry-After": {
+        "description": "How many seconds to wait before trying again.",
+        "required": True,
+        "schema": {"type": "string", "pattern": "^[0-9]+$"},
+    },
 }
 
 #: The reference to each model's schema, by model and mode.
@@ -150,6 +155,8 @@ def _problem(status: int, schema: JsonSchemaValue) -> dict[str, Any]:
     }
     if status == HTTPStatus.UNAUTHORIZED:
         response["headers"] = {"WWW-Authenticate": _header("WWW-Authenticate")}
+    if status == HTTPStatus.TOO_MANY_REQUESTS:
+        response["headers"] = {"Retry-After": _header("Retry-After")}
     return response
 
 

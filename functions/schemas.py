@@ -11,21 +11,52 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from shared.access import Caller, assignee_shown_to, person_shown_to
+from shared.customers import normalise_email
 from shared.desk import TicketView
+from shared.errors import InvalidInput
 from shared.history import EventType, HistoryEvent
 from shared.language import Language
-from shared.lifecycle import Status
+from shared.lifecycle import Role, Status
 from shared.sla_clock import ClockState
 from shared.sla_policy import Category
-from shared.text_limits import LONG_TEXT_UNITS, utf16_units
+from shared.text_limits import LONG_TEXT_UNITS, one_line, utf16_units
 from shared.ticket import Channel
 
 #: The largest request body accepted, in bytes; larger ones are answered 413.
 MAX_BODY_BYTES = 64 * 1024
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Email = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[^@\s]{1,64}@[^@\s]{1,253}$")]
 CustomerId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
+
+
+def _plain_address(text: str) -> str:
+    try:
+        return normalise_email(text, "address")
+    except InvalidInput:
+        raise ValueError("is not an email address") from None
+
+
+#: A plain ``local@domain`` address, lower-cased: no display name, no control character, a real
+#: domain (the shape every mail header built from it needs).
+Email = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[^@\s]{1,64}@[^@\s]{1,253}$"),
+    AfterValidator(_plain_address),
+]
+
+
+def _on_one_line(text: str) -> str:
+    line = one_line(text)
+    if not line:
+        raise ValueError("holds nothing but spaces and control characters")
+    return line
+
+
+#: A name, a subject: what a person types that must stay on one line. Control characters (line
+#: breaks, tabs, separators) become a space (``shared.text_limits.one_line``), so no value can
+#: carry a line of its own into a mail.
+OneLine = Annotated[Text, Field(max_length=200), AfterValidator(_on_one_line)]
 
 
 def _storable(text: str) -> str:
@@ -49,14 +80,14 @@ class OpenTicket(Body):
     """``POST /api/tickets``. Customers give the first five fields; staff opening a ticket on a
     caller's behalf also give ``customer_id``, ``contact_email`` and ``channel``."""
 
-    subject: Annotated[Text, Field(max_length=200)]
+    subject: OneLine
     description: LongText
     category: Category | None = None
     priority: PriorityValue | None = None
     language: Language | None = None
     customer_id: CustomerId | None = None
     contact_email: Email | None = None
-    contact_name: Annotated[Text, Field(max_length=200)] | None = None
+    contact_name: OneLine | None = None
     channel: Channel | None = None
 
 
@@ -121,7 +152,7 @@ ACTION_BODIES: dict[str, type[Body]] = {
 
 class ContactDocument(Body):
     email: Email
-    name: Annotated[Text, Field(max_length=200)]
+    name: OneLine
 
 
 class ReleaseMail(Body):
@@ -133,7 +164,7 @@ class ReleaseMail(Body):
 class CustomerDocument(Body):
     """``PUT /api/admin/customers/{id}`` and its answers."""
 
-    name: Annotated[Text, Field(max_length=200)]
+    name: OneLine
     entitled: bool
     email_domains: Annotated[list[Annotated[str, StringConstraints(max_length=253)]], Field(max_length=50)]
     contacts: Annotated[list[ContactDocument], Field(max_length=500)]
@@ -175,6 +206,10 @@ class SlaOut(BaseModel):
 
 
 class TicketOut(BaseModel):
+    """A ticket. ``assignee`` is the handle of the member of staff in charge for staff, and their
+    display name for the ticket's customer (``support`` when it is not known: never an address);
+    ``assignee_name`` is that display name, or null."""
+
     id: str
     customer_id: str
     contact_email: str
@@ -187,6 +222,7 @@ class TicketOut(BaseModel):
     language: Language
     channel: Channel
     assignee: str | None
+    assignee_name: str | None
     resolution: str | None
     created_at: datetime
     updated_at: datetime
@@ -200,10 +236,15 @@ class TicketList(BaseModel):
 
 
 class EventOut(BaseModel):
+    """A history event. ``actor`` is who acted: for staff their handle; for a customer its own
+    people's handle and anyone else's display name (``support`` when it is not known), never a
+    staff address. ``actor_name`` is the display name the actor's token gave, or null."""
+
     seq: int
     type: EventType
     at: datetime
     actor: str
+    actor_name: str | None
     actor_role: str
     public: bool
     body: str | None
@@ -233,7 +274,8 @@ def clock_out(state: ClockState) -> ClockOut:
     )
 
 
-def ticket_out(view: TicketView) -> TicketOut:
+def ticket_out(view: TicketView, caller: Caller) -> TicketOut:
+    """The ticket as ``caller`` is shown it (staff names: see :class:`TicketOut`)."""
     ticket, sla = view.ticket, view.sla
     return TicketOut(
         id=ticket.id,
@@ -247,7 +289,8 @@ def ticket_out(view: TicketView) -> TicketOut:
         status=ticket.status,
         language=ticket.language,
         channel=ticket.channel,
-        assignee=ticket.assignee,
+        assignee=assignee_shown_to(caller, ticket),
+        assignee_name=ticket.assignee_name,
         resolution=ticket.resolution,
         created_at=ticket.created_at,
         updated_at=ticket.updated_at,
@@ -264,14 +307,23 @@ def ticket_out(view: TicketView) -> TicketOut:
     )
 
 
-def event_out(event: HistoryEvent) -> EventOut:
+#: What an event's data says that names staff by handle: left out of what a customer is shown.
+_STAFF_HANDLES = ("assignee",)
+
+
+def event_out(event: HistoryEvent, caller: Caller) -> EventOut:
+    """The event as ``caller`` is shown it (staff names: see :class:`EventOut`)."""
+    data = dict(event.data)
+    if Role.CUSTOMER in caller.roles:
+        data = {name: value for name, value in data.items() if name not in _STAFF_HANDLES}
     return EventOut(
         seq=event.seq,
         type=event.type,
         at=event.at,
-        actor=event.actor,
+        actor=person_shown_to(caller, event.actor, event.actor_name, event.actor_role),
+        actor_name=event.actor_name,
         actor_role=event.actor_role,
         public=event.public,
         body=event.body,
-        data=dict(event.data),
+        data=data,
     )

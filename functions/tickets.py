@@ -14,7 +14,7 @@ from functions.http import json_response
 from functions.schemas import ACTION_BODIES, EventList, NewMessage, OpenTicket, TicketList, event_out, ticket_out
 from shared.auth import Principal
 from shared.desk import NewTicket, TicketView
-from shared.errors import InvalidInput, NotFound
+from shared.errors import Forbidden, InvalidInput, NotFound
 from shared.lifecycle import Action, Role
 from shared.sla_policy import Priority
 from shared.ticket import Channel
@@ -22,23 +22,26 @@ from shared.ticket import Channel
 bp = func.Blueprint()
 
 
-def _ticket_response(view: TicketView, status: int = 200) -> func.HttpResponse:
+def _ticket_response(view: TicketView, caller: Principal, status: int = 200) -> func.HttpResponse:
     headers = {"ETag": f'"{view.ticket.revision}"'}
     if status == 201:
         headers["Location"] = f"/api/tickets/{view.ticket.id}"
-    return json_response(dump(ticket_out(view)), status, headers)
+    return json_response(dump(ticket_out(view, caller)), status, headers)
 
 
 @bp.route(route="tickets", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint
 def open_ticket(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
-    """Open a ticket: a customer for its own company; staff on a caller's behalf."""
+    """Open a ticket: a customer for its own company, from the address its token carries (none:
+    403 naming the ``email`` claim); staff on a caller's behalf."""
     body = body_of(req, OpenTicket)
     if Role.CUSTOMER in caller.roles:
         if body.customer_id is not None or body.contact_email is not None or body.channel is not None:
             field = "customer_id" if body.customer_id else "contact_email" if body.contact_email else "channel"
             raise InvalidInput(field, "is set by the desk for customers")
-        customer_id, contact, channel = caller.customer_id or "", caller.email or caller.subject, Channel.WEB
+        if caller.email is None:
+            raise Forbidden("the token's email claim holds no address: no mail could reach you", claim="email")
+        customer_id, contact, channel = caller.customer_id or "", caller.email, Channel.WEB
     else:
         if body.customer_id is None:
             raise InvalidInput("customer_id", "is required when staff open a ticket")
@@ -56,7 +59,7 @@ def open_ticket(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
         priority=Priority(body.priority) if body.priority is not None else None,
         language=body.language,
     )
-    return _ticket_response(desk().open(caller, request), 201)
+    return _ticket_response(desk().open(caller, request), caller, 201)
 
 
 @bp.route(route="tickets", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
@@ -64,14 +67,15 @@ def open_ticket(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
 def list_tickets(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
     """The tickets the caller may see, a page at a time (``?limit=&cursor=&status=``)."""
     page = desk().list_tickets(caller, status=status_of(req), limit=limit_of(req), cursor=cursor_of(req))
-    return json_response(dump(TicketList(items=[ticket_out(view) for view in page.items], cursor=page.cursor)))
+    items = [ticket_out(view, caller) for view in page.items]
+    return json_response(dump(TicketList(items=items, cursor=page.cursor)))
 
 
 @bp.route(route="tickets/{id}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint
 def get_ticket(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
     """One ticket, with its SLA as of now."""
-    return _ticket_response(desk().get(caller, req.route_params["id"]))
+    return _ticket_response(desk().get(caller, req.route_params["id"]), caller)
 
 
 @bp.route(route="tickets/{id}/events", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
@@ -79,7 +83,8 @@ def get_ticket(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
 def ticket_events(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
     """The ticket's history in order; customers see its public events only."""
     page = desk().events(caller, req.route_params["id"], limit=limit_of(req), cursor=cursor_of(req))
-    return json_response(dump(EventList(items=[event_out(event) for event in page.items], cursor=page.cursor)))
+    items = [event_out(event, caller) for event in page.items]
+    return json_response(dump(EventList(items=items, cursor=page.cursor)))
 
 
 @bp.route(route="tickets/{id}/messages", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
@@ -88,7 +93,7 @@ def write_message(req: func.HttpRequest, caller: Principal) -> func.HttpResponse
     """A message on the ticket (201 with the event); a customer's answer resumes the clocks."""
     body = body_of(req, NewMessage)
     event = desk().write(caller, req.route_params["id"], body.body, internal=body.internal)
-    return json_response(dump(event_out(event)), 201)
+    return json_response(dump(event_out(event, caller)), 201)
 
 
 @bp.route(route="tickets/{id}/{action}", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
@@ -102,4 +107,4 @@ def act_on_ticket(req: func.HttpRequest, caller: Principal) -> func.HttpResponse
         raise NotFound(f"no action {name!r}")
     payload = body_of(req, model).model_dump(exclude_none=True)
     view = desk().act(caller, req.route_params["id"], Action(name), payload, if_match_of(req))
-    return _ticket_response(view)
+    return _ticket_response(view, caller)

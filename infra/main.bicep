@@ -58,6 +58,10 @@ param authJwksUrl string
 @description('AUTH_CUSTOMER_CLAIM: the token claim that carries a customer\'s company id.')
 param authCustomerClaim string = 'customer_id'
 
+@minValue(1)
+@description('AUTH_MAX_TOKEN_LIFETIME_SECONDS: the longest a bearer token may live (exp minus iat); 28 hours admits Entra\'s longest access tokens.')
+param authMaxTokenLifetimeSeconds int = 100800
+
 // ---------------------------------------------------------------------------------------------
 // The customer portal's sign-in (functions/portal.py, docs/portal.md): Microsoft Entra External ID.
 
@@ -86,6 +90,14 @@ param slaResolutionRule string = 'working_hours'
 @minValue(1)
 @description('CALENDAR_REFRESH_SECONDS: how long a worker keeps the closure periods.')
 param calendarRefreshSeconds int = 60
+
+@minValue(1)
+@description('TICKET_CREATION_BURST: how many tickets a customer may open over the API at once (its token bucket\'s size).')
+param ticketCreationBurst int = 10
+
+@minValue(1)
+@description('TICKET_CREATION_PER_HOUR: how many tickets an hour a customer may open over the API in the long run.')
+param ticketCreationPerHour int = 60
 
 @minValue(1)
 @description('STORAGE_TIMEOUT_SECONDS: connect and read timeout of storage calls.')
@@ -384,11 +396,14 @@ module functionApp 'modules/function-app.bicep' = {
     ticketPrefix: ticketPrefix
     slaResolutionRule: slaResolutionRule
     calendarRefreshSeconds: calendarRefreshSeconds
+    ticketCreationBurst: ticketCreationBurst
+    ticketCreationPerHour: ticketCreationPerHour
     storageTimeoutSeconds: storageTimeoutSeconds
     authIssuer: authIssuer
     authAudience: authAudience
     authJwksUrl: authJwksUrl
     authCustomerClaim: authCustomerClaim
+    authMaxTokenLifetimeSeconds: authMaxTokenLifetimeSeconds
     outboxSchedule: outboxSchedule
     outboxSweepGraceSeconds: outboxSweepGraceSeconds
     outboxLeaseSeconds: outboxLeaseSeconds

@@ -5,10 +5,16 @@ ID in production, ``python -m devhost token`` locally): JWTs signed with RS256 a
 by a key of the provider's key set (see :mod:`shared.jwks`), for this API's audience, from the
 configured issuer, within their validity (with a leeway for clock skew).
 
+A token may not live longer than a maximum (``exp`` minus ``iat``, or minus now without ``iat``):
+by default 28 hours, the longest access tokens Microsoft Entra issues (60 to 90 minutes by
+default, at most a day by a lifetime policy, up to 28 hours with continuous access evaluation).
+
 The principal's roles are the token's app roles (``roles`` claim). A customer acts for exactly one
-company, named by a claim (``customer_id`` unless configured otherwise); a token with the customer
-role and no company, or with the customer role and any other role, is refused. Which tickets a
-principal may see or change is decided elsewhere.
+company, named by a claim (``customer_id`` unless configured otherwise) that must be a well-formed
+customer id; a token with the customer role and no company, or with the customer role and any
+other role, is refused. The display name (``name``) is made one line; an ``email`` (or
+``preferred_username``) that is not an address counts as absent. Which tickets a principal may see
+or change is decided elsewhere.
 
 Refusals raise :class:`AuthenticationError` with a short reason fit for a 401 answer; neither the
 token nor its claims are logged above debug level.
@@ -16,6 +22,7 @@ token nor its claims are logged above debug level.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -26,9 +33,12 @@ from urllib.parse import urlsplit
 import jwt
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
+from shared.customers import normalise_email, valid_customer_id
+from shared.errors import InvalidInput
 from shared.jwks import FileKeySet, HttpsKeySet, KeySource
 from shared.lifecycle import Role
-from shared.settings import SettingsError
+from shared.settings import SettingsError, whole_number
+from shared.text_limits import one_line
 
 __all__ = [
     "ALGORITHM",
@@ -45,6 +55,9 @@ __all__ = [
 ALGORITHM = "RS256"
 DEFAULT_CUSTOMER_CLAIM = "customer_id"
 DEFAULT_LEEWAY_SECONDS = 60
+#: The longest lifetime accepted by default: Entra's longest access tokens (continuous access
+#: evaluation) live up to 28 hours.
+DEFAULT_MAX_LIFETIME_SECONDS = 28 * 3600
 
 _STAFF = frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.SECURITY})
 _ROLES_BY_VALUE = {role.value: role for role in Role}
@@ -64,7 +77,8 @@ class AuthenticationError(Exception):
 class Principal:
     """An authenticated caller.
 
-    ``subject`` is the token's ``sub``; ``email`` its ``email`` claim, else ``preferred_username``;
+    ``subject`` is the token's ``sub``; ``email`` its ``email`` claim, else ``preferred_username``,
+    lower-cased (None when neither is an address); ``name`` its display name on one line;
     ``roles`` the known app roles it holds (unknown ones are dropped); ``customer_id`` the company
     a customer acts for, always set for a customer and always None for anyone else.
     """
@@ -88,7 +102,8 @@ class Principal:
 @dataclass(frozen=True)
 class AuthSettings:
     """What a token must match, and where the signing keys come from: exactly one of
-    ``jwks_url`` (the provider's HTTPS endpoint) and ``local_jwks_file`` (local runs)."""
+    ``jwks_url`` (the provider's HTTPS endpoint) and ``local_jwks_file`` (local runs). A token
+    living longer than ``max_lifetime_seconds`` (plus the leeway) is refused."""
 
     issuer: str
     audience: str
@@ -96,12 +111,14 @@ class AuthSettings:
     local_jwks_file: Path | None
     customer_claim: str = DEFAULT_CUSTOMER_CLAIM
     leeway_seconds: int = DEFAULT_LEEWAY_SECONDS
+    max_lifetime_seconds: int = DEFAULT_MAX_LIFETIME_SECONDS
 
 
 def load_auth_settings(environ: Mapping[str, str]) -> AuthSettings:
     """Read ``AUTH_ISSUER``, ``AUTH_AUDIENCE``, ``AUTH_JWKS_URL`` (https://) or
-    ``AUTH_LOCAL_JWKS_FILE`` (a relative path is taken from the current directory) and
-    ``AUTH_CUSTOMER_CLAIM``; raise :class:`SettingsError` naming the setting at fault.
+    ``AUTH_LOCAL_JWKS_FILE`` (a relative path is taken from the current directory),
+    ``AUTH_CUSTOMER_CLAIM`` and ``AUTH_MAX_TOKEN_LIFETIME_SECONDS``; raise :class:`SettingsError`
+    naming the setting at fault.
 
     The local key file is trusted only when named explicitly, never on Azure (where
     ``WEBSITE_INSTANCE_ID`` is set), and never together with a JWKS URL.
@@ -126,6 +143,9 @@ def load_auth_settings(environ: Mapping[str, str]) -> AuthSettings:
         jwks_url=jwks_url,
         local_jwks_file=(Path.cwd() / local_file) if local_file else None,
         customer_claim=_optional(environ, "AUTH_CUSTOMER_CLAIM") or DEFAULT_CUSTOMER_CLAIM,
+        max_lifetime_seconds=whole_number(
+            environ, "AUTH_MAX_TOKEN_LIFETIME_SECONDS", default=DEFAULT_MAX_LIFETIME_SECONDS
+        ),
     )
 
 
@@ -153,8 +173,9 @@ class TokenVerifier:
         token = _bearer_token(authorization_header)
         key = self._signing_key(_checked_header(token))
         claims = self._verified_claims(token, key)
-        _check_times(claims, time.time() if now is None else now, self._settings.leeway_seconds)
-        return _principal(claims, self._settings.customer_claim)
+        settings, at = self._settings, time.time() if now is None else now
+        _check_times(claims, at, settings.leeway_seconds, settings.max_lifetime_seconds)
+        return _principal(claims, settings.customer_claim)
 
     def _signing_key(self, header: Mapping[str, Any]) -> RSAPublicKey:
         kid = header.get("kid")
@@ -213,7 +234,9 @@ def _checked_header(token: str) -> dict[str, Any]:
     return header
 
 
-def _check_times(claims: Mapping[str, Any], now: float, leeway: float) -> None:
+def _check_times(claims: Mapping[str, Any], now: float, leeway: float, max_lifetime: float) -> None:
+    """Within its validity at ``now`` (give or take ``leeway``), and living no longer than
+    ``max_lifetime`` (plus ``leeway``): from ``iat`` to ``exp``, or from now when ``iat`` is absent."""
     expires = _timestamp(claims, "exp")
     if expires is not None and now >= expires + leeway:
         raise AuthenticationError("token expired")
@@ -221,15 +244,25 @@ def _check_times(claims: Mapping[str, Any], now: float, leeway: float) -> None:
         since = _timestamp(claims, claim)
         if since is not None and now + leeway < since:
             raise AuthenticationError("token not yet valid")
+    issued = _timestamp(claims, "iat")
+    if expires is not None and expires - (now if issued is None else issued) > max_lifetime + leeway:
+        raise AuthenticationError("token lifetime too long")
 
 
 def _timestamp(claims: Mapping[str, Any], name: str) -> float | None:
+    """The claim as seconds since the epoch; a value that is no finite number is malformed."""
     value = claims.get(name)
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise AuthenticationError("malformed token")
-    return float(value)
+    try:
+        seconds = float(value)
+    except OverflowError:
+        raise AuthenticationError("malformed token") from None
+    if not math.isfinite(seconds):
+        raise AuthenticationError("malformed token")
+    return seconds
 
 
 def _principal(claims: Mapping[str, Any], customer_claim: str) -> Principal:
@@ -247,10 +280,13 @@ def _principal(claims: Mapping[str, Any], customer_claim: str) -> Principal:
         customer_id = _text(claims, customer_claim)
         if customer_id is None:
             raise AuthenticationError("customer id missing")
+        if not valid_customer_id(customer_id):
+            raise AuthenticationError("malformed customer id")
+    name = _text(claims, "name")
     return Principal(
         subject=subject,
-        email=_text(claims, "email") or _text(claims, "preferred_username"),
-        name=_text(claims, "name"),
+        email=_address(claims, "email") or _address(claims, "preferred_username"),
+        name=one_line(name) or None if name else None,
         roles=roles,
         customer_id=customer_id,
     )
@@ -259,6 +295,15 @@ def _principal(claims: Mapping[str, Any], customer_claim: str) -> Principal:
 def _text(claims: Mapping[str, Any], name: str) -> str | None:
     value = claims.get(name)
     return value.strip() or None if isinstance(value, str) else None
+
+
+def _address(claims: Mapping[str, Any], name: str) -> str | None:
+    """The claim as a lower-case mail address, or None when it is absent or not an address."""
+    value = _text(claims, name)
+    try:
+        return normalise_email(value, name) if value else None
+    except InvalidInput:
+        return None
 
 
 def _required(environ: Mapping[str, str], name: str) -> str:

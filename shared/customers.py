@@ -39,6 +39,16 @@ class Customer:
     contacts: tuple[Contact, ...]
     language: Language
 
+    def contact(self, address: str) -> Contact | None:
+        """The registered contact whose address ``address`` is (letter case aside), if any."""
+        wanted = address.strip().lower()
+        return next((contact for contact in self.contacts if contact.email == wanted), None)
+
+    def owns_domain_of(self, address: str) -> bool:
+        """``address`` is on one of the customer's email domains (exactly: not a subdomain)."""
+        local, at, domain = address.strip().lower().rpartition("@")
+        return bool(local and at) and domain in self.email_domains
+
 
 def valid_customer_id(value: str) -> bool:
     """Lower-case letters, digits and dashes, 2–63 characters: safe as a partition key and in URLs."""

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from shared.access import Caller, can_see, handle_of
+from shared.access import Caller, can_see, display_name_of, handle_of
+from shared.contacts import TicketContact, contact_for
 from shared.customers import Customer
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed
 from shared.escalation import DEFAULT_MATRIX, Checkpoint, EscalationMatrix, level_reached, next_checkpoint
@@ -33,6 +34,7 @@ from shared.ticket import Channel, Ticket
 
 if TYPE_CHECKING:
     from shared.stores.audit import AuditTrail
+    from shared.stores.creation_limits import CreationLimits
     from shared.stores.customers import CustomerRegistry
     from shared.stores.schedule import EscalationSchedule
     from shared.stores.tickets import StoredTicket, TicketStore
@@ -42,6 +44,7 @@ __all__ = ["Desk", "MailSource", "NewTicket", "SlaView", "TicketView"]
 LOG = logging.getLogger(__name__)
 
 WAITING_CUSTOMER = "waiting_customer"
+_LIMIT_ATTEMPTS = 64  # commits lost to concurrent creators of one customer before giving up
 DEFAULT_CATEGORY = Category.HELPDESK
 DEFAULT_PRIORITY = Priority.MEDIUM
 
@@ -147,6 +150,7 @@ class Desk:
     notifier: Notifier | None = None
     schedule: EscalationSchedule | None = None
     escalation: EscalationPolicy = field(default_factory=EscalationPolicy)
+    creation_limits: CreationLimits | None = None
 
     # --- reads ---------------------------------------------------------------------------------------
 
@@ -190,12 +194,21 @@ class Desk:
     def open(self, caller: Caller, request: NewTicket, source: MailSource | None = None) -> TicketView:
         """Open a ticket: the language is the request's, or detected from its text, or the
         customer's; the category's minimum priority applies; the clocks the category runs start now.
-        A ticket opened from a mail (``source``) records it (see :class:`MailSource`)."""
+        Its contact must be the customer's (:func:`shared.contacts.contact_for`). A customer
+        opening over the API is held to the creation limit (:class:`TooManyRequests` when over it;
+        staff opening on a caller's behalf are not). A ticket opened from a mail (``source``)
+        records it (see :class:`MailSource`); whose the mail is, and how many it may open, the
+        intake decided."""
         customer = self._customer_for(caller, request)
-        at = self.now()
         category = request.category or DEFAULT_CATEGORY
         if self.policy.rule_for(category).closes_ticket:
             raise InvalidInput("category", f"{category.value} is an outcome, not a category to open a request with")
+        contact = TicketContact(request.contact_email, None)
+        if source is None:
+            contact = contact_for(caller, request.contact_email, request.contact_name, customer, self.customers)
+        at = self.now()
+        limits = self.creation_limits if source is None and Role.CUSTOMER in caller.roles else None
+        spent = limits.spend(customer.id, at) if limits is not None else None
         priority = self.policy.effective_priority(category, request.priority or DEFAULT_PRIORITY)
         language = request.language or detect_language(f"{request.subject}\n{request.description}", customer.language)
         ticket_id = self.tickets.allocate_id(self.ticket_prefix, at.year, customer.id)
@@ -208,8 +221,8 @@ class Desk:
         ticket = Ticket(
             id=ticket_id,
             customer_id=customer.id,
-            contact_email=request.contact_email,
-            contact_name=request.contact_name or _contact_name(customer, request.contact_email),
+            contact_email=contact.email,
+            contact_name=request.contact_name or contact.name or _contact_name(customer, contact.email),
             subject=request.subject,
             description=request.description,
             category=category,
@@ -231,17 +244,28 @@ class Desk:
         if source is not None:
             data |= source.event_data()
         created = HistoryEvent(
-            ticket_id, 1, EventType.CREATED, at, handle_of(caller), _role_of(caller), True, request.description, data
+            ticket_id,
+            1,
+            EventType.CREATED,
+            at,
+            handle_of(caller),
+            _role_of(caller),
+            True,
+            request.description,
+            data,
+            display_name_of(caller),
         )
         notices = [Notice(NotificationKind.RECEIVED, CUSTOMER), Notice(NotificationKind.NEW_IN_QUEUE, TEAM)]
         view = self._view(ticket)
         self._plan_checkpoints(view, at)
         notifications = self._plan(view, notices, seq=1, at=at)
         rows = self._rows(notifications) + self._claim(ticket, source, "created")
-        stored = self.tickets.add(ticket, [created], rows)
+        stored = self._add_within_limit(ticket, [created], rows, spent, at)
         self._dispatch(notifications)
         if caller.roles & {Role.OPERATOR, Role.SUPERVISOR, Role.SECURITY}:
             self._audit(caller, ticket_id, "open")
+        if contact.registered:
+            self._audit(caller, ticket_id, f"add-contact:{contact.email}")
         return TicketView(stored.ticket, view.sla)
 
     def act(
@@ -320,6 +344,27 @@ class Desk:
             raise Forbidden(f"customer {customer.id} is not entitled to support")
         return customer
 
+    def _add_within_limit(
+        self,
+        ticket: Ticket,
+        events: list[HistoryEvent],
+        rows: list[dict[str, Any]],
+        spent: tuple[str, dict[str, Any], dict[str, Any]] | None,
+        at: datetime,
+    ) -> StoredTicket:
+        """Create the ticket, with the creation limit's token when one was ``spent``. A commit that
+        fails on the token (another creator of the customer took one meanwhile) spends again and
+        retries; an empty bucket then refuses (:class:`TooManyRequests`), leaving a gap in the
+        numbering as any failed creation does."""
+        if spent is None or self.creation_limits is None:
+            return self.tickets.add(ticket, events, rows)
+        for _ in range(_LIMIT_ATTEMPTS):
+            try:
+                return self.tickets.add(ticket, events, rows, [spent])
+            except Conflict:
+                spent = self.creation_limits.spend(ticket.customer_id, at)
+        raise Conflict(f"customer {ticket.customer_id} is opening too many tickets at once; try again")
+
     def _commit(
         self,
         caller: Caller,
@@ -331,9 +376,13 @@ class Desk:
     ) -> TicketView:
         """Save the change with its events, notifications and mail claim under the ticket's ETag.
         The escalation checkpoints of ``replan`` are planned anew (by default the clocks whose
-        ledger the change grew: the others' checkpoints still hold)."""
+        ledger the change grew: the others' checkpoints still hold). A change by the assignee
+        records their display name on the ticket (a supervisor's assignment could not know it)."""
+        name = display_name_of(caller)
+        assigned_to_caller = change.ticket.assignee is not None and change.ticket.assignee == handle_of(caller)
         ticket = replace(
             change.ticket,
+            assignee_name=name if assigned_to_caller and name else change.ticket.assignee_name,
             status=status,
             updated_at=change.at,
             revision=stored.ticket.revision + 1,
@@ -487,8 +536,8 @@ class _Change:
 
     def event(self, kind: EventType, *, public: bool, body: str | None = None, **data: Any) -> None:
         seq = self.ticket.event_count + len(self.events) + 1
-        actor, role = handle_of(self.caller), _role_of(self.caller)
-        self.events.append(HistoryEvent(self.ticket.id, seq, kind, self.at, actor, role, public, body, data))
+        actor, role, name = handle_of(self.caller), _role_of(self.caller), display_name_of(self.caller)
+        self.events.append(HistoryEvent(self.ticket.id, seq, kind, self.at, actor, role, public, body, data, name))
 
     def notify(self, kind: NotificationKind, to: str = CUSTOMER, message: str | None = None) -> None:
         self.notices.append(Notice(kind, to, message))
@@ -515,8 +564,10 @@ class _Change:
 
 
 def _accept(change: _Change, payload: Mapping[str, Any]) -> None:
-    assignee = change.ticket.assignee or handle_of(change.caller)
-    change.ticket = replace(change.ticket, assignee=assignee)
+    ticket = change.ticket
+    if ticket.assignee is None:
+        change.ticket = replace(ticket, assignee=handle_of(change.caller), assignee_name=display_name_of(change.caller))
+    assignee = change.ticket.assignee
     change.stop_clocks(Clock.TAKE_CHARGE)
     change.event(EventType.ACCEPTED, public=True, assignee=assignee)
     change.notify(NotificationKind.ACCEPTED)
@@ -524,8 +575,10 @@ def _accept(change: _Change, payload: Mapping[str, Any]) -> None:
 
 def _assign(change: _Change, payload: Mapping[str, Any]) -> None:
     assignee = _text(payload, "assignee").lower()
-    change.event(EventType.ASSIGNED, public=False, assignee={"from": change.ticket.assignee, "to": assignee})
-    change.ticket = replace(change.ticket, assignee=assignee)
+    ticket = change.ticket
+    change.event(EventType.ASSIGNED, public=False, assignee={"from": ticket.assignee, "to": assignee})
+    name = ticket.assignee_name if assignee == ticket.assignee else None  # learnt when the assignee acts
+    change.ticket = replace(ticket, assignee=assignee, assignee_name=name)
     change.notify(NotificationKind.ASSIGNED_TO_YOU, to=assignee)
 
 

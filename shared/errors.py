@@ -12,11 +12,24 @@ class NotFound(DeskError):  # noqa: N818 (the names are the outcomes)
 
 
 class Forbidden(DeskError):  # noqa: N818
-    """The caller is known but its role may not do this."""
+    """The caller is known but may not do this: its role, or what its token says. ``claim``
+    names the token claim at fault when one is (an ``email`` missing or not the customer's)."""
+
+    def __init__(self, message: str, *, claim: str | None = None) -> None:
+        super().__init__(message)
+        self.claim = claim
 
 
 class Conflict(DeskError):  # noqa: N818
     """The state changed under the caller (a concurrent update) or forbids the action now."""
+
+
+class TooManyRequests(DeskError):  # noqa: N818
+    """The caller is over a limit for now; it may try again after ``retry_after`` seconds."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class PreconditionFailed(DeskError):  # noqa: N818

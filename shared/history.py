@@ -33,8 +33,9 @@ class EventType(StrEnum):
 @dataclass(frozen=True)
 class HistoryEvent:
     """Event ``seq`` of ticket ``ticket_id``. ``actor`` is who acted (a subject or an email),
-    ``actor_role`` in which role; ``body`` carries a message's text; ``data`` what changed
-    (``{"priority": {"from": 3, "to": 1}}``, ``{"status": {...}}``)."""
+    ``actor_role`` in which role, ``actor_name`` their display name when their token gave one;
+    ``body`` carries a message's text; ``data`` what changed (``{"priority": {"from": 3, "to": 1}}``,
+    ``{"status": {...}}``)."""
 
     ticket_id: str
     seq: int
@@ -45,3 +46,4 @@ class HistoryEvent:
     public: bool
     body: str | None = None
     data: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    actor_name: str | None = None

@@ -88,7 +88,8 @@ class Notifier:
                 contact_name=ticket.contact_name,
                 take_charge_due=take_charge.due,
                 resolution_due=resolution.due,
-                operator_name=ticket.assignee,
+                # Customers are told the operator's name, never an address (shared.access).
+                operator_name=ticket.assignee if notice.kind.internal else ticket.assignee_name,
                 message=notice.message,
                 escalation_level=EscalationLevel(min(notice.escalation.level, 3)) if notice.escalation else None,
                 escalation_clock=notice.escalation.clock if notice.escalation else None,

@@ -39,7 +39,9 @@ class DeskSettings:
     worker keeps the closure periods before reading them again; ``escalation_percentages`` is the
     escalation matrix (``ESCALATION_MATRIX``, default ``75,100,150``); ``escalation_supervisors``
     and ``escalation_management`` hear of levels 2 and 3 (``ESCALATION_SUPERVISORS_ADDRESS``,
-    ``ESCALATION_MANAGEMENT_ADDRESS``)."""
+    ``ESCALATION_MANAGEMENT_ADDRESS``); a customer opening tickets over the API may open
+    ``creation_burst`` at once and ``creation_per_hour`` an hour (``TICKET_CREATION_BURST``,
+    default 10, and ``TICKET_CREATION_PER_HOUR``, default 60)."""
 
     ticket_prefix: str
     resolution_rule: str
@@ -47,6 +49,8 @@ class DeskSettings:
     escalation_percentages: tuple[int, ...] = (75, 100, 150)
     escalation_supervisors: str | None = None
     escalation_management: str | None = None
+    creation_burst: int = 10
+    creation_per_hour: int = 60
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,8 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
             escalation_percentages=_percentages(environ, "ESCALATION_MATRIX"),
             escalation_supervisors=_optional(environ, "ESCALATION_SUPERVISORS_ADDRESS"),
             escalation_management=_optional(environ, "ESCALATION_MANAGEMENT_ADDRESS"),
+            creation_burst=whole_number(environ, "TICKET_CREATION_BURST", default=10),
+            creation_per_hour=whole_number(environ, "TICKET_CREATION_PER_HOUR", default=60),
         ),
     )
 
@@ -110,6 +116,17 @@ def _percentages(environ: Mapping[str, str], name: str) -> tuple[int, ...]:
     if list(values) != sorted(set(values)):
         raise SettingsError(f"{name} must be increasing percentages such as 75,100,150, not {raw!r}")
     return values
+
+
+def whole_number(environ: Mapping[str, str], name: str, *, default: int) -> int:
+    """The positive whole number of setting ``name`` (``default`` when it is not set), or
+    :class:`SettingsError` naming it."""
+    raw = _optional(environ, name)
+    if raw is None:
+        return default
+    if not raw.isdecimal() or int(raw) < 1:
+        raise SettingsError(f"{name} must be a positive whole number, not {raw!r}")
+    return int(raw)
 
 
 def _positive_number(environ: Mapping[str, str], name: str, *, default: float) -> float:

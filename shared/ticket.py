@@ -56,7 +56,8 @@ def parse_ticket_id(text: str) -> tuple[str, int, int] | None:
 @dataclass(frozen=True)
 class Ticket:
     """A support request. ``contact_email`` is who asked; ``assignee`` the operator (an email or
-    subject) in charge; ``clocks`` the SLA ledger; ``customer_name`` the company's name when the
+    subject) in charge and ``assignee_name`` their display name, once the desk has learnt it
+    from their token; ``clocks`` the SLA ledger; ``customer_name`` the company's name when the
     ticket opened (for mails, without a registry read); ``revision`` counts changes (1 at
     creation) and ``event_count`` the history events written so far."""
 
@@ -79,5 +80,6 @@ class Ticket:
     customer_name: str = ""
     escalation: Mapping[Clock, int] = field(default_factory=dict)
     resolution: str | None = None
+    assignee_name: str | None = None
     revision: int = 1
     event_count: int = 0

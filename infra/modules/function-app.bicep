@@ -73,11 +73,14 @@ param mailFrom string
 param ticketPrefix string
 param slaResolutionRule string
 param calendarRefreshSeconds int
+param ticketCreationBurst int
+param ticketCreationPerHour int
 param storageTimeoutSeconds int
 param authIssuer string
 param authAudience string
 param authJwksUrl string
 param authCustomerClaim string
+param authMaxTokenLifetimeSeconds int
 param outboxSchedule string
 param outboxSweepGraceSeconds int
 param outboxLeaseSeconds int
@@ -207,11 +210,14 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     TICKET_PREFIX: ticketPrefix
     SLA_RESOLUTION_RULE: slaResolutionRule
     CALENDAR_REFRESH_SECONDS: string(calendarRefreshSeconds)
+    TICKET_CREATION_BURST: string(ticketCreationBurst)
+    TICKET_CREATION_PER_HOUR: string(ticketCreationPerHour)
     // Authentication (shared/auth.py).
     AUTH_ISSUER: authIssuer
     AUTH_AUDIENCE: authAudience
     AUTH_JWKS_URL: authJwksUrl
     AUTH_CUSTOMER_CLAIM: authCustomerClaim
+    AUTH_MAX_TOKEN_LIFETIME_SECONDS: string(authMaxTokenLifetimeSeconds)
     // Mail (shared/mail/settings.py) through ACS with the managed identity.
     MAIL_SENDER_KIND: 'acs'
     ACS_ENDPOINT: acsEndpoint

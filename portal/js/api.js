@@ -1,12 +1,14 @@
-// The desk's API with the user's bearer token. Errors are ApiError with the HTTP status and the
-// problem document (RFC 9457) when there is one; a 401 forgets the session.
+// The desk's API with the user's bearer token. Errors are ApiError with the HTTP status, the
+// problem document (RFC 9457) when there is one and the seconds of Retry-After (a 429); a 401
+// forgets the session.
 import { forget, session } from "./auth.js";
 
 export class ApiError extends Error {
-  constructor(status, problem = null) {
+  constructor(status, problem = null, retryAfter = null) {
     super(problem?.detail || `HTTP ${status}`);
     this.status = status;
     this.problem = problem;
+    this.retryAfter = retryAfter;
   }
 }
 
@@ -30,7 +32,10 @@ async function send(path, { method = "GET", body } = {}) {
     throw new ApiError(0);
   }
   if (response.status === 401) forget();
-  if (!response.ok) throw new ApiError(response.status, await response.json().catch(() => null));
+  if (!response.ok) {
+    const wait = Number.parseInt(response.headers.get("Retry-After") ?? "", 10);
+    throw new ApiError(response.status, await response.json().catch(() => null), Number.isFinite(wait) ? wait : null);
+  }
   return response;
 }
 

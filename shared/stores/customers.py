@@ -9,9 +9,11 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
-from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
+from azure.core import MatchConditions
+from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
 from azure.data.tables import TableClient, TableServiceClient, UpdateMode
 
 from shared.customers import Contact, Customer
@@ -22,6 +24,7 @@ CUSTOMERS_TABLE = "Customers"
 ADDRESSES_TABLE = "CustomerAddresses"
 _PARTITION = "customer"
 _KEY_UNSAFE = frozenset("/\\#?%!")
+_UPDATE_ATTEMPTS = 8
 _PROPERTY_CHARS = 15_000  # well under a string property's 32K UTF-16 units, whatever the characters
 
 
@@ -64,6 +67,38 @@ class CustomerRegistry:
         for kind, value in (_addresses(previous) if previous else set()) - wanted:
             self._addresses.delete_entity(kind, _key(value))
         return customer
+
+    def add_contact(self, customer_id: str, contact: Contact) -> tuple[Contact, bool]:
+        """Add ``contact`` to the customer's contacts: the contact as registered and whether this
+        call added it (False: it was a contact already). Claims the address first (a claim held
+        by another customer raises :class:`Conflict` naming it), then replaces the record under
+        its ETag, reading it again when someone changed it meanwhile: one insert, one point read
+        and one update (more when contended)."""
+        claim = {"PartitionKey": "contact", "RowKey": _key(contact.email), "CustomerId": customer_id}
+        try:
+            self._addresses.create_entity(claim)
+        except ResourceExistsError:
+            owner = self._owner("contact", contact.email)
+            if owner != customer_id:
+                raise Conflict(f"contact {contact.email} belongs to customer {owner}") from None
+        for _ in range(_UPDATE_ATTEMPTS):
+            entity = self._customers.get_entity(_PARTITION, customer_id)
+            customer = _customer_from(entity)
+            registered = customer.contact(contact.email)
+            if registered is not None:
+                return registered, False
+            changed = replace(customer, contacts=(*customer.contacts, contact))
+            try:
+                self._customers.update_entity(
+                    _customer_entity(changed),
+                    mode=UpdateMode.REPLACE,
+                    etag=entity.metadata["etag"],
+                    match_condition=MatchConditions.IfNotModified,
+                )
+            except ResourceModifiedError:
+                continue
+            return contact, True
+        raise Conflict(f"customer {customer_id} is being changed; try again")
 
     def find_by_address(self, email: str) -> str | None:
         """The customer whose contact ``email`` is, else whose domain it is in, else None: one or

@@ -108,12 +108,21 @@ class TicketStore:
 
     # --- tickets -----------------------------------------------------------------------------------
 
-    def add(self, ticket: Ticket, events: list[HistoryEvent], rows: Sequence[Mapping[str, Any]] = ()) -> StoredTicket:
+    def add(
+        self,
+        ticket: Ticket,
+        events: list[HistoryEvent],
+        rows: Sequence[Mapping[str, Any]] = (),
+        also: Sequence[tuple[str, Mapping[str, Any], Mapping[str, Any]]] = (),
+    ) -> StoredTicket:
         """Create the ticket with its first events and ``rows`` (its outgoing notifications, rows of
-        the same partition): one transaction."""
+        the same partition), and apply ``also`` (transaction operations on rows of the same
+        partition, such as the creation limit's bucket under its ETag): one transaction. A
+        conflict of any of them raises :class:`Conflict` and writes nothing."""
         operations: list[Any] = [("create", _ticket_entity(ticket))]
         operations += [("create", _event_entity(ticket.customer_id, event)) for event in events]
         operations += [("create", row) for row in rows]
+        operations += list(also)
         results = self._submit(operations)
         return StoredTicket(ticket, str(results[0]["etag"]))
 
@@ -300,6 +309,7 @@ def _ticket_entity(ticket: Ticket) -> dict[str, Any]:
         "Language": ticket.language.value,
         "Channel": ticket.channel.value,
         "Assignee": ticket.assignee or "",
+        "AssigneeName": ticket.assignee_name or "",
         "CreatedAt": ticket.created_at.astimezone(UTC),
         "UpdatedAt": ticket.updated_at.astimezone(UTC),
         "CreatedBy": ticket.created_by,
@@ -326,6 +336,7 @@ def _ticket_from(entity: Mapping[str, Any]) -> Ticket:
         language=Language(entity["Language"]),
         channel=Channel(entity["Channel"]),
         assignee=entity.get("Assignee") or None,
+        assignee_name=entity.get("AssigneeName") or None,
         created_at=_utc(entity["CreatedAt"]),
         updated_at=_utc(entity["UpdatedAt"]),
         created_by=entity["CreatedBy"],
@@ -347,6 +358,7 @@ def _event_entity(customer_id: str, event: HistoryEvent) -> dict[str, Any]:
         "At": event.at.astimezone(UTC),
         "Actor": event.actor,
         "ActorRole": event.actor_role,
+        "ActorName": event.actor_name or "",
         "Public": event.public,
         "Body": event.body or "",
         "Data": json.dumps(dict(event.data), separators=(",", ":"), default=str),
@@ -361,6 +373,7 @@ def _event_from(entity: Mapping[str, Any]) -> HistoryEvent:
         at=_utc(entity["At"]),
         actor=entity["Actor"],
         actor_role=entity["ActorRole"],
+        actor_name=entity.get("ActorName") or None,
         public=bool(entity["Public"]),
         body=entity.get("Body") or None,
         data=json.loads(entity.get("Data") or "{}"),

@@ -52,7 +52,13 @@ def test_sweeping_forward_escalates_a_blocking_ticket_once_per_level(azurite: bo
     customer = mint_token(["customer"], company, subject=f"anna@{company}.example", root=tmp_path)
     supervisor = mint_token(["supervisor"], subject="sara@desk.example", root=tmp_path)
     with running_devhost("function_app:app", tmp_path, settings) as host:
-        document = {"name": "Late", "entitled": True, "email_domains": [], "contacts": [], "language": "en"}
+        document = {
+            "name": "Late",
+            "entitled": True,
+            "email_domains": [f"{company}.example"],
+            "contacts": [],
+            "language": "en",
+        }
         call(host, "PUT", f"/api/admin/customers/{company}", admin, document)
         ticket = call(
             host, "POST", "/api/tickets", customer,

@@ -66,7 +66,13 @@ def test_killing_the_host_mid_dispatch_loses_and_duplicates_no_mail(azurite: boo
         hanging = {**auth, "MAIL_SENDER_KIND": "smtp", "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port)}
         hanging |= {"SMTP_STARTTLS": "false", "OUTBOX_LEASE_SECONDS": "3"}
         with running_devhost("function_app:app", tmp_path / "first", hanging) as host:
-            document = {"name": "Crash", "entitled": True, "email_domains": [], "contacts": [], "language": "en"}
+            document = {
+                "name": "Crash",
+                "entitled": True,
+                "email_domains": [f"{company}.example"],
+                "contacts": [],
+                "language": "en",
+            }
             reply = host.request(
                 "PUT",
                 f"/api/admin/customers/{company}",

@@ -197,7 +197,7 @@ def test_a_customer_signs_in_follows_opens_and_answers_requests_in_a_browser(
     expect(row.locator("time")).to_have_attribute("datetime", re.compile(r"^\d{4}-\d\d-\d\dT"))
 
     # The desk asks a question; the request waits for the customer, its clock paused.
-    operator = mint_token(["operator"], subject="olga@desk.example")
+    operator = mint_token(["operator"], subject="olga@desk.example", name="Olga Neri")
     api(portal_host, "POST", f"/api/tickets/{ticket_id}/accept", operator, {})
     api(portal_host, "POST", f"/api/tickets/{ticket_id}/request-clarification", operator, {"message": "Which file?"})
     page.reload()
@@ -206,6 +206,11 @@ def test_a_customer_signs_in_follows_opens_and_answers_requests_in_a_browser(
     row.get_by_role("link").click()
     expect(page.get_by_text("Which file?")).to_be_visible()
     expect(page.get_by_text("We need your answer to go on")).to_be_visible()
+    # Staff by name, never by address: in the facts and in the history.
+    expect(page.locator(".facts").first).to_contain_text("Handled by")
+    expect(page.locator(".facts").first).to_contain_text("Olga Neri")
+    expect(page.locator(".history")).to_contain_text("Olga Neri")
+    assert "olga@desk.example" not in page.locator("main").inner_text()
     watched.check("05-request-waiting")
 
     # The customer answers: the request is back in progress and the answer (markup: text) is in the history.
@@ -392,4 +397,32 @@ def test_the_sign_in_answers_only_a_pending_sign_in_and_never_shows_the_provider
     page.locator("#sign-in").click()
     page.wait_for_url(re.compile(r"/local-issuer/authorize\?"))
     assert parse_qs(urlsplit(page.url).query)["redirect_uri"] == [f"{base}/api/portal/"]
+    context.close()
+
+
+def test_a_customer_over_the_creation_limit_is_told_when_to_try_again(browser: Browser, portal_host: DevHost) -> None:
+    base = f"http://127.0.0.1:{portal_host.port}"
+    john = mint_token(["customer"], "globex", subject="john@globex.example", name="John Smith")
+    body = json.dumps({"subject": "Burst", "description": "One of many."}).encode()
+    headers = {"Authorization": f"Bearer {john}", "Content-Type": "application/json"}
+    for _ in range(11):  # globex's bucket holds TICKET_CREATION_BURST (10) tokens at the most
+        if portal_host.request("POST", "/api/tickets", body, headers).status == 429:
+            break
+    else:
+        raise AssertionError("the creation limit never refused")
+    context, watched = open_page(browser, "it-IT")
+    page = watched.page
+    page.goto(f"{base}/api/portal/#/new")
+    sign_in_as(page, "John Smith")
+    page.get_by_role("link", name="Apri una richiesta").first.click()
+    page.get_by_label("Oggetto").fill("Ancora una")
+    page.get_by_label("Descrizione").fill("Un'altra richiesta.")
+
+    page.get_by_role("button", name="Apri la richiesta").click()
+
+    expect(page.get_by_role("alert")).to_have_text(
+        re.compile(r"^Hai aperto molte richieste in poco tempo\. Riprova tra 1 min\.$")
+    )
+    assert page.url.endswith("#/new")
+    watched.check("12-too-many-requests")
     context.close()

@@ -158,8 +158,8 @@ def clock() -> Clock:
     return Clock(datetime(2026, 11, 26, 10, 0, tzinfo=ROME))
 
 
-@pytest.fixture
-def desk(table_service: TableServiceClient, clock: Clock) -> Desk:
+def desk_on(table_service: TableServiceClient, clock: Clock) -> Desk:
+    """The desk's use cases on ``table_service`` and ``clock``, without mail or escalation."""
     calendar = default_calendar()
     return Desk(
         tickets=TicketStore(table_service),
@@ -170,6 +170,11 @@ def desk(table_service: TableServiceClient, clock: Clock) -> Desk:
         now=clock,
         ticket_prefix="IT",
     )
+
+
+@pytest.fixture
+def desk(table_service: TableServiceClient, clock: Clock) -> Desk:
+    return desk_on(table_service, clock)
 
 
 @pytest.fixture

@@ -236,7 +236,13 @@ def test_an_administrator_lists_failed_mails_and_sends_one_again_over_http(
 ) -> None:
     admin = api.token(Role.ADMIN)
     company = f"mail-{uuid.uuid4().hex[:8]}"
-    document = {"name": "Mail Co", "entitled": True, "email_domains": [], "contacts": [], "language": "en"}
+    document = {
+        "name": "Mail Co",
+        "entitled": True,
+        "email_domains": [f"{company}.example"],
+        "contacts": [],
+        "language": "en",
+    }
     api.call(
         admin_routes.put_customer,
         "PUT",

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from shared.access import can_see, handle_of
+from shared.access import UNNAMED_STAFF, assignee_shown_to, can_see, display_name_of, handle_of, person_shown_to
 from shared.language import Language
 from shared.lifecycle import Role, Status
 from shared.sla_policy import Category, Priority, SlaPolicy
@@ -81,3 +81,52 @@ def test_who_sees_which_ticket(who: Caller, ticket: Ticket, sees: bool) -> None:
 def test_a_person_is_named_by_email_in_lower_case_else_by_subject() -> None:
     assert handle_of(caller(Role.OPERATOR, email="Olga@Desk.Example")) == "olga@desk.example"
     assert handle_of(caller(Role.OPERATOR, email=None)) == "sub-1"
+
+
+# --- what a customer is shown of staff -------------------------------------------------------------
+
+ANNA = caller(Role.CUSTOMER, email="anna@acme.example", customer="acme")
+OLGA = caller(Role.OPERATOR)
+
+
+@pytest.mark.parametrize(
+    ("viewer", "handle", "name", "role", "shown"),
+    [
+        pytest.param(
+            OLGA, "olga@desk.example", "Olga Neri", "operator", "olga@desk.example", id="staff-see-the-handle"
+        ),
+        pytest.param(OLGA, "anna@acme.example", "Anna", "customer", "anna@acme.example", id="staff-see-customers"),
+        pytest.param(ANNA, "olga@desk.example", "Olga Neri", "operator", "Olga Neri", id="a-customer-sees-the-name"),
+        pytest.param(ANNA, "sara@desk.example", "Sara", "supervisor", "Sara", id="a-supervisor-by-name"),
+        pytest.param(ANNA, "olga@desk.example", None, "operator", UNNAMED_STAFF, id="no-name-no-address"),
+        pytest.param(ANNA, "sla-escalation", None, "system", UNNAMED_STAFF, id="the-desk-itself"),
+        pytest.param(ANNA, "marco@acme.example", "Marco", "customer", "marco@acme.example", id="its-own-people"),
+    ],
+)
+def test_who_a_caller_is_shown(viewer: Caller, handle: str, name: str | None, role: str, shown: str) -> None:
+    assert person_shown_to(viewer, handle, name, role) == shown
+
+
+@pytest.mark.parametrize(
+    ("ticket", "viewer", "shown"),
+    [
+        (TICKET, ANNA, None),
+        (MINE, OLGA, "olga@desk.example"),
+        (MINE, ANNA, UNNAMED_STAFF),
+        (replace(MINE, assignee_name="Olga Neri"), ANNA, "Olga Neri"),
+        (replace(MINE, assignee_name="Olga Neri"), OLGA, "olga@desk.example"),
+    ],
+)
+def test_the_assignee_a_caller_is_shown(ticket: Ticket, viewer: Caller, shown: str | None) -> None:
+    assert assignee_shown_to(viewer, ticket) == shown
+
+
+def test_a_caller_without_a_name_has_no_display_name() -> None:
+    assert display_name_of(OLGA) is None
+    assert display_name_of(NamedCaller("sub", None, frozenset({Role.OPERATOR}), None, "Olga Neri")) == "Olga Neri"
+    assert display_name_of(NamedCaller("sub", None, frozenset({Role.OPERATOR}), None, "")) is None
+
+
+@dataclass(frozen=True)
+class NamedCaller(Caller):
+    name: str | None = None

@@ -155,6 +155,56 @@ def test_the_email_falls_back_to_the_preferred_username() -> None:
     assert (principal.email, principal.name) == ("ada@contoso.test", None)
 
 
+def test_a_name_with_line_breaks_and_controls_becomes_one_line() -> None:
+    payload = claims(name="Anna\r\nBcc: x@evil.example\u2028\x00Bianchi")
+    assert verifier().verify(bearer(token(payload)), now=NOW).name == "Anna Bcc: x@evil.example Bianchi"
+
+
+@pytest.mark.parametrize(
+    "unusable",
+    ["anna@acme.example\r\nBcc: x@evil.example", "anna", "anna@", "@acme.example", "anna@acme..example", " "],
+)
+def test_an_email_claim_that_is_no_address_is_no_email(unusable: str) -> None:
+    principal = verifier().verify(bearer(token(claims(email=unusable, preferred_username=None))), now=NOW)
+    assert principal.email is None
+
+
+def test_an_unusable_email_claim_falls_back_to_a_usable_preferred_username() -> None:
+    payload = claims(email="not an address", preferred_username="Ada@Contoso.test")
+    assert verifier().verify(bearer(token(payload)), now=NOW).email == "ada@contoso.test"
+
+
+HOUR = 3600
+
+
+@pytest.mark.parametrize(
+    ("lifetime", "accepted"),
+    [
+        pytest.param({"iat": NOW, "exp": NOW + 28 * HOUR}, True, id="28-hours-entra-s-longest"),
+        pytest.param({"iat": NOW, "exp": NOW + 28 * HOUR + 60}, True, id="28-hours-and-the-leeway"),
+        pytest.param({"iat": NOW, "exp": NOW + 28 * HOUR + 61}, False, id="beyond-28-hours-and-the-leeway"),
+        pytest.param({"iat": NOW - 27 * HOUR, "exp": NOW + 2 * HOUR}, False, id="29-hours-issued-long-ago"),
+        pytest.param({"iat": None, "nbf": None, "exp": NOW + 27 * HOUR}, True, id="no-iat-27-hours-left"),
+        pytest.param({"iat": None, "nbf": None, "exp": NOW + 29 * HOUR}, False, id="no-iat-29-hours-left"),
+        pytest.param({"iat": NOW, "exp": 10**22 * 365 * 24 * HOUR}, False, id="exp-in-the-year-10-to-the-22"),
+    ],
+)
+def test_a_token_living_longer_than_the_maximum_is_refused(lifetime: dict[str, Any], accepted: bool) -> None:
+    check = verifier()
+    if accepted:
+        assert check.verify(bearer(token(claims(**lifetime))), now=NOW).has(Role.OPERATOR)
+    else:
+        with pytest.raises(AuthenticationError, match=r"^token lifetime too long$"):
+            check.verify(bearer(token(claims(**lifetime))), now=NOW)
+
+
+def test_the_maximum_lifetime_is_configurable() -> None:
+    settings = AuthSettings(ISSUER, AUDIENCE, "https://idp.example/keys", None, max_lifetime_seconds=HOUR)
+    assert verifier(settings).verify(bearer(token(claims(exp=NOW + HOUR))), now=NOW).has(Role.OPERATOR)
+    with pytest.raises(AuthenticationError, match="token lifetime too long"):
+        verifier(settings).verify(bearer(token(claims(exp=NOW + 2 * HOUR))), now=NOW)
+
+
 def test_the_scheme_is_case_insensitive() -> None:
     assert verifier().verify(f"bEaReR  {token()}  ", now=NOW).has(Role.OPERATOR)
 
@@ -243,6 +293,8 @@ REFUSED = [
     pytest.param(bearer("garbage"), "malformed token", id="garbage"),
     pytest.param(bearer("abc.def"), "malformed token", id="two-segments"),
     pytest.param(bearer(token(claims(exp="tomorrow"))), "malformed token", id="exp-not-a-number"),
+    pytest.param(bearer(token(claims(exp=10**400))), "malformed token", id="exp-beyond-any-float"),
+    pytest.param(bearer(token(claims(iat=-(10**400)))), "malformed token", id="iat-beyond-any-float"),
     pytest.param(bearer(token(claims(roles="operator"))), "malformed token", id="roles-not-an-array"),
     pytest.param(bearer(token(claims(sub=None))), "missing required claim", id="no-subject"),
     pytest.param(bearer(token(claims(exp=None))), "missing required claim", id="no-expiry"),
@@ -250,6 +302,20 @@ REFUSED = [
     pytest.param(bearer(token(claims(roles=["customer"]))), "customer id missing", id="customer-without-id"),
     pytest.param(
         bearer(token(claims(roles=["customer"], customer_id="  "))), "customer id missing", id="customer-blank-id"
+    ),
+    pytest.param(
+        bearer(token(claims(roles=["customer"], customer_id="a/b"))), "malformed customer id", id="customer-id-a/b"
+    ),
+    pytest.param(
+        bearer(token(claims(roles=["customer"], customer_id="ACME"))), "malformed customer id", id="customer-id-caps"
+    ),
+    pytest.param(
+        bearer(token(claims(roles=["customer"], customer_id="acme' or PartitionKey ne '"))),
+        "malformed customer id",
+        id="customer-id-odata",
+    ),
+    pytest.param(
+        bearer(token(claims(roles=["customer"], customer_id=["acme"]))), "customer id missing", id="customer-id-list"
     ),
     pytest.param(
         bearer(token(claims(roles=["customer", "operator"], customer_id="acme"))),
@@ -311,6 +377,14 @@ def test_a_relative_local_key_file_is_taken_from_the_current_directory(
     assert isinstance(key_source(settings), FileKeySet)
 
 
+@pytest.mark.parametrize(("value", "seconds"), [(None, 28 * HOUR), ("3600", 3600), (" 90000 ", 90000)])
+def test_the_maximum_token_lifetime_setting_defaults_to_entra_s_longest(value: str | None, seconds: int) -> None:
+    environ = {**BASE, "AUTH_JWKS_URL": "https://idp.example/keys"}
+    if value is not None:
+        environ["AUTH_MAX_TOKEN_LIFETIME_SECONDS"] = value
+    assert load_auth_settings(environ).max_lifetime_seconds == seconds
+
+
 def test_the_customer_claim_setting_overrides_the_default() -> None:
     environ = {**BASE, "AUTH_JWKS_URL": "https://idp.example/keys", "AUTH_CUSTOMER_CLAIM": "extension_CompanyId"}
     assert load_auth_settings(environ).customer_claim == "extension_CompanyId"
@@ -329,6 +403,16 @@ def test_the_customer_claim_setting_overrides_the_default() -> None:
             {**BASE, "AUTH_JWKS_URL": "https://idp.example/keys", "AUTH_LOCAL_JWKS_FILE": "jwks.json"},
             "not both",
             id="two-key-sources",
+        ),
+        pytest.param(
+            {**BASE, "AUTH_JWKS_URL": "https://x/k", "AUTH_MAX_TOKEN_LIFETIME_SECONDS": "0"},
+            "AUTH_MAX_TOKEN_LIFETIME_SECONDS",
+            id="no-lifetime",
+        ),
+        pytest.param(
+            {**BASE, "AUTH_JWKS_URL": "https://x/k", "AUTH_MAX_TOKEN_LIFETIME_SECONDS": "a day"},
+            "AUTH_MAX_TOKEN_LIFETIME_SECONDS",
+            id="lifetime-in-words",
         ),
         pytest.param(
             {**BASE, "AUTH_LOCAL_JWKS_FILE": "jwks.json", "WEBSITE_INSTANCE_ID": "abc"},

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from shared.customers import normalise_domain, normalise_email, valid_customer_id
+from shared.customers import Contact, Customer, normalise_domain, normalise_email, valid_customer_id
 from shared.errors import InvalidInput
+from shared.language import Language
+
+ACME = Customer(
+    "acme", "ACME", True, ("acme.example", "acme.it"), (Contact("luca@consulting.example", "Luca"),), Language.ITALIAN
+)
 
 
 @pytest.mark.parametrize(
@@ -26,3 +31,24 @@ def test_domains_and_addresses_are_lower_cased_and_checked() -> None:
     for bad in ("anna", "anna@", "an na@acme.example", "anna@acme"):
         with pytest.raises(InvalidInput):
             normalise_email(bad, "contacts.0.email")
+
+
+@pytest.mark.parametrize(
+    ("address", "contact", "on_domains"),
+    [
+        ("luca@consulting.example", "Luca", False),
+        (" Luca@Consulting.EXAMPLE ", "Luca", False),
+        ("anna@acme.example", None, True),
+        ("Anna@ACME.IT", None, True),
+        ("anna@mail.acme.example", None, False),
+        ("anna@acme.example.evil.example", None, False),
+        ("anna@notacme.example", None, False),
+        ("acme.example", None, False),
+    ],
+)
+def test_an_address_is_a_registered_contact_or_on_the_customer_s_own_domains(
+    address: str, contact: str | None, on_domains: bool
+) -> None:
+    found = ACME.contact(address)
+    assert (found.name if found else None) == contact
+    assert ACME.owns_domain_of(address) is on_domains

@@ -39,6 +39,9 @@ def test_an_endpoint_with_a_client_id_selects_the_managed_identity() -> None:
         ({"TABLES_ENDPOINT": "http://desk.table.core.windows.net"}, "TABLES_ENDPOINT"),
         ({"TABLES_CONNECTION_STRING": "x", "STORAGE_TIMEOUT_SECONDS": "soon"}, "STORAGE_TIMEOUT_SECONDS"),
         ({"TABLES_CONNECTION_STRING": "x", "STORAGE_TIMEOUT_SECONDS": "0"}, "STORAGE_TIMEOUT_SECONDS"),
+        ({"TABLES_CONNECTION_STRING": "x", "TICKET_CREATION_BURST": "0"}, "TICKET_CREATION_BURST"),
+        ({"TABLES_CONNECTION_STRING": "x", "TICKET_CREATION_PER_HOUR": "1.5"}, "TICKET_CREATION_PER_HOUR"),
+        ({"TABLES_CONNECTION_STRING": "x", "TICKET_CREATION_PER_HOUR": "-3"}, "TICKET_CREATION_PER_HOUR"),
     ],
 )
 def test_a_missing_or_malformed_setting_is_named(environ: dict[str, str], named: str) -> None:
@@ -51,3 +54,12 @@ def test_the_development_storage_shorthand_means_the_local_emulator() -> None:
     assert expanded == azurite_connection_string()
     assert "TableEndpoint=http://127.0.0.1:10002/devstoreaccount1" in expanded
     assert connection_string("AccountName=x;AccountKey=y") == "AccountName=x;AccountKey=y"
+
+
+def test_the_creation_limit_defaults_to_ten_at_once_and_sixty_an_hour() -> None:
+    desk = load_settings({"TABLES_CONNECTION_STRING": "x"}).desk
+    assert (desk.creation_burst, desk.creation_per_hour) == (10, 60)
+    tuned = load_settings(
+        {"TABLES_CONNECTION_STRING": "x", "TICKET_CREATION_BURST": "3", "TICKET_CREATION_PER_HOUR": "12"}
+    )
+    assert (tuned.desk.creation_burst, tuned.desk.creation_per_hour) == (3, 12)

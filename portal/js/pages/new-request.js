@@ -65,6 +65,15 @@ export function newRequestPage(main, config) {
       window.location.hash = `#/requests/${encodeURIComponent(ticket.id)}`;
     } catch (error) {
       button.disabled = false;
+      if (error instanceof ApiError && error.status === 429) {
+        // The creation limit: say when to try again, in minutes, never the API's own words.
+        fail(t("new.tooMany", { minutes: Math.max(1, Math.ceil((error.retryAfter ?? 60) / 60)) }), []);
+        return;
+      }
+      if (error instanceof ApiError && error.status === 403 && error.problem?.claim === "email") {
+        fail(t("new.noAddress"), []);
+        return;
+      }
       if (!(error instanceof ApiError) || error.status !== 422) throw error;
       const field = error.problem?.field;
       const element = { subject, description, category }[field];

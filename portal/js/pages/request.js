@@ -77,12 +77,15 @@ function facts(ticket) {
     ["list.opened", h("time", { datetime: ticket.created_at }, dateTime(ticket.created_at))],
     ["detail.contact", ticket.contact_name || ticket.contact_email],
   ];
+  // Staff are shown by name only: the API never gives a customer a staff address.
+  if (ticket.assignee) rows.push(["detail.assignee", ticket.assignee_name || t("detail.desk")]);
   return h("dl", { class: "facts" }, rows.map(([key, value]) => [h("dt", {}, t(key)), h("dd", {}, value)]));
 }
 
 function eventItem(ticket, event, me, showError) {
   const mine = me && event.actor && event.actor.toLowerCase() === me.toLowerCase();
-  const who = event.actor_role === "customer" ? (mine ? t("detail.you") : event.actor) : t("detail.desk");
+  const staffName = event.actor_name || t("detail.desk");
+  const who = event.actor_role === "customer" ? (mine ? t("detail.you") : event.actor) : staffName;
   const attachments = Array.isArray(event.data?.attachments) ? event.data.attachments : [];
   const leftOut = Array.isArray(event.data?.attachments_left_out) ? event.data.attachments_left_out : [];
   return h("li", { class: `event event-${event.type}` },
