@@ -539,3 +539,21 @@ def test_text_over_what_a_table_property_holds_is_clipped_not_refused(intake: Ma
     created = intake.desk.events(OPERATOR, ticket.id, limit=5, cursor=None).items[0]
     assert len(created.data["attachments_left_out"]) == 20
     assert created.data["attachments_left_out"][-1]["reason"] == "not listed"
+
+
+def test_a_display_name_and_subject_with_encoded_line_breaks_reach_the_ticket_as_one_line(
+    intake: MailIntake, deliver: Deliver
+) -> None:
+    customer = new_customer(intake.desk)
+    raw = (
+        f"From: =?utf-8?q?Anna=0D=0ABcc=3A_x?= <{customer.contacts[0].email}>\r\n"
+        "To: support@desk.example\r\n"
+        "Subject: =?utf-8?q?Errore=0D=0ABcc=3A_x=40evil.example?=\r\n"
+        f"Message-ID: <{uuid.uuid4().hex}@client.example>\r\n\r\n{ITALIAN_REQUEST}\r\n"
+    ).encode()
+
+    record = intake.ingest(deliver(raw))
+
+    assert record.outcome is Outcome.CREATED
+    ticket = intake.desk.get(OPERATOR, record.ticket_id or "").ticket
+    assert (ticket.contact_name, ticket.subject) == ("Anna Bcc: x", "Errore Bcc: x@evil.example")

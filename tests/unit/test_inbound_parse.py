@@ -465,6 +465,25 @@ def test_a_long_subject_is_clipped() -> None:
     assert message.subject.startswith("Login Login")
 
 
+@pytest.mark.parametrize(
+    ("encoded", "one_line"),
+    [
+        (b"=?utf-8?q?Anna=0D=0ABcc=3A_x?=", "Anna Bcc: x"),
+        (b"=?utf-8?b?QW5uYQ0KQmNjOiB4?=", "Anna Bcc: x"),
+        (b"=?utf-8?q?Anna=09=0B=0C=1FBianchi=E2=80=A8x=C2=85y?=", "Anna Bianchi x y"),
+    ],
+)
+def test_a_display_name_with_encoded_control_characters_becomes_one_line(encoded: bytes, one_line: str) -> None:
+    message = with_from(encoded + b" <anna@acme.example>")
+    assert message.sender is not None
+    assert (message.sender.address, message.sender.name) == ("anna@acme.example", one_line)
+
+
+def test_a_subject_with_encoded_line_breaks_becomes_one_line() -> None:
+    message = with_from(b"anna@acme.example", Subject=b"=?utf-8?q?Login=0D=0ABcc=3A_x=0Abloccato?=")
+    assert message.subject == "Login Bcc: x bloccato"
+
+
 def test_the_sender_at_the_start_of_a_huge_from_header_is_found() -> None:
     message = with_from(b"Anna <anna@acme.example>" + b", x" * 50_000)
     assert message.sender is not None

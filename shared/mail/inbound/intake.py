@@ -45,7 +45,7 @@ from shared.mail.inbound.threads import thread_clues
 from shared.stores.attachments import AttachmentStore
 from shared.stores.inbound_log import InboundLog, MessageClaim, mail_id_of
 from shared.stores.mailbox import RawMailStore
-from shared.text_limits import clipped
+from shared.text_limits import clipped, one_line
 from shared.ticket import Channel, TicketId
 
 __all__ = ["MailIntake", "request_text"]
@@ -322,14 +322,14 @@ class MailIntake:
 
 def request_text(message: InboundMessage) -> tuple[str, str]:
     """The subject and description of the ticket a mail opens: the subject without ``Re:``/``Fwd:``
-    prefixes (else the first line of the text), the whole text (a forwarded mail is the request),
-    both clipped to what a ticket keeps."""
+    prefixes (else the first line of the text, as one line), the whole text (a forwarded mail is
+    the request), both clipped to what a ticket keeps."""
     subject = _REPLY_PREFIX.sub("", message.subject).strip() or _first_line(message.text) or "—"
     return clipped(subject, _SUBJECT_UNITS), clipped(message.text.strip() or subject, _TEXT_UNITS)
 
 
 def _first_line(text: str) -> str:
-    return next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return next((one_line(line) for line in text.splitlines() if one_line(line)), "")
 
 
 def _note(notes: list[str]) -> str:

@@ -9,8 +9,9 @@ What a mail becomes:
 - **The sender** is the first usable address of ``From`` (``local@domain``, lower-cased, at most
   :data:`MAX_ADDRESS_CHARS` characters), or None when there is none: a bounce without ``From`` is
   still told for the robot it is, and the intake quarantines any other mail without a sender.
-  Display names keep at most :data:`MAX_NAME_CHARS` characters, the subject at most
-  :data:`MAX_SUBJECT_CHARS`.
+  Display names and the subject are one line (:func:`shared.text_limits.one_line`: a line break
+  or other control character, raw or in an encoded word, becomes a space); names keep at most
+  :data:`MAX_NAME_CHARS` characters, the subject at most :data:`MAX_SUBJECT_CHARS`.
 - **The body text**: ``text/plain`` parts as they are; ``text/html`` converted to text with
   inscriptis; in ``multipart/alternative`` the plain part wins, else the HTML one, else the first
   readable branch. Body parts are decoded from quoted-printable or base64 and from their declared
@@ -66,6 +67,7 @@ from inscriptis import get_text
 
 from shared.mail.inbound.message import Attachment, InboundMessage, Mailbox, ParseLimits, UnparseableMail
 from shared.mail.inbound.quoting import strip_quoted
+from shared.text_limits import one_line
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -575,9 +577,10 @@ def _raw_values(message: Message, name: str, *, limit: int | None = MAX_HEADER_C
 
 
 def _header_text(message: Message, name: str) -> str:
-    """The first value of header ``name`` decoded to text, or "" when there is none."""
+    """The first value of header ``name`` decoded to text on one line (a line break or other
+    control character an encoded word carried becomes a space), or "" when there is none."""
     values = _raw_values(message, name)
-    return _clean(decode_words(values[0])).strip() if values else ""
+    return one_line(decode_words(values[0])) if values else ""
 
 
 def _mailboxes(values: list[str]) -> Iterator[Mailbox]:
@@ -597,7 +600,7 @@ def _parsed_mailboxes(value: str) -> Iterator[Mailbox]:
     for name, address in pairs:
         usable = _usable_address(address)
         if usable:
-            display = _clean(decode_words(name)).strip().strip('"')
+            display = one_line(decode_words(name)).strip('"')
             yield Mailbox(address=usable, name=display[:MAX_NAME_CHARS].strip())
 
 
