@@ -13,16 +13,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from shared.mail.inbound.charsets import decode_bytes
+from shared.mail.inbound.headers import MAX_ADDRESS_CHARS, MAX_NAME_CHARS
 from shared.mail.inbound.message import InboundMessage, ParseLimits, UnparseableMail
 from shared.mail.inbound.parse import (
     DEFAULT_LIMITS,
     FORWARDED_MARKER,
-    MAX_ADDRESS_CHARS,
     MAX_MIME_PARAMETERS,
-    MAX_NAME_CHARS,
     MAX_STRUCTURED_HEADER_CHARS,
     MAX_SUBJECT_CHARS,
-    decode_bytes,
     parse_message,
     safe_filename,
 )
