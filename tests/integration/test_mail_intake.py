@@ -557,3 +557,19 @@ def test_a_display_name_and_subject_with_encoded_line_breaks_reach_the_ticket_as
     assert record.outcome is Outcome.CREATED
     ticket = intake.desk.get(OPERATOR, record.ticket_id or "").ticket
     assert (ticket.contact_name, ticket.subject) == ("Anna Bcc: x", "Errore Bcc: x@evil.example")
+
+
+def test_a_mail_over_the_header_line_limit_is_quarantined_with_that_reason(
+    intake: MailIntake, deliver: Deliver, recorder: Recorder
+) -> None:
+    customer = new_customer(intake.desk)
+    raw = mail(customer.contacts[0].email, "Richiesta", ITALIAN_REQUEST)
+    crowded = raw.replace(b"\nSubject:", b"\n" + b"X: y\r\n" * 10_000 + b"Subject:", 1)
+    sent_before = len(recorder.sent)
+
+    record = intake.ingest(deliver(crowded))
+
+    assert (record.outcome, record.reason) == (Outcome.QUARANTINED, "too many header lines")
+    assert intake.mailbox.quarantined_reason(record.blob) == "too many header lines"
+    assert customer_tickets(intake.desk, customer) == []
+    assert len(recorder.sent) == sent_before

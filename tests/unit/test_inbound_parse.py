@@ -407,9 +407,13 @@ def test_nesting_up_to_the_limit_is_read() -> None:
     assert parse_message(nested(12), ParseLimits(max_depth=12)).text == "the innermost words"
 
 
-@pytest.mark.parametrize("depth", [13, 60, 5000])
+@pytest.mark.parametrize("depth", [13, 60])
 def test_nesting_deeper_than_the_limit_is_refused(depth: int) -> None:
     assert refusal(nested(depth), ParseLimits(max_depth=12)) == "nesting too deep"
+
+
+def test_nesting_thousands_deep_is_refused_at_the_part_limit_before_the_parser_recurses_through_it() -> None:
+    assert refusal(nested(5000), ParseLimits(max_depth=12)) == "too many parts"
 
 
 def test_the_crafted_deep_mail_is_refused_and_the_moderate_one_read() -> None:
@@ -596,3 +600,68 @@ ADVERSARIAL_MAILS |= {
 @pytest.mark.parametrize("raw", ADVERSARIAL_MAILS.values(), ids=ADVERSARIAL_MAILS.keys())
 def test_parsing_adversarial_mail_takes_linear_time(raw: bytes) -> None:
     assert seconds(lambda: outcome(raw)) < TIME_BOUND
+
+
+# --- header lines: counted on the raw bytes, before the standard library's parser reads them -------
+
+
+def with_header_lines(where: str, count: int, line_end: bytes = b"\r\n") -> bytes:
+    """A mail with ``count`` tiny header lines ``where`` the standard library's parser reads
+    header lines: the message's own header, a part's, a forwarded mail's, a block of a delivery
+    report that follows a block of junk, or the mail a digest's part without headers holds."""
+    lines = b"X: y" + line_end
+    top = b"From: anna@acme.example\r\nTo: support@desk.localhost\r\nSubject: x\r\n"
+    if where == "the message's":
+        return top.replace(b"\r\n", line_end) + lines * count + line_end + b"hi\r\n"
+    kind = b"digest" if where == "a digest part's" else b"mixed"
+    multipart = (
+        top + b"Content-Type: multipart/" + kind + b"; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nhi\r\n"
+    )
+    inner = {
+        "a part's": b"--b\r\n" + lines * count + b"\r\nx\r\n",
+        "a forwarded mail's": b"--b\r\nContent-Type: message/rfc822\r\n\r\n" + lines * count + b"\r\nx\r\n",
+        "a delivery report's": b"--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example\r\n"
+        b"\r\njunk\r\n\r\n" + lines * count + b"\r\n",
+        "a digest part's": b"--b\r\n\r\n" + lines * count + b"\r\nx\r\n",
+    }[where]
+    return multipart + inner + b"--b--\r\n"
+
+
+PLACES = ["the message's", "a part's", "a forwarded mail's", "a delivery report's", "a digest part's"]
+
+
+@pytest.mark.parametrize("where", PLACES)
+def test_a_mail_over_the_header_line_limit_is_refused_wherever_the_lines_are(where: str) -> None:
+    limits = ParseLimits(max_header_lines=50)
+    assert refusal(with_header_lines(where, 51), limits) == "too many header lines"
+    assert parse_message(with_header_lines(where, 30), limits).sender is not None
+
+
+@pytest.mark.parametrize("line_end", [b"\r\n", b"\n", b"\r"])
+def test_the_header_line_limit_counts_every_line_end_the_parser_knows(line_end: bytes) -> None:
+    limits = ParseLimits(max_header_lines=50)
+    assert parse_message(with_header_lines("the message's", 50 - 3, line_end), limits).subject == "x"
+    assert refusal(with_header_lines("the message's", 50 - 2, line_end), limits) == "too many header lines"
+
+
+def test_text_that_looks_like_headers_in_a_body_is_not_counted() -> None:
+    body = b"-- a comment line of an SQL script\r\nselect 1;\r\nNote: x\r\n" * 1_000
+    message = parse_message(mail(body=body), ParseLimits(max_header_lines=50))
+    assert message.text.startswith("-- a comment line")
+
+
+HUGE_MAILS = {
+    "a 24 MB mail of 4 million tiny headers": lambda: with_header_lines("the message's", 4_000_000),
+    "a 24 MB mail of 4 million tiny headers in a part": lambda: with_header_lines("a part's", 4_000_000),
+    "a 24 MB mail of 4 million tiny headers ending in CR": lambda: with_header_lines("the message's", 4_800_000, b"\r"),
+    "a 10 MB mail of a million empty parts": lambda: many_parts(0).replace(
+        b"--p--", b"--p\r\n\r\nx\r\n" * 1_000_000 + b"--p--"
+    ),
+}
+
+
+@pytest.mark.parametrize("make", HUGE_MAILS.values(), ids=HUGE_MAILS.keys())
+def test_a_huge_mail_of_tiny_headers_or_parts_is_refused_quickly(make: Callable[[], bytes]) -> None:
+    raw = make()
+    assert seconds(lambda: outcome(raw)) < TIME_BOUND
+    assert outcome(raw) in ("too many header lines", "too many parts")

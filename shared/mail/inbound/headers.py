@@ -1,9 +1,13 @@
 """A mail's headers as the desk reads them: addresses, thread ids, the date, the robots' signs.
 
-Any sender controls these bytes, so reading them costs time linear in their size: a value is
-clipped to :data:`MAX_HEADER_CHARS` characters before it is decoded or searched for addresses
-(``References`` and ``In-Reply-To`` are read whole: reading them is linear), and no pattern
-backtracks more than a bounded stretch.
+Any sender controls these bytes, so reading them costs time linear in their size (and their
+number is bounded before they are parsed, :mod:`shared.mail.inbound.header_lines`):
+
+* a part's headers are indexed once by name (:class:`Headers`): a lookup costs the values of its
+  name, not a walk over every header;
+* a value is clipped to :data:`MAX_HEADER_CHARS` characters before it is decoded or searched for
+  addresses (``References`` and ``In-Reply-To`` are read whole: reading them is linear), and no
+  pattern backtracks more than a bounded stretch.
 """
 
 from __future__ import annotations
@@ -26,12 +30,11 @@ __all__ = [
     "MAX_NAME_CHARS",
     "RECIPIENT_HEADERS",
     "ROBOT_HEADERS",
+    "Headers",
     "date",
-    "header_text",
     "mailboxes",
     "message_id",
     "message_ids",
-    "raw_values",
     "recipients",
     "robot_headers",
     "sender",
@@ -75,17 +78,25 @@ _FOLDING = re.compile(r"\r?\n[ \t]*")
 _ADDRESS_LIKE = re.compile(r"(?<![^\s<>@,;:\"()\[\]])[^\s<>@,;:\"()\[\]]+@[^\s<>@,;:\"()\[\]]+")
 
 
-def raw_values(message: Message, name: str, *, limit: int | None = MAX_HEADER_CHARS) -> list[str]:
-    """Every value of header ``name`` as it was sent, unfolded, undecoded, clipped to ``limit``
-    characters (None: whole)."""
-    return [_FOLDING.sub(" ", str(value))[:limit] for key, value in message.raw_items() if key.lower() == name]
+class Headers:
+    """A part's headers by lower-case name, read once from the parsed part: each lookup costs
+    the values of its name, not a walk over every header (a mail may carry thousands)."""
 
+    def __init__(self, part: Message) -> None:
+        self._values: dict[str, list[str]] = {}
+        for key, value in part.raw_items():
+            self._values.setdefault(key.lower(), []).append(str(value))
 
-def header_text(message: Message, name: str) -> str:
-    """The first value of header ``name`` decoded to text on one line (a line break or other
-    control character an encoded word carried becomes a space), or "" when there is none."""
-    values = raw_values(message, name)
-    return one_line(decode_words(values[0])) if values else ""
+    def raw(self, name: str, *, limit: int | None = MAX_HEADER_CHARS) -> list[str]:
+        """Every value of header ``name`` (lower case) as it was sent, unfolded, undecoded,
+        clipped to ``limit`` characters (None: whole)."""
+        return [_FOLDING.sub(" ", value)[:limit] for value in self._values.get(name, ())]
+
+    def text(self, name: str) -> str:
+        """The first value of header ``name`` decoded to text on one line (a line break or other
+        control character an encoded word carried becomes a space), or "" when there is none."""
+        values = self.raw(name)
+        return one_line(decode_words(values[0])) if values else ""
 
 
 def mailboxes(values: list[str]) -> Iterator[Mailbox]:
@@ -130,16 +141,16 @@ def _usable_address(address: str) -> str | None:
     return address
 
 
-def sender(message: Message) -> Mailbox | None:
+def sender(headers: Headers) -> Mailbox | None:
     """The first usable mailbox of ``From``, or None."""
-    return next(mailboxes(raw_values(message, "from")), None)
+    return next(mailboxes(headers.raw("from")), None)
 
 
-def recipients(message: Message) -> tuple[str, ...]:
+def recipients(headers: Headers) -> tuple[str, ...]:
     """The addresses of :data:`RECIPIENT_HEADERS`, in order, each once."""
     addresses: dict[str, None] = {}
     for name in RECIPIENT_HEADERS:
-        for mailbox in mailboxes(raw_values(message, name)):
+        for mailbox in mailboxes(headers.raw(name)):
             addresses.setdefault(mailbox.address)
     return tuple(addresses)
 
@@ -153,9 +164,9 @@ def message_ids(values: list[str]) -> tuple[str, ...]:
     return tuple(found)
 
 
-def message_id(message: Message, raw: bytes) -> tuple[str, bool]:
+def message_id(headers: Headers, raw: bytes) -> tuple[str, bool]:
     """The mail's ``<id>``, or one derived from the raw bytes (and True) when it has none."""
-    for value in raw_values(message, "message-id"):
+    for value in headers.raw("message-id"):
         ids = message_ids([value])
         if ids:
             return ids[0], False
@@ -165,9 +176,9 @@ def message_id(message: Message, raw: bytes) -> tuple[str, bool]:
     return f"<{hashlib.sha256(raw).hexdigest()[:DERIVED_ID_HEX_DIGITS]}@derived.invalid>", True
 
 
-def date(message: Message) -> datetime | None:
+def date(headers: Headers) -> datetime | None:
     """``Date`` as aware UTC, or None when it is missing or unreadable."""
-    values = raw_values(message, "date")
+    values = headers.raw("date")
     if not values:
         return None
     try:
@@ -182,6 +193,6 @@ def date(message: Message) -> datetime | None:
         return None
 
 
-def robot_headers(message: Message) -> dict[str, str]:
+def robot_headers(headers: Headers) -> dict[str, str]:
     """The :data:`ROBOT_HEADERS` the mail has, decoded, by lower-case name."""
-    return {name: header_text(message, name) for name in ROBOT_HEADERS if raw_values(message, name)}
+    return {name: headers.text(name) for name in ROBOT_HEADERS if headers.raw(name)}

@@ -55,15 +55,16 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from email import policy
-from email.message import Message
+from email.message import EmailMessage, Message
 from email.parser import BytesParser
-from email.policy import EmailPolicy
+from email.policy import EmailPolicy, Policy
 
 from inscriptis import get_text
 
 from shared.mail.inbound import headers
 from shared.mail.inbound.charsets import decode_bytes, decode_words, recover
-from shared.mail.inbound.headers import header_text, mailboxes, message_ids, raw_values
+from shared.mail.inbound.header_lines import count_header_lines
+from shared.mail.inbound.headers import Headers, mailboxes, message_ids
 from shared.mail.inbound.message import Attachment, InboundMessage, ParseLimits, UnparseableMail
 from shared.mail.inbound.quoting import strip_quoted
 
@@ -123,6 +124,21 @@ class _BoundedPolicy(EmailPolicy):
 _POLICY = _BoundedPolicy()
 
 
+class _PartBudget:
+    """The parser's message factory, counting the parts it makes: one past ``limit`` stops the
+    parse with ``"too many parts"`` (a mail of a million tiny parts would otherwise be read whole,
+    for seconds, before the parts are counted)."""
+
+    def __init__(self, limit: int) -> None:
+        self._left = limit
+
+    def __call__(self, policy: Policy) -> Message:
+        self._left -= 1
+        if self._left < 0:
+            raise UnparseableMail("too many parts")
+        return EmailMessage(policy=policy)
+
+
 def parse_message(raw: bytes, limits: ParseLimits = DEFAULT_LIMITS) -> InboundMessage:
     """Read ``raw`` as the desk understands a mail; see the module's docstring for the rules.
 
@@ -131,8 +147,11 @@ def parse_message(raw: bytes, limits: ParseLimits = DEFAULT_LIMITS) -> InboundMe
     """
     if len(raw) > limits.max_message_bytes:
         raise UnparseableMail("over size limit")
+    readable = _without_preamble(raw)
+    if count_header_lines(readable, limits.max_header_lines) > limits.max_header_lines:
+        raise UnparseableMail("too many header lines")
     try:
-        return _read(raw, limits)
+        return _read(raw, readable, limits)
     except UnparseableMail:
         raise
     except RecursionError as exc:
@@ -141,30 +160,32 @@ def parse_message(raw: bytes, limits: ParseLimits = DEFAULT_LIMITS) -> InboundMe
         raise UnparseableMail("unreadable structure") from exc
 
 
-def _read(raw: bytes, limits: ParseLimits) -> InboundMessage:
-    root = BytesParser(policy=_POLICY).parsebytes(_without_preamble(raw))
+def _read(raw: bytes, readable: bytes, limits: ParseLimits) -> InboundMessage:
+    """``raw``, whose ``readable`` bytes are without its preamble, read within ``limits``."""
+    root = BytesParser(policy=_POLICY.clone(message_factory=_PartBudget(limits.max_parts))).parsebytes(readable)
     if not root.keys():
         raise UnparseableMail("not a mail")
-    sender = headers.sender(root)
+    fields = Headers(root)
+    sender = headers.sender(fields)
     body = _Body(limits)
     body.read(root, depth=0)
-    message_id, derived = headers.message_id(root, raw)
+    message_id, derived = headers.message_id(fields, raw)
     return InboundMessage(
         message_id=message_id,
         derived_message_id=derived,
         sender=sender,
-        reply_to=tuple(mailboxes(raw_values(root, "reply-to"))),
-        recipients=headers.recipients(root),
-        subject=header_text(root, "subject")[:MAX_SUBJECT_CHARS].strip(),
-        date=headers.date(root),
-        in_reply_to=message_ids(raw_values(root, "in-reply-to", limit=None)),
-        references=message_ids(raw_values(root, "references", limit=None)),
+        reply_to=tuple(mailboxes(fields.raw("reply-to"))),
+        recipients=headers.recipients(fields),
+        subject=fields.text("subject")[:MAX_SUBJECT_CHARS].strip(),
+        date=headers.date(fields),
+        in_reply_to=message_ids(fields.raw("in-reply-to", limit=None)),
+        references=message_ids(fields.raw("references", limit=None)),
         text=body.text(),
         reply_text=body.reply_text(),
         attachments=tuple(body.attachments),
         content_type=_content_type(root),
         size=len(raw),
-        headers=headers.robot_headers(root),
+        headers=headers.robot_headers(fields),
         defects=tuple(body.defects),
     )
 
@@ -240,13 +261,14 @@ class _Body:
 
     def _read_forwarded(self, part: Message, depth: int, *, files: bool) -> None:
         inner = next(iter(_children(part)), None)
+        fields = Headers(inner) if inner is not None else None
         if files:
-            self.attachments.append(_forwarded_attachment(part, inner))
-        if inner is None:
+            self.attachments.append(_forwarded_attachment(part, inner, fields))
+        if inner is None or fields is None:
             return
         texts: list[str] = []
         self.read(inner, depth + 1, texts=texts, files=False)
-        self.forwarded.append(_Forwarded(heading=_forwarded_heading(inner), text=_join(texts)))
+        self.forwarded.append(_Forwarded(heading=_forwarded_heading(fields), text=_join(texts)))
 
     def text(self) -> str:
         """The whole readable text: the mail's own, then each forwarded mail after its marker."""
@@ -330,9 +352,9 @@ def _is_inline(part: Message) -> bool:
     return disposition == "inline" or (disposition is None and "content-id" in part)
 
 
-def _forwarded_attachment(part: Message, inner: Message | None) -> Attachment:
+def _forwarded_attachment(part: Message, inner: Message | None, fields: Headers | None) -> Attachment:
     content = _message_bytes(inner) if inner is not None else _payload(part)
-    subject = header_text(inner, "subject") if inner is not None else ""
+    subject = fields.text("subject") if fields is not None else ""
     name = _filename(part) or (f"{subject}.eml" if subject else "")
     return Attachment(filename=safe_filename(name, "message/rfc822"), content_type="message/rfc822", content=content)
 
@@ -344,9 +366,9 @@ def _message_bytes(message: Message) -> bytes:
         return message.as_string(policy=policy.compat32).encode("utf-8", "surrogateescape")
 
 
-def _forwarded_heading(inner: Message) -> str:
-    fields = (("From", "from"), ("Date", "date"), ("Subject", "subject"))
-    return "\n".join(f"{label}: {header_text(inner, name)}" for label, name in fields if name in inner)
+def _forwarded_heading(fields: Headers) -> str:
+    shown = (("From", "from"), ("Date", "date"), ("Subject", "subject"))
+    return "\n".join(f"{label}: {fields.text(name)}" for label, name in shown if fields.raw(name))
 
 
 def _disposition(part: Message) -> str | None:
