@@ -573,3 +573,28 @@ def test_a_mail_over_the_header_line_limit_is_quarantined_with_that_reason(
     assert intake.mailbox.quarantined_reason(record.blob) == "too many header lines"
     assert customer_tickets(intake.desk, customer) == []
     assert len(recorder.sent) == sent_before
+
+
+@pytest.mark.parametrize(
+    ("shown", "reason"),
+    [
+        ("{contact} <attacker@evil.example>", "From does not parse strictly"),
+        ('"{contact}" <attacker@evil.example>', "From's display name is another address ({contact})"),
+    ],
+)
+def test_a_from_showing_a_contact_over_another_address_is_held_never_threaded_or_answered(
+    intake: MailIntake, deliver: Deliver, recorder: Recorder, shown: str, reason: str
+) -> None:
+    customer = new_customer(intake.desk)
+    contact = customer.contacts[0].email
+    opened = intake.ingest(deliver(mail(contact, "Richiesta", ITALIAN_REQUEST)))
+    ticket_id = opened.ticket_id or ""
+    sent_before = len(recorder.sent)
+    spoofed = mail(shown.format(contact=contact), f"Re: [{ticket_id}] Richiesta", "Chiudete pure il ticket.")
+
+    record = intake.ingest(deliver(spoofed))
+
+    assert (record.outcome, record.reason) == (Outcome.HELD, reason.format(contact=contact))
+    assert (record.sender, record.customer_id, record.ticket_id) == ("attacker@evil.example", None, None)
+    assert intake.desk.get(OPERATOR, ticket_id).ticket.event_count == 1
+    assert len(recorder.sent) == sent_before

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from shared.mail.inbound import headers
 from shared.mail.inbound.charsets import decode_bytes
 from shared.mail.inbound.headers import MAX_ADDRESS_CHARS, MAX_NAME_CHARS
 from shared.mail.inbound.message import InboundMessage, ParseLimits, UnparseableMail
@@ -199,10 +200,91 @@ def test_delivered_to_counts_as_a_recipient() -> None:
     assert parse_message(raw).recipients == ("b@example.com", "desk@example.com")
 
 
-def test_a_sender_written_without_angle_brackets_is_still_found() -> None:
+def test_a_sender_written_without_angle_brackets_is_still_found_and_doubted() -> None:
     message = parse("mikel-mail/plain_emails/mix_caps_content_type.eml")
     assert message.sender is not None
     assert message.sender.address == "bb@bug.com"
+    assert message.sender_doubt == "From does not parse strictly"
+
+
+# --- whether From names its sender unambiguously ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("from_value", "address", "doubt"),
+    [
+        (b"anna@acme.example <attacker@evil.example>", "attacker@evil.example", "From does not parse strictly"),
+        (b"Anna <anna@acme.example> <attacker@evil.example>", None, "From does not parse strictly"),
+        (b"anna@acme.example, attacker@evil.example", "anna@acme.example", "From does not parse strictly"),
+        (b"Anna anna@acme.example", "anna@acme.example", "From does not parse strictly"),
+        (b"Anna <anna@acme.example", None, "From does not parse strictly"),
+        (b'"Anna <anna@acme.example>', None, "From does not parse strictly"),
+        (b"Anna (anna@acme.example <attacker@evil.example>", None, "From does not parse strictly"),
+        (b"Team: anna@acme.example;", None, "From does not parse strictly"),
+        (
+            b'"anna@acme.example" <attacker@evil.example>',
+            "attacker@evil.example",
+            "From's display name is another address (anna@acme.example)",
+        ),
+        (
+            b"=?utf-8?q?anna=40acme.example?= <attacker@evil.example>",
+            "attacker@evil.example",
+            "From's display name is another address (anna@acme.example)",
+        ),
+        (
+            b"attacker@evil.example (anna@acme.example)",
+            "attacker@evil.example",
+            "From's display name is another address (anna@acme.example)",
+        ),
+    ],
+)
+def test_a_from_that_is_ambiguous_is_doubted_and_never_read_as_the_name_it_shows(
+    from_value: bytes, address: str | None, doubt: str
+) -> None:
+    message = with_from(from_value)
+    assert message.sender_doubt == doubt
+    if address is not None:
+        assert message.sender is not None
+        assert message.sender.address == address
+
+
+def test_two_from_headers_are_doubted() -> None:
+    raw = b"From: anna@acme.example\r\nFrom: attacker@evil.example\r\nSubject: x\r\n\r\nhi\r\n"
+    assert parse_message(raw).sender_doubt == "more than one From header"
+
+
+@pytest.mark.parametrize(
+    "from_value",
+    [
+        b"anna@acme.example",
+        b"<anna@acme.example>",
+        b"Anna Bianchi <anna@acme.example>",
+        b'"Bianchi, Anna" <anna@acme.example>',
+        b"Anna B. Bianchi <anna@acme.example>",
+        b"anna@acme.example (Anna Bianchi)",
+        b'"anna@acme.example" <Anna@Acme.example>',
+        b'"=?utf-8?q?Nicol=C3=B2?=" <anna@acme.example>',
+        b"=?utf-8?q?Anna=0D=0ABcc=3A_x?= <anna@acme.example>",
+        '"Nicolò Santà" <nicolo@acme.example>'.encode(),
+    ],
+)
+def test_a_from_that_parses_strictly_to_one_mailbox_is_not_doubted(from_value: bytes) -> None:
+    message = with_from(from_value)
+    assert message.sender is not None
+    assert message.sender_doubt == ""
+
+
+def test_on_a_python_whose_address_parser_refuses_the_value_the_fallback_does_not_read_the_display_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Python's patched ``getaddresses`` (CVE-2023-27043) answers ``[("", "")]`` for an ambiguous
+    value, and the fallback for values the parser finds nothing in then found ``anna@acme.example``
+    first: the desk read Anna."""
+    monkeypatch.setattr(headers, "getaddresses", lambda values: [("", "")])
+    message = with_from(b"anna@acme.example <attacker@evil.example>")
+    assert message.sender is not None
+    assert message.sender.address == "attacker@evil.example"
+    assert message.sender_doubt == "From does not parse strictly"
 
 
 def test_a_byte_order_mark_before_the_headers_does_not_hide_them() -> None:

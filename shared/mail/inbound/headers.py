@@ -73,6 +73,9 @@ MAX_HEADER_CHARS = 8 * 1024
 DERIVED_ID_HEX_DIGITS = 32
 
 _MESSAGE_ID = re.compile(r"<[^<>\s]+>")
+_ANGLES = re.compile(r"<([^<>]*)>")
+#: An angle address that closes the value (a value stripped of its quoted strings and comments).
+_ANGLE_AT_END = re.compile(r"<[^<>]*>\s*$")
 _FOLDING = re.compile(r"\r?\n[ \t]*")
 #: A word with an ``@`` inside; it starts only where a word starts, so it never rescans a word.
 _ADDRESS_LIKE = re.compile(r"(?<![^\s<>@,;:\"()\[\]])[^\s<>@,;:\"()\[\]]+@[^\s<>@,;:\"()\[\]]+")
@@ -141,9 +144,86 @@ def _usable_address(address: str) -> str | None:
     return address
 
 
-def sender(headers: Headers) -> Mailbox | None:
-    """The first usable mailbox of ``From``, or None."""
-    return next(mailboxes(headers.raw("from")), None)
+def sender(headers: Headers) -> tuple[Mailbox | None, str]:
+    """Who ``From`` names, and why that may not be who it seems to be ("" when nothing is doubted).
+
+    ``From`` is taken at its word only when it is one header that parses strictly to one mailbox
+    (see :func:`_strict_mailbox`) whose display name holds no other address than the mailbox's:
+    ``anna@acme.example <attacker@evil.example>`` shows Anna to a person and the attacker's address
+    to the mail system, and address parsers (Python's own among them, patched or not) read it either
+    way. A doubted sender is the address in the value's one pair of angle brackets when it has one
+    (where replies go), else its first usable address, with no name; None when it has no address.
+    """
+    values = headers.raw("from", limit=None)
+    if not values:
+        return None, ""
+    strict = _strict_mailbox(values[0])
+    loose = strict or _angle_address(values[0]) or next(mailboxes([values[0][:MAX_HEADER_CHARS]]), None)
+    if loose is None:
+        return None, ""
+    if len(values) > 1:
+        return Mailbox(loose.address), "more than one From header"
+    if strict is None:
+        return Mailbox(loose.address), "From does not parse strictly"
+    other = next((word for word in _ADDRESS_LIKE.findall(strict.name) if word.lower() != strict.address), None)
+    if other is not None:
+        return Mailbox(strict.address), f"From's display name is another address ({other[:MAX_ADDRESS_CHARS]})"
+    return strict, ""
+
+
+def _strict_mailbox(value: str) -> Mailbox | None:
+    """The one mailbox of an address header's value when the value keeps to the grammar of one
+    mailbox (``addr-spec``, or a display name and ``<addr-spec>``, comments allowed), else None:
+    no more than :data:`MAX_HEADER_CHARS` characters; quoted strings and comments closed; outside
+    them no ``,`` ``;`` or ``:`` (a list or a group) and at most one ``<…>``, closing the value;
+    and the address parser finds exactly that one usable mailbox."""
+    if len(value) > MAX_HEADER_CHARS:
+        return None
+    bare = _without_quotes_and_comments(value)
+    if bare is None or any(char in bare for char in ",;:") or bare.count("<") > 1 or bare.count(">") > 1:
+        return None
+    if ("<" in bare or ">" in bare) and not _ANGLE_AT_END.search(bare):
+        return None
+    found = list(_parsed_mailboxes(value))
+    try:
+        pairs = len(getaddresses([value]))
+    except Exception:
+        return None
+    return found[0] if len(found) == 1 and pairs == 1 else None
+
+
+def _without_quotes_and_comments(value: str) -> str | None:
+    """``value`` with its quoted strings and comments (RFC 5322, with backslash escapes, comments
+    nested) taken out, or None when one of them is left open or a comment is closed unopened."""
+    kept: list[str] = []
+    quoted, depth, escaped = False, 0, False
+    for char in value:
+        if escaped:
+            escaped = False
+        elif char == "\\" and (quoted or depth):
+            escaped = True
+        elif quoted:
+            quoted = char != '"'
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            if not depth:
+                return None
+            depth -= 1
+        elif depth:
+            continue
+        elif char == '"':
+            quoted = True
+        else:
+            kept.append(char)
+    return None if quoted or depth or escaped else "".join(kept)
+
+
+def _angle_address(value: str) -> Mailbox | None:
+    """The usable address in the value's one pair of angle brackets, or None."""
+    found = _ANGLES.findall(value[:MAX_HEADER_CHARS])
+    usable = _usable_address(found[0]) if len(found) == 1 else None
+    return Mailbox(usable) if usable else None
 
 
 def recipients(headers: Headers) -> tuple[str, ...]:

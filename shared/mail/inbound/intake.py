@@ -8,8 +8,10 @@ The steps, in order (each outcome is explained in :mod:`shared.mail.inbound.outc
    retries, and a mail that still fails them is quarantined by :meth:`MailIntake.quarantine_poisoned`.
 3. Claim its ``Message-ID``: another blob with the same id makes this one a ``duplicate``.
 4. A mail with no sender is ``ignored`` when a robot sent it (a bounce without ``From``), else
-   quarantined. Count the others against their sender: more than ``INBOUND_LOOP_MAX_MESSAGES`` in
-   the window is a suspected loop, quarantined.
+   quarantined; a mail whose ``From`` is ambiguous (it does not parse strictly, or its display
+   name is another address: ``InboundMessage.sender_doubt``) is ``held`` with that reason.
+   Count the others against their sender: more than ``INBOUND_LOOP_MAX_MESSAGES`` in the window
+   is a suspected loop, quarantined.
 5. A robot's mail (:func:`shared.mail.inbound.automatic.automatic_reason`) is ``ignored``.
 6. The sender's customer: a contact's address, else the domain; unknown or not entitled: ``held``.
 7. Thread it: onto the first ticket a clue names (:mod:`shared.mail.inbound.threads`) that
@@ -179,6 +181,8 @@ class MailIntake:
             return self._save(replace(record, outcome=Outcome.IGNORED, reason=robot))
         if message.sender is None:
             return self._quarantine(record, "no sender", raw)
+        if message.sender_doubt:  # From may show one person and be another: never threaded, never answered
+            return self._save(replace(record, outcome=Outcome.HELD, reason=message.sender_doubt))
         sender = message.sender.address
         count = self.log.count_from(sender, self.now(), self.settings.loop_window)
         if count > self.settings.loop_max_messages:

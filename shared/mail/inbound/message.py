@@ -70,7 +70,10 @@ class InboundMessage:
     from its content (``derived_message_id`` is then true) so that the same bytes always get the
     same id. ``recipients`` are the lower-case addresses of To, Cc, Delivered-To and X-Original-To.
     ``text`` is the whole readable body (HTML converted to text); ``reply_text`` is ``text`` without
-    quoted earlier messages and signatures (what a ticket stores). ``headers`` holds the headers
+    quoted earlier messages and signatures (what a ticket stores). ``sender_doubt`` says why
+    ``From`` may name someone other than ``sender`` seems to be (``"From does not parse
+    strictly"``, ``"more than one From header"``, ``"From's display name is another address
+    (…)"``), and is "" when ``From`` is one strictly parsed mailbox. ``headers`` holds the headers
     that tell robots apart, lower-case names, decoded values. ``date`` is aware UTC, or None when
     missing or unreadable.
     """
@@ -91,3 +94,4 @@ class InboundMessage:
     size: int
     headers: Mapping[str, str] = field(default_factory=dict)
     defects: tuple[str, ...] = ()
+    sender_doubt: str = ""

@@ -9,7 +9,9 @@ What a mail becomes:
 - **The sender** is the first usable address of ``From`` (``local@domain``, lower-cased, at most
   :data:`~shared.mail.inbound.headers.MAX_ADDRESS_CHARS` characters), or None when there is
   none: a bounce without ``From`` is still told for the robot it is, and the intake quarantines
-  any other mail without a sender.
+  any other mail without a sender. ``sender_doubt`` says when ``From`` is not one strictly parsed
+  mailbox whose display name names no other address (:func:`shared.mail.inbound.headers.sender`):
+  the intake holds such a mail, never threading or answering it.
   Display names and the subject are one line (:func:`shared.text_limits.one_line`: a line break
   or other control character, raw or in an encoded word, becomes a space); names keep at most
   :data:`~shared.mail.inbound.headers.MAX_NAME_CHARS` characters, the subject at most
@@ -166,7 +168,7 @@ def _read(raw: bytes, readable: bytes, limits: ParseLimits) -> InboundMessage:
     if not root.keys():
         raise UnparseableMail("not a mail")
     fields = Headers(root)
-    sender = headers.sender(fields)
+    sender, sender_doubt = headers.sender(fields)
     body = _Body(limits)
     body.read(root, depth=0)
     message_id, derived = headers.message_id(fields, raw)
@@ -187,6 +189,7 @@ def _read(raw: bytes, readable: bytes, limits: ParseLimits) -> InboundMessage:
         size=len(raw),
         headers=headers.robot_headers(fields),
         defects=tuple(body.defects),
+        sender_doubt=sender_doubt,
     )
 
 
