@@ -308,7 +308,8 @@ def build_intake(tables: TableServiceClient, blobs: BlobServiceClient, drop: Pat
         clock=Clock(CLOCK),
         sender=FileDropSender(drop),
         identity=identity,
-        settings=InboundSettings(loop_max_messages=1_000_000),  # one contact sends every mail of the run
+        # one contact of one customer sends every mail of the run
+        settings=InboundSettings(loop_max_messages=1_000_000, customer_max_messages=1_000_000),
         team="team@desk.localhost",
     )
 

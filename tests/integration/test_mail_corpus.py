@@ -170,7 +170,8 @@ def ingest_corpus(tables: TableServiceClient, blobs: BlobServiceClient) -> Corpu
         clock=clock,
         sender=recorder,
         identity=IDENTITY,
-        settings=InboundSettings(loop_max_messages=10_000),  # one sender writes many corpus mails
+        # one sender writes many corpus mails, and one customer receives them all
+        settings=InboundSettings(loop_max_messages=10_000, customer_max_messages=10_000),
     )
     desk = intake.desk
     customer = desk.customers.put(

@@ -8,12 +8,16 @@ The steps, in order (each outcome is explained in :mod:`shared.mail.inbound.outc
    retries, and a mail that still fails them is quarantined by :meth:`MailIntake.quarantine_poisoned`.
 3. Claim its ``Message-ID``: another blob with the same id makes this one a ``duplicate``.
 4. A mail with no sender is ``ignored`` when a robot sent it (a bounce without ``From``), else
-   quarantined; a mail whose ``From`` is ambiguous (it does not parse strictly, or its display
-   name is another address: ``InboundMessage.sender_doubt``) is ``held`` with that reason.
-   Count the others against their sender: more than ``INBOUND_LOOP_MAX_MESSAGES`` in the window
-   is a suspected loop, quarantined.
-5. A robot's mail (:func:`shared.mail.inbound.automatic.automatic_reason`) is ``ignored``.
+   quarantined.
+5. A robot's mail (:func:`shared.mail.inbound.automatic.automatic_reason`) is ``ignored``; a mail
+   whose ``From`` is ambiguous (it does not parse strictly, or its display name is another
+   address: ``InboundMessage.sender_doubt``) is ``held`` with that reason.
 6. The sender's customer: a contact's address, else the domain; unknown or not entitled: ``held``.
+   Then the mail is counted in the window (``INBOUND_LOOP_WINDOW_MINUTES``) against its sender and
+   its customer: more than ``INBOUND_LOOP_MAX_MESSAGES`` from the sender is a suspected loop, more
+   than ``INBOUND_CUSTOMER_MAX_MESSAGES`` to the customer a flood; either is ``held`` (an admin
+   may release it), never answered. A sender over its limit no longer counts against its
+   customer, so one address cannot hold its colleagues' mail.
 7. Thread it: onto the first ticket a clue names (:mod:`shared.mail.inbound.threads`) that
    belongs to the sender's customer — a ticket of another customer is never joined. An open
    ticket gets the message (a clarification answered resumes its clocks); a resolved or closed
@@ -40,7 +44,7 @@ from shared.errors import Conflict, InvalidInput
 from shared.lifecycle import Action, Role, Status
 from shared.mail.inbound.automatic import automatic_reason
 from shared.mail.inbound.message import InboundMessage, ParseLimits, UnparseableMail
-from shared.mail.inbound.outcome import InboundRecord, Outcome
+from shared.mail.inbound.outcome import SUSPECTED_LOOP, InboundRecord, Outcome
 from shared.mail.inbound.parse import parse_message
 from shared.mail.inbound.settings import InboundSettings
 from shared.mail.inbound.threads import thread_clues
@@ -112,13 +116,14 @@ class MailIntake:
 
     def release(self, mail_id: str, customer_id: str, admin: str) -> InboundRecord:
         """Take in a held mail as ``customer_id``'s (an admin's triage): a new ticket or a reply,
-        as if the sender were that customer's contact. Only a held mail can be released, and to one
-        customer only: a release to another customer while one is under way is a :class:`Conflict`;
+        as if the sender were that customer's contact, whatever the loop and flood counts say. Only
+        a held mail (or one quarantined as a suspected loop, as loops once were) can be released,
+        and to one customer only: a release to another customer while one is under way is a :class:`Conflict`;
         the same release again finishes it."""
         record = self.log.get(mail_id)
         if record is None:
             raise InvalidInput("id", f"no received mail {mail_id!r}")
-        if record.outcome is not Outcome.HELD:
+        if not record.releasable:
             raise Conflict(f"mail {mail_id} is {record.outcome.value}, not held")
         customer = self.desk.customers.get(customer_id)
         if customer is None:
@@ -184,11 +189,6 @@ class MailIntake:
         if message.sender_doubt:  # From may show one person and be another: never threaded, never answered
             return self._save(replace(record, outcome=Outcome.HELD, reason=message.sender_doubt))
         sender = message.sender.address
-        count = self.log.count_from(sender, self.now(), self.settings.loop_window)
-        if count > self.settings.loop_max_messages:
-            minutes = int(self.settings.loop_window.total_seconds() // 60)
-            reason = f"suspected loop: {count} messages from the sender in {minutes} minutes"
-            return self._quarantine(record, reason, raw)
         customer_id = self.desk.customers.find_by_address(sender)
         customer = self.desk.customers.get(customer_id) if customer_id else None
         if customer is None:
@@ -197,8 +197,22 @@ class MailIntake:
             return self._save(
                 replace(record, outcome=Outcome.HELD, customer_id=customer.id, reason="customer not entitled")
             )
+        over = self._over_limit(customer.id, sender)
+        if over:
+            return self._save(replace(record, outcome=Outcome.HELD, customer_id=customer.id, reason=over))
         self.log.start_delivery(claim, customer.id)
         return self._save(self._deliver(record, message, customer))
+
+    def _over_limit(self, customer_id: str, sender: str) -> str:
+        """Count the mail; why it is held as a loop or a flood ("" when it is within both limits)."""
+        settings = self.settings
+        counted = self.log.count_mail(customer_id, sender, self.now(), settings.loop_window, settings.loop_max_messages)
+        minutes = int(settings.loop_window.total_seconds() // 60)
+        if counted.sender > settings.loop_max_messages:
+            return f"{SUSPECTED_LOOP}: {counted.sender} messages from the sender in {minutes} minutes"
+        if counted.customer > settings.customer_max_messages:
+            return f"flood: {counted.customer} messages for the customer in {minutes} minutes"
+        return ""
 
     def _take_over(self, claim: MessageClaim, mail_id: str) -> MessageClaim | None:
         """The claim on the Message-ID for ``mail_id`` when its holder was never answered (ignored,
