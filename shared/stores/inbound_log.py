@@ -106,15 +106,18 @@ class InboundLog:
             return self._claim(message_id)
         return MessageClaim(message_id, mail_id, None, str(created["etag"]))
 
-    def take_over(self, claim: MessageClaim, mail_id: str) -> MessageClaim | None:
-        """Make ``mail_id`` the holder of the claim (its holder was ignored or quarantined, so the
-        id was never answered): the new claim, or None when the claim changed since it was read."""
-        return self._replace(claim, {"MailId": mail_id}, MessageClaim(claim.message_id, mail_id, None, ""))
+    def take_over(self, claim: MessageClaim, mail_id: str, customer_id: str) -> MessageClaim | None:
+        """Make ``mail_id`` the holder of the claim, being delivered to ``customer_id`` (its holder
+        was never answered): the new claim, or None when the claim changed since it was read (one
+        write under the ETag)."""
+        taken = MessageClaim(claim.message_id, mail_id, customer_id, "")
+        return self._replace(claim, {"MailId": mail_id, "CustomerId": customer_id}, taken)
 
     def start_delivery(self, claim: MessageClaim, customer_id: str) -> MessageClaim:
         """Record that the holder is being delivered to ``customer_id``, before its ticket
         changes (one write under the ETag). A claim changed meanwhile is read again: the same
-        customer goes on; another raises :class:`Conflict`."""
+        holder to the same customer goes on; another customer, or another holder (a copy took the
+        Message-ID over), raises :class:`Conflict`."""
         if claim.customer_id == customer_id:
             return claim
         if claim.customer_id is not None:
@@ -122,7 +125,10 @@ class InboundLog:
         fields = {"MailId": claim.holder, "CustomerId": customer_id}
         started = self._replace(claim, fields, replace(claim, customer_id=customer_id))
         if started is None:
-            return self.start_delivery(self._claim(claim.message_id), customer_id)
+            current = self._claim(claim.message_id)
+            if current.holder != claim.holder:
+                raise Conflict(f"mail {current.holder} took the Message-ID over")
+            return self.start_delivery(current, customer_id)
         return started
 
     def _claim(self, message_id: str) -> MessageClaim:

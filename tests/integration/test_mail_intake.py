@@ -30,7 +30,7 @@ from shared.mail.inbound.settings import InboundSettings
 from shared.mail.reply_token import reply_address
 from shared.notifier import Notifier
 from shared.stores.attachments import AttachmentStore
-from shared.stores.inbound_log import InboundLog, MailCount, mail_id_of
+from shared.stores.inbound_log import InboundLog, MailCount, MessageClaim, mail_id_of
 from shared.stores.mailbox import RawMailStore
 from shared.stores.outbox import OutboxStore
 from tests.integration.conftest import Clock, staff_caller
@@ -701,3 +701,63 @@ def test_counts_made_at_once_by_many_workers_lose_none(intake: MailIntake, clock
 
     assert sorted(c.customer for c in counted) == list(range(1, 31))
     assert sorted(c.sender for c in counted) == sorted([*range(1, 16), *range(1, 16)])
+
+
+def with_message_id(raw: bytes, message_id: str) -> bytes:
+    return raw.replace(raw.split(b"Message-ID: ")[1].split(b"\n")[0], message_id.encode())
+
+
+def test_a_contacts_mail_takes_its_message_id_over_from_a_held_mail(
+    intake: MailIntake, deliver: Deliver, recorder: Recorder
+) -> None:
+    customer = new_customer(intake.desk)
+    message_id = f"<{uuid.uuid4().hex}@client.example>"
+    spoofed = mail(f"{customer.contacts[0].email} <attacker@evil.example>", "Richiesta", "Testo.")
+    genuine = mail(customer.contacts[0].email, "Richiesta", ITALIAN_REQUEST)
+
+    held = intake.ingest(deliver(with_message_id(spoofed, message_id)))
+    answered = intake.ingest(deliver(with_message_id(genuine, message_id)))
+
+    assert held.outcome is Outcome.HELD
+    assert (answered.outcome, answered.customer_id) == (Outcome.CREATED, customer.id)
+    receipts = [m for m in recorder.sent if ".received@" in m.message_id and m.to[0][0] == customer.contacts[0].email]
+    assert len(receipts) == 1
+    with pytest.raises(Conflict):  # its Message-ID is the genuine mail's now
+        intake.release(held.id, customer.id, "admin@desk.example")
+
+
+def test_a_copy_of_a_held_mail_that_would_be_held_too_is_a_duplicate_and_the_first_stays_releasable(
+    intake: MailIntake, deliver: Deliver
+) -> None:
+    stranger = mail(f"someone-{uuid.uuid4().hex[:6]}@unknown.example", "Aiuto", ITALIAN_REQUEST)
+    first = intake.ingest(deliver(stranger))
+    copy = intake.ingest(deliver(stranger))
+
+    assert first.outcome is Outcome.HELD
+    assert (copy.outcome, copy.duplicate_of) == (Outcome.DUPLICATE, first.id)
+    customer = new_customer(intake.desk)
+    assert intake.release(first.id, customer.id, "admin@desk.example").outcome is Outcome.CREATED
+
+
+def test_a_copy_taking_the_message_id_over_while_a_release_starts_leaves_one_ticket(
+    intake: MailIntake, deliver: Deliver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    customer = new_customer(intake.desk)
+    message_id = f"<{uuid.uuid4().hex}@client.example>"
+    stranger = mail(f"someone-{uuid.uuid4().hex[:6]}@unknown.example", "Richiesta", ITALIAN_REQUEST)
+    held = intake.ingest(deliver(with_message_id(stranger, message_id)))
+    copy = deliver(with_message_id(mail(customer.contacts[0].email, "Richiesta", ITALIAN_REQUEST), message_id))
+    real_claim = intake.log.claim_message_id
+
+    def claim_then_copy(claimed: str, mail_id: str) -> MessageClaim:
+        claim = real_claim(claimed, mail_id)
+        if mail_id == held.id:  # the release has read the claim; the copy takes it over before it writes
+            monkeypatch.setattr(intake.log, "claim_message_id", real_claim)
+            assert intake.ingest(copy).outcome is Outcome.CREATED
+        return claim
+
+    monkeypatch.setattr(intake.log, "claim_message_id", claim_then_copy)
+    with pytest.raises(Conflict):
+        intake.release(held.id, customer.id, "admin@desk.example")
+
+    assert len(customer_tickets(intake.desk, customer)) == 1

@@ -6,7 +6,9 @@ The steps, in order (each outcome is explained in :mod:`shared.mail.inbound.outc
 2. Read it (over ``INBOUND_MAX_MESSAGE_BYTES``: quarantined unread) and parse it (unreadable:
    quarantined, with the parser's reason). Nothing here raises: raising only burns the host's
    retries, and a mail that still fails them is quarantined by :meth:`MailIntake.quarantine_poisoned`.
-3. Claim its ``Message-ID``: another blob with the same id makes this one a ``duplicate``.
+3. Claim its ``Message-ID``: another blob with the same id makes this one a ``duplicate``,
+   unless that blob was never answered (ignored, held, quarantined): then this one is read anew,
+   and takes the Message-ID over if it is to be delivered (else it is the duplicate).
 4. A mail with no sender is ``ignored`` when a robot sent it (a bounce without ``From``), else
    quarantined.
 5. A robot's mail (:func:`shared.mail.inbound.automatic.automatic_reason`) is ``ignored``; a mail
@@ -169,39 +171,52 @@ class MailIntake:
 
     def _sort(self, record: InboundRecord, message: InboundMessage, raw: bytes) -> InboundRecord:
         claim = self.log.claim_message_id(message.message_id, record.id)
-        if claim.holder != record.id:
-            taken = self._take_over(claim, record.id)
-            if taken is None:
-                reason = "Message-ID already received"
-                return self._save(replace(record, outcome=Outcome.DUPLICATE, duplicate_of=claim.holder, reason=reason))
-            claim = taken
-        if claim.customer_id is not None:  # its delivery started before a crash: finish it
+        taken = claim.holder != record.id
+        if taken and not self._never_answered(claim):
+            return self._duplicate(record, claim)
+        if not taken and claim.customer_id is not None:  # its delivery started before a crash: finish it
             started = self.desk.customers.get(claim.customer_id)
             if started is not None:
                 return self._save(self._deliver(record, message, started, resumed=True))
+        screened = self._screen(record, message)
+        if isinstance(screened, InboundRecord):
+            if taken:  # a copy of a mail never answered, and not to be answered either
+                return self._duplicate(record, claim)
+            if screened.outcome is Outcome.QUARANTINED:
+                return self._quarantine(record, screened.reason, raw)
+            return self._save(screened)
+        if taken:
+            took = self.log.take_over(claim, record.id, screened.id)
+            if took is None:  # another mail took it, or a release started, meanwhile
+                return self._duplicate(record, claim)
+        else:
+            self.log.start_delivery(claim, screened.id)
+        return self._save(self._deliver(record, message, screened))
+
+    def _screen(self, record: InboundRecord, message: InboundMessage) -> InboundRecord | Customer:
+        """The customer the mail is to be delivered to, or the record of a mail that is not to
+        be answered: a robot's (ignored), one without a sender (quarantined), one whose sender is
+        doubted, unknown, not entitled, or over a loop or flood limit (held)."""
         robot = automatic_reason(
             message, (self.identity.sender, self.identity.support_address), self.identity.message_domain
         )
         if robot is not None:
-            return self._save(replace(record, outcome=Outcome.IGNORED, reason=robot))
+            return replace(record, outcome=Outcome.IGNORED, reason=robot)
         if message.sender is None:
-            return self._quarantine(record, "no sender", raw)
+            return replace(record, outcome=Outcome.QUARANTINED, reason="no sender")
         if message.sender_doubt:  # From may show one person and be another: never threaded, never answered
-            return self._save(replace(record, outcome=Outcome.HELD, reason=message.sender_doubt))
+            return replace(record, outcome=Outcome.HELD, reason=message.sender_doubt)
         sender = message.sender.address
         customer_id = self.desk.customers.find_by_address(sender)
         customer = self.desk.customers.get(customer_id) if customer_id else None
         if customer is None:
-            return self._save(replace(record, outcome=Outcome.HELD, reason="unknown sender"))
+            return replace(record, outcome=Outcome.HELD, reason="unknown sender")
         if not customer.entitled:
-            return self._save(
-                replace(record, outcome=Outcome.HELD, customer_id=customer.id, reason="customer not entitled")
-            )
+            return replace(record, outcome=Outcome.HELD, customer_id=customer.id, reason="customer not entitled")
         over = self._over_limit(customer.id, sender)
         if over:
-            return self._save(replace(record, outcome=Outcome.HELD, customer_id=customer.id, reason=over))
-        self.log.start_delivery(claim, customer.id)
-        return self._save(self._deliver(record, message, customer))
+            return replace(record, outcome=Outcome.HELD, customer_id=customer.id, reason=over)
+        return customer
 
     def _over_limit(self, customer_id: str, sender: str) -> str:
         """Count the mail; why it is held as a loop or a flood ("" when it is within both limits)."""
@@ -214,13 +229,17 @@ class MailIntake:
             return f"flood: {counted.customer} messages for the customer in {minutes} minutes"
         return ""
 
-    def _take_over(self, claim: MessageClaim, mail_id: str) -> MessageClaim | None:
-        """The claim on the Message-ID for ``mail_id`` when its holder was never answered (ignored,
-        say as a mailing list's copy, or quarantined: a copy may come in again), else None."""
+    def _never_answered(self, claim: MessageClaim) -> bool:
+        """Whether the mail holding the claim was never answered and is not being delivered
+        (ignored, say as a mailing list's copy; held; or quarantined): a copy of it is read anew,
+        and takes the Message-ID over if it is to be answered."""
         holder = self.log.get(claim.holder)
-        if holder is None or holder.outcome not in (Outcome.IGNORED, Outcome.QUARANTINED):
-            return None
-        return self.log.take_over(claim, mail_id)
+        unanswered = (Outcome.IGNORED, Outcome.HELD, Outcome.QUARANTINED)
+        return holder is not None and holder.outcome in unanswered and claim.customer_id is None
+
+    def _duplicate(self, record: InboundRecord, claim: MessageClaim) -> InboundRecord:
+        reason = "Message-ID already received"
+        return self._save(replace(record, outcome=Outcome.DUPLICATE, duplicate_of=claim.holder, reason=reason))
 
     def _deliver(
         self, record: InboundRecord, message: InboundMessage, customer: Customer, *, resumed: bool = False
