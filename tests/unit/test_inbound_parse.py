@@ -719,6 +719,15 @@ def test_a_mail_over_the_header_line_limit_is_refused_wherever_the_lines_are(whe
     assert parse_message(with_header_lines(where, 30), limits).sender is not None
 
 
+@pytest.mark.parametrize(
+    "declared",
+    [b"boundary=b", b'boundary="b"', b"BOUNDARY=b", b"boundary*=utf-8''b", b'boundary*0="b"; x=y'],
+)
+def test_a_parts_header_lines_count_however_its_boundary_is_declared(declared: bytes) -> None:
+    raw = with_header_lines("a part's", 51).replace(b"boundary=b", declared, 1)
+    assert refusal(raw, ParseLimits(max_header_lines=50)) == "too many header lines"
+
+
 @pytest.mark.parametrize("line_end", [b"\r\n", b"\n", b"\r"])
 def test_the_header_line_limit_counts_every_line_end_the_parser_knows(line_end: bytes) -> None:
     limits = ParseLimits(max_header_lines=50)

@@ -5,9 +5,9 @@ for a 24 MB mail of four million tiny headers) before a header can be looked at,
 counts them first, the way that parser will meet them, and refuses a mail with too many:
 
 * the block of header lines the mail starts with;
-* the block that follows each boundary line (``--`` and a boundary some counted block declared),
-  or the empty line right after one (a part without headers of its own, which a digest reads as
-  a mail whose headers follow);
+* the block that follows each boundary line (``--`` and a boundary some counted block declares,
+  read as the parser reads it), or the empty line right after one (a part without headers of
+  its own, which a digest reads as a mail whose headers follow);
 * in a ``message/*`` part, the block after the empty line that ends the part's headers (a
   forwarded mail's headers), and in a ``message/delivery-status`` part the block after every
   empty line up to the next boundary line (a delivery report's blocks, each read as headers).
@@ -25,6 +25,7 @@ from __future__ import annotations
 import heapq
 import re
 from collections.abc import Iterator
+from email.message import Message
 from functools import lru_cache
 
 __all__ = ["count_header_lines"]
@@ -34,7 +35,8 @@ _REST = rb"[^\r\n]*"
 #: The parser's own pattern of a header line's start: a field name and its colon, a
 #: continuation (a space or a tab first), or an mbox ``From`` line.
 _HEADER_START = rb"(?:From |[\x21-\x39\x3b-\x7e]*:|[ \t])"
-_BOUNDARY = re.compile(rb'(?i)\bboundary[ \t]*=[ \t]*(?:"([^"\r\n]{1,200})"|([^\s;"]{1,200}))')
+#: A ``Content-Type`` field of a block and its value (folded lines included).
+_CONTENT_TYPE = re.compile(rb"(?i)(?:^|[\r\n])content-type:((?:[^\r\n]|" + _EOL + rb"(?=[ \t]))*)")
 #: What may follow a boundary on its line: ``--`` (the last one), blanks, the line's end.
 _DELIMITER_END = re.compile(rb"(?:--)?[ \t]*(?:[\r\n]|\Z)")
 _MESSAGE_TYPE = re.compile(rb"(?i)(?:^|[\r\n])content-type:[ \t\r\n]*message/")
@@ -52,8 +54,7 @@ def count_header_lines(raw: bytes, limit: int) -> int:
         lines = _matched(block, raw, start)
         count += _line_count(lines)
         end = start + len(lines)
-        for found in _BOUNDARY.finditer(lines):
-            boundary = found.group(1) or found.group(2)
+        for boundary in _boundaries(lines):
             if boundary not in boundaries:
                 boundaries.add(boundary)
                 blocks.add(_parts(raw, boundary, end))
@@ -93,6 +94,20 @@ class _Blocks:
         following = next(starts, None)
         if following is not None:
             heapq.heappush(self._heads, (following, source, starts))
+
+
+def _boundaries(lines: bytes) -> Iterator[bytes]:
+    """The boundaries the ``Content-Type`` fields of a block declare, read by the standard
+    library's own parameter parsing (quoting, RFC 2231 continuations and charsets), as the parser
+    will read them."""
+    for field in _CONTENT_TYPE.finditer(lines):
+        if b"boundary" not in field.group(1).lower():
+            continue
+        declared = Message()
+        declared["Content-Type"] = field.group(1).decode("ascii", "surrogateescape")
+        boundary = declared.get_boundary()
+        if boundary:
+            yield boundary.encode("ascii", "surrogateescape")
 
 
 def _parts(raw: bytes, boundary: bytes, start: int) -> Iterator[int]:
