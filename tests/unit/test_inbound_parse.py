@@ -728,6 +728,11 @@ def test_a_parts_header_lines_count_however_its_boundary_is_declared(declared: b
     assert refusal(raw, ParseLimits(max_header_lines=50)) == "too many header lines"
 
 
+def test_a_boundary_declared_in_a_charset_no_line_can_match_is_read_like_any_odd_mail() -> None:
+    raw = with_header_lines("a part's", 5).replace(b"boundary=b", b"boundary*=utf-8''%C3%A9", 1)
+    assert parse_message(raw).sender is not None
+
+
 @pytest.mark.parametrize("line_end", [b"\r\n", b"\n", b"\r"])
 def test_the_header_line_limit_counts_every_line_end_the_parser_knows(line_end: bytes) -> None:
     limits = ParseLimits(max_header_lines=50)

@@ -106,8 +106,13 @@ def _boundaries(lines: bytes) -> Iterator[bytes]:
         declared = Message()
         declared["Content-Type"] = field.group(1).decode("ascii", "surrogateescape")
         boundary = declared.get_boundary()
-        if boundary:
-            yield boundary.encode("ascii", "surrogateescape")
+        if not boundary:
+            continue
+        try:
+            encoded = boundary.encode("ascii", "surrogateescape")
+        except UnicodeEncodeError:  # decoded from an RFC 2231 charset: no line of the mail can match it
+            continue
+        yield encoded
 
 
 def _parts(raw: bytes, boundary: bytes, start: int) -> Iterator[int]:

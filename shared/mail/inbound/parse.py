@@ -150,9 +150,9 @@ def parse_message(raw: bytes, limits: ParseLimits = DEFAULT_LIMITS) -> InboundMe
     if len(raw) > limits.max_message_bytes:
         raise UnparseableMail("over size limit")
     readable = _without_preamble(raw)
-    if count_header_lines(readable, limits.max_header_lines) > limits.max_header_lines:
-        raise UnparseableMail("too many header lines")
     try:
+        if count_header_lines(readable, limits.max_header_lines) > limits.max_header_lines:
+            raise UnparseableMail("too many header lines")
         return _read(raw, readable, limits)
     except UnparseableMail:
         raise
