@@ -7,7 +7,7 @@
   ``webjobs-blobtrigger-poison``; it is recorded as quarantined, so no mail is ever lost.
 * ``purge_inbound_mail`` (``%INBOUND_PURGE_SCHEDULE%``): raw mail past ``INBOUND_RETENTION_DAYS``.
 * ``GET /api/admin/inbound?outcome=&cursor=`` lists outcomes; ``POST /api/admin/inbound/{id}/release``
-  takes a held mail in as a customer's (``admin`` role).
+  takes a held mail (or one quarantined as a suspected loop) in as a customer's (``admin`` role).
 """
 
 from __future__ import annotations
@@ -81,7 +81,8 @@ def inbound_mail(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
 @bp.route(route="admin/inbound/{id}/release", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint
 def release_inbound_mail(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
-    """Take a held mail in as the customer's named in the body; answers its new record."""
+    """Take a held mail (or one quarantined as a suspected loop) in as the customer's named in the
+    body; answers its new record (409 for any other mail)."""
     require_admin(caller)
     mail_id = req.route_params["id"]
     if not _MAIL_ID.fullmatch(mail_id):

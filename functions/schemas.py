@@ -156,7 +156,8 @@ class ContactDocument(Body):
 
 
 class ReleaseMail(Body):
-    """``POST /api/admin/inbound/{id}/release``: take a held mail in as this customer's."""
+    """``POST /api/admin/inbound/{id}/release``: take a held mail (or one quarantined as a
+    suspected loop) in as this customer's."""
 
     customer_id: CustomerId
 

@@ -210,11 +210,15 @@ param inboundReopenDays int = 14
 param inboundRetentionDays int = 90
 
 @minValue(1)
-@description('INBOUND_LOOP_MAX_MESSAGES: messages from one sender within the window before mail loop protection steps in.')
-param inboundLoopMaxMessages int = 20
+@description('INBOUND_LOOP_MAX_MESSAGES: mails from one sender to one customer within the window; more are held as a suspected loop.')
+param inboundLoopMaxMessages int = 10
 
 @minValue(1)
-@description('INBOUND_LOOP_WINDOW_MINUTES: the loop guard\'s window.')
+@description('INBOUND_CUSTOMER_MAX_MESSAGES: mails to one customer within the window; more are held as a flood.')
+param inboundCustomerMaxMessages int = 20
+
+@minValue(1)
+@description('INBOUND_LOOP_WINDOW_MINUTES: the window of the loop and flood counts.')
 param inboundLoopWindowMinutes int = 10
 
 @description('INBOUND_DEFAULT_CATEGORY: the category of a ticket opened by mail.')
@@ -426,6 +430,7 @@ module functionApp 'modules/function-app.bicep' = {
     inboundReopenDays: inboundReopenDays
     inboundRetentionDays: inboundRetentionDays
     inboundLoopMaxMessages: inboundLoopMaxMessages
+    inboundCustomerMaxMessages: inboundCustomerMaxMessages
     inboundLoopWindowMinutes: inboundLoopWindowMinutes
     inboundDefaultCategory: inboundDefaultCategory
     inboundDefaultPriority: inboundDefaultPriority

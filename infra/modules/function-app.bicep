@@ -98,13 +98,14 @@ param escalationMatrix string
 param escalationSupervisorsAddress string
 param escalationManagementAddress string
 
-// Email in (shared/mail/inbound): limits, reopening, retention, loop guard, defaults, purge timer.
+// Email in (shared/mail/inbound): limits, reopening, retention, loop and flood guard, defaults, purge timer.
 param inboundMaxMessageBytes int
 param inboundMaxAttachments int
 param inboundMaxAttachmentBytes int
 param inboundReopenDays int
 param inboundRetentionDays int
 param inboundLoopMaxMessages int
+param inboundCustomerMaxMessages int
 param inboundLoopWindowMinutes int
 param inboundDefaultCategory string
 param inboundDefaultPriority int
@@ -248,6 +249,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     INBOUND_REOPEN_DAYS: string(inboundReopenDays)
     INBOUND_RETENTION_DAYS: string(inboundRetentionDays)
     INBOUND_LOOP_MAX_MESSAGES: string(inboundLoopMaxMessages)
+    INBOUND_CUSTOMER_MAX_MESSAGES: string(inboundCustomerMaxMessages)
     INBOUND_LOOP_WINDOW_MINUTES: string(inboundLoopWindowMinutes)
     INBOUND_DEFAULT_CATEGORY: inboundDefaultCategory
     INBOUND_DEFAULT_PRIORITY: string(inboundDefaultPriority)

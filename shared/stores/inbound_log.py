@@ -11,8 +11,9 @@ Rows, by partition:
   holder is being delivered, to which customer (set under the row's ETag before the ticket
   changes: a retry after a crash finishes that delivery, and two admins cannot release one mail
   to two customers).
-* ``rate|<sha-256 of the sender>`` / ``<window start>``: how many mails an address sent in a
-  window, counted under the row's ETag (loop detection).
+* ``rate|<customer id>`` / ``<window start>`` and ``<window start>|<sha-256 of the sender>``: how
+  many mails a customer received in a window, and each of its senders sent, counted under the
+  rows' ETags (loop and flood detection).
 
 Every query is parameterised.
 """
@@ -20,6 +21,8 @@ Every query is parameterised.
 from __future__ import annotations
 
 import hashlib
+import random
+import time
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -27,21 +30,33 @@ from typing import Any
 
 from azure.core import MatchConditions
 from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
-from azure.data.tables import TableClient, TableServiceClient, UpdateMode
+from azure.data.tables import TableClient, TableServiceClient, TableTransactionError, UpdateMode
 
 from shared.errors import Conflict, InvalidInput
 from shared.mail.inbound.outcome import InboundRecord, Outcome
 from shared.paging import Page, cursor_field, encode_cursor
 
-__all__ = ["INBOUND_TABLE", "InboundLog", "MessageClaim"]
+__all__ = ["INBOUND_TABLE", "InboundLog", "MailCount", "MessageClaim"]
 
 INBOUND_TABLE = "InboundMail"
 
 _RECORD = "record"
 _MESSAGE_ID = "message-id"
 _ALL = "list|all"
+_RATE = "rate|"
 _MAX_MICROS = 10**17
-_COUNT_ATTEMPTS = 8
+_COUNT_ATTEMPTS = 16
+#: The longest pause between two attempts at a contended count, growing with the attempt; random,
+#: so that workers that collided do not collide again at once.
+_COUNT_BACKOFF_SECONDS = 0.005
+
+
+@dataclass(frozen=True)
+class MailCount:
+    """How many mails a sender sent to a customer in the window, and the customer received in all."""
+
+    sender: int
+    customer: int
 
 
 @dataclass(frozen=True)
@@ -91,15 +106,18 @@ class InboundLog:
             return self._claim(message_id)
         return MessageClaim(message_id, mail_id, None, str(created["etag"]))
 
-    def take_over(self, claim: MessageClaim, mail_id: str) -> MessageClaim | None:
-        """Make ``mail_id`` the holder of the claim (its holder was ignored or quarantined, so the
-        id was never answered): the new claim, or None when the claim changed since it was read."""
-        return self._replace(claim, {"MailId": mail_id}, MessageClaim(claim.message_id, mail_id, None, ""))
+    def take_over(self, claim: MessageClaim, mail_id: str, customer_id: str) -> MessageClaim | None:
+        """Make ``mail_id`` the holder of the claim, being delivered to ``customer_id`` (its holder
+        was never answered): the new claim, or None when the claim changed since it was read (one
+        write under the ETag)."""
+        taken = MessageClaim(claim.message_id, mail_id, customer_id, "")
+        return self._replace(claim, {"MailId": mail_id, "CustomerId": customer_id}, taken)
 
     def start_delivery(self, claim: MessageClaim, customer_id: str) -> MessageClaim:
         """Record that the holder is being delivered to ``customer_id``, before its ticket
         changes (one write under the ETag). A claim changed meanwhile is read again: the same
-        customer goes on; another raises :class:`Conflict`."""
+        holder to the same customer goes on; another customer, or another holder (a copy took the
+        Message-ID over), raises :class:`Conflict`."""
         if claim.customer_id == customer_id:
             return claim
         if claim.customer_id is not None:
@@ -107,7 +125,10 @@ class InboundLog:
         fields = {"MailId": claim.holder, "CustomerId": customer_id}
         started = self._replace(claim, fields, replace(claim, customer_id=customer_id))
         if started is None:
-            return self.start_delivery(self._claim(claim.message_id), customer_id)
+            current = self._claim(claim.message_id)
+            if current.holder != claim.holder:
+                raise Conflict(f"mail {current.holder} took the Message-ID over")
+            return self.start_delivery(current, customer_id)
         return started
 
     def _claim(self, message_id: str) -> MessageClaim:
@@ -127,33 +148,44 @@ class InboundLog:
             return None
         return replace(changed, etag=str(written["etag"]))
 
-    def count_from(self, sender: str, at: datetime, window: timedelta) -> int:
-        """Count one more mail from ``sender`` in the window holding ``at``; the count so far,
-        this one included: a read and a write (more when another worker counts at once)."""
+    def count_mail(
+        self, customer_id: str, sender: str, at: datetime, window: timedelta, sender_limit: int
+    ) -> MailCount:
+        """Count one more mail from ``sender`` to ``customer_id`` in the window holding ``at``:
+        against the sender always, against the customer only while the sender is within
+        ``sender_limit`` (so one address, looping or spoofed, cannot use up its colleagues'
+        share); the counts so far, this mail included where it counted. One query reads both
+        counters, one transaction writes them under their ETags (again, after a short random
+        pause, when another worker counted meanwhile; after 16 tries the counts as last read)."""
         seconds = int(window.total_seconds())
-        start = int(at.timestamp()) // seconds * seconds
-        partition, row = f"rate|{_digest(sender.lower())}", f"{start:012d}"
-        for _ in range(_COUNT_ATTEMPTS):
-            try:
-                entity = self._table.get_entity(partition, row)
-            except ResourceNotFoundError:
-                try:
-                    self._table.create_entity({"PartitionKey": partition, "RowKey": row, "Count": 1})
-                except ResourceExistsError:
-                    continue
-                return 1
-            count = int(entity["Count"]) + 1
-            try:
-                self._table.update_entity(
-                    {"PartitionKey": partition, "RowKey": row, "Count": count},
-                    mode=UpdateMode.REPLACE,
-                    etag=entity.metadata["etag"],
-                    match_condition=MatchConditions.IfNotModified,
+        start = f"{int(at.timestamp()) // seconds * seconds:012d}"
+        partition, rows = f"{_RATE}{customer_id}", (start, f"{start}|{_digest(sender.lower())}")
+        query = "PartitionKey eq @pk and ( RowKey eq @customer or RowKey eq @sender )"  # the SDK splits at spaces
+        counted = MailCount(sender=1, customer=1)
+        for attempt in range(_COUNT_ATTEMPTS):
+            if attempt:
+                time.sleep(random.uniform(0, _COUNT_BACKOFF_SECONDS * attempt))  # noqa: S311 (jitter, not a secret)
+            found = {
+                row["RowKey"]: row
+                for row in self._table.query_entities(
+                    query, parameters={"pk": partition, "customer": rows[0], "sender": rows[1]}
                 )
-            except ResourceModifiedError:
-                continue
-            return count
-        return _COUNT_ATTEMPTS  # contended this hard: as many as we tried, at least
+            }
+            so_far = [int(found[row]["Count"]) if row in found else 0 for row in rows]
+            counted = MailCount(sender=so_far[1] + 1, customer=so_far[0] + (so_far[1] < sender_limit))
+            changes = [(rows[1], counted.sender)] + (
+                [(rows[0], counted.customer)] if counted.customer > so_far[0] else []
+            )
+            try:
+                self._table.submit_transaction(
+                    [_count_write(partition, row, count, found.get(row)) for row, count in changes]
+                )
+            except TableTransactionError as error:
+                if error.status_code in (409, 412):  # another worker counted meanwhile: read again
+                    continue
+                raise
+            return counted
+        return counted  # contended this hard: the counts as last read, this mail added
 
     def list(self, outcome: Outcome | None, *, limit: int, cursor: str | None) -> Page[InboundRecord]:
         """Records newest first, of one outcome or all: one query per page."""
@@ -182,7 +214,7 @@ class InboundLog:
         limit = f"{int(before.timestamp()):012d}"
         rows = self._table.query_entities(
             "PartitionKey ge @low and PartitionKey lt @high and RowKey lt @limit",
-            parameters={"low": "rate|", "high": "rate}", "limit": limit},
+            parameters={"low": _RATE, "high": "rate}", "limit": limit},
             select=["PartitionKey", "RowKey"],
         )
         deleted = 0
@@ -190,6 +222,19 @@ class InboundLog:
             self._table.delete_entity(row["PartitionKey"], row["RowKey"])
             deleted += 1
         return deleted
+
+
+def _count_write(partition: str, row: str, count: int, read: Any) -> tuple[Any, ...]:
+    """The transaction's operation that sets a counter read as ``read`` (None: absent) to ``count``."""
+    entity = {"PartitionKey": partition, "RowKey": row, "Count": count}
+    if read is None:
+        return ("create", entity)
+    condition = {
+        "mode": UpdateMode.REPLACE,
+        "etag": read.metadata["etag"],
+        "match_condition": MatchConditions.IfNotModified,
+    }
+    return ("update", entity, condition)
 
 
 def mail_id_of(blob_name: str) -> str:

@@ -25,12 +25,12 @@ from shared.history import EventType
 from shared.language import Language
 from shared.lifecycle import Action, Role, Status
 from shared.mail.inbound.intake import MailIntake
-from shared.mail.inbound.outcome import Outcome
+from shared.mail.inbound.outcome import InboundRecord, Outcome
 from shared.mail.inbound.settings import InboundSettings
 from shared.mail.reply_token import reply_address
 from shared.notifier import Notifier
 from shared.stores.attachments import AttachmentStore
-from shared.stores.inbound_log import InboundLog
+from shared.stores.inbound_log import InboundLog, MailCount, MessageClaim, mail_id_of
 from shared.stores.mailbox import RawMailStore
 from shared.stores.outbox import OutboxStore
 from tests.integration.conftest import Clock, staff_caller
@@ -64,7 +64,9 @@ def intake(
         mailbox=RawMailStore(blob_service),
         files=AttachmentStore(blob_service),
         identity=IDENTITY,
-        settings=InboundSettings(loop_max_messages=1000, max_attachments=2, max_attachment_bytes=1000),
+        settings=InboundSettings(
+            loop_max_messages=1000, customer_max_messages=1000, max_attachments=2, max_attachment_bytes=1000
+        ),
         now=clock,
     )
 
@@ -340,9 +342,7 @@ def test_unknown_and_lapsed_senders_are_held_and_an_admin_releases_one(
     assert not_entitled.id in held
 
 
-def test_unreadable_oversize_and_looping_mail_is_quarantined_with_its_reason(
-    intake: MailIntake, deliver: Deliver
-) -> None:
+def test_unreadable_and_oversize_mail_is_quarantined_with_its_reason(intake: MailIntake, deliver: Deliver) -> None:
     garbage = intake.ingest(deliver(b"\x00\x01 not a mail at all \xff\xfe"))
     assert garbage.outcome is Outcome.QUARANTINED
     assert garbage.reason
@@ -354,11 +354,6 @@ def test_unreadable_oversize_and_looping_mail_is_quarantined_with_its_reason(
     assert big.reason.startswith("over size limit")
     assert big.blob in big.reason  # not copied (it was not read): the original is where it says
     assert intake.mailbox.quarantined_reason(big.blob) is None
-
-    looping = replace(intake, settings=replace(intake.settings, loop_max_messages=3))
-    robot = f"robot-{uuid.uuid4().hex[:6]}@elsewhere.example"
-    outcomes = [looping.ingest(deliver(mail(robot, "Ping", "pong"))).outcome for _ in range(5)]
-    assert outcomes == [Outcome.HELD] * 3 + [Outcome.QUARANTINED] * 2
 
 
 def test_a_blob_the_host_gave_up_on_is_recorded_as_quarantined(intake: MailIntake, deliver: Deliver) -> None:
@@ -539,3 +534,230 @@ def test_text_over_what_a_table_property_holds_is_clipped_not_refused(intake: Ma
     created = intake.desk.events(OPERATOR, ticket.id, limit=5, cursor=None).items[0]
     assert len(created.data["attachments_left_out"]) == 20
     assert created.data["attachments_left_out"][-1]["reason"] == "not listed"
+
+
+def test_a_display_name_and_subject_with_encoded_line_breaks_reach_the_ticket_as_one_line(
+    intake: MailIntake, deliver: Deliver
+) -> None:
+    customer = new_customer(intake.desk)
+    raw = (
+        f"From: =?utf-8?q?Anna=0D=0ABcc=3A_x?= <{customer.contacts[0].email}>\r\n"
+        "To: support@desk.example\r\n"
+        "Subject: =?utf-8?q?Errore=0D=0ABcc=3A_x=40evil.example?=\r\n"
+        f"Message-ID: <{uuid.uuid4().hex}@client.example>\r\n\r\n{ITALIAN_REQUEST}\r\n"
+    ).encode()
+
+    record = intake.ingest(deliver(raw))
+
+    assert record.outcome is Outcome.CREATED
+    ticket = intake.desk.get(OPERATOR, record.ticket_id or "").ticket
+    assert (ticket.contact_name, ticket.subject) == ("Anna Bcc: x", "Errore Bcc: x@evil.example")
+
+
+def test_a_mail_over_the_header_line_limit_is_quarantined_with_that_reason(
+    intake: MailIntake, deliver: Deliver, recorder: Recorder
+) -> None:
+    customer = new_customer(intake.desk)
+    raw = mail(customer.contacts[0].email, "Richiesta", ITALIAN_REQUEST)
+    crowded = raw.replace(b"\nSubject:", b"\n" + b"X: y\r\n" * 10_000 + b"Subject:", 1)
+    sent_before = len(recorder.sent)
+
+    record = intake.ingest(deliver(crowded))
+
+    assert (record.outcome, record.reason) == (Outcome.QUARANTINED, "too many header lines")
+    assert intake.mailbox.quarantined_reason(record.blob) == "too many header lines"
+    assert customer_tickets(intake.desk, customer) == []
+    assert len(recorder.sent) == sent_before
+
+
+@pytest.mark.parametrize(
+    ("shown", "reason"),
+    [
+        ("{contact} <attacker@evil.example>", "From does not parse strictly"),
+        ('"{contact}" <attacker@evil.example>', "From's display name is another address ({contact})"),
+    ],
+)
+def test_a_from_showing_a_contact_over_another_address_is_held_never_threaded_or_answered(
+    intake: MailIntake, deliver: Deliver, recorder: Recorder, shown: str, reason: str
+) -> None:
+    customer = new_customer(intake.desk)
+    contact = customer.contacts[0].email
+    opened = intake.ingest(deliver(mail(contact, "Richiesta", ITALIAN_REQUEST)))
+    ticket_id = opened.ticket_id or ""
+    sent_before = len(recorder.sent)
+    spoofed = mail(shown.format(contact=contact), f"Re: [{ticket_id}] Richiesta", "Chiudete pure il ticket.")
+
+    record = intake.ingest(deliver(spoofed))
+
+    assert (record.outcome, record.reason) == (Outcome.HELD, reason.format(contact=contact))
+    assert (record.sender, record.customer_id, record.ticket_id) == ("attacker@evil.example", None, None)
+    assert intake.desk.get(OPERATOR, ticket_id).ticket.event_count == 1
+    assert len(recorder.sent) == sent_before
+
+
+# --- loops and floods: counted per sender and per customer, held for an admin ------------------------
+
+
+def with_colleague(desk: Desk, customer: Customer) -> Customer:
+    """The customer with a second contact, Marco."""
+    marco = Contact(f"marco@{customer.email_domains[0]}", "Marco Rossi")
+    return desk.customers.put(replace(customer, contacts=(*customer.contacts, marco)))
+
+
+def test_spoofed_mails_from_a_contact_hold_its_genuine_mail_for_an_admin_and_spare_its_colleagues(
+    intake: MailIntake, deliver: Deliver, recorder: Recorder
+) -> None:
+    guarded = replace(intake, settings=InboundSettings())  # the default limits
+    customer = with_colleague(intake.desk, new_customer(intake.desk))
+    anna, marco = (contact.email for contact in customer.contacts)
+    for index in range(21):
+        guarded.ingest(deliver(mail(anna, f"Spam {index}", "Comprate adesso.")))
+    sent_before = len(recorder.sent)
+
+    genuine = guarded.ingest(deliver(mail(anna, "Errore 500 al login", ITALIAN_REQUEST)))
+    colleague = guarded.ingest(deliver(mail(marco, "Stampa bloccata", ITALIAN_REQUEST)))
+
+    assert (genuine.outcome, genuine.customer_id) == (Outcome.HELD, customer.id)
+    assert genuine.reason == "suspected loop: 22 messages from the sender in 10 minutes"
+    assert colleague.outcome is Outcome.CREATED
+    assert [m.to[0][0] for m in recorder.sent[sent_before:] if ".received@" in m.message_id] == [marco]
+    released = guarded.release(genuine.id, customer.id, "admin@desk.example")
+    assert (released.outcome, released.released_by) == (Outcome.CREATED, "admin@desk.example")
+    assert guarded.desk.get(OPERATOR, released.ticket_id or "").ticket.subject == "Errore 500 al login"
+
+
+def test_rotating_addresses_of_an_entitled_domain_open_no_more_tickets_than_the_customer_limit(
+    intake: MailIntake, deliver: Deliver, recorder: Recorder
+) -> None:
+    guarded = replace(intake, settings=InboundSettings())  # the default limits
+    customer = new_customer(intake.desk)
+    domain = customer.email_domains[0]
+    sent_before = len(recorder.sent)
+
+    records = [
+        guarded.ingest(deliver(mail(f"x{index}@{domain}", f"Richiesta {index}", "Testo."))) for index in range(30)
+    ]
+
+    limit = InboundSettings().customer_max_messages
+    assert [record.outcome for record in records] == [Outcome.CREATED] * limit + [Outcome.HELD] * (30 - limit)
+    assert records[-1].reason == "flood: 30 messages for the customer in 10 minutes"
+    assert len(customer_tickets(intake.desk, customer)) == limit
+    receipts = [m for m in recorder.sent[sent_before:] if ".received@" in m.message_id]
+    assert len(receipts) == limit
+
+
+def test_the_counts_start_again_in_the_next_window(intake: MailIntake, deliver: Deliver, clock: Clock) -> None:
+    guarded = replace(intake, settings=replace(intake.settings, loop_max_messages=2, customer_max_messages=3))
+    customer = new_customer(intake.desk)
+    anna = customer.contacts[0].email
+    clock.at = clock.at.replace(minute=0, second=0, microsecond=0)
+    held = [guarded.ingest(deliver(mail(anna, f"R{index}", "Testo."))).outcome for index in range(3)]
+    clock.at += timedelta(minutes=10)
+    later = guarded.ingest(deliver(mail(anna, "Dopo", "Testo.")))
+
+    assert held == [Outcome.CREATED, Outcome.CREATED, Outcome.HELD]
+    assert later.outcome is Outcome.CREATED
+
+
+def test_a_mail_quarantined_as_a_suspected_loop_is_released_by_an_admin(intake: MailIntake, deliver: Deliver) -> None:
+    """Before loops were held they were quarantined: such a mail is released like a held one."""
+    customer = new_customer(intake.desk)
+    raw = mail(customer.contacts[0].email, "Richiesta", ITALIAN_REQUEST)
+    blob = deliver(raw)
+    record = InboundRecord(
+        mail_id_of(blob),
+        blob,
+        Outcome.QUARANTINED,
+        datetime(2026, 11, 26, 9, 0, tzinfo=UTC),
+        reason="suspected loop: 21 messages from the sender in 10 minutes",
+        sender=customer.contacts[0].email,
+    )
+    message_id = raw.split(b"Message-ID: ")[1].split(b"\n")[0].decode().strip()
+    intake.log.claim_message_id(message_id, record.id)
+    intake.log.save(record)
+
+    released = intake.release(record.id, customer.id, "admin@desk.example")
+
+    assert (released.outcome, released.customer_id) == (Outcome.CREATED, customer.id)
+    assert record.id not in listed(intake, Outcome.QUARANTINED)
+    unreadable = intake.ingest(deliver(b"\x00 not a mail"))
+    with pytest.raises(Conflict):
+        intake.release(unreadable.id, customer.id, "admin@desk.example")
+
+
+def test_counts_made_at_once_by_many_workers_lose_none(intake: MailIntake, clock: Clock) -> None:
+    customer_id = f"count-{uuid.uuid4().hex[:8]}"
+    counted: list[MailCount] = []
+
+    def count(sender: str) -> None:
+        for _ in range(5):
+            counted.append(intake.log.count_mail(customer_id, sender, clock(), timedelta(minutes=10), 1000))
+
+    threads = [threading.Thread(target=count, args=(f"s{index % 2}@x.example",)) for index in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(c.customer for c in counted) == list(range(1, 31))
+    assert sorted(c.sender for c in counted) == sorted([*range(1, 16), *range(1, 16)])
+
+
+def with_message_id(raw: bytes, message_id: str) -> bytes:
+    return raw.replace(raw.split(b"Message-ID: ")[1].split(b"\n")[0], message_id.encode())
+
+
+def test_a_contacts_mail_takes_its_message_id_over_from_a_held_mail(
+    intake: MailIntake, deliver: Deliver, recorder: Recorder
+) -> None:
+    customer = new_customer(intake.desk)
+    message_id = f"<{uuid.uuid4().hex}@client.example>"
+    spoofed = mail(f"{customer.contacts[0].email} <attacker@evil.example>", "Richiesta", "Testo.")
+    genuine = mail(customer.contacts[0].email, "Richiesta", ITALIAN_REQUEST)
+
+    held = intake.ingest(deliver(with_message_id(spoofed, message_id)))
+    answered = intake.ingest(deliver(with_message_id(genuine, message_id)))
+
+    assert held.outcome is Outcome.HELD
+    assert (answered.outcome, answered.customer_id) == (Outcome.CREATED, customer.id)
+    receipts = [m for m in recorder.sent if ".received@" in m.message_id and m.to[0][0] == customer.contacts[0].email]
+    assert len(receipts) == 1
+    with pytest.raises(Conflict):  # its Message-ID is the genuine mail's now
+        intake.release(held.id, customer.id, "admin@desk.example")
+
+
+def test_a_copy_of_a_held_mail_that_would_be_held_too_is_a_duplicate_and_the_first_stays_releasable(
+    intake: MailIntake, deliver: Deliver
+) -> None:
+    stranger = mail(f"someone-{uuid.uuid4().hex[:6]}@unknown.example", "Aiuto", ITALIAN_REQUEST)
+    first = intake.ingest(deliver(stranger))
+    copy = intake.ingest(deliver(stranger))
+
+    assert first.outcome is Outcome.HELD
+    assert (copy.outcome, copy.duplicate_of) == (Outcome.DUPLICATE, first.id)
+    customer = new_customer(intake.desk)
+    assert intake.release(first.id, customer.id, "admin@desk.example").outcome is Outcome.CREATED
+
+
+def test_a_copy_taking_the_message_id_over_while_a_release_starts_leaves_one_ticket(
+    intake: MailIntake, deliver: Deliver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    customer = new_customer(intake.desk)
+    message_id = f"<{uuid.uuid4().hex}@client.example>"
+    stranger = mail(f"someone-{uuid.uuid4().hex[:6]}@unknown.example", "Richiesta", ITALIAN_REQUEST)
+    held = intake.ingest(deliver(with_message_id(stranger, message_id)))
+    copy = deliver(with_message_id(mail(customer.contacts[0].email, "Richiesta", ITALIAN_REQUEST), message_id))
+    real_claim = intake.log.claim_message_id
+
+    def claim_then_copy(claimed: str, mail_id: str) -> MessageClaim:
+        claim = real_claim(claimed, mail_id)
+        if mail_id == held.id:  # the release has read the claim; the copy takes it over before it writes
+            monkeypatch.setattr(intake.log, "claim_message_id", real_claim)
+            assert intake.ingest(copy).outcome is Outcome.CREATED
+        return claim
+
+    monkeypatch.setattr(intake.log, "claim_message_id", claim_then_copy)
+    with pytest.raises(Conflict):
+        intake.release(held.id, customer.id, "admin@desk.example")
+
+    assert len(customer_tickets(intake.desk, customer)) == 1

@@ -100,6 +100,9 @@ TAGS_JUDGED_WRONG = {
     "flanker/long-links.eml": "robot sender",
     # A bounce cut short: no From and the report's machine part alone (message/delivery-status).
     "flanker/bounce/delayed-broken.eml": "delivery report",
+    # From "purchasing@… <do-not-reply@ncs.gov.ng>": the display name is another address, so the
+    # sender is the address in angle brackets (where replies go), a no-reply one.
+    "mail-parser/mail_test_15": "robot sender",
 }
 
 

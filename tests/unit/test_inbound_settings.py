@@ -23,13 +23,15 @@ def test_settings_are_read() -> None:
             "INBOUND_MAX_ATTACHMENTS": "0",
             "INBOUND_REOPEN_DAYS": "0",
             "INBOUND_LOOP_MAX_MESSAGES": "5",
+            "INBOUND_CUSTOMER_MAX_MESSAGES": "7",
             "INBOUND_LOOP_WINDOW_MINUTES": "2",
             "INBOUND_DEFAULT_CATEGORY": "bug",
             "INBOUND_DEFAULT_PRIORITY": "2",
         }
     )
     assert (settings.max_message_bytes, settings.max_attachments, settings.reopen_window) == (1000, 0, timedelta(0))
-    assert (settings.loop_max_messages, settings.loop_window) == (5, timedelta(minutes=2))
+    assert (settings.loop_max_messages, settings.customer_max_messages) == (5, 7)
+    assert settings.loop_window == timedelta(minutes=2)
     assert (settings.default_category, settings.default_priority) == (Category.BUG, Priority.HIGH)
 
 
@@ -40,6 +42,7 @@ def test_settings_are_read() -> None:
         ("INBOUND_MAX_MESSAGE_BYTES", "25MB"),
         ("INBOUND_RETENTION_DAYS", "-1"),
         ("INBOUND_LOOP_WINDOW_MINUTES", "١٠"),
+        ("INBOUND_CUSTOMER_MAX_MESSAGES", "0"),
         ("INBOUND_DEFAULT_PRIORITY", "5"),
         ("INBOUND_DEFAULT_CATEGORY", "out_of_scope"),
         ("INBOUND_DEFAULT_CATEGORY", "urgent"),

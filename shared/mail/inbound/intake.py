@@ -6,12 +6,20 @@ The steps, in order (each outcome is explained in :mod:`shared.mail.inbound.outc
 2. Read it (over ``INBOUND_MAX_MESSAGE_BYTES``: quarantined unread) and parse it (unreadable:
    quarantined, with the parser's reason). Nothing here raises: raising only burns the host's
    retries, and a mail that still fails them is quarantined by :meth:`MailIntake.quarantine_poisoned`.
-3. Claim its ``Message-ID``: another blob with the same id makes this one a ``duplicate``.
+3. Claim its ``Message-ID``: another blob with the same id makes this one a ``duplicate``,
+   unless that blob was never answered (ignored, held, quarantined): then this one is read anew,
+   and takes the Message-ID over if it is to be delivered (else it is the duplicate).
 4. A mail with no sender is ``ignored`` when a robot sent it (a bounce without ``From``), else
-   quarantined. Count the others against their sender: more than ``INBOUND_LOOP_MAX_MESSAGES`` in
-   the window is a suspected loop, quarantined.
-5. A robot's mail (:func:`shared.mail.inbound.automatic.automatic_reason`) is ``ignored``.
+   quarantined.
+5. A robot's mail (:func:`shared.mail.inbound.automatic.automatic_reason`) is ``ignored``; a mail
+   whose ``From`` is ambiguous (it does not parse strictly, or its display name is another
+   address: ``InboundMessage.sender_doubt``) is ``held`` with that reason.
 6. The sender's customer: a contact's address, else the domain; unknown or not entitled: ``held``.
+   Then the mail is counted in the window (``INBOUND_LOOP_WINDOW_MINUTES``) against its sender and
+   its customer: more than ``INBOUND_LOOP_MAX_MESSAGES`` from the sender is a suspected loop, more
+   than ``INBOUND_CUSTOMER_MAX_MESSAGES`` to the customer a flood; either is ``held`` (an admin
+   may release it), never answered. A sender over its limit no longer counts against its
+   customer, so one address cannot hold its colleagues' mail.
 7. Thread it: onto the first ticket a clue names (:mod:`shared.mail.inbound.threads`) that
    belongs to the sender's customer — a ticket of another customer is never joined. An open
    ticket gets the message (a clarification answered resumes its clocks); a resolved or closed
@@ -38,14 +46,14 @@ from shared.errors import Conflict, InvalidInput
 from shared.lifecycle import Action, Role, Status
 from shared.mail.inbound.automatic import automatic_reason
 from shared.mail.inbound.message import InboundMessage, ParseLimits, UnparseableMail
-from shared.mail.inbound.outcome import InboundRecord, Outcome
+from shared.mail.inbound.outcome import SUSPECTED_LOOP, InboundRecord, Outcome
 from shared.mail.inbound.parse import parse_message
 from shared.mail.inbound.settings import InboundSettings
 from shared.mail.inbound.threads import thread_clues
 from shared.stores.attachments import AttachmentStore
 from shared.stores.inbound_log import InboundLog, MessageClaim, mail_id_of
 from shared.stores.mailbox import RawMailStore
-from shared.text_limits import clipped
+from shared.text_limits import clipped, one_line
 from shared.ticket import Channel, TicketId
 
 __all__ = ["MailIntake", "request_text"]
@@ -110,13 +118,14 @@ class MailIntake:
 
     def release(self, mail_id: str, customer_id: str, admin: str) -> InboundRecord:
         """Take in a held mail as ``customer_id``'s (an admin's triage): a new ticket or a reply,
-        as if the sender were that customer's contact. Only a held mail can be released, and to one
-        customer only: a release to another customer while one is under way is a :class:`Conflict`;
+        as if the sender were that customer's contact, whatever the loop and flood counts say. Only
+        a held mail (or one quarantined as a suspected loop, as loops once were) can be released,
+        and to one customer only: a release to another customer while one is under way is a :class:`Conflict`;
         the same release again finishes it."""
         record = self.log.get(mail_id)
         if record is None:
             raise InvalidInput("id", f"no received mail {mail_id!r}")
-        if record.outcome is not Outcome.HELD:
+        if not record.releasable:
             raise Conflict(f"mail {mail_id} is {record.outcome.value}, not held")
         customer = self.desk.customers.get(customer_id)
         if customer is None:
@@ -162,47 +171,75 @@ class MailIntake:
 
     def _sort(self, record: InboundRecord, message: InboundMessage, raw: bytes) -> InboundRecord:
         claim = self.log.claim_message_id(message.message_id, record.id)
-        if claim.holder != record.id:
-            taken = self._take_over(claim, record.id)
-            if taken is None:
-                reason = "Message-ID already received"
-                return self._save(replace(record, outcome=Outcome.DUPLICATE, duplicate_of=claim.holder, reason=reason))
-            claim = taken
-        if claim.customer_id is not None:  # its delivery started before a crash: finish it
+        taken = claim.holder != record.id
+        if taken and not self._never_answered(claim):
+            return self._duplicate(record, claim)
+        if not taken and claim.customer_id is not None:  # its delivery started before a crash: finish it
             started = self.desk.customers.get(claim.customer_id)
             if started is not None:
                 return self._save(self._deliver(record, message, started, resumed=True))
+        screened = self._screen(record, message)
+        if isinstance(screened, InboundRecord):
+            if taken:  # a copy of a mail never answered, and not to be answered either
+                return self._duplicate(record, claim)
+            if screened.outcome is Outcome.QUARANTINED:
+                return self._quarantine(record, screened.reason, raw)
+            return self._save(screened)
+        if taken:
+            took = self.log.take_over(claim, record.id, screened.id)
+            if took is None:  # another mail took it, or a release started, meanwhile
+                return self._duplicate(record, claim)
+        else:
+            self.log.start_delivery(claim, screened.id)
+        return self._save(self._deliver(record, message, screened))
+
+    def _screen(self, record: InboundRecord, message: InboundMessage) -> InboundRecord | Customer:
+        """The customer the mail is to be delivered to, or the record of a mail that is not to
+        be answered: a robot's (ignored), one without a sender (quarantined), one whose sender is
+        doubted, unknown, not entitled, or over a loop or flood limit (held)."""
         robot = automatic_reason(
             message, (self.identity.sender, self.identity.support_address), self.identity.message_domain
         )
         if robot is not None:
-            return self._save(replace(record, outcome=Outcome.IGNORED, reason=robot))
+            return replace(record, outcome=Outcome.IGNORED, reason=robot)
         if message.sender is None:
-            return self._quarantine(record, "no sender", raw)
+            return replace(record, outcome=Outcome.QUARANTINED, reason="no sender")
+        if message.sender_doubt:  # From may show one person and be another: never threaded, never answered
+            return replace(record, outcome=Outcome.HELD, reason=message.sender_doubt)
         sender = message.sender.address
-        count = self.log.count_from(sender, self.now(), self.settings.loop_window)
-        if count > self.settings.loop_max_messages:
-            minutes = int(self.settings.loop_window.total_seconds() // 60)
-            reason = f"suspected loop: {count} messages from the sender in {minutes} minutes"
-            return self._quarantine(record, reason, raw)
         customer_id = self.desk.customers.find_by_address(sender)
         customer = self.desk.customers.get(customer_id) if customer_id else None
         if customer is None:
-            return self._save(replace(record, outcome=Outcome.HELD, reason="unknown sender"))
+            return replace(record, outcome=Outcome.HELD, reason="unknown sender")
         if not customer.entitled:
-            return self._save(
-                replace(record, outcome=Outcome.HELD, customer_id=customer.id, reason="customer not entitled")
-            )
-        self.log.start_delivery(claim, customer.id)
-        return self._save(self._deliver(record, message, customer))
+            return replace(record, outcome=Outcome.HELD, customer_id=customer.id, reason="customer not entitled")
+        over = self._over_limit(customer.id, sender)
+        if over:
+            return replace(record, outcome=Outcome.HELD, customer_id=customer.id, reason=over)
+        return customer
 
-    def _take_over(self, claim: MessageClaim, mail_id: str) -> MessageClaim | None:
-        """The claim on the Message-ID for ``mail_id`` when its holder was never answered (ignored,
-        say as a mailing list's copy, or quarantined: a copy may come in again), else None."""
+    def _over_limit(self, customer_id: str, sender: str) -> str:
+        """Count the mail; why it is held as a loop or a flood ("" when it is within both limits)."""
+        settings = self.settings
+        counted = self.log.count_mail(customer_id, sender, self.now(), settings.loop_window, settings.loop_max_messages)
+        minutes = int(settings.loop_window.total_seconds() // 60)
+        if counted.sender > settings.loop_max_messages:
+            return f"{SUSPECTED_LOOP}: {counted.sender} messages from the sender in {minutes} minutes"
+        if counted.customer > settings.customer_max_messages:
+            return f"flood: {counted.customer} messages for the customer in {minutes} minutes"
+        return ""
+
+    def _never_answered(self, claim: MessageClaim) -> bool:
+        """Whether the mail holding the claim was never answered and is not being delivered
+        (ignored, say as a mailing list's copy; held; or quarantined): a copy of it is read anew,
+        and takes the Message-ID over if it is to be answered."""
         holder = self.log.get(claim.holder)
-        if holder is None or holder.outcome not in (Outcome.IGNORED, Outcome.QUARANTINED):
-            return None
-        return self.log.take_over(claim, mail_id)
+        unanswered = (Outcome.IGNORED, Outcome.HELD, Outcome.QUARANTINED)
+        return holder is not None and holder.outcome in unanswered and claim.customer_id is None
+
+    def _duplicate(self, record: InboundRecord, claim: MessageClaim) -> InboundRecord:
+        reason = "Message-ID already received"
+        return self._save(replace(record, outcome=Outcome.DUPLICATE, duplicate_of=claim.holder, reason=reason))
 
     def _deliver(
         self, record: InboundRecord, message: InboundMessage, customer: Customer, *, resumed: bool = False
@@ -322,14 +359,14 @@ class MailIntake:
 
 def request_text(message: InboundMessage) -> tuple[str, str]:
     """The subject and description of the ticket a mail opens: the subject without ``Re:``/``Fwd:``
-    prefixes (else the first line of the text), the whole text (a forwarded mail is the request),
-    both clipped to what a ticket keeps."""
+    prefixes (else the first line of the text, as one line), the whole text (a forwarded mail is
+    the request), both clipped to what a ticket keeps."""
     subject = _REPLY_PREFIX.sub("", message.subject).strip() or _first_line(message.text) or "—"
     return clipped(subject, _SUBJECT_UNITS), clipped(message.text.strip() or subject, _TEXT_UNITS)
 
 
 def _first_line(text: str) -> str:
-    return next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return next((one_line(line) for line in text.splitlines() if one_line(line)), "")
 
 
 def _note(notes: list[str]) -> str:

@@ -24,12 +24,15 @@ class UnparseableMail(Exception):  # noqa: N818 (an outcome, named as the domain
 
 @dataclass(frozen=True)
 class ParseLimits:
-    """Bounds on what one message may cost to read."""
+    """Bounds on what one message may cost to read (see :mod:`shared.mail.inbound.parse`)."""
 
     max_message_bytes: int = 25 * 1024 * 1024
     max_depth: int = 12
     max_parts: int = 200
     max_text_chars: int = 200_000
+    #: Header lines in all (counted on the raw bytes before parsing): real mail has tens to a
+    #: few hundred; the longest of the corpus, a subject folded over 3,309 lines, a third of this.
+    max_header_lines: int = 10_000
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,10 @@ class InboundMessage:
     from its content (``derived_message_id`` is then true) so that the same bytes always get the
     same id. ``recipients`` are the lower-case addresses of To, Cc, Delivered-To and X-Original-To.
     ``text`` is the whole readable body (HTML converted to text); ``reply_text`` is ``text`` without
-    quoted earlier messages and signatures (what a ticket stores). ``headers`` holds the headers
+    quoted earlier messages and signatures (what a ticket stores). ``sender_doubt`` says why
+    ``From`` may name someone other than ``sender`` seems to be (``"From does not parse
+    strictly"``, ``"more than one From header"``, ``"From's display name is another address
+    (…)"``), and is "" when ``From`` is one strictly parsed mailbox. ``headers`` holds the headers
     that tell robots apart, lower-case names, decoded values. ``date`` is aware UTC, or None when
     missing or unreadable.
     """
@@ -88,3 +94,4 @@ class InboundMessage:
     size: int
     headers: Mapping[str, str] = field(default_factory=dict)
     defects: tuple[str, ...] = ()
+    sender_doubt: str = ""

@@ -5,8 +5,8 @@
 | ``created`` | a new ticket was opened from it |
 | ``appended`` | it was threaded onto a ticket (a reply, an answer to a clarification, a reopening) |
 | ``ignored`` | a robot sent it (auto-reply, bounce, list, our own mail): never answered |
-| ``held`` | unknown sender or a customer not entitled: waits for an admin's triage, never answered |
-| ``quarantined`` | unreadable, over a limit, or a suspected loop: the raw message is copied aside |
+| ``held`` | unknown sender, customer not entitled, ambiguous ``From``, loop, flood: an admin decides, never answered |
+| ``quarantined`` | unreadable or over a limit of its own: the raw message is copied aside |
 | ``duplicate`` | the same ``Message-ID`` was already taken in from another blob |
 """
 
@@ -16,7 +16,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-__all__ = ["InboundRecord", "Outcome"]
+__all__ = ["SUSPECTED_LOOP", "InboundRecord", "Outcome"]
+
+#: How the reason of a mail held (once: quarantined) as a suspected loop begins.
+SUSPECTED_LOOP = "suspected loop"
 
 
 class Outcome(StrEnum):
@@ -51,3 +54,11 @@ class InboundRecord:
     ticket_id: str | None = None
     duplicate_of: str | None = None
     released_by: str | None = None
+
+    @property
+    def releasable(self) -> bool:
+        """Whether an admin may release it to a customer: held, or quarantined as a suspected
+        loop (as loops were before they were held)."""
+        return self.outcome is Outcome.HELD or (
+            self.outcome is Outcome.QUARANTINED and self.reason.startswith(SUSPECTED_LOOP)
+        )

@@ -2,14 +2,19 @@
 
 What a mail becomes:
 
-- **Headers** are read from their raw bytes: RFC 2047 encoded words are decoded with the charset
-  they declare, and anything that does not decode (an unknown charset, raw 8-bit bytes, a lie about
-  the charset) falls back to UTF-8, then Windows-1252, then Latin-1, which never fails. A header
-  never makes the parse fail.
+- **Headers** are read from their raw bytes (:mod:`shared.mail.inbound.headers`): RFC 2047
+  encoded words are decoded with the charset they declare, and anything that does not decode (an
+  unknown charset, raw 8-bit bytes, a lie about the charset) falls back as
+  :mod:`shared.mail.inbound.charsets` says. A header never makes the parse fail.
 - **The sender** is the first usable address of ``From`` (``local@domain``, lower-cased, at most
-  :data:`MAX_ADDRESS_CHARS` characters), or None when there is none: a bounce without ``From`` is
-  still told for the robot it is, and the intake quarantines any other mail without a sender.
-  Display names keep at most :data:`MAX_NAME_CHARS` characters, the subject at most
+  :data:`~shared.mail.inbound.headers.MAX_ADDRESS_CHARS` characters), or None when there is
+  none: a bounce without ``From`` is still told for the robot it is, and the intake quarantines
+  any other mail without a sender. ``sender_doubt`` says when ``From`` is not one strictly parsed
+  mailbox whose display name names no other address (:func:`shared.mail.inbound.headers.sender`):
+  the intake holds such a mail, never threading or answering it.
+  Display names and the subject are one line (:func:`shared.text_limits.one_line`: a line break
+  or other control character, raw or in an encoded word, becomes a space); names keep at most
+  :data:`~shared.mail.inbound.headers.MAX_NAME_CHARS` characters, the subject at most
   :data:`MAX_SUBJECT_CHARS`.
 - **The body text**: ``text/plain`` parts as they are; ``text/html`` converted to text with
   inscriptis; in ``multipart/alternative`` the plain part wins, else the HTML one, else the first
@@ -34,10 +39,11 @@ What a mail becomes:
   structure"`` (no corpus message does; the tests hold it to that).
 
 Any sender controls the bytes, so reading them costs time linear in their size: header values are
-clipped (to :data:`MAX_HEADER_CHARS` characters before they are decoded or searched for addresses,
-to :data:`MAX_STRUCTURED_HEADER_CHARS` before the standard library parses a MIME header such as
-``Content-Type``, whose parser slows down badly on long odd values), no pattern backtracks more than
-a bounded stretch, and quoted history is stripped from text already capped.
+clipped (to :data:`~shared.mail.inbound.headers.MAX_HEADER_CHARS` characters before they are
+decoded or searched for addresses, to :data:`MAX_STRUCTURED_HEADER_CHARS` before the standard
+library parses a MIME header such as ``Content-Type``, whose parser slows down badly on long odd
+values), no pattern backtracks more than a bounded stretch, and quoted history is stripped from
+text already capped.
 
 Parsing is a pure function of the bytes and the limits: the same bytes always give an equal
 result, including the id derived for a mail without ``Message-ID``.
@@ -45,38 +51,31 @@ result, including the id derived for a mail without ``Message-ID``.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import codecs
-import hashlib
 import mimetypes
-import quopri
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from email import policy
-from email.message import Message
+from email.message import EmailMessage, Message
 from email.parser import BytesParser
-from email.policy import EmailPolicy
-from email.utils import getaddresses, parsedate_to_datetime
+from email.policy import EmailPolicy, Policy
 
 from inscriptis import get_text
 
-from shared.mail.inbound.message import Attachment, InboundMessage, Mailbox, ParseLimits, UnparseableMail
+from shared.mail.inbound import headers
+from shared.mail.inbound.charsets import decode_bytes, decode_words, recover
+from shared.mail.inbound.header_lines import count_header_lines
+from shared.mail.inbound.headers import Headers, mailboxes, message_ids
+from shared.mail.inbound.message import Attachment, InboundMessage, ParseLimits, UnparseableMail
 from shared.mail.inbound.quoting import strip_quoted
 
 __all__ = [
     "DEFAULT_LIMITS",
     "FORWARDED_MARKER",
-    "MAX_ADDRESS_CHARS",
-    "MAX_HEADER_CHARS",
     "MAX_MIME_PARAMETERS",
-    "MAX_NAME_CHARS",
     "MAX_STRUCTURED_HEADER_CHARS",
     "MAX_SUBJECT_CHARS",
-    "ROBOT_HEADERS",
     "parse_message",
     "safe_filename",
 ]
@@ -87,37 +86,8 @@ FORWARDED_MARKER = "---------- Forwarded message ----------"
 #: The limits a mail is read within unless the caller says otherwise.
 DEFAULT_LIMITS = ParseLimits()
 
-#: Headers kept in ``InboundMessage.headers``: the ones that tell robots from people.
-ROBOT_HEADERS = (
-    "auto-submitted",
-    "x-autoreply",
-    "x-autorespond",
-    "x-autogenerated",
-    "x-auto-response-suppress",
-    "precedence",
-    "x-precedence",
-    "list-id",
-    "list-unsubscribe",
-    "list-post",
-    "return-path",
-    "x-failed-recipients",
-    "content-type",
-    "x-loop",
-    "feedback-type",
-)
-
-#: Where a mail's recipients are named.
-RECIPIENT_HEADERS = ("to", "cc", "delivered-to", "x-original-to")
-
-#: The longest address that is usable (RFC 5321 allows 254 characters in a path's address).
-MAX_ADDRESS_CHARS = 254
-#: The most characters a display name keeps.
-MAX_NAME_CHARS = 200
 #: The most characters a subject keeps (the intake clips further for storage).
 MAX_SUBJECT_CHARS = 1_000
-#: The most characters of a header value read (as sent, unfolded): addresses, subject, dates,
-#: robot headers. ``References`` and ``In-Reply-To`` are read whole (reading them is linear).
-MAX_HEADER_CHARS = 8 * 1024
 #: The most characters of a MIME header (``Content-Type``, ``Content-Disposition``...) handed to
 #: the standard library's header parser, which is slow (super-linear) on long odd values.
 MAX_STRUCTURED_HEADER_CHARS = 2_000
@@ -125,31 +95,8 @@ MAX_STRUCTURED_HEADER_CHARS = 2_000
 MAX_FILENAME_CHARS = 120
 #: An extension longer than this is treated as part of the name.
 MAX_EXTENSION_CHARS = 12
-#: Hex digits of the SHA-256 of the raw bytes in a derived Message-ID.
-DERIVED_ID_HEX_DIGITS = 32
-#: Declared charsets read as the superset that mailers really mean by them (as browsers do).
-CHARSET_SUPERSETS = {
-    "us-ascii": "utf-8",
-    "ascii": "utf-8",
-    "iso-8859-1": "cp1252",
-    "latin1": "cp1252",
-    "latin-1": "cp1252",
-    "gb2312": "gb18030",
-    "gbk": "gb18030",
-    "euc-kr": "cp949",
-    "ks_c_5601-1987": "cp949",
-    "shift_jis": "cp932",
-    "big5": "big5hkscs",
-    "iso-2022-jp": "iso2022_jp_ext",
-}
-
-_ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=")
-_MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_FOLDING = re.compile(r"\r?\n[ \t]*")
 _UNSAFE_IN_FILENAME = re.compile(r'[<>:"|?*]')
-#: A word with an ``@`` inside; it starts only where a word starts, so it never rescans a word.
-_ADDRESS_LIKE = re.compile(r"(?<![^\s<>@,;:\"()\[\]])[^\s<>@,;:\"()\[\]]+@[^\s<>@,;:\"()\[\]]+")
 #: A tag (the fallback when inscriptis fails); it stops at the next ``<`` so that it never
 #: rescans the rest of the text.
 _TAG = re.compile(r"<[^<>]*>")
@@ -179,6 +126,21 @@ class _BoundedPolicy(EmailPolicy):
 _POLICY = _BoundedPolicy()
 
 
+class _PartBudget:
+    """The parser's message factory, counting the parts it makes: one past ``limit`` stops the
+    parse with ``"too many parts"`` (a mail of a million tiny parts would otherwise be read whole,
+    for seconds, before the parts are counted)."""
+
+    def __init__(self, limit: int) -> None:
+        self._left = limit
+
+    def __call__(self, policy: Policy) -> Message:
+        self._left -= 1
+        if self._left < 0:
+            raise UnparseableMail("too many parts")
+        return EmailMessage(policy=policy)
+
+
 def parse_message(raw: bytes, limits: ParseLimits = DEFAULT_LIMITS) -> InboundMessage:
     """Read ``raw`` as the desk understands a mail; see the module's docstring for the rules.
 
@@ -187,8 +149,11 @@ def parse_message(raw: bytes, limits: ParseLimits = DEFAULT_LIMITS) -> InboundMe
     """
     if len(raw) > limits.max_message_bytes:
         raise UnparseableMail("over size limit")
+    readable = _without_preamble(raw)
     try:
-        return _read(raw, limits)
+        if count_header_lines(readable, limits.max_header_lines) > limits.max_header_lines:
+            raise UnparseableMail("too many header lines")
+        return _read(raw, readable, limits)
     except UnparseableMail:
         raise
     except RecursionError as exc:
@@ -197,31 +162,34 @@ def parse_message(raw: bytes, limits: ParseLimits = DEFAULT_LIMITS) -> InboundMe
         raise UnparseableMail("unreadable structure") from exc
 
 
-def _read(raw: bytes, limits: ParseLimits) -> InboundMessage:
-    root = BytesParser(policy=_POLICY).parsebytes(_without_preamble(raw))
+def _read(raw: bytes, readable: bytes, limits: ParseLimits) -> InboundMessage:
+    """``raw``, whose ``readable`` bytes are without its preamble, read within ``limits``."""
+    root = BytesParser(policy=_POLICY.clone(message_factory=_PartBudget(limits.max_parts))).parsebytes(readable)
     if not root.keys():
         raise UnparseableMail("not a mail")
-    sender = _sender(root)
+    fields = Headers(root)
+    sender, sender_doubt = headers.sender(fields)
     body = _Body(limits)
     body.read(root, depth=0)
-    message_id, derived = _message_id(root, raw)
+    message_id, derived = headers.message_id(fields, raw)
     return InboundMessage(
         message_id=message_id,
         derived_message_id=derived,
         sender=sender,
-        reply_to=tuple(_mailboxes(_raw_values(root, "reply-to"))),
-        recipients=_recipients(root),
-        subject=_header_text(root, "subject")[:MAX_SUBJECT_CHARS].strip(),
-        date=_date(root),
-        in_reply_to=_message_ids(_raw_values(root, "in-reply-to", limit=None)),
-        references=_message_ids(_raw_values(root, "references", limit=None)),
+        reply_to=tuple(mailboxes(fields.raw("reply-to"))),
+        recipients=headers.recipients(fields),
+        subject=fields.text("subject")[:MAX_SUBJECT_CHARS].strip(),
+        date=headers.date(fields),
+        in_reply_to=message_ids(fields.raw("in-reply-to", limit=None)),
+        references=message_ids(fields.raw("references", limit=None)),
         text=body.text(),
         reply_text=body.reply_text(),
         attachments=tuple(body.attachments),
         content_type=_content_type(root),
         size=len(raw),
-        headers=_robot_headers(root),
+        headers=headers.robot_headers(fields),
         defects=tuple(body.defects),
+        sender_doubt=sender_doubt,
     )
 
 
@@ -296,13 +264,14 @@ class _Body:
 
     def _read_forwarded(self, part: Message, depth: int, *, files: bool) -> None:
         inner = next(iter(_children(part)), None)
+        fields = Headers(inner) if inner is not None else None
         if files:
-            self.attachments.append(_forwarded_attachment(part, inner))
-        if inner is None:
+            self.attachments.append(_forwarded_attachment(part, inner, fields))
+        if inner is None or fields is None:
             return
         texts: list[str] = []
         self.read(inner, depth + 1, texts=texts, files=False)
-        self.forwarded.append(_Forwarded(heading=_forwarded_heading(inner), text=_join(texts)))
+        self.forwarded.append(_Forwarded(heading=_forwarded_heading(fields), text=_join(texts)))
 
     def text(self) -> str:
         """The whole readable text: the mail's own, then each forwarded mail after its marker."""
@@ -386,9 +355,9 @@ def _is_inline(part: Message) -> bool:
     return disposition == "inline" or (disposition is None and "content-id" in part)
 
 
-def _forwarded_attachment(part: Message, inner: Message | None) -> Attachment:
+def _forwarded_attachment(part: Message, inner: Message | None, fields: Headers | None) -> Attachment:
     content = _message_bytes(inner) if inner is not None else _payload(part)
-    subject = _header_text(inner, "subject") if inner is not None else ""
+    subject = fields.text("subject") if fields is not None else ""
     name = _filename(part) or (f"{subject}.eml" if subject else "")
     return Attachment(filename=safe_filename(name, "message/rfc822"), content_type="message/rfc822", content=content)
 
@@ -400,9 +369,9 @@ def _message_bytes(message: Message) -> bytes:
         return message.as_string(policy=policy.compat32).encode("utf-8", "surrogateescape")
 
 
-def _forwarded_heading(inner: Message) -> str:
-    fields = (("From", "from"), ("Date", "date"), ("Subject", "subject"))
-    return "\n".join(f"{label}: {_header_text(inner, name)}" for label, name in fields if name in inner)
+def _forwarded_heading(fields: Headers) -> str:
+    shown = (("From", "from"), ("Date", "date"), ("Subject", "subject"))
+    return "\n".join(f"{label}: {fields.text(name)}" for label, name in shown if fields.raw(name))
 
 
 def _disposition(part: Message) -> str | None:
@@ -417,7 +386,7 @@ def _filename(part: Message) -> str:
         name = part.get_filename()
     except Exception:
         name = None
-    return _recover(decode_words(name)) if name else ""
+    return recover(decode_words(name)) if name else ""
 
 
 # --- attachment names ----------------------------------------------------------------------------
@@ -459,98 +428,7 @@ def _extension_for(content_type: str) -> str:
     return mimetypes.guess_extension(content_type, strict=False) or ".bin"
 
 
-# --- text and charsets ---------------------------------------------------------------------------
-
-
-def decode_bytes(data: bytes, declared: str | None) -> str:
-    """``data`` as text, never raising: in the ``declared`` charset (read as its common superset:
-    GB2312 as GB18030, Latin-1 as Windows-1252...) when it is known and fits, else UTF-8; else
-    either of them with the odd undecodable byte replaced when such bytes are rare; else
-    Windows-1252; else Latin-1, which reads any bytes."""
-    candidates = [*_known_charset(declared), "utf-8"]
-    for charset in candidates:
-        try:
-            return data.decode(charset)
-        except UnicodeError:
-            continue
-    for charset in candidates:
-        text = data.decode(charset, "replace")
-        if _rarely_replaced(text, data):
-            return text
-    try:
-        return data.decode("cp1252")
-    except UnicodeError:
-        return data.decode("latin-1")
-
-
-def _known_charset(declared: str | None) -> list[str]:
-    """The text codec to read ``declared`` with, or none when Python knows no such text codec."""
-    if not declared:
-        return []
-    name = declared.strip().strip('"').split("*")[0].lower()
-    name = CHARSET_SUPERSETS.get(name, name)
-    try:
-        known = codecs.lookup(name)._is_text_encoding
-    except (LookupError, UnicodeError, ValueError):  # unknown, or not even a plausible name
-        return []
-    return [name] if known else []
-
-
-def _rarely_replaced(text: str, data: bytes) -> bool:
-    """At most one in twenty of the non-ASCII bytes became a replacement character."""
-    replaced = text.count("\ufffd")
-    return replaced * 20 <= sum(byte >= 0x80 for byte in data)
-
-
-def decode_words(value: str) -> str:
-    """A header value with its RFC 2047 encoded words decoded and raw 8-bit bytes recovered.
-
-    Whitespace between two encoded words is dropped, as the RFC says; adjacent encoded words in
-    the same charset are decoded together, since many mailers split a character across two words.
-    """
-    pieces: list[str] = []
-    run: list[bytes] = []
-    run_charset = ""
-    position = 0
-    for match in _ENCODED_WORD.finditer(value):
-        between = value[position : match.start()]
-        charset, data = match.group(1), _word_bytes(match.group(2), match.group(3))
-        joins_run = bool(run) and (not between or between.isspace()) and charset.lower() == run_charset
-        if not joins_run:
-            _flush(run, run_charset, pieces)
-            run = []
-            if between and not (position and between.isspace()):
-                pieces.append(_recover(between))
-        if data is None:
-            pieces.append(match.group(0))
-        else:
-            run.append(data)
-            run_charset = charset.lower()
-        position = match.end()
-    _flush(run, run_charset, pieces)
-    pieces.append(_recover(value[position:]))
-    return "".join(pieces)
-
-
-def _flush(run: list[bytes], charset: str, pieces: list[str]) -> None:
-    if run:
-        pieces.append(decode_bytes(b"".join(run), charset))
-
-
-def _word_bytes(encoding: str, encoded: str) -> bytes | None:
-    try:
-        if encoding in "bB":
-            return base64.b64decode(encoded + "=" * (-len(encoded) % 4))
-        return quopri.decodestring(encoded.replace("_", " ").encode("ascii", "surrogateescape"), header=True)
-    except (binascii.Error, ValueError):
-        return None
-
-
-def _recover(text: str) -> str:
-    """Text in which the parser kept undecodable bytes as surrogates, decoded as well as can be."""
-    if not any("\udc80" <= char <= "\udcff" for char in text):
-        return text
-    return decode_bytes(text.encode("utf-8", "surrogateescape"), None)
+# --- text ----------------------------------------------------------------------------------------
 
 
 def _clean(text: str) -> str:
@@ -565,109 +443,7 @@ def _cap(text: str, limit: int) -> str:
     return text[:limit]
 
 
-# --- headers -------------------------------------------------------------------------------------
-
-
-def _raw_values(message: Message, name: str, *, limit: int | None = MAX_HEADER_CHARS) -> list[str]:
-    """Every value of header ``name`` as it was sent, unfolded, undecoded, clipped to ``limit``
-    characters (None: whole)."""
-    return [_FOLDING.sub(" ", str(value))[:limit] for key, value in message.raw_items() if key.lower() == name]
-
-
-def _header_text(message: Message, name: str) -> str:
-    """The first value of header ``name`` decoded to text, or "" when there is none."""
-    values = _raw_values(message, name)
-    return _clean(decode_words(values[0])).strip() if values else ""
-
-
-def _mailboxes(values: list[str]) -> Iterator[Mailbox]:
-    """The usable mailboxes in address headers' raw values, in order. A value the address parser
-    finds nothing usable in (``Anna anna@example.com``, no brackets) gives the address-like
-    words it holds, with no name."""
-    for value in values:
-        found = list(_parsed_mailboxes(value))
-        yield from found or (Mailbox(address=address) for address in _bare_addresses(value))
-
-
-def _parsed_mailboxes(value: str) -> Iterator[Mailbox]:
-    try:
-        pairs = getaddresses([value])
-    except Exception:
-        pairs = []
-    for name, address in pairs:
-        usable = _usable_address(address)
-        if usable:
-            display = _clean(decode_words(name)).strip().strip('"')
-            yield Mailbox(address=usable, name=display[:MAX_NAME_CHARS].strip())
-
-
-def _bare_addresses(value: str) -> Iterator[str]:
-    for word in _ADDRESS_LIKE.findall(_recover(value)):
-        usable = _usable_address(word)
-        if usable:
-            yield usable
-
-
-def _usable_address(address: str) -> str | None:
-    address = _recover(address).strip().strip("<>").lower()
-    local, at, domain = address.rpartition("@")
-    if (
-        len(address) > MAX_ADDRESS_CHARS
-        or not at
-        or not local
-        or "." not in domain.strip(".")
-        or any(char.isspace() for char in address)
-    ):
-        return None
-    return address
-
-
-def _sender(message: Message) -> Mailbox | None:
-    return next(_mailboxes(_raw_values(message, "from")), None)
-
-
-def _recipients(message: Message) -> tuple[str, ...]:
-    addresses: dict[str, None] = {}
-    for name in RECIPIENT_HEADERS:
-        for mailbox in _mailboxes(_raw_values(message, name)):
-            addresses.setdefault(mailbox.address)
-    return tuple(addresses)
-
-
-def _message_ids(values: list[str]) -> tuple[str, ...]:
-    found: dict[str, None] = {}
-    for value in values:
-        for message_id in _MESSAGE_ID.findall(_recover(value)):
-            found.setdefault(message_id)
-    return tuple(found)
-
-
-def _message_id(message: Message, raw: bytes) -> tuple[str, bool]:
-    """The mail's ``<id>``, or one derived from the raw bytes (and True) when it has none."""
-    for value in _raw_values(message, "message-id"):
-        ids = _message_ids([value])
-        if ids:
-            return ids[0], False
-        bare = value.strip()
-        if "@" in bare and not any(char.isspace() for char in bare):
-            return f"<{bare}>", False
-    return f"<{hashlib.sha256(raw).hexdigest()[:DERIVED_ID_HEX_DIGITS]}@derived.invalid>", True
-
-
-def _date(message: Message) -> datetime | None:
-    values = _raw_values(message, "date")
-    if not values:
-        return None
-    try:
-        moment = parsedate_to_datetime(values[0].strip())
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    if moment.tzinfo is None:  # "-0000": the zone is unknown; RFC 5322 reads it as UTC
-        moment = moment.replace(tzinfo=UTC)
-    try:
-        return moment.astimezone(UTC)
-    except (OverflowError, ValueError):
-        return None
+# --- the message's type --------------------------------------------------------------------------
 
 
 def _content_type(message: Message) -> str:
@@ -675,7 +451,3 @@ def _content_type(message: Message) -> str:
         return message.get_content_type()
     except Exception:
         return "text/plain"
-
-
-def _robot_headers(message: Message) -> dict[str, str]:
-    return {name: _header_text(message, name) for name in ROBOT_HEADERS if _raw_values(message, name)}

@@ -10,8 +10,10 @@ answers without them.
 * ``INBOUND_REOPEN_DAYS``: a reply within this many days of a ticket's resolution or closing
   reopens it; a later one opens a new ticket that links it (14).
 * ``INBOUND_RETENTION_DAYS``: raw and quarantined messages are deleted after this many days (90).
-* ``INBOUND_LOOP_MAX_MESSAGES``, ``INBOUND_LOOP_WINDOW_MINUTES``: more messages than this from one
-  address within the window are a suspected loop, quarantined (20 in 10 minutes).
+* ``INBOUND_LOOP_MAX_MESSAGES``, ``INBOUND_CUSTOMER_MAX_MESSAGES``, ``INBOUND_LOOP_WINDOW_MINUTES``:
+  more mails than the first from one address to one customer within the window are a suspected
+  loop, more than the second to one customer a flood; either is held for an admin (10 and 20 in
+  10 minutes: docs/email-in.md says why).
 * ``INBOUND_DEFAULT_CATEGORY``, ``INBOUND_DEFAULT_PRIORITY``: what a ticket opened by mail starts
   as, until an operator classifies it (``helpdesk``, 3).
 * ``INBOUND_PURGE_SCHEDULE``: when the retention purge runs (NCRONTAB, ``0 30 2 * * *``).
@@ -45,7 +47,8 @@ class InboundSettings:
     max_attachment_bytes: int = 10 * _MIB
     reopen_window: timedelta = timedelta(days=14)
     retention: timedelta = timedelta(days=90)
-    loop_max_messages: int = 20
+    loop_max_messages: int = 10
+    customer_max_messages: int = 20
     loop_window: timedelta = timedelta(minutes=10)
     default_category: Category = Category.HELPDESK
     default_priority: Priority = Priority.MEDIUM
@@ -62,7 +65,8 @@ def load_inbound_settings(environ: Mapping[str, str]) -> InboundSettings:
         max_attachment_bytes=_count(environ, "INBOUND_MAX_ATTACHMENT_BYTES", 10 * _MIB),
         reopen_window=timedelta(days=_count(environ, "INBOUND_REOPEN_DAYS", 14, minimum=0)),
         retention=timedelta(days=_count(environ, "INBOUND_RETENTION_DAYS", 90)),
-        loop_max_messages=_count(environ, "INBOUND_LOOP_MAX_MESSAGES", 20),
+        loop_max_messages=_count(environ, "INBOUND_LOOP_MAX_MESSAGES", 10),
+        customer_max_messages=_count(environ, "INBOUND_CUSTOMER_MAX_MESSAGES", 20),
         loop_window=timedelta(minutes=_count(environ, "INBOUND_LOOP_WINDOW_MINUTES", 10)),
         default_category=Category(category),
         default_priority=Priority(_count(environ, "INBOUND_DEFAULT_PRIORITY", 3, maximum=4)),
