@@ -1,13 +1,20 @@
 """The dispatcher: turns pending notifications into sent mail, at least once and normally once.
 
-One attempt at a notification: read its row; skip it unless it is due; **claim** it by writing
-the attempt count and a lease under the row's ETag (two dispatchers, the one right after a commit
-and the timer's sweep, cannot both win); render it in the ticket's language; hand it to the sender;
-record the outcome (sent; pending again after a back-off; or failed for good) under the new ETag;
-on a final outcome settle it in the index. A crash before the send leaves the row pending (its
-lease expires) and the intent in the index, so the next sweep sends it once. A crash after the
-send but before the record can repeat the mail: its Message-ID is the same, and senders drop
-repeats where their way out allows (file drop, ACS operation id).
+One attempt at a notification: read its row; skip it unless it is due; build the mail (rendered
+in the ticket's language); **claim** it by writing the attempt count and a lease under the row's
+ETag (two dispatchers, the one right after a commit and the timer's sweep, cannot both win); hand
+it to the sender; record the outcome (sent; pending again after a back-off; or failed for good)
+under the new ETag; on a final outcome settle it in the index. A crash before the send leaves the
+row pending (its lease expires) and the intent in the index, so the next sweep sends it once. A
+crash after the send but before the record can repeat the mail: its Message-ID is the same, and
+senders drop repeats where their way out allows (file drop, ACS operation id).
+
+Nothing stays pending for ever: a mail that cannot be built (an address that is not a plain
+``local@domain``) fails for good at once, and a notification whose :data:`MAX_ATTEMPTS` attempts
+were all claimed without an outcome (the worker died, or the sender raised something that is not a
+send error) fails for good instead of being claimed again. Both are listed and logged like any
+failure. Display names are made one line (:func:`shared.text_limits.one_line`) whatever reached
+the outbox, so a name never becomes a header nor stops its mail.
 
 Pacing: at most ``max_per_minute`` mails leave a worker per minute (the Azure-managed ACS domain
 allows only a few); a notification over the pace waits, pending, without spending an attempt.
@@ -27,8 +34,9 @@ from shared.errors import Conflict
 from shared.mail.render import NotificationKind, render
 from shared.mail.reply_token import reply_address
 from shared.mail.senders.base import OutgoingMail, PermanentSendError, Sender, TransientSendError
-from shared.outbox import LEASE, DeliveryState, Notification
+from shared.outbox import LEASE, MAX_ATTEMPTS, DeliveryState, Notification
 from shared.stores.outbox import Intent, OutboxStore, StoredNotification
+from shared.text_limits import one_line
 
 logger = logging.getLogger(__name__)
 
@@ -125,6 +133,15 @@ class Dispatcher:
         notification, now = stored.notification, self._now()
         if not notification.due(now):
             return notification.state
+        if notification.attempts_spent:
+            error = (
+                f"no outcome after {MAX_ATTEMPTS} attempts (the worker stopped or the sender raised an unknown error)"
+            )
+            return self._record(stored, notification.given_up(error))
+        try:
+            mail = self.mail_for(notification)
+        except ValueError as error:
+            return self._record(stored, notification.given_up(f"the mail cannot be built: {error}"))
         wait = self._pacer.wait_before_next()
         if wait > 0:
             self._outbox.replace(stored, replace(notification, next_attempt_at=now + timedelta(seconds=wait)))
@@ -133,7 +150,7 @@ class Dispatcher:
             claimed = self._outbox.replace(stored, notification.claimed(now, self._timing.lease))
         except Conflict:
             return DeliveryState.PENDING
-        return self._send(claimed)
+        return self._send(claimed, mail)
 
     def sweep(self) -> SweepReport:
         """Look at every intent older than the grace period: send what is due, settle what is
@@ -164,7 +181,8 @@ class Dispatcher:
 
     def mail_for(self, notification: Notification) -> OutgoingMail:
         """The mail a notification becomes: rendered in its language, threaded on its ticket,
-        marked as automatic, replies routed back to its ticket."""
+        marked as automatic, replies routed back to its ticket, the display name on one line.
+        Raises ValueError when it cannot be a mail (see :class:`OutgoingMail`)."""
         rendered = render(notification.kind, notification.language, notification.context)
         identity = self._identity
         root = f"<{notification.ticket_id.lower()}.1.0.{NotificationKind.RECEIVED.value}@{identity.message_domain}>"
@@ -175,7 +193,7 @@ class Dispatcher:
             message_id=notification.message_id(identity.message_domain),
             sender=identity.sender,
             sender_name=identity.sender_name,
-            to=((notification.recipient, notification.recipient_name),),
+            to=((notification.recipient, one_line(notification.recipient_name)),),
             reply_to=reply_address(identity.support_address, notification.ticket_id, identity.reply_token_key),
             subject=rendered.subject,
             text=rendered.text,
@@ -185,17 +203,25 @@ class Dispatcher:
 
     # --- internals -------------------------------------------------------------------------------
 
-    def _send(self, claimed: StoredNotification) -> DeliveryState:
+    def _send(self, claimed: StoredNotification, mail: OutgoingMail) -> DeliveryState:
         notification = claimed.notification
         try:
-            self._sender.send(self.mail_for(notification))
+            self._sender.send(mail)
         except TransientSendError as error:
             outcome = notification.failed_attempt(self._now(), str(error), error.retry_after, permanent=False)
         except PermanentSendError as error:
             outcome = notification.failed_attempt(self._now(), str(error), None, permanent=True)
         else:
             outcome = notification.sent(self._now())
-        self._outbox.replace(claimed, outcome)
+        return self._record(claimed, outcome)
+
+    def _record(self, stored: StoredNotification, outcome: Notification) -> DeliveryState:
+        """Write ``outcome`` under the row's ETag; settle and log it. A row changed meanwhile
+        belongs to another dispatcher: it is left to it (pending)."""
+        try:
+            self._outbox.replace(stored, outcome)
+        except Conflict:
+            return DeliveryState.PENDING
         if outcome.state is not DeliveryState.PENDING:
             self._outbox.settle(outcome)
         if outcome.state is DeliveryState.FAILED:  # the alert on failed mail watches this line
