@@ -175,6 +175,7 @@ def desk_at(now: Callable[[], datetime], mail: Dispatcher | None = None) -> Desk
         mail_config.team_address,
         mail_config.portal_url,
         mail_config.staff_language,
+        mail_config.security_address,
     )
     return Desk(
         tickets=TicketStore(tables()),

@@ -104,6 +104,9 @@ param mailFromName string = 'Interzen Support'
 @description('SUPPORT_TEAM_ADDRESS: where news of the queue goes; empty for no team mails.')
 param supportTeamAddress string = ''
 
+@description('SECURITY_TEAM_ADDRESS: where every staff mail about a vulnerability ticket goes (instead of the team, assignee, supervisors, management); empty for none at all.')
+param securityTeamAddress string = ''
+
 @description('PORTAL_URL: the customer portal linked from mails; empty for no link.')
 param portalUrl string = ''
 
@@ -383,6 +386,7 @@ module functionApp 'modules/function-app.bicep' = {
     mailFromName: mailFromName
     mailReplyAddress: supportMailboxAddress
     supportTeamAddress: supportTeamAddress
+    securityTeamAddress: securityTeamAddress
     portalUrl: portalUrl
     portalOidcAuthority: portalOidcAuthority
     portalOidcClientId: portalOidcClientId

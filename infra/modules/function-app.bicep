@@ -84,6 +84,7 @@ param outboxLeaseSeconds int
 param mailFromName string
 param mailReplyAddress string
 param supportTeamAddress string
+param securityTeamAddress string
 param portalUrl string
 param portalOidcAuthority string
 param portalOidcClientId string
@@ -218,6 +219,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     MAIL_REPLY_ADDRESS: mailReplyAddress
     MAIL_REPLY_TOKEN_KEY: '@Microsoft.KeyVault(SecretUri=${replyTokenSecretUri})'
     SUPPORT_TEAM_ADDRESS: supportTeamAddress
+    SECURITY_TEAM_ADDRESS: securityTeamAddress
     PORTAL_URL: portalUrl
     // The customer portal's sign-in (functions/portal.py): public values, no secret.
     PORTAL_OIDC_AUTHORITY: portalOidcAuthority

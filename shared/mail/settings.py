@@ -8,6 +8,7 @@
 | ``MAIL_REPLY_ADDRESS`` | the support mailbox; replies go to it plus-addressed per ticket |
 | ``MAIL_REPLY_TOKEN_KEY`` | the secret that signs reply addresses (required) |
 | ``SUPPORT_TEAM_ADDRESS`` | where news of the queue goes (unset: no team mails) |
+| ``SECURITY_TEAM_ADDRESS`` | where every staff mail about a ``vulnerability`` ticket goes (unset: none is sent) |
 | ``PORTAL_URL`` | the customer portal's base URL, linked from mails (unset: no link) |
 | ``MAIL_MAX_PER_MINUTE`` | a worker's pace (default 30; the Azure-managed ACS domain allows 5) |
 | ``STAFF_LANGUAGE`` | the language of mails to staff (``it`` by default) |
@@ -40,6 +41,7 @@ class MailSettings:
     support_address: str
     reply_token_key: bytes
     team_address: str | None
+    security_address: str | None
     portal_url: str | None
     max_per_minute: int
     staff_language: Language
@@ -86,9 +88,8 @@ def load_mail_settings(environ: Mapping[str, str]) -> MailSettings:
         sender_name=get("MAIL_FROM_NAME", "Support") or "Support",
         support_address=_address(get("MAIL_REPLY_ADDRESS", "support@desk.localhost"), "MAIL_REPLY_ADDRESS"),
         reply_token_key=key.encode(),
-        team_address=_address(get("SUPPORT_TEAM_ADDRESS"), "SUPPORT_TEAM_ADDRESS")
-        if get("SUPPORT_TEAM_ADDRESS")
-        else None,
+        team_address=_optional_address(get("SUPPORT_TEAM_ADDRESS"), "SUPPORT_TEAM_ADDRESS"),
+        security_address=_optional_address(get("SECURITY_TEAM_ADDRESS"), "SECURITY_TEAM_ADDRESS"),
         portal_url=get("PORTAL_URL"),
         max_per_minute=_positive_int(get("MAIL_MAX_PER_MINUTE", "30"), "MAIL_MAX_PER_MINUTE"),
         staff_language=Language(language),
@@ -109,6 +110,10 @@ def _address(value: str | None, name: str) -> str:
         return normalise_email(value or "", name)
     except InvalidInput:
         raise SettingsError(f"{name} must be an email address, not {value!r}") from None
+
+
+def _optional_address(value: str | None, name: str) -> str | None:
+    return _address(value, name) if value else None
 
 
 def _positive_int(value: str | None, name: str) -> int:
