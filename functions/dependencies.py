@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from shared.auth import TokenVerifier, key_source, load_auth_settings
 from shared.desk import Desk, EscalationPolicy
-from shared.dispatch import Dispatcher, MailIdentity, Pacer, Timing
+from shared.dispatch import Dispatcher, MailIdentity, Timing
 from shared.escalation import EscalationMatrix
 from shared.files import TicketFiles
 from shared.mail.inbound.intake import MailIntake
@@ -38,6 +38,7 @@ from shared.stores.audit import AuditTrail
 from shared.stores.closures import ClosureRegistry
 from shared.stores.customers import CustomerRegistry
 from shared.stores.inbound_log import InboundLog
+from shared.stores.mail_budget import MailBudgetStore
 from shared.stores.mailbox import RawMailStore
 from shared.stores.outbox import OutboxStore
 from shared.stores.schedule import EscalationSchedule
@@ -147,10 +148,11 @@ def mail_identity() -> MailIdentity:
 
 
 def dispatcher_at(now: Callable[[], datetime]) -> Dispatcher:
-    """A dispatcher whose clock is ``now``."""
+    """A dispatcher whose clock is ``now``, spending the app's one mail budget."""
     mail = mail_settings()
     timing = Timing(grace=timedelta(seconds=mail.sweep_grace_seconds), lease=timedelta(seconds=mail.lease_seconds))
-    return Dispatcher(OutboxStore(tables()), sender(), mail_identity(), now, Pacer(mail.max_per_minute), timing)
+    budget = MailBudgetStore(tables(), mail.limits)
+    return Dispatcher(OutboxStore(tables()), sender(), mail_identity(), now, budget, timing)
 
 
 @cache

@@ -110,9 +110,13 @@ param securityTeamAddress string = ''
 @description('PORTAL_URL: the customer portal linked from mails; empty for no link.')
 param portalUrl string = ''
 
-@minValue(1)
-@description('MAIL_MAX_PER_MINUTE: a worker\'s sending pace (the Azure-managed domain allows about 5 a minute).')
+@minValue(2)
+@description('MAIL_MAX_PER_MINUTE: the ACS resource\'s mails a minute, kept by one budget for every instance (the Azure-managed domain allows 5; a custom domain 30 to start).')
 param mailMaxPerMinute int = 5
+
+@minValue(2)
+@description('MAIL_MAX_PER_HOUR: the ACS resource\'s mails an hour, kept by the same budget (the Azure-managed domain allows 10; a custom domain 100 to start).')
+param mailMaxPerHour int = 10
 
 @allowed([
   'it'
@@ -392,6 +396,7 @@ module functionApp 'modules/function-app.bicep' = {
     portalOidcClientId: portalOidcClientId
     portalOidcScope: portalOidcScope
     mailMaxPerMinute: mailMaxPerMinute
+    mailMaxPerHour: mailMaxPerHour
     staffLanguage: staffLanguage
     escalationSchedule: escalationSchedule
     escalationMatrix: escalationMatrix

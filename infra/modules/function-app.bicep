@@ -90,6 +90,7 @@ param portalOidcAuthority string
 param portalOidcClientId string
 param portalOidcScope string
 param mailMaxPerMinute int
+param mailMaxPerHour int
 param staffLanguage string
 param escalationSchedule string
 param escalationMatrix string
@@ -226,6 +227,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     PORTAL_OIDC_CLIENT_ID: portalOidcClientId
     PORTAL_OIDC_SCOPE: portalOidcScope
     MAIL_MAX_PER_MINUTE: string(mailMaxPerMinute)
+    MAIL_MAX_PER_HOUR: string(mailMaxPerHour)
     STAFF_LANGUAGE: staffLanguage
     OUTBOX_SCHEDULE: outboxSchedule
     OUTBOX_SWEEP_GRACE_SECONDS: string(outboxSweepGraceSeconds)

@@ -10,7 +10,7 @@
 | ``SUPPORT_TEAM_ADDRESS`` | where news of the queue goes (unset: no team mails) |
 | ``SECURITY_TEAM_ADDRESS`` | where every staff mail about a ``vulnerability`` ticket goes (unset: none is sent) |
 | ``PORTAL_URL`` | the customer portal's base URL, linked from mails (unset: no link) |
-| ``MAIL_MAX_PER_MINUTE`` | a worker's pace (default 30; the Azure-managed ACS domain allows 5) |
+| ``MAIL_MAX_PER_MINUTE``, ``MAIL_MAX_PER_HOUR`` | the mail service's limits, one budget for all instances (30, 100) |
 | ``STAFF_LANGUAGE`` | the language of mails to staff (``it`` by default) |
 | ``OUTBOX_SWEEP_GRACE_SECONDS`` | how old a notification must be before the sweep takes it (60) |
 | ``OUTBOX_LEASE_SECONDS`` | how long a dispatcher holds a notification it is sending (120) |
@@ -27,6 +27,7 @@ from pathlib import Path
 from shared.customers import normalise_email
 from shared.errors import InvalidInput
 from shared.language import Language
+from shared.mail_budget import MailLimits
 from shared.settings import SettingsError
 
 SENDER_KINDS = ("file", "smtp", "acs")
@@ -44,6 +45,7 @@ class MailSettings:
     security_address: str | None
     portal_url: str | None
     max_per_minute: int
+    max_per_hour: int
     staff_language: Language
     smtp_host: str | None
     smtp_port: int
@@ -54,6 +56,11 @@ class MailSettings:
     acs_connection_string: str | None
     sweep_grace_seconds: int
     lease_seconds: int
+
+    @property
+    def limits(self) -> MailLimits:
+        """The mail service's limits, which the app's one budget keeps."""
+        return MailLimits(self.max_per_minute, self.max_per_hour)
 
     @property
     def message_domain(self) -> str:
@@ -91,7 +98,8 @@ def load_mail_settings(environ: Mapping[str, str]) -> MailSettings:
         team_address=_optional_address(get("SUPPORT_TEAM_ADDRESS"), "SUPPORT_TEAM_ADDRESS"),
         security_address=_optional_address(get("SECURITY_TEAM_ADDRESS"), "SECURITY_TEAM_ADDRESS"),
         portal_url=get("PORTAL_URL"),
-        max_per_minute=_positive_int(get("MAIL_MAX_PER_MINUTE", "30"), "MAIL_MAX_PER_MINUTE"),
+        max_per_minute=_positive_int(get("MAIL_MAX_PER_MINUTE", "30"), "MAIL_MAX_PER_MINUTE", least=2),
+        max_per_hour=_positive_int(get("MAIL_MAX_PER_HOUR", "100"), "MAIL_MAX_PER_HOUR", least=2),
         staff_language=Language(language),
         smtp_host=get("SMTP_HOST"),
         smtp_port=_positive_int(get("SMTP_PORT", "587"), "SMTP_PORT"),
@@ -116,7 +124,8 @@ def _optional_address(value: str | None, name: str) -> str | None:
     return _address(value, name) if value else None
 
 
-def _positive_int(value: str | None, name: str) -> int:
-    if value is None or not value.isdecimal() or int(value) < 1:
-        raise SettingsError(f"{name} must be a positive whole number, not {value!r}")
+def _positive_int(value: str | None, name: str, least: int = 1) -> int:
+    if value is None or not value.isdecimal() or int(value) < least:
+        wanted = "a positive whole number" if least == 1 else f"a whole number of at least {least}"
+        raise SettingsError(f"{name} must be {wanted}, not {value!r}")
     return int(value)

@@ -12,22 +12,26 @@ import email
 import email.policy
 import secrets
 import uuid
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from azure.data.tables import TableServiceClient
+from azure.storage.blob import BlobServiceClient
 
-from shared.dispatch import Dispatcher, MailIdentity, Pacer
+from shared.dispatch import Dispatcher, MailIdentity
 from shared.language import Language
 from shared.mail.render import NotificationContext, NotificationKind
 from shared.mail.senders.base import OutgoingMail
 from shared.mail.senders.file_drop import FileDropSender
 from shared.outbox import MAX_ATTEMPTS, DeliveryState, Notification
 from shared.sla_policy import Category, Priority
+from shared.stores.mail_budget import MailBudgetStore
 from shared.stores.outbox import OutboxStore
 from shared.stores.tickets import TICKETS_TABLE
 from tests.integration.conftest import Clock
+from tests.run_storage import ROOMY, run_storage
 
 IDENTITY = MailIdentity(
     "donotreply@desk.example", "Support", "support@desk.example", secrets.token_bytes(32), "desk.example"
@@ -44,6 +48,21 @@ class DyingWorker:
     def send(self, mail: OutgoingMail) -> None:
         self.attempts.append(mail.message_id)
         raise RuntimeError("the worker died while sending")
+
+
+@pytest.fixture
+def queue(table_service: TableServiceClient, clock: Clock) -> Iterator[Callable[..., Notification]]:
+    """Writes receipts into the outbox (:func:`queued`); their failures are forgotten afterwards,
+    since the administrators' list of failures is one for the whole session."""
+    made: list[Notification] = []
+
+    def make(recipient: str, name: str = "") -> Notification:
+        made.append(queued(table_service, clock, recipient, name))
+        return made[-1]
+
+    yield make
+    for notification in made:
+        OutboxStore(table_service).forget_failure(notification)
 
 
 def queued(table_service: TableServiceClient, clock: Clock, recipient: str, name: str = "") -> Notification:
@@ -90,10 +109,14 @@ def alerts(caplog: pytest.LogCaptureFixture, notification: Notification) -> list
 
 
 def test_a_contact_name_with_a_line_break_leaves_on_one_line_and_forges_no_header(
-    table_service: TableServiceClient, clock: Clock, tmp_path: Path
+    queue: Callable[..., Notification],
+    table_service: TableServiceClient,
+    clock: Clock,
+    tmp_path: Path,
+    mail_budget: MailBudgetStore,
 ) -> None:
-    notification = queued(table_service, clock, "anna@acme.example", FORGED_NAME)
-    dispatcher = Dispatcher(OutboxStore(table_service), FileDropSender(tmp_path), IDENTITY, clock, Pacer(1000))
+    notification = queue("anna@acme.example", FORGED_NAME)
+    dispatcher = Dispatcher(OutboxStore(table_service), FileDropSender(tmp_path), IDENTITY, clock, mail_budget)
 
     assert dispatcher.attempt(notification.customer_id, notification.id) is DeliveryState.SENT
 
@@ -114,12 +137,18 @@ def test_a_contact_name_with_a_line_break_leaves_on_one_line_and_forges_no_heade
     ids=["line break", "token subject", "display form"],
 )
 def test_a_mail_that_cannot_be_built_fails_for_good_at_once_listed_and_alerted(
-    recipient: str, table_service: TableServiceClient, clock: Clock, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    recipient: str,
+    queue: Callable[..., Notification],
+    table_service: TableServiceClient,
+    clock: Clock,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    mail_budget: MailBudgetStore,
 ) -> None:
     caplog.set_level("WARNING", logger="shared.dispatch")
     outbox = OutboxStore(table_service)
-    notification = queued(table_service, clock, recipient)
-    dispatcher = Dispatcher(outbox, FileDropSender(tmp_path), IDENTITY, clock, Pacer(1000))
+    notification = queue(recipient)
+    dispatcher = Dispatcher(outbox, FileDropSender(tmp_path), IDENTITY, clock, mail_budget)
 
     assert dispatcher.attempt(notification.customer_id, notification.id) is DeliveryState.FAILED
 
@@ -134,26 +163,27 @@ def test_a_mail_that_cannot_be_built_fails_for_good_at_once_listed_and_alerted(
 
 
 def test_a_sweep_every_minute_never_lets_a_dying_worker_spend_more_than_the_maximum_of_attempts(
-    table_service: TableServiceClient, clock: Clock, caplog: pytest.LogCaptureFixture
+    table_service: TableServiceClient, blob_service: BlobServiceClient, clock: Clock, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level("WARNING", logger="shared.dispatch")
-    outbox = OutboxStore(table_service)
     worker = DyingWorker()
-    notification = queued(table_service, clock, "anna@acme.example")
-    dispatcher = Dispatcher(outbox, worker, IDENTITY, clock, Pacer(1000))
-    start = clock.at
-
-    for minute in range(1, 61):  # an hour of sweeps, one a minute, each lease expiring
-        clock.at = start + timedelta(minutes=minute)
-        dispatcher.sweep()
-        stored = outbox.get(notification.customer_id, notification.id)
-        assert stored is not None
-        assert stored.notification.attempts <= MAX_ATTEMPTS
-        if stored.notification.state is not DeliveryState.PENDING:
-            break
+    with run_storage(table_service, blob_service, f"dying{uuid.uuid4().hex[:8]}") as (tables, _):  # its sweeps only
+        outbox = OutboxStore(tables)
+        notification = queued(tables, clock, "anna@acme.example")
+        dispatcher = Dispatcher(outbox, worker, IDENTITY, clock, MailBudgetStore(tables, ROOMY))
+        start = clock.at
+        for minute in range(1, 61):  # an hour of sweeps, one a minute, each lease expiring
+            clock.at = start + timedelta(minutes=minute)
+            dispatcher.sweep()
+            stored = outbox.get(notification.customer_id, notification.id)
+            assert stored is not None
+            assert stored.notification.attempts <= MAX_ATTEMPTS
+            if stored.notification.state is not DeliveryState.PENDING:
+                break
+        failures = failed_ids(outbox)
 
     assert stored.notification.state is DeliveryState.FAILED
     assert worker.attempts.count(notification.message_id(IDENTITY.message_domain)) == MAX_ATTEMPTS
     assert "no outcome" in (stored.notification.last_error or "")
-    assert notification.id in failed_ids(outbox)
+    assert notification.id in failures
     assert alerts(caplog, notification) == [f"mail_send_failed notification={notification.id} attempts={MAX_ATTEMPTS}"]
