@@ -38,6 +38,7 @@ bench: deps
 	$(BIN)/python benchmarks/bench_calendar.py
 	$(BIN)/python benchmarks/bench_api.py
 	$(BIN)/python benchmarks/bench_notifications.py
+	$(BIN)/python benchmarks/bench_fairness.py
 	$(BIN)/python benchmarks/bench_escalation.py
 	$(BIN)/python benchmarks/bench_ingest.py
 
