@@ -362,7 +362,8 @@ class Dispatcher:
     def _pause(self, seconds: float) -> None:
         """The service asked to wait ``seconds``: nobody sends before then."""
         try:
-            self._budget.pause(self._now() + timedelta(seconds=seconds))
+            now = self._now()
+            self._budget.pause(now, now + timedelta(seconds=seconds))
         except Conflict:
             logger.warning("the mail budget stayed contended; the service's Retry-After was not shared")
 

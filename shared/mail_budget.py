@@ -202,10 +202,10 @@ class BudgetState:
             hour_tokens=min(float(limits.hour.burst), state.hour_tokens + count),
         )
 
-    def paused_for(self, until: datetime) -> BudgetState | None:
+    def paused_for(self, now: datetime, until: datetime) -> BudgetState | None:
         """Nobody sends until ``until`` (the service's ``Retry-After``); None when a pause already
         lasts as long."""
-        if self.paused_until is not None and self.paused_until >= until:
+        if self.paused(now) and self.paused_until is not None and self.paused_until >= until:
             return None
         return replace(self, paused_until=until)
 

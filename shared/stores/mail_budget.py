@@ -63,9 +63,9 @@ class MailBudgetStore:
         """Return ``count`` tokens taken and not used (their mail was claimed by someone else)."""
         self._update(lambda state: (None, state.given_back(now, self.limits, count)))
 
-    def pause(self, until: datetime) -> None:
+    def pause(self, now: datetime, until: datetime) -> None:
         """Nobody sends before ``until`` (the service's ``Retry-After``)."""
-        self._update(lambda state: (None, state.paused_for(until)))
+        self._update(lambda state: (None, state.paused_for(now, until)))
 
     def _update(self, rule: Callable[[BudgetState], tuple[T, BudgetState | None]]) -> T:
         for _ in range(UPDATE_ATTEMPTS):

@@ -106,13 +106,13 @@ def test_a_sweep_that_empties_the_queue_lifts_the_hold_and_gives_back_what_it_di
 
 def test_a_pause_the_service_asked_for_stops_every_take_until_it_ends() -> None:
     limits = CUSTOM_DOMAIN
-    paused = BudgetState.full(limits).paused_for(T0 + timedelta(seconds=90))
+    paused = BudgetState.full(limits).paused_for(T0, T0 + timedelta(seconds=90))
     assert paused is not None
 
     now, queued = paused.take_now(T0, limits, 1), paused.take_queued(T0, limits, 1, T0, None)
     assert (now[0].granted, queued[0].granted) == (0, 0)
     assert now[0].retry_at == queued[0].retry_at == T0 + timedelta(seconds=90)
-    assert paused.paused_for(T0 + timedelta(seconds=30)) is None  # a shorter pause changes nothing
+    assert paused.paused_for(T0, T0 + timedelta(seconds=30)) is None  # a shorter pause changes nothing
     assert paused.take_now(T0 + timedelta(seconds=90), limits, 1)[0].granted == 1
 
 
@@ -126,6 +126,10 @@ def test_a_clock_that_went_back_refills_nothing_and_a_hold_far_ahead_is_ignored(
     travelled = BudgetState.full(limits).take_queued(T0, limits, 9, T0 + timedelta(days=2), None)[1]
     assert travelled is not None
     assert not travelled.held(T0)
+    far = BudgetState.full(limits).paused_for(T0, T0 + timedelta(days=2))
+    assert far is not None
+    assert not far.paused(T0)
+    assert far.paused_for(T0, T0 + timedelta(seconds=90)) is not None  # a real pause replaces a travelled one
 
 
 def test_a_token_comes_back_when_the_slower_bucket_refills() -> None:
