@@ -75,7 +75,7 @@ from devhost.azurite import ensure_azurite
 from shared.auth import Principal
 from shared.customers import Customer
 from shared.desk import Desk, EscalationPolicy, NewTicket
-from shared.dispatch import Dispatcher, MailIdentity, Pacer
+from shared.dispatch import Dispatcher, MailIdentity
 from shared.escalation import DEFAULT_MATRIX, Checkpoint
 from shared.escalator import SweepReport, sweep
 from shared.lifecycle import Role
@@ -87,11 +87,13 @@ from shared.storage import azurite_connection_string
 from shared.storage_layout import TABLES
 from shared.stores.audit import AUDIT_TABLE, AuditTrail
 from shared.stores.customers import ADDRESSES_TABLE, CUSTOMERS_TABLE, CustomerRegistry
+from shared.stores.mail_budget import MailBudgetStore
 from shared.stores.outbox import OUTBOX_INDEX_TABLE, OutboxStore
 from shared.stores.schedule import ESCALATIONS_TABLE, EscalationSchedule
 from shared.stores.schedule import _row as schedule_row  # the schedule's own row layout, as plan writes it
 from shared.stores.tickets import TICKET_IDS_TABLE, TICKETS_TABLE, TicketStore
 from shared.ticket import format_ticket_id
+from tests.run_storage import ROOMY
 
 ROME = ZoneInfo("Europe/Rome")
 OPENED = datetime(2027, 11, 22, 10, 0, tzinfo=ROME)  # a Monday, a year after the tests' 2026-11/12 instants
@@ -103,7 +105,6 @@ ROWS_PER_TICKET = len(Clock)  # a bug runs both clocks: one checkpoint each
 TICKET_PREFIX = "ESCB"  # the due tickets' numbering of their own (TicketIds partition ESCB-<year>)
 PLANTED_PREFIX = "PLANT"  # the planted tickets' ids (no ticket row: the sweep never reaches them)
 TEAM_ADDRESS = "team@desk.example"
-MAIL_PACE = 1_000_000  # mails a minute: no mail of the run waits for the next minute
 STORAGE_TIMEOUT = 5.0  # seconds, the app's default STORAGE_TIMEOUT_SECONDS
 SHOWN_TABLES = (ESCALATIONS_TABLE, TICKETS_TABLE, OUTBOX_INDEX_TABLE, AUDIT_TABLE)
 
@@ -406,7 +407,8 @@ def build(plain: TableServiceClient, table: str, threads: int, suffix: str) -> B
     identity = MailIdentity(
         "donotreply@desk.example", "Support", "support@desk.example", secrets.token_bytes(32), "desk.example"
     )
-    dispatcher = Dispatcher(outbox, mails, identity, clock, Pacer(MAIL_PACE))
+    budget = MailBudgetStore(service, ROOMY, name=f"{customer.id}|budget")  # the run's own, in clean_up's range
+    dispatcher = Dispatcher(outbox, mails, identity, clock, budget)
     desk = Desk(
         tickets=TicketStore(service),
         customers=CustomerRegistry(service),

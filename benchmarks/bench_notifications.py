@@ -10,7 +10,8 @@ Stages of one notification:
   render    ``shared.mail.render.render`` of its kind, language and context (pure: no request);
   enqueue   its intent (one ``OutboxIndex`` transaction per change, shared by the change's mails) and
             its row, built and carried by the ticket's transaction (no request of its own);
-  dispatch  right after the commit: the read of its row, the claim (ETag), the send (a file drop;
+  dispatch  right after the commit: the read of its row, a token of the shared mail budget (a read
+            and a conditional write of the budget's row), the claim (ETag), the send (a file drop;
             the dispatcher renders the mail again for it), the outcome, the delete of its intent.
 
 Scenarios:
@@ -24,8 +25,11 @@ Scenarios:
 
 What is counted: every HTTP request the Table client puts on the wire, retry attempts included, and
 whose it is by the URLs it addresses (benchmarks/harness.py, as bench_api.py counts). The designed
-counts are docs/outbox.md's: one intent transaction per change, then read, claim, outcome and
-intent delete per mail; the sweep adds its query (one per 1,000 intents). Time: perf_counter around
+counts are docs/outbox.md's: one intent transaction per change, then read, the budget's read and
+write, claim, outcome and intent delete per mail; the sweep reads rows, claims, records and deletes
+per mail, and per sweep adds its query (one per 1,000 intents), a look at the budget, one take for
+as many tokens as the budget has (here all), and the budget's update at the end (the customer
+served last). The budget is the run's own row, with limits the run never reaches. Time: perf_counter around
 each stage; a change's enqueue time is shared equally among its mails; the sweep's time is one
 figure, divided by the mails it recovered; "storage p50" is the part of a mail's time its requests
 spent on the wire (a transaction's until its answer's headers: the SDK reads and parses the rest
@@ -70,7 +74,7 @@ from devhost.azurite import ensure_azurite
 from shared.auth import Principal
 from shared.customers import Customer
 from shared.desk import Desk, NewTicket
-from shared.dispatch import Dispatcher, MailIdentity, Pacer, Timing
+from shared.dispatch import Dispatcher, MailIdentity, Timing
 from shared.lifecycle import Action, Role
 from shared.mail.render import render
 from shared.mail.senders.base import OutgoingMail, Sender
@@ -83,18 +87,21 @@ from shared.storage import azurite_connection_string
 from shared.storage_layout import TABLES
 from shared.stores.audit import AuditTrail
 from shared.stores.customers import CustomerRegistry
+from shared.stores.mail_budget import MailBudgetStore
 from shared.stores.outbox import OutboxStore
 from shared.stores.tickets import TICKETS_TABLE, TicketStore
+from tests.run_storage import ROOMY
 
 ROME = ZoneInfo("Europe/Rome")
 EPOCH = datetime(2025, 11, 24, 10, 0, tzinfo=ROME)  # a Monday, a year before the tests' 2026-11-26
 TICKET_PREFIX = "NOTIF"  # a numbering of its own (TicketIds partition NOTIF-<year>)
 TEAM_ADDRESS = "team@desk.example"
 PORTAL_URL = "https://portal.example"
-MAIL_PACE = 1_000_000  # mails a minute: no mail of the run waits for the next minute
 TIMING = Timing()  # the app's default sweep grace and lease
 STORAGE_TIMEOUT = 5.0  # seconds, the app's default STORAGE_TIMEOUT_SECONDS
-DELIVERY_REQUESTS = 4  # per mail after the commit: read, claim, outcome, intent delete
+DELIVERY_REQUESTS = 6  # per mail after the commit: read, budget read and write, claim, outcome, intent delete
+SWEEP_REQUESTS = 4  # per mail of a sweep: read, claim, outcome, intent delete
+BUDGET_PER_SWEEP = 5  # per sweep: the budget looked at, one take (read, write), the end's update (read, write)
 SWEEP_PAGE = 1_000  # intents per page of the sweep's query (the service's page)
 WALK_MAILS = 6  # the customer's receipt, acceptance, question, resolution, closure, and the team's news
 
@@ -208,7 +215,8 @@ class Bench:
 
     def dispatcher(self, sender: Sender) -> Dispatcher:
         """A dispatcher over the counting client, on the run's clock, sending through ``sender``."""
-        return Dispatcher(OutboxStore(self.service), sender, self.identity, self.clock, Pacer(MAIL_PACE), TIMING)
+        budget = MailBudgetStore(self.service, ROOMY, name=f"{self.customer.id}|budget")  # clean_up's range
+        return Dispatcher(OutboxStore(self.service), sender, self.identity, self.clock, budget, TIMING)
 
     def open_ticket(self, desk: Desk) -> str:
         """Open a ticket as the customer; its id."""
@@ -338,7 +346,7 @@ def designed(stage: Stage, samples: list[Sample], mails: int) -> float:
     if stage is Stage.DISPATCH:
         return DELIVERY_REQUESTS
     if stage is Stage.SWEEP:
-        return DELIVERY_REQUESTS + math.ceil(mails / SWEEP_PAGE) / mails
+        return SWEEP_REQUESTS + (math.ceil(mails / SWEEP_PAGE) + BUDGET_PER_SWEEP) / mails
     return 0
 
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from shared.auth import TokenVerifier, key_source, load_auth_settings
 from shared.creation_limit import CreationLimit
 from shared.desk import Desk, EscalationPolicy
-from shared.dispatch import Dispatcher, MailIdentity, Pacer, Timing
+from shared.dispatch import Dispatcher, MailIdentity, Timing
 from shared.escalation import EscalationMatrix
 from shared.files import TicketFiles
 from shared.mail.inbound.intake import MailIntake
@@ -40,6 +40,7 @@ from shared.stores.closures import ClosureRegistry
 from shared.stores.creation_limits import CreationLimits
 from shared.stores.customers import CustomerRegistry
 from shared.stores.inbound_log import InboundLog
+from shared.stores.mail_budget import MailBudgetStore
 from shared.stores.mailbox import RawMailStore
 from shared.stores.outbox import OutboxStore
 from shared.stores.schedule import EscalationSchedule
@@ -149,10 +150,11 @@ def mail_identity() -> MailIdentity:
 
 
 def dispatcher_at(now: Callable[[], datetime]) -> Dispatcher:
-    """A dispatcher whose clock is ``now``."""
+    """A dispatcher whose clock is ``now``, spending the app's one mail budget."""
     mail = mail_settings()
     timing = Timing(grace=timedelta(seconds=mail.sweep_grace_seconds), lease=timedelta(seconds=mail.lease_seconds))
-    return Dispatcher(OutboxStore(tables()), sender(), mail_identity(), now, Pacer(mail.max_per_minute), timing)
+    budget = MailBudgetStore(tables(), mail.limits)
+    return Dispatcher(OutboxStore(tables()), sender(), mail_identity(), now, budget, timing)
 
 
 @cache
@@ -178,6 +180,7 @@ def desk_at(now: Callable[[], datetime], mail: Dispatcher | None = None) -> Desk
         mail_config.team_address,
         mail_config.portal_url,
         mail_config.staff_language,
+        mail_config.security_address,
     )
     return Desk(
         tickets=TicketStore(tables()),

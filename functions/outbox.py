@@ -1,7 +1,8 @@
 """The outbox's safety net and its administration.
 
 * A timer (``%OUTBOX_SCHEDULE%``, every minute by default) sweeps the notifications left behind:
-  those whose dispatch right after their commit did not happen or failed for a while.
+  those whose dispatch right after their commit did not happen, failed for a while, or waited for
+  the mail budget; it sends until shortly before its next run.
 * ``GET /api/admin/outbox?state=failed`` lists the notifications that failed for good;
   ``POST /api/admin/outbox/{id}/retry`` sends one again (``admin`` role).
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import UTC, datetime
 
 import azure.functions as func
 
@@ -30,10 +32,31 @@ logger = logging.getLogger(__name__)
 
 @bp.timer_trigger(arg_name="timer", schedule="%OUTBOX_SCHEDULE%", run_on_startup=False, use_monitor=True)
 def sweep_outbox(timer: func.TimerRequest) -> None:
-    """Send what was left behind; settle what is final; drop what never committed."""
-    report = dispatcher().sweep()
-    if report.looked_at:
-        logger.info("outbox sweep: %d looked at, %d sent, %d orphans", report.looked_at, report.sent, report.orphans)
+    """Send what was left behind, in the budget's fair order, until shortly before the timer's
+    next run; settle what is final; drop what never committed."""
+    report = dispatcher().sweep(next_run=next_occurrence(timer))
+    if report.looked_at or report.queued:
+        logger.info(
+            "outbox sweep: %d looked at, %d sent, %d orphans, %d left for the budget",
+            report.looked_at,
+            report.sent,
+            report.orphans,
+            report.queued,
+        )
+
+
+def next_occurrence(timer: func.TimerRequest) -> datetime | None:
+    """When the timer fires next, as the host's schedule status says (``Next``, ISO 8601; a time
+    without an offset is UTC); None when it does not say."""
+    status = getattr(timer, "schedule_status", None)  # the host's request has it; the abstract type does not say
+    text = status.get("Next") if isinstance(status, dict) else None
+    if not isinstance(text, str):
+        return None
+    try:
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
 @bp.route(route="admin/outbox", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)

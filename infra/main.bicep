@@ -116,12 +116,19 @@ param mailFromName string = 'Interzen Support'
 @description('SUPPORT_TEAM_ADDRESS: where news of the queue goes; empty for no team mails.')
 param supportTeamAddress string = ''
 
+@description('SECURITY_TEAM_ADDRESS: where every staff mail about a vulnerability ticket goes (instead of the team, assignee, supervisors, management); empty for none at all.')
+param securityTeamAddress string = ''
+
 @description('PORTAL_URL: the customer portal linked from mails; empty for no link.')
 param portalUrl string = ''
 
-@minValue(1)
-@description('MAIL_MAX_PER_MINUTE: a worker\'s sending pace (the Azure-managed domain allows 5 a minute and 10 an hour, a new custom domain 30 and 100).')
+@minValue(2)
+@description('MAIL_MAX_PER_MINUTE: the ACS resource\'s mails a minute, kept by one budget for every instance (the Azure-managed domain allows 5; a custom domain 30 to start).')
 param mailMaxPerMinute int = 5
+
+@minValue(2)
+@description('MAIL_MAX_PER_HOUR: the ACS resource\'s mails an hour, kept by the same budget (the Azure-managed domain allows 10; a custom domain 100 to start).')
+param mailMaxPerHour int = 10
 
 @allowed([
   'it'
@@ -414,11 +421,13 @@ module functionApp 'modules/function-app.bicep' = {
     mailFromName: mailFromName
     mailReplyAddress: supportMailboxAddress
     supportTeamAddress: supportTeamAddress
+    securityTeamAddress: securityTeamAddress
     portalUrl: portalUrl
     portalOidcAuthority: portalOidcAuthority
     portalOidcClientId: portalOidcClientId
     portalOidcScope: portalOidcScope
     mailMaxPerMinute: mailMaxPerMinute
+    mailMaxPerHour: mailMaxPerHour
     staffLanguage: staffLanguage
     escalationSchedule: escalationSchedule
     escalationMatrix: escalationMatrix

@@ -4,10 +4,16 @@ The desk's use cases say *what* happened as :class:`Notice` values (a customer m
 the team, a mail to an operator). :class:`Notifier` turns them into :class:`Notification` rows
 that commit in the change's own transaction (their intents recorded just before it), then hands
 them to the dispatcher right after the commit.
+
+Confidential tickets stay confidential by mail too: every staff mail about a ``vulnerability``
+ticket (new in the queue, assigned, escalated at any level) goes to the security address instead
+of the team, the assignee, the supervisors or management; with no security address set it is not
+sent at all (logged), never sent to anyone else. The customer's own mails are unchanged.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from shared.language import Language
 from shared.mail.render import EscalationLevel, NotificationContext, NotificationKind
 from shared.outbox import Notification
-from shared.sla_policy import Clock
+from shared.sla_policy import Category, Clock
 from shared.ticket import Ticket
 
 if TYPE_CHECKING:
@@ -50,18 +56,23 @@ class Escalated:
 CUSTOMER = "customer"
 TEAM = "team"
 
+logger = logging.getLogger(__name__)
+
 
 @dataclass
 class Notifier:
     """Plans, records and dispatches a change's notifications. ``team_address`` receives the
-    queue's news (None: no team mails); ``portal_url`` is the portal's base URL (None: no link).
-    Customer mails speak the ticket's language, staff mails ``staff_language``."""
+    queue's news (None: no team mails); ``portal_url`` is the portal's base URL (None: no link);
+    ``security_address`` receives every staff mail about a ``vulnerability`` ticket (None: no
+    staff mail about one). Customer mails speak the ticket's language, staff mails
+    ``staff_language``."""
 
     outbox: OutboxStore
     dispatcher: Dispatcher
     team_address: str | None
     portal_url: str | None
     staff_language: Language = Language.ITALIAN
+    security_address: str | None = None
 
     def plan(
         self,
@@ -75,7 +86,7 @@ class Notifier:
         """The notifications of one change (the history event ``seq`` caused them), in order."""
         planned: list[Notification] = []
         for notice in notices:
-            recipient = self._recipient(ticket, notice.to)
+            recipient = self._recipient(ticket, notice)
             if recipient is None:
                 continue
             address, name = recipient
@@ -113,12 +124,18 @@ class Notifier:
             )
         return planned
 
-    def _recipient(self, ticket: Ticket, to: str) -> tuple[str, str] | None:
-        if to == CUSTOMER:
+    def _recipient(self, ticket: Ticket, notice: Notice) -> tuple[str, str] | None:
+        """``(address, display name)`` of the notice's mail, or None when it goes to nobody."""
+        if notice.to == CUSTOMER:
             return ticket.contact_email, ticket.contact_name or ""
-        if to == TEAM:
+        if notice.kind.internal and ticket.category is Category.VULNERABILITY:
+            if self.security_address is None:
+                logger.warning("no SECURITY_TEAM_ADDRESS: %s mail about %s not sent", notice.kind.value, ticket.id)
+                return None
+            return self.security_address, ""
+        if notice.to == TEAM:
             return (self.team_address, "") if self.team_address else None
-        return to, ""
+        return notice.to, ""
 
     def rows(self, notifications: list[Notification]) -> list[dict[str, Any]]:
         """The rows that commit with the change (no round trip of their own)."""

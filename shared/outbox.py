@@ -7,8 +7,9 @@ mails) never changes, and neither does its ``Message-ID``, so every delivery att
 mail carries the same identity and senders can drop duplicates.
 
 Delivery: ``pending`` until a sender takes it (``sent``) or it fails for good (``failed``: a
-permanent refusal, or :data:`MAX_ATTEMPTS` transient failures). Between attempts the wait grows
-(:func:`next_attempt`), never shorter than what the service asked for.
+permanent refusal, :data:`MAX_ATTEMPTS` transient failures, a mail that cannot be built, or
+:data:`MAX_ATTEMPTS` attempts claimed without any outcome recorded). Between attempts the wait
+grows (:func:`next_attempt`), never shorter than what the service asked for.
 """
 
 from __future__ import annotations
@@ -94,11 +95,21 @@ class Notification:
     def failed_attempt(self, now: datetime, error: str, retry_after: float | None, permanent: bool) -> Notification:
         """After a failed attempt: failed for good when ``permanent`` or out of attempts, else
         pending again after the back-off."""
-        if permanent or self.attempts >= MAX_ATTEMPTS:
+        if permanent or self.attempts_spent:
             return replace(self, state=DeliveryState.FAILED, lease_until=None, last_error=error)
         return replace(
             self, next_attempt_at=next_attempt(now, self.attempts, retry_after), lease_until=None, last_error=error
         )
+
+    def given_up(self, error: str) -> Notification:
+        """Failed for good without another attempt: the mail cannot be built from what it holds,
+        or its attempts are spent (each one claimed, none with an outcome recorded)."""
+        return replace(self, state=DeliveryState.FAILED, lease_until=None, last_error=error)
+
+    @property
+    def attempts_spent(self) -> bool:
+        """Whether every attempt it may have is claimed already (:data:`MAX_ATTEMPTS`)."""
+        return self.attempts >= MAX_ATTEMPTS
 
     def retried(self, now: datetime) -> Notification:
         """Back to pending with a fresh count of attempts (an administrator's retry)."""

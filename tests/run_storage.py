@@ -18,10 +18,11 @@ from azure.data.tables import TableClient, TableServiceClient
 from azure.storage.blob import BlobServiceClient, ContainerClient
 
 from shared.desk import Desk
-from shared.dispatch import Dispatcher, MailIdentity, Pacer
+from shared.dispatch import Dispatcher, MailIdentity
 from shared.mail.inbound.intake import MailIntake
 from shared.mail.inbound.settings import InboundSettings
 from shared.mail.senders.base import Sender
+from shared.mail_budget import MailLimits
 from shared.notifier import Notifier
 from shared.sla_calendar import default_calendar
 from shared.sla_policy import SlaPolicy
@@ -30,10 +31,16 @@ from shared.stores.attachments import AttachmentStore
 from shared.stores.audit import AuditTrail
 from shared.stores.customers import CustomerRegistry
 from shared.stores.inbound_log import InboundLog
+from shared.stores.mail_budget import MailBudgetStore
 from shared.stores.mailbox import RawMailStore
 from shared.stores.outbox import OutboxStore
 from shared.stores.schedule import EscalationSchedule
 from shared.stores.tickets import TicketStore
+
+#: Mail limits no test and no benchmark reaches: their mail never waits for the budget unless they ask.
+ROOMY = MailLimits(per_minute=1_000_000, per_hour=10_000_000)
+#: The same as app settings, for the app built by ``functions.dependencies`` (a local host, a CLI).
+ROOMY_SETTINGS = {"MAIL_MAX_PER_MINUTE": str(ROOMY.per_minute), "MAIL_MAX_PER_HOUR": str(ROOMY.per_hour)}
 
 
 class RenamedTables:
@@ -93,20 +100,11 @@ def mail_intake(
     settings: InboundSettings,
     team: str | None = None,
 ) -> MailIntake:
-    """The intake and its desk (outbox through ``sender``, escalation schedule) on these services."""
+    """The intake and its desk (outbox through ``sender`` under limits it never reaches,
+    escalation schedule) on these services."""
     outbox = OutboxStore(tables)
-    calendar = default_calendar()
-    desk = Desk(
-        tickets=TicketStore(tables),
-        customers=CustomerRegistry(tables),
-        audit=AuditTrail(tables),
-        calendar=lambda: calendar,
-        policy=SlaPolicy(),
-        now=clock,
-        ticket_prefix="IZ",
-        notifier=Notifier(outbox, Dispatcher(outbox, sender, identity, clock, Pacer(100_000)), team, None),
-        schedule=EscalationSchedule(tables),
-    )
+    dispatcher = Dispatcher(outbox, sender, identity, clock, MailBudgetStore(tables, ROOMY))
+    desk = desk_on(tables, clock, Notifier(outbox, dispatcher, team, None), "IZ")
     return MailIntake(
         desk=desk,
         log=InboundLog(tables),
@@ -115,4 +113,21 @@ def mail_intake(
         identity=identity,
         settings=settings,
         now=clock,
+    )
+
+
+def desk_on(tables: TableServiceClient, clock: Callable[[], datetime], notifier: Notifier, prefix: str) -> Desk:
+    """The desk on these tables and this clock (the vendor's calendar, the default policy, the
+    escalation schedule), its mail through ``notifier``, its tickets numbered ``prefix``."""
+    calendar = default_calendar()
+    return Desk(
+        tickets=TicketStore(tables),
+        customers=CustomerRegistry(tables),
+        audit=AuditTrail(tables),
+        calendar=lambda: calendar,
+        policy=SlaPolicy(),
+        now=clock,
+        ticket_prefix=prefix,
+        notifier=notifier,
+        schedule=EscalationSchedule(tables),
     )

@@ -87,11 +87,13 @@ param outboxLeaseSeconds int
 param mailFromName string
 param mailReplyAddress string
 param supportTeamAddress string
+param securityTeamAddress string
 param portalUrl string
 param portalOidcAuthority string
 param portalOidcClientId string
 param portalOidcScope string
 param mailMaxPerMinute int
+param mailMaxPerHour int
 param staffLanguage string
 param escalationSchedule string
 param escalationMatrix string
@@ -227,12 +229,14 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     MAIL_REPLY_ADDRESS: mailReplyAddress
     MAIL_REPLY_TOKEN_KEY: '@Microsoft.KeyVault(SecretUri=${replyTokenSecretUri})'
     SUPPORT_TEAM_ADDRESS: supportTeamAddress
+    SECURITY_TEAM_ADDRESS: securityTeamAddress
     PORTAL_URL: portalUrl
     // The customer portal's sign-in (functions/portal.py): public values, no secret.
     PORTAL_OIDC_AUTHORITY: portalOidcAuthority
     PORTAL_OIDC_CLIENT_ID: portalOidcClientId
     PORTAL_OIDC_SCOPE: portalOidcScope
     MAIL_MAX_PER_MINUTE: string(mailMaxPerMinute)
+    MAIL_MAX_PER_HOUR: string(mailMaxPerHour)
     STAFF_LANGUAGE: staffLanguage
     OUTBOX_SCHEDULE: outboxSchedule
     OUTBOX_SWEEP_GRACE_SECONDS: string(outboxSweepGraceSeconds)

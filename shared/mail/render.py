@@ -8,7 +8,9 @@ layout. HTML templates escape every value; text templates leave values as they a
 
 Subjects start with the ticket's tag (``[IZ-2026-000123]``), so that a reply finds its ticket;
 they never hold a line break or another control character, whatever the customer typed, and
-are at most :data:`MAX_SUBJECT_LENGTH` characters long. Instants are shown on Rome's wall clock.
+are at most :data:`MAX_SUBJECT_LENGTH` characters long. Names (the contact's, the customer's, the
+operator's) are shown on one line too, so no text part carries a line its author forged.
+Instants are shown on Rome's wall clock.
 """
 
 from __future__ import annotations
@@ -187,11 +189,11 @@ def _template_values(kind: NotificationKind, context: NotificationContext, words
     facts: dict[str, str | None] = {
         "ticket": context.ticket_id,
         "subject": one_line(context.subject),
-        "customer": context.customer_name,
-        "contact": context.contact_name,
+        "customer": one_line(context.customer_name),
+        "contact": _one_line_or_none(context.contact_name),
         "priority": priority,
         "category": words.text(f"category.{context.category}"),
-        "operator": context.operator_name,
+        "operator": _one_line_or_none(context.operator_name),
         "take_charge_due": _instant(words, context.take_charge_due),
         "resolution_due": _instant(words, context.resolution_due),
     }
@@ -209,6 +211,13 @@ def _template_values(kind: NotificationKind, context: NotificationContext, words
         "overdue": words.working_time(left) if left is not None and left < timedelta(0) else None,
         "portal_url": context.portal_url,
     }
+
+
+def _one_line_or_none(name: str | None) -> str | None:
+    """A name on one line (None when it is absent or nothing printable is left of it)."""
+    if name is None:
+        return None
+    return one_line(name) or None
 
 
 def _instant(words: Catalogue, at: datetime | None) -> str | None:

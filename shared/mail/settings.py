@@ -8,8 +8,9 @@
 | ``MAIL_REPLY_ADDRESS`` | the support mailbox; replies go to it plus-addressed per ticket |
 | ``MAIL_REPLY_TOKEN_KEY`` | the secret that signs reply addresses (required) |
 | ``SUPPORT_TEAM_ADDRESS`` | where news of the queue goes (unset: no team mails) |
+| ``SECURITY_TEAM_ADDRESS`` | where every staff mail about a ``vulnerability`` ticket goes (unset: none is sent) |
 | ``PORTAL_URL`` | the customer portal's base URL, linked from mails (unset: no link) |
-| ``MAIL_MAX_PER_MINUTE`` | a worker's pace (default 30; the Azure-managed ACS domain allows 5) |
+| ``MAIL_MAX_PER_MINUTE``, ``MAIL_MAX_PER_HOUR`` | the mail service's limits, one budget for all instances (30, 100) |
 | ``STAFF_LANGUAGE`` | the language of mails to staff (``it`` by default) |
 | ``OUTBOX_SWEEP_GRACE_SECONDS`` | how old a notification must be before the sweep takes it (60) |
 | ``OUTBOX_LEASE_SECONDS`` | how long a dispatcher holds a notification it is sending (120) |
@@ -26,6 +27,7 @@ from pathlib import Path
 from shared.customers import normalise_email
 from shared.errors import InvalidInput
 from shared.language import Language
+from shared.mail_budget import MailLimits
 from shared.settings import SettingsError
 
 SENDER_KINDS = ("file", "smtp", "acs")
@@ -40,8 +42,10 @@ class MailSettings:
     support_address: str
     reply_token_key: bytes
     team_address: str | None
+    security_address: str | None
     portal_url: str | None
     max_per_minute: int
+    max_per_hour: int
     staff_language: Language
     smtp_host: str | None
     smtp_port: int
@@ -52,6 +56,11 @@ class MailSettings:
     acs_connection_string: str | None
     sweep_grace_seconds: int
     lease_seconds: int
+
+    @property
+    def limits(self) -> MailLimits:
+        """The mail service's limits, which the app's one budget keeps."""
+        return MailLimits(self.max_per_minute, self.max_per_hour)
 
     @property
     def message_domain(self) -> str:
@@ -86,11 +95,11 @@ def load_mail_settings(environ: Mapping[str, str]) -> MailSettings:
         sender_name=get("MAIL_FROM_NAME", "Support") or "Support",
         support_address=_address(get("MAIL_REPLY_ADDRESS", "support@desk.localhost"), "MAIL_REPLY_ADDRESS"),
         reply_token_key=key.encode(),
-        team_address=_address(get("SUPPORT_TEAM_ADDRESS"), "SUPPORT_TEAM_ADDRESS")
-        if get("SUPPORT_TEAM_ADDRESS")
-        else None,
+        team_address=_optional_address(get("SUPPORT_TEAM_ADDRESS"), "SUPPORT_TEAM_ADDRESS"),
+        security_address=_optional_address(get("SECURITY_TEAM_ADDRESS"), "SECURITY_TEAM_ADDRESS"),
         portal_url=get("PORTAL_URL"),
-        max_per_minute=_positive_int(get("MAIL_MAX_PER_MINUTE", "30"), "MAIL_MAX_PER_MINUTE"),
+        max_per_minute=_positive_int(get("MAIL_MAX_PER_MINUTE", "30"), "MAIL_MAX_PER_MINUTE", least=2),
+        max_per_hour=_positive_int(get("MAIL_MAX_PER_HOUR", "100"), "MAIL_MAX_PER_HOUR", least=2),
         staff_language=Language(language),
         smtp_host=get("SMTP_HOST"),
         smtp_port=_positive_int(get("SMTP_PORT", "587"), "SMTP_PORT"),
@@ -111,7 +120,12 @@ def _address(value: str | None, name: str) -> str:
         raise SettingsError(f"{name} must be an email address, not {value!r}") from None
 
 
-def _positive_int(value: str | None, name: str) -> int:
-    if value is None or not value.isdecimal() or int(value) < 1:
-        raise SettingsError(f"{name} must be a positive whole number, not {value!r}")
+def _optional_address(value: str | None, name: str) -> str | None:
+    return _address(value, name) if value else None
+
+
+def _positive_int(value: str | None, name: str, least: int = 1) -> int:
+    if value is None or not value.isdecimal() or int(value) < least:
+        wanted = "a positive whole number" if least == 1 else f"a whole number of at least {least}"
+        raise SettingsError(f"{name} must be {wanted}, not {value!r}")
     return int(value)

@@ -4,12 +4,14 @@
   created in the ticket change's own transaction (:meth:`OutboxStore.rows`), updated under its ETag.
 * ``OutboxIndex`` holds what must be found without knowing the partition:
 
-  - an **intent** per notification, partition ``pending|<UTC minute of its creation>``, written
+  - an **intent** per notification, partition ``pending|<UTC minute of its creation>`` (with
+    ``Staff``: whether it goes to staff, for the sweep's fair order), written
     *before* the ticket transaction and deleted once the mail is sent or has failed for good. A
     crash anywhere after the commit leaves the intent behind, and the sweep finds it with one range
     query over the partitions older than a grace period: its cost follows what is left behind, not
     the number of tickets. An intent whose row never appeared (the transaction failed) is dropped;
-  - a **failure** per notification that failed for good, partition ``failed``, for administrators.
+  - a **failure** per notification that failed for good, partition ``failed``, for administrators;
+  - the app's **mail budget**, partition ``budget`` (:mod:`shared.stores.mail_budget`).
 """
 
 from __future__ import annotations
@@ -35,11 +37,13 @@ _FAILED = "failed"
 
 @dataclass(frozen=True)
 class Intent:
-    """A notification that may still need sending, as the index knows it."""
+    """A notification that may still need sending, as the index knows it: whose, which, when,
+    and whether it goes to staff (the sweep's order puts customers' mail first)."""
 
     customer_id: str
     notification_id: str
     created_at: datetime
+    staff: bool = False
 
 
 @dataclass(frozen=True)
@@ -114,7 +118,7 @@ class OutboxStore:
         )
         for row in rows:
             customer_id, notification_id = row["RowKey"].split("|", 1)
-            yield Intent(customer_id, notification_id, row["CreatedAt"].astimezone(UTC))
+            yield Intent(customer_id, notification_id, row["CreatedAt"].astimezone(UTC), bool(row.get("Staff", False)))
 
     def failures(self, limit: int) -> list[dict[str, Any]]:
         """Notifications that failed for good, as recorded for administrators: one query."""
@@ -148,6 +152,7 @@ def _intent(notification: Notification) -> dict[str, Any]:
         "PartitionKey": _intent_partition(notification.created_at),
         "RowKey": _index_row(notification.customer_id, notification.id),
         "CreatedAt": notification.created_at.astimezone(UTC),
+        "Staff": notification.kind.internal,
     }
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from shared.storage import DEVELOPMENT_STORAGE
+from tests.run_storage import ROOMY_SETTINGS
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 30.0
@@ -110,6 +111,7 @@ def running_devhost(
         "TABLES_CONNECTION_STRING": DEVELOPMENT_STORAGE,
         "PYTHONUNBUFFERED": "1",
         "MAIL_DROP_DIR": str(log_dir / "mail"),
+        **ROOMY_SETTINGS,  # the session's hosts share one mail budget: none of them may spend it for the others
         **(settings or {}),
     }
     with log.open("wb") as output:

@@ -14,6 +14,7 @@ from pathlib import Path
 from devhost.local_identity import LOCAL_AUDIENCE, LOCAL_ISSUER, ensure_signing_key, mint_token
 from shared.sla_calendar import default_calendar
 from tests.e2e.devhost_process import PROJECT_ROOT, DevHost, running_devhost
+from tests.run_storage import ROOMY_SETTINGS
 
 
 def call(host: DevHost, method: str, path: str, token: str, body: object = None) -> dict[str, object]:
@@ -46,6 +47,7 @@ def test_sweeping_forward_escalates_a_blocking_ticket_once_per_level(azurite: bo
         "TABLES_CONNECTION_STRING": "UseDevelopmentStorage=true",
         "ESCALATION_SUPERVISORS_ADDRESS": "supervisors@desk.example",
         "ESCALATION_MANAGEMENT_ADDRESS": "management@desk.example",
+        **ROOMY_SETTINGS,  # the sweeps' mail budget, the same as the host's
     }
     company = f"late-{uuid.uuid4().hex[:8]}"
     admin = mint_token(["admin"], root=tmp_path)

@@ -31,7 +31,9 @@ from shared.storage import AZURITE_ACCOUNT, AZURITE_KEY, DEVELOPMENT_STORAGE, az
 from shared.storage_layout import BLOB_CONTAINERS, TABLES
 from shared.stores.audit import AuditTrail
 from shared.stores.customers import CustomerRegistry
+from shared.stores.mail_budget import MailBudgetStore
 from shared.stores.tickets import TicketStore
+from tests.run_storage import ROOMY, ROOMY_SETTINGS
 
 ROME = ZoneInfo("Europe/Rome")
 
@@ -108,6 +110,7 @@ def api(app_settings: AppSettings, table_service: TableServiceClient, signing_ro
         MAIL_DROP_DIR=str(tmp_path / "mail"),
         MAIL_REPLY_TOKEN_KEY=secrets.token_urlsafe(32),
         SUPPORT_TEAM_ADDRESS="team@desk.example",
+        **ROOMY_SETTINGS,
     )
     return Api(signing_root)
 
@@ -151,6 +154,13 @@ def blob_service(azurite: object) -> BlobServiceClient:
         with suppress(ResourceExistsError):
             service.create_container(container)
     return service
+
+
+@pytest.fixture
+def mail_budget(table_service: TableServiceClient) -> MailBudgetStore:
+    """A mail budget of the test's own (a row of its own) with limits it never reaches: no other
+    test's spending, hold or pause reaches it."""
+    return MailBudgetStore(table_service, ROOMY, name=f"test-{uuid.uuid4().hex[:12]}")
 
 
 @pytest.fixture

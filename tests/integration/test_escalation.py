@@ -13,7 +13,7 @@ from azure.data.tables import TableServiceClient
 
 from shared.customers import Customer
 from shared.desk import Desk, EscalationPolicy, NewTicket
-from shared.dispatch import Dispatcher, MailIdentity, Pacer
+from shared.dispatch import Dispatcher, MailIdentity
 from shared.escalation import Checkpoint
 from shared.escalator import sweep
 from shared.history import EventType
@@ -23,9 +23,10 @@ from shared.notifier import Notifier
 from shared.replanning import replan_from
 from shared.sla_calendar import SlaCalendar, default_calendar
 from shared.sla_policy import Category, Clock, Priority
+from shared.stores.mail_budget import MailBudgetStore
 from shared.stores.outbox import OutboxStore
 from shared.stores.schedule import EscalationSchedule
-from shared.stores.tickets import StoredTicket, TicketStore
+from shared.stores.tickets import TICKETS_TABLE, StoredTicket, TicketStore
 from tests.integration.conftest import Clock as SetClock
 from tests.integration.conftest import customer_caller, staff_caller
 
@@ -64,12 +65,14 @@ def recorder() -> Recorder:
 
 
 @pytest.fixture
-def escalating(desk: Desk, table_service: TableServiceClient, clock: SetClock, recorder: Recorder) -> Desk:
+def escalating(
+    desk: Desk, table_service: TableServiceClient, clock: SetClock, recorder: Recorder, mail_budget: MailBudgetStore
+) -> Desk:
     outbox = OutboxStore(table_service)
     identity = MailIdentity(
         "donotreply@desk.example", "Support", "support@desk.example", secrets.token_bytes(32), "desk.example"
     )
-    dispatcher = Dispatcher(outbox, recorder, identity, clock, Pacer(100_000))
+    dispatcher = Dispatcher(outbox, recorder, identity, clock, mail_budget)
     return replace(
         desk,
         notifier=Notifier(outbox, dispatcher, "team@desk.example", None),
@@ -381,3 +384,41 @@ def test_a_closure_shortened_while_it_runs_re_plans_a_ticket_opened_inside_it_wi
     assert levels(desk, customer, ticket_id) == []
     travel(desk, clock, "2026-08-18 13:00")  # 8 h on the 17th, 4 h on the 18th
     assert levels(desk, customer, ticket_id) == [("take_charge", 1)]
+
+
+def outbox_rows(table_service: TableServiceClient, customer: Customer, ticket_id: str) -> list[tuple[str, str]]:
+    """(kind, recipient) of every notification row of the ticket, in order."""
+    rows = table_service.get_table_client(TICKETS_TABLE).query_entities(
+        "PartitionKey eq @pk and Kind eq @kind and TicketId eq @ticket",
+        parameters={"pk": customer.id, "kind": "outbox", "ticket": ticket_id},
+    )
+    return [(row["NotificationKind"], row["Recipient"]) for row in sorted(rows, key=lambda row: row["RowKey"])]
+
+
+def test_a_vulnerability_s_staff_mails_go_to_the_security_address_only_and_the_customer_s_to_the_contact(
+    escalating: Desk, customer: Customer, clock: SetClock, table_service: TableServiceClient, recorder: Recorder
+) -> None:
+    assert escalating.notifier is not None
+    security = "security@desk.example"
+    desk = replace(escalating, notifier=replace(escalating.notifier, security_address=security))
+    sue = staff_caller("sue@desk.example", Role.SUPERVISOR, Role.SECURITY)
+    clock.set("2026-11-26 09:00")  # a Thursday: a P2 has 4 working hours to take charge
+    ticket_id = open_ticket(desk, customer, Priority.HIGH, Category.VULNERABILITY)
+    desk.act(sue, ticket_id, Action.ASSIGN, {"assignee": "sam@desk.example"}, None)
+    for instant in ("2026-11-26 12:00", "2026-11-26 15:30", "2026-11-27 10:00"):  # 75%, 100%, 150% of 4 h
+        travel(desk, clock, instant)
+
+    rows = outbox_rows(table_service, customer, ticket_id)
+    assert [kind for kind, _ in rows] == [
+        "received",
+        "new_in_queue",
+        "assigned_to_you",
+        "escalation",
+        "escalation",
+        "escalation",
+    ]
+    assert {recipient for kind, recipient in rows if kind != "received"} == {security}
+    assert [recipient for kind, recipient in rows if kind == "received"] == [customer.contacts[0].email]
+    ours = [mail for mail in recorder.sent if ticket_id.lower() in mail.message_id]
+    assert len(ours) == len(rows)
+    assert {address for mail in ours for address, _ in mail.to} == {security, customer.contacts[0].email}

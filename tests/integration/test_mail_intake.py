@@ -18,7 +18,7 @@ from azure.storage.blob import BlobServiceClient
 
 from shared.customers import Contact, Customer
 from shared.desk import Desk
-from shared.dispatch import Dispatcher, MailIdentity, Pacer
+from shared.dispatch import Dispatcher, MailIdentity
 from shared.errors import Conflict, NotFound
 from shared.files import TicketFiles
 from shared.history import EventType
@@ -31,6 +31,7 @@ from shared.mail.reply_token import reply_address
 from shared.notifier import Notifier
 from shared.stores.attachments import AttachmentStore
 from shared.stores.inbound_log import InboundLog, MailCount, MessageClaim, mail_id_of
+from shared.stores.mail_budget import MailBudgetStore
 from shared.stores.mailbox import RawMailStore
 from shared.stores.outbox import OutboxStore
 from tests.integration.conftest import Clock, staff_caller
@@ -48,9 +49,11 @@ def recorder() -> Recorder:
 
 
 @pytest.fixture
-def mailing_desk(desk: Desk, table_service: TableServiceClient, clock: Clock, recorder: Recorder) -> Desk:
+def mailing_desk(
+    desk: Desk, table_service: TableServiceClient, clock: Clock, recorder: Recorder, mail_budget: MailBudgetStore
+) -> Desk:
     outbox = OutboxStore(table_service)
-    dispatcher = Dispatcher(outbox, recorder, IDENTITY, clock, Pacer(100_000))
+    dispatcher = Dispatcher(outbox, recorder, IDENTITY, clock, mail_budget)
     return replace(desk, notifier=Notifier(outbox, dispatcher, "team@desk.example", None))
 
 

@@ -19,7 +19,7 @@ from functions import outbox as outbox_routes
 from functions import tickets
 from shared.customers import Customer
 from shared.desk import Desk, NewTicket
-from shared.dispatch import Dispatcher, MailIdentity, Pacer
+from shared.dispatch import Dispatcher, MailIdentity
 from shared.language import Language
 from shared.lifecycle import Action, Role, Status
 from shared.mail.render import NotificationContext, NotificationKind
@@ -28,6 +28,7 @@ from shared.mail.senders.file_drop import FileDropSender
 from shared.notifier import Notifier
 from shared.outbox import DeliveryState, Notification
 from shared.sla_policy import Category, Priority
+from shared.stores.mail_budget import MailBudgetStore
 from shared.stores.outbox import OutboxStore
 from tests.integration.conftest import Api, Clock, customer_caller, staff_caller
 
@@ -57,9 +58,11 @@ def sender(tmp_path: Path) -> Switchboard:
 
 
 @pytest.fixture
-def mailing_desk(desk: Desk, table_service: TableServiceClient, sender: Switchboard, clock: Clock) -> Desk:
+def mailing_desk(
+    desk: Desk, table_service: TableServiceClient, sender: Switchboard, clock: Clock, mail_budget: MailBudgetStore
+) -> Desk:
     outbox = OutboxStore(table_service)
-    dispatcher = Dispatcher(outbox, sender, IDENTITY, clock, Pacer(1000))
+    dispatcher = Dispatcher(outbox, sender, IDENTITY, clock, mail_budget)
     return replace(desk, notifier=Notifier(outbox, dispatcher, "team@desk.example", "https://portal.example"))
 
 
@@ -132,7 +135,7 @@ def test_a_crash_between_the_commit_and_the_send_delivers_the_mail_once_on_the_n
     assert len([mail for mail in sender.sent if ticket_id.lower() in mail.message_id]) == 2
 
 
-def test_a_transient_failure_is_retried_after_a_back_off_and_a_permanent_one_waits_for_an_administrator(
+def test_a_throttled_send_holds_every_mail_for_its_retry_after_and_a_permanent_failure_waits_for_an_administrator(
     mailing_desk: Desk,
     customer: Customer,
     sender: Switchboard,
@@ -144,28 +147,33 @@ def test_a_transient_failure_is_retried_after_a_back_off_and_a_permanent_one_wai
     sender.failures = [TransientSendError("throttled", retry_after=90), PermanentSendError("mailbox unknown")]
     caplog.set_level("WARNING", logger="shared.dispatch")
     ticket_id = open_ticket(mailing_desk, customer)
-    assert [r.getMessage() for r in caplog.records if r.getMessage().startswith("mail_send_failed")] == [
-        f"mail_send_failed notification={ticket_id}.1.1 attempts=1"
-    ]
     receipt = outbox.get(customer.id, f"{ticket_id}.1.0")
-    failed = outbox.get(customer.id, f"{ticket_id}.1.1")
+    news = outbox.get(customer.id, f"{ticket_id}.1.1")
     assert receipt is not None
-    assert failed is not None
+    assert news is not None
     assert receipt.notification.state is DeliveryState.PENDING
     assert receipt.notification.next_attempt_at == clock.at + timedelta(seconds=90)
-    assert failed.notification.state is DeliveryState.FAILED
-    assert failed.notification.last_error == "mailbox unknown"
-    assert f"{ticket_id}.1.1" in {row["NotificationId"] for row in outbox.failures(100)}
+    assert (news.notification.state, news.notification.attempts) == (DeliveryState.PENDING, 0)  # paused, not tried
 
     assert mailing_desk.notifier is not None
     dispatcher = mailing_desk.notifier.dispatcher
     clock.at += timedelta(seconds=60)
     assert dispatcher.attempt(customer.id, f"{ticket_id}.1.0") is DeliveryState.PENDING  # not due yet
+    assert dispatcher.attempt(customer.id, f"{ticket_id}.1.1") is DeliveryState.PENDING  # still paused
+    assert sender.sent == []
     clock.at += timedelta(seconds=31)
-    assert dispatcher.attempt(customer.id, f"{ticket_id}.1.0") is DeliveryState.SENT
+    assert dispatcher.attempt(customer.id, f"{ticket_id}.1.0") is DeliveryState.FAILED  # the second failure
+    assert dispatcher.attempt(customer.id, f"{ticket_id}.1.1") is DeliveryState.SENT
+    assert [r.getMessage() for r in caplog.records if r.getMessage().startswith("mail_send_failed")] == [
+        f"mail_send_failed notification={ticket_id}.1.0 attempts=2"
+    ]
+    failed = outbox.get(customer.id, f"{ticket_id}.1.0")
+    assert failed is not None
+    assert failed.notification.last_error == "mailbox unknown"
+    assert f"{ticket_id}.1.0" in {row["NotificationId"] for row in outbox.failures(100)}
 
-    assert dispatcher.retry(customer.id, f"{ticket_id}.1.1") is DeliveryState.SENT
-    assert f"{ticket_id}.1.1" not in {row["NotificationId"] for row in outbox.failures(100)}
+    assert dispatcher.retry(customer.id, f"{ticket_id}.1.0") is DeliveryState.SENT
+    assert f"{ticket_id}.1.0" not in {row["NotificationId"] for row in outbox.failures(100)}
 
 
 def test_two_dispatchers_racing_for_one_mail_send_it_once(

@@ -245,6 +245,23 @@ def test_a_subject_stays_on_one_line_whatever_the_customer_typed(subject: str, k
     assert mail.subject.endswith("Help Bcc: victim@example.com")
 
 
+@pytest.mark.parametrize("kind", list(NotificationKind))
+def test_names_stay_on_one_line_in_the_text_whatever_reached_the_outbox(kind: NotificationKind) -> None:
+    forged = replace(
+        FULL,
+        contact_name="Anna\r\nBcc: x@evil.example",
+        customer_name="ACME\nReply-To: x@evil.example",
+        operator_name="Olga\u2028To: x@evil.example",
+    )
+
+    mail = render(kind, Language.ITALIAN, forged)
+
+    lines = mail.text.splitlines()
+    assert not [line for line in lines if line.startswith(("Bcc:", "Reply-To:", "To:"))]
+    shown = [name for name in ("Anna Bcc:", "ACME Reply-To:", "Olga To:") if name in mail.text]
+    assert shown  # each kind shows at least one of the names, on one line
+
+
 @pytest.mark.parametrize("language", list(Language))
 def test_a_long_subject_is_cut_keeping_its_tag(language: Language) -> None:
     mail = render(NotificationKind.RECEIVED, language, replace(FULL, subject="Lorem ipsum " * 100))
