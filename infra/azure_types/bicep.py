@@ -28,7 +28,6 @@ def _parser() -> BicepParser:
     return BicepParser(add_line_numbers=True)
 
 
-@cache
 def parse_file(path: Path) -> dict[str, Any]:
     """The parsed template (pycep's tree), with line numbers on its declarations."""
     tree: dict[str, Any] = dict(_parser().parse(file_path=path))
@@ -45,6 +44,12 @@ def parse_text(text: str) -> dict[str, Any]:
 def parse_expression(text: str) -> Node:
     """The expression ``text`` (the inside of a ``${...}`` hole), parsed."""
     return parse_text(f"var hole = {text}\n")["variables"]["hole"]["value"]
+
+
+def bicep_name(pycep_name: str) -> str:
+    """A function's Bicep name from pycep's (``load_json_content`` -> ``loadJsonContent``)."""
+    head, *rest = pycep_name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
 def is_name(node: Node) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from infra.azure_types.bicep import bicep_name
 from infra.azure_types.values import Kind, Unknown, is_known, kind_of, lift
 
 #: The kind of the result of the functions whose value is not known before deployment.
@@ -148,9 +149,9 @@ SHAPE_KEEPING = frozenset({"concat", "union", "take", "skip"})
 
 def call(name: str, arguments: list[Any]) -> Any:
     """The value of ``name(arguments)``, the arguments already evaluated."""
-    origin = f"{name}()"
+    origin = f"{bicep_name(name)}()"
     if name in SCOPE_PROPERTIES:
-        return {prop: Unknown("string", f"{name}().{prop}") for prop in SCOPE_PROPERTIES[name]}
+        return {prop: Unknown("string", f"{origin}.{prop}") for prop in SCOPE_PROPERTIES[name]}
     if name in RESULT_KINDS:
         return Unknown(RESULT_KINDS[name], origin)
     if name == "items":
@@ -169,7 +170,7 @@ def call(name: str, arguments: list[Any]) -> Any:
             return result
 
         return lift(apply, arguments, origin)
-    return Unknown("any", f"{name}(), which the check does not model")
+    return Unknown("any", f"{origin}, which the check does not model")
 
 
 def _items(value: Any) -> Any:
