@@ -261,21 +261,37 @@ def dotted(head: str, steps: list[Step]) -> str:
 
 
 @dataclass(frozen=True)
-class ResourceDeclaration:
-    """A ``resource`` of a template, its loop and condition taken off its body."""
+class Declaration:
+    """A ``resource`` or ``module`` of a template, its loop and condition taken off its body."""
 
     symbol: str
-    type: str
-    api_version: str
-    existing: bool
     line: int
     body: dict[str, Any]
     loop: Loop | None
     condition: Node
 
+
+@dataclass(frozen=True)
+class ResourceDeclaration(Declaration):
+    type: str
+    api_version: str
+    existing: bool
+
     @property
     def type_name(self) -> str:
         return f"{self.type}@{self.api_version}"
+
+
+def _unwrap(config: Node) -> tuple[dict[str, Any], Loop | None, Node]:
+    """(body, loop, condition) of a resource's or module's declaration:
+    ``[for x in xs: if (c) body]``, ``if (c) body`` or ``body``."""
+    declared_loop = loop(config)
+    if declared_loop is not None:
+        config = declared_loop.body
+    declared_condition: Node = declared_loop.condition if declared_loop else None
+    if (guarded := condition(config)) is not None:
+        declared_condition, config = guarded
+    return config, declared_loop, declared_condition
 
 
 def resources(tree: dict[str, Any]) -> list[ResourceDeclaration]:
@@ -286,13 +302,7 @@ def resources(tree: dict[str, Any]) -> list[ResourceDeclaration]:
         kind, api_version = str(resource["type"]), str(resource["api_version"])
         if "@" in kind:  # a nested resource that names its own API version
             kind, api_version = kind.split("@", 1)
-        config = resource["config"]
-        declared_loop = loop(config)
-        if declared_loop is not None:
-            config = declared_loop.body
-        declared_condition: Node = declared_loop.condition if declared_loop else None
-        if (guarded := condition(config)) is not None:
-            declared_condition, config = guarded
+        config, declared_loop, declared_condition = _unwrap(resource["config"])
         body = {key: value for key, value in config.items() if not ("__" in symbol and key == "depends_on")}
         found.append(
             ResourceDeclaration(
@@ -310,13 +320,8 @@ def resources(tree: dict[str, Any]) -> list[ResourceDeclaration]:
 
 
 @dataclass(frozen=True)
-class ModuleDeclaration:
-    symbol: str
+class ModuleDeclaration(Declaration):
     path: Path
-    line: int
-    body: dict[str, Any]
-    loop: Loop | None
-    condition: Node
 
 
 def modules(tree: dict[str, Any], folder: Path) -> list[ModuleDeclaration]:
@@ -325,13 +330,7 @@ def modules(tree: dict[str, Any], folder: Path) -> list[ModuleDeclaration]:
     for symbol, module in tree.get("modules", {}).items():
         if module.get("type") != "local":
             raise ValueError(f"module {symbol} is not a local file: the type check reads local modules only")
-        config = module["config"]
-        declared_loop = loop(config)
-        if declared_loop is not None:
-            config = declared_loop.body
-        declared_condition: Node = declared_loop.condition if declared_loop else None
-        if (guarded := condition(config)) is not None:
-            declared_condition, config = guarded
+        config, declared_loop, declared_condition = _unwrap(module["config"])
         found.append(
             ModuleDeclaration(
                 symbol=symbol,
