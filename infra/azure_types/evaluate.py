@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from infra.azure_types import bicep, functions
+from infra.azure_types import bicep, functions, reads
 from infra.azure_types.rules import Problem, Rules, Tally
 from infra.azure_types.typedata import WRITE_ONLY, TypeData, TypeRef
 from infra.azure_types.values import (
@@ -386,16 +386,15 @@ class Instance:
             if step.how == "index":
                 index = self.value(step.node, scope, site)
                 path = bicep.dotted(path, [step])
-                current = self._item_type(current, index)
+                current = reads.item_type(self.run.types, current, index)
                 continue
             path = bicep.dotted(path, [step])
-            found = self._property(current, step.name)
+            found = reads.property_type(self.run.types, current, step.name)
             if isinstance(found, str):
                 return Unknown("any", path)
             if found is None:
-                self._report(
-                    site, Problem("unknown-read", path, f"{self._type_name(current)} has no property {step.name!r}")
-                )
+                owner = reads.type_name(self.run.types, current)
+                self._report(site, Problem("unknown-read", path, f"{owner} has no property {step.name!r}"))
                 return Unknown("any", path)
             prop_ref, flags = found
             if flags & WRITE_ONLY:
@@ -405,7 +404,7 @@ class Instance:
             current = prop_ref
         if current is None:
             return Unknown("any", path)
-        return self._typed_unknown(current, path)
+        return reads.typed_unknown(self.run.types, current, path)
 
     def _name(self, declaration: bicep.ResourceDeclaration, site: Site) -> Any:
         """The name of a declared resource (a loop's resources: a string not known here)."""
@@ -422,64 +421,6 @@ class Instance:
             if element is not None:
                 return self.run.types.ref(body, element)
         return body
-
-    def _property(self, ref: TypeRef, name: str) -> tuple[TypeRef, int] | str | None:
-        """The type and flags of the property ``name`` of ``ref``, "any" when the type takes
-        anything, None when it has no such property."""
-        found = self.run.types.get(ref)
-        kind = found["$type"]
-        if kind == "AnyType":
-            return "any"
-        if kind == "UnionType":
-            for member in found["elements"]:
-                if (inside := self._property(self.run.types.ref(ref, member), name)) is not None:
-                    return inside
-            return None
-        properties: dict[str, Any] = {}
-        if kind == "ObjectType":
-            properties = found.get("properties", {})
-        elif kind == "DiscriminatedObjectType":
-            properties = dict(found.get("baseProperties", {}))
-            for element in found["elements"].values():
-                element_type = self.run.types.get(self.run.types.ref(ref, element))
-                properties = {**element_type.get("properties", {}), **properties}
-        match = properties.get(name) or next((p for n, p in properties.items() if n.lower() == name.lower()), None)
-        if match is not None:
-            return self.run.types.ref(ref, match["type"]), int(match.get("flags", 0))
-        if kind == "ObjectType" and "additionalProperties" in found:
-            return self.run.types.ref(ref, found["additionalProperties"]), 0
-        return None
-
-    def _item_type(self, ref: TypeRef, index: Any) -> TypeRef | None:
-        found = self.run.types.get(ref)
-        if found["$type"] == "ArrayType":
-            return self.run.types.ref(ref, found["itemType"])
-        if found["$type"] == "ObjectType" and isinstance(index, str):
-            inside = self._property(ref, index)
-            return inside[0] if isinstance(inside, tuple) else None
-        return None
-
-    def _type_name(self, ref: TypeRef) -> str:
-        found = self.run.types.get(ref)
-        return str(found.get("name", found["$type"]))
-
-    def _typed_unknown(self, ref: TypeRef, origin: str) -> Any:
-        found = self.run.types.get(ref)
-        if found["$type"] == "StringLiteralType":
-            return found["value"]
-        kinds: dict[str, Kind] = {
-            "StringType": "string",
-            "IntegerType": "int",
-            "BooleanType": "bool",
-            "ArrayType": "array",
-            "ObjectType": "object",
-            "DiscriminatedObjectType": "object",
-        }
-        if found["$type"] == "UnionType":
-            members = {self._typed_unknown(self.run.types.ref(ref, m), origin) for m in found["elements"]}
-            kinds_found: set[Kind] = {m.kind if isinstance(m, Unknown) else "string" for m in members}
-            return Unknown(kinds_found.pop() if len(kinds_found) == 1 else "any", origin)
-        return Unknown(kinds.get(found["$type"], "any"), origin)
 
     # -- issues -----------------------------------------------------------------------------------
 
