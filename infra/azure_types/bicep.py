@@ -203,6 +203,55 @@ class Step:
     node: Node = None
 
 
+#: Binary operators pycep may nest inside the right of an accessor, and their left operand.
+_LEFT_OPERAND = {
+    "coalesce": "operand_1",
+    "conditional": "condition",
+    **dict.fromkeys(
+        (
+            "and",
+            "or",
+            "equals",
+            "not_equals",
+            "equals_case_insensitive",
+            "not_equals_case_insensitive",
+            "greater_than",
+            "greater_than_or_equals",
+            "less_than",
+            "less_than_or_equals",
+            "add",
+            "substract",
+            "multiply",
+            "divide",
+            "modulo",
+        ),
+        "operand_1",
+    ),
+}
+_DOTS = ("property_accessor", "nested_resource_accessor")
+
+
+def _operator_node(kind: str, operands: dict[str, Node]) -> Node:
+    return {"operator": {"type": kind, "operands": operands}}
+
+
+def reassociate(node: Node) -> Node:
+    """``node`` with what follows a chain given back its place: pycep parses ``a.b ?? c`` as
+    ``a.(b ?? c)`` (and ``a.b == x && y`` alike); this makes it ``(a.b) ?? c``."""
+    found = operator(node)
+    if found is None or found[0] not in _DOTS:
+        return node
+    kind, operands = found
+    rest = reassociate(operands["operand_2"])
+    inner = operator(rest)
+    if inner is not None and inner[0] in _LEFT_OPERAND:
+        inner_kind, inner_operands = inner
+        key = _LEFT_OPERAND[inner_kind]
+        left = reassociate(_operator_node(kind, {**operands, "operand_2": inner_operands[key]}))
+        return _operator_node(inner_kind, {**inner_operands, key: left})
+    return node if rest is operands["operand_2"] else _operator_node(kind, {**operands, "operand_2": rest})
+
+
 def chain(node: Node) -> tuple[Node, list[Step]]:
     """(head, steps) of an accessor chain: ``a::b.properties.c[0]`` is ``a`` and
     child b, prop properties, prop c, index 0. Anything else is its own head, with no step."""

@@ -261,8 +261,8 @@ class Instance:
                     self.value(declared_loop.condition, inner, site)
                 result.append(self.value(declared_loop.body, inner, site))
             return result
-        if (found := bicep.operator(node)) is not None:
-            return self._operator(node, found[0], found[1], scope, site)
+        if (found := bicep.operator(bicep.reassociate(node))) is not None:
+            return self._operator(bicep.reassociate(node), found[0], found[1], scope, site)
         if (called := bicep.function(node)) is not None:
             name, arguments = called
             return functions.call(name, [self.value(argument, scope, site) for argument in arguments])

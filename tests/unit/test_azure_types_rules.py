@@ -318,3 +318,14 @@ def test_the_allow_list_file_names_each_field_and_nothing_else(tmp_path: Path) -
     listed.write_text(listed.read_text(encoding="utf-8") + 'line = "3"\n', encoding="utf-8")
     with pytest.raises(SystemExit, match="unknown"):
         allowlist.load(listed)
+
+
+def test_a_read_followed_by_a_coalesce_or_a_comparison_is_read_as_such(tmp_path: Path) -> None:
+    # pycep nests `a.b ?? c` as a.(b ?? c); the read is `a.b`, the operator applies to it.
+    template = WIDGET.format(properties="    colour: 'Red'") + (
+        "output one string = widget.?properties.endpoint ?? ''\n"
+        "output two string = widget.properties.endpiont ?? ''\n"
+        "output three bool = widget.properties.label == 'x' && widget.properties.labl == 'y'\n"
+    )
+    found = _check(tmp_path, {"main.bicep": template})
+    assert set(found) == {("unknown-read", "widget.properties.endpiont"), ("unknown-read", "widget.properties.labl")}
