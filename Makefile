@@ -48,11 +48,13 @@ lint: deps
 	$(BIN)/mypy
 	$(MAKE) --no-print-directory infra-lint
 
-## infra-lint: every .bicep parses (pycep) and keeps our rules (the gate), every resource body and
-## property read matches Azure's type definitions (infra/azure_types, their allow-list), then
-## checkov with no failed check; the gate in infra/checkov_gate.py also fails when checkov parsed nothing
+## infra-lint: every .bicep parses (pycep) and keeps our rules and every resource name its type's
+## naming rule, the postdeploy hook fails loudly (the gate), every resource body and property read
+## matches Azure's type definitions (infra/azure_types, their allow-list), then checkov with no
+## failed check; the gate in infra/checkov_gate.py also fails when checkov parsed nothing
 infra-lint: deps checkov-deps
-	$(PYTEST) -q tests/unit/test_infra.py
+	$(PYTEST) -q tests/unit/test_infra.py tests/unit/test_infra_names.py tests/unit/test_infra_warnings.py \
+		tests/unit/test_infra_mail_sender.py tests/unit/test_postdeploy_hook.py
 	$(BIN)/python -m infra.azure_types
 	$(BIN)/python infra/checkov_gate.py --checkov $(CHECKOV_VENV)/bin/checkov --directory infra
 

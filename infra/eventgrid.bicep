@@ -59,9 +59,11 @@ resource systemTopic 'Microsoft.EventGrid/systemTopics@2022-06-15' existing = {
 // event for the named function (Host.Functions.<function name>).
 var webhookUrl = 'https://${site.properties.defaultHostName}/runtime/webhooks/blobs?functionName=Host.Functions.${functionName}&code=${blobsExtensionKey}'
 
+// Event Grid names take letters, digits and hyphens only (3-64): the function's underscores become
+// hyphens (inbound-email-to-ingest-inbound-mail).
 resource subscription 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2022-06-15' = {
   parent: systemTopic
-  name: 'inbound-email-to-${functionName}'
+  name: 'inbound-email-to-${replace(functionName, '_', '-')}'
   properties: {
     eventDeliverySchema: 'EventGridSchema'
     destination: {

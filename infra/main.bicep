@@ -108,7 +108,7 @@ param supportTeamAddress string = ''
 param portalUrl string = ''
 
 @minValue(1)
-@description('MAIL_MAX_PER_MINUTE: a worker\'s sending pace (the Azure-managed domain allows about 5 a minute).')
+@description('MAIL_MAX_PER_MINUTE: a worker\'s sending pace (the Azure-managed domain allows 5 a minute and 10 an hour, a new custom domain 30 and 100).')
 param mailMaxPerMinute int = 5
 
 @allowed([
@@ -134,6 +134,12 @@ param customEmailDomain string = ''
 
 @description('True once the custom domain\'s DNS records are verified: it is then linked and used as the sender.')
 param customEmailDomainVerified bool = false
+
+@description('True once Microsoft has raised the verified custom domain\'s sending limits above the default: the sender is then mailFromUsername with MAIL_FROM_NAME as its display name (not allowed before, nor on the Azure-managed domain, where the sender stays DoNotReply without a display name).')
+param customEmailDomainSendingLimitsRaised bool = false
+
+@description('MAIL_FROM\'s local part on a custom domain with raised sending limits (elsewhere DoNotReply).')
+param mailFromUsername string = 'DoNotReply'
 
 @description('Where ACS keeps its data at rest.')
 param emailDataLocation string = 'Europe'
@@ -223,6 +229,9 @@ param alertEmailAddress string = ''
 // Names
 
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+// A resource group name cannot end with a period, which an azd environment name can: periods become
+// hyphens (desk.prod -> rg-desk-prod).
+var defaultResourceGroupName = 'rg-${replace(environmentName, '.', '-')}'
 var tags = {
   'azd-env-name': environmentName
 }
@@ -256,7 +265,7 @@ var inboundContainerName = 'inbound-email'
 var eventGridDeadLetterContainerName = 'inbound-email-deadletter'
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
-  name: empty(resourceGroupName) ? 'rg-${environmentName}' : resourceGroupName
+  name: empty(resourceGroupName) ? defaultResourceGroupName : resourceGroupName
   location: location
   tags: tags
 }
@@ -306,6 +315,9 @@ module communication 'modules/communication.bicep' = {
     tags: tags
     customDomain: customEmailDomain
     customDomainVerified: customEmailDomainVerified
+    customDomainSendingLimitsRaised: customEmailDomainSendingLimitsRaised
+    senderUsername: mailFromUsername
+    senderDisplayName: mailFromName
   }
 }
 
@@ -368,7 +380,7 @@ module functionApp 'modules/function-app.bicep' = {
     alwaysReady: alwaysReady
     replyTokenSecretUri: keyVault.outputs.replyTokenSecretUri
     acsEndpoint: communication.outputs.endpoint
-    mailFromSenderDomain: communication.outputs.senderDomain
+    mailFrom: communication.outputs.mailFrom
     ticketPrefix: ticketPrefix
     slaResolutionRule: slaResolutionRule
     calendarRefreshSeconds: calendarRefreshSeconds
@@ -447,9 +459,10 @@ output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output AZURE_KEY_VAULT_URI string = keyVault.outputs.uri
 output AZURE_CLIENT_ID string = identity.outputs.clientId
 output ACS_ENDPOINT string = communication.outputs.endpoint
-output MAIL_FROM string = 'DoNotReply@${communication.outputs.senderDomain}'
+output MAIL_FROM string = communication.outputs.mailFrom
 // What infra/hooks/postdeploy.* needs to subscribe the blob trigger to the topic.
 output EVENT_GRID_SYSTEM_TOPIC_NAME string = events.outputs.name
 output INBOUND_CONTAINER_NAME string = inboundContainerName
 output EVENT_GRID_DEAD_LETTER_CONTAINER_NAME string = eventGridDeadLetterContainerName
-output MAILBOX_CONNECTOR_NAME string = deployMailboxConnector ? mailboxConnector.outputs.name : ''
+// The connector is conditional: its outputs are read through safe dereference (empty when it is off).
+output MAILBOX_CONNECTOR_NAME string = mailboxConnector.?outputs.name ?? ''

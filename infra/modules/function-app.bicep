@@ -66,8 +66,8 @@ param replyTokenSecretUri string
 @description('The ACS endpoint (https://<name>.communication.azure.com).')
 param acsEndpoint string
 
-@description('The sender domain of ACS (MAIL_FROM is DoNotReply@ this domain).')
-param mailFromSenderDomain string
+@description('MAIL_FROM: the address ACS sends as (infra/modules/communication.bicep decides it).')
+param mailFrom string
 
 // The desk's, authentication's, mail's, escalation's, outbox's and email-in settings (described in main.bicep).
 param ticketPrefix string
@@ -126,6 +126,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
   // checkov:skip=CKV_AZURE_222: the desk's API is public by design (customers on the internet); every route but health, calendar status and openapi needs a bearer token checked in code
   // checkov:skip=CKV_AZURE_17: callers authenticate with bearer tokens (docs/security.md), not TLS client certificates, which browsers of customers do not hold
   // checkov:skip=CKV_AZURE_212: Flex Consumption scales out on demand and places instances itself; a minimum instance count is the alwaysReady parameter, off by default to scale to zero
+  // checkov:skip=CKV_AZURE_78: checkov looks for siteConfig.ftpsState, which Flex Consumption lists among its deprecated site properties; FTP is off through the ftp basicPublishingCredentialsPolicies resource (allow: false), which the check does not read
   // checkov:skip=CKV_AZURE_213: no App Service health-check path (instance eviction) is relied on: Flex Consumption instances come and go with load; the availability test in modules/alerts.bicep calls /api/health and alerts
   name: name
   location: location
@@ -142,9 +143,10 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     httpsOnly: true
     // Key Vault references resolve with this identity (there is no system-assigned one).
     keyVaultReferenceIdentity: identityId
+    // No ftpsState: Flex Consumption lists it among its deprecated site properties; FTP is off
+    // through the ftp publishing-credentials policy below.
     siteConfig: {
       minTlsVersion: '1.2'
-      ftpsState: 'Disabled'
       http20Enabled: true
     }
     functionAppConfig: {
@@ -213,7 +215,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     // Mail (shared/mail/settings.py) through ACS with the managed identity.
     MAIL_SENDER_KIND: 'acs'
     ACS_ENDPOINT: acsEndpoint
-    MAIL_FROM: 'DoNotReply@${mailFromSenderDomain}'
+    MAIL_FROM: mailFrom
     MAIL_FROM_NAME: mailFromName
     MAIL_REPLY_ADDRESS: mailReplyAddress
     MAIL_REPLY_TOKEN_KEY: '@Microsoft.KeyVault(SecretUri=${replyTokenSecretUri})'

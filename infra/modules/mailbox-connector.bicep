@@ -73,6 +73,7 @@ resource blobConnection 'Microsoft.Web/connections@2016-06-01' = {
     api: {
       id: subscriptionResourceId('Microsoft.Web/locations/managedApis', location, 'azureblob')
     }
+    #disable-next-line BCP037 // the type published for connections@2016-06-01 lacks parameterValueSet, which selects managed-identity authentication
     parameterValueSet: {
       name: 'managedIdentityAuth'
       values: {}

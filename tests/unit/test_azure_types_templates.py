@@ -109,8 +109,8 @@ def test_today_s_templates_have_no_issue_outside_the_allow_list(types: TypeData)
         ),
         pytest.param(
             "modules/communication.bicep",
-            "    userEngagementTracking: 'Disabled'\n  }\n}\n\nresource communicationService",
-            "    userEngagementTracking: false\n  }\n}\n\nresource communicationService",
+            "    domainManagement: 'CustomerManaged'\n    userEngagementTracking: 'Disabled'",
+            "    domainManagement: 'CustomerManaged'\n    userEngagementTracking: false",
             ("type", "resource ownDomain", "properties.userEngagementTracking"),
             id="wrong type in a conditional resource",
         ),

@@ -94,6 +94,11 @@ DEPRECATED_ON_FLEX = (
     "WEBSITE_NODE_DEFAULT_VERSION",
 )
 
+#: Site properties listed among the Flex Consumption plan deprecations (functions-app-settings,
+#: "Flex Consumption plan deprecations") that a template could still set under siteConfig. FTP is
+#: off through the ftp basicPublishingCredentialsPolicies resource instead.
+DEPRECATED_SITE_CONFIG_ON_FLEX = ("ftpsState",)
+
 #: The built-in roles the templates may assign: id -> name. A new role is a decision, made here.
 ALLOWED_ROLES: dict[str, str] = {
     "b7e6dc6d-f1e8-4753-8033-0f276bb0955b": "Storage Blob Data Owner",
@@ -420,7 +425,7 @@ def test_the_reply_token_key_comes_from_key_vault_and_mail_goes_through_acs() ->
     settings = _function_app_settings()
     assert settings["MAIL_REPLY_TOKEN_KEY"].startswith("@Microsoft.KeyVault(SecretUri=")
     assert settings["MAIL_SENDER_KIND"] == "acs"
-    assert settings["MAIL_FROM"].startswith("DoNotReply@")
+    assert settings["MAIL_FROM"] == "mailFrom", "MAIL_FROM comes from communication.bicep (test_infra_mail_sender.py)"
     assert settings["AzureWebJobsStorage__credential"] == "managedidentity"
     assert settings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"].endswith("Authorization=AAD")
     main = _parse(MAIN)["parameters"]
@@ -488,6 +493,17 @@ def test_the_app_identity_can_run_every_trigger_it_has() -> None:
         assert module[setting]["operator"]["operands"]["operand_1"] == "storage"
     for role in ("Storage Blob Data Owner", "Storage Queue Data Contributor", "Storage Table Data Contributor"):
         assert ROLE_ASSIGNMENTS[("rbac.bicep", role)] == "storageAccount"
+
+
+def test_the_site_sets_no_site_property_flex_consumption_deprecates() -> None:
+    site_config = _site()["properties"]["siteConfig"]
+    assert set(site_config) & set(DEPRECATED_SITE_CONFIG_ON_FLEX) == set()
+    ftp = [
+        body
+        for _, kind, body in _resources(_parse(FUNCTION_APP))
+        if kind == "Microsoft.Web/sites/basicPublishingCredentialsPolicies" and body["name"] == "ftp"
+    ]
+    assert [policy["properties"]["allow"] for policy in ftp] == [False], "FTP must stay off through the policy"
 
 
 def test_the_function_app_runs_as_the_user_assigned_identity_only() -> None:
@@ -630,12 +646,37 @@ def test_azd_runs_the_postdeploy_hook_on_every_platform() -> None:
         assert hook[platform]["continueOnError"] is False
 
 
+def _deployment_command(script: str) -> str:
+    """The hook's ``az deployment group create`` command with its continuation lines."""
+    command = []
+    for line in script[script.index("az deployment group create") :].splitlines():
+        command.append(line)
+        if not line.rstrip().endswith(("\\", "`")):
+            break
+    return "\n".join(command)
+
+
+def test_the_powershell_hook_keeps_the_posix_hook_s_exit_codes_and_settings() -> None:
+    """PowerShell cannot run here (tests/unit/test_postdeploy_hook.py runs the sh hook only): the
+    .ps1 must at least fail with the same codes and read the same settings."""
+    posix = (HOOKS / "postdeploy.sh").read_text(encoding="utf-8")
+    windows = (HOOKS / "postdeploy.ps1").read_text(encoding="utf-8")
+    codes = {int(code) for code in re.findall(r"\b(?:fail|until_listed \"\$\w+\") (\d+) ", posix)}
+    assert codes == {2, 3, 4, 5, 6, 7}
+    assert {int(code) for code in re.findall(r"\bFail (\d+) ", windows)} == codes
+    settings = set(re.findall(r"\b(POSTDEPLOY_[A-Z_]+|BLOBS_KEY_ATTEMPTS)\b", posix))
+    assert settings == set(re.findall(r"\b(POSTDEPLOY_[A-Z_]+|BLOBS_KEY_ATTEMPTS)\b", windows))
+    for script in (posix, windows):
+        assert "code=" in script, "an error's key is masked"
+        assert script.count("az deployment group create") == 1
+
+
 @pytest.mark.parametrize("script", ["postdeploy.sh", "postdeploy.ps1"])
 def test_the_hook_reads_the_key_and_deploys_eventgrid_bicep_with_its_parameters(script: str) -> None:
     text = (HOOKS / script).read_text(encoding="utf-8")
     assert "systemKeys.blobs_extension" in text
     assert "eventgrid.bicep" in text
-    deployment = text[text.index("az deployment group create") :]
+    deployment = _deployment_command(text)
     declared = set(_parse(EVENTGRID)["parameters"])
     given = set(re.findall(r"\b([a-zA-Z]+)=[$\"]", deployment))
     assert given, "no parameters found"
