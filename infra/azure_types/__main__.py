@@ -1,42 +1,22 @@
-"""Check the templates against Azure's type definitions; fail on any finding or skip that the
-allow-list does not name with its reason, and on type definitions that are not exactly those
-refresh makes for the templates. Usage (make lint runs it):
+"""Check the templates against Azure's type definitions, made from the pinned Azure SDK for
+Python's models; fail on any finding or skip that the allow-list does not name with its reason,
+and when the SDK's packages are not installed. Usage (make lint runs it):
 
-    python -m infra.azure_types [--infra infra] [--types infra/azure_types/data]
+    python -m infra.azure_types [--infra infra] [--sdk .tools/azure-sdk]
                                 [--allowed infra/azure_types/allowed.toml]
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
-from infra.azure_types import allowlist, manifest
+from infra.azure_types import allowlist, bicep, sdk
 from infra.azure_types.evaluate import Issue, check_folder
-from infra.azure_types.typedata import INDEX, TypeData, folder_problems
 
 FIX = "fix the template, or allow-list the issue with its reason in infra/azure_types/allowed.toml"
-REFRESH = "python -m infra.azure_types.refresh --source <a clone of Azure/bicep-types-az>"
-
-
-def type_data_problems(infra: Path, types: Path, record: manifest.Manifest) -> list[str]:
-    """Why the type definitions in ``types`` cannot be used for the templates in ``infra``."""
-    problems = folder_problems(types, record.files)
-    if problems:
-        return problems
-    index = json.loads((types / INDEX).read_text(encoding="utf-8"))
-    if index["commit"] != record.commit:
-        return [f"the types are from {index['commit']}, the manifest names {record.commit}"]
-    vendored = {name.lower(): name for name in [*index["resources"], *index["missing"]]}
-    wanted = {name.lower(): name for name in manifest.wanted(infra, record)}
-    return [
-        f"{wanted[name]} is used by a template but not vendored" for name in sorted(set(wanted) - set(vendored))
-    ] + [
-        f"{vendored[name]} is vendored but no template uses it (nor extra_types)"
-        for name in sorted(set(vendored) - set(wanted))
-    ]
+INSTALL = f"make azure-sdk-deps installs them from {sdk.REQUIREMENTS}"
 
 
 def _named(entry: allowlist.Entry) -> str:
@@ -49,19 +29,16 @@ def _line(label: str, issue: Issue, text: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--infra", type=Path, default=manifest.HERE.parent)
-    parser.add_argument("--types", type=Path, default=manifest.DATA)
+    parser.add_argument("--infra", type=Path, default=Path(__file__).resolve().parents[1])
+    parser.add_argument("--sdk", type=Path, default=sdk.VENV, help="the virtualenv of the pinned SDK packages")
     parser.add_argument("--allowed", type=Path, default=allowlist.ALLOWED)
-    parser.add_argument("--manifest", type=Path, default=manifest.MANIFEST)
     arguments = parser.parse_args(argv)
-    record = manifest.load(arguments.manifest)
     out = sys.stdout.write
-    if problems := type_data_problems(arguments.infra, arguments.types, record):
-        for problem in problems:
-            out(f"azure types: {problem}\n")
-        out(f"azure types: FAILED, the type definitions are not those of the templates: {REFRESH}\n")
+    if not sdk.releases(arguments.sdk):
+        out(f"azure types: FAILED, no Azure SDK packages in {arguments.sdk}: {INSTALL}\n")
         return 1
-    run = check_folder(arguments.infra, TypeData.load(arguments.types))
+    source = sdk.load(arguments.sdk, bicep.types_used(arguments.infra))
+    run = check_folder(arguments.infra, source.types)
     issues = sorted(
         run.issues.values(), key=lambda issue: (issue.file, issue.line, issue.where, issue.path, issue.kind)
     )
@@ -70,10 +47,14 @@ def main(argv: list[str] | None = None) -> int:
     tally = run.tally
     out(
         f"azure types: {tally.resources} resource bodies ({tally.properties} properties) and {tally.reads} reads "
-        f"in {len(run.trees)} templates checked against {record.repository}@{record.commit[:12]}: "
+        f"in {len(run.trees)} templates checked against the models of {len(source.found)} type@versions "
+        f"({len(source.missing)} without one): "
         f"{len(findings)} findings, {len(issues) - len(findings)} skipped, {len(verdict.allowed)} of them allowed; "
         f"{tally.unverified_constraints} length/pattern constraints on values known only at deployment\n"
     )
+    out(f"  from {', '.join(str(release) for release in source.releases)}\n")
+    for name in source.missing:
+        out(f"  no model {name}\n")
     for issue, entry in verdict.allowed:
         out(_line("allowed", issue, f"{issue.message} [{entry.reason}]") + "\n")
     for issue in verdict.refused:

@@ -126,7 +126,9 @@ class Instance:
             self.run.tally.resources += 1
             type_body = self.run.types.resource_body(declaration.type_name)
             if type_body is None:
-                self._report(site, Problem("unknown-type", "", f"no Azure type {declaration.type_name} is vendored"))
+                self._report(
+                    site, Problem("skipped", "", f"{_undefined(declaration.type_name)}: its body is not checked")
+                )
                 continue
             written = {key: item for key, item in body.items() if key not in BICEP_KEYS}
             if declaration.existing:
@@ -375,7 +377,11 @@ class Instance:
         self.run.tally.reads += 1
         body = self.run.types.resource_body(declaration.type_name)
         if body is None:
-            return Unknown("any", f"{declaration.type_name}, no type vendored")
+            path = bicep.dotted(label, steps)
+            self._report(
+                site, Problem("skipped", path, f"{_undefined(declaration.type_name)}: the read is not checked")
+            )
+            return Unknown("any", path)
         current: TypeRef | None = self._select(body, declaration)
         path = label
         for step in steps:
@@ -426,6 +432,10 @@ class Instance:
 
     def _report(self, site: Site, problem: Problem) -> None:
         self.run.add(Issue(problem.kind, self.file, site.line, site.where, problem.path, problem.message))
+
+
+def _undefined(type_name: str) -> str:
+    return f"no Azure type definition of {type_name}"
 
 
 def _element(base: Any, step: bicep.Step, index: Any, label: str) -> Any:

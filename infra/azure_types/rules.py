@@ -5,13 +5,13 @@ The kinds of finding:
 - ``unknown``: a property the type does not have (and no ``additionalProperties`` to take it);
 - ``read-only``: a property Azure sets itself, written;
 - ``required``: a required property missing from an object that is written;
-- ``enum``: a string that is none of the literals the type lists (for an open set, one that the
-  API lists none of: Azure may still take it, so it is a finding to allow-list with its reason);
+- ``enum``: a string that is none of the literals the type lists (the SDK's models do not say
+  whether a set is closed, so Azure may still take it: a finding to allow-list with its reason);
 - ``type``: a value of the wrong primitive type (an int for a string, a string for an object...);
 - ``constraint``: a known value outside the type's length, pattern or range.
 
 And ``skipped``: what the check cannot read statically (a value of kind ``any``, an unknown
-string where only certain literals are allowed, an object or array not known before deployment),
+string where only one literal is allowed, an object or array not known before deployment),
 with the reason. An unknown value of the right kind where the type only constrains its length,
 pattern or range (a name made with ``uniqueString()``) is counted as an unverified constraint.
 """
@@ -111,13 +111,8 @@ class Rules:
             return [Problem("type", path, f"{_expected(found)} expected, {describe(value)} given")]
         if kind == "UnionType":
             members = [self.types.ref(ref, element) for element in found["elements"]]
-            literals = [m for m in members if self.types.get(m)["$type"] == "StringLiteralType"]
-            others = [m for m in members if m not in literals and value.kind in self._accepted(m)]
-            if value.kind == "string" and literals and not others:
-                allowed = ", ".join(repr(self.types.get(m)["value"]) for m in literals)
-                return [Problem("skipped", path, f"{value.origin} is not known statically; allowed: {allowed}")]
-            candidates = [self._unknown(value, member, path) for member in others]
-            return min(candidates, key=len) if candidates else []
+            candidates = [self._unknown(value, m, path) for m in members if value.kind in self._accepted(m)]
+            return min(candidates, key=len, default=[])
         if kind == "StringLiteralType":
             return [Problem("skipped", path, f"{value.origin} is not known statically; only {found['value']!r} is")]
         if kind in ("StringType", "IntegerType") and _constrained(found):
@@ -147,18 +142,13 @@ class Rules:
         members = [self.types.ref(ref, element) for element in found["elements"]]
         literals = [self.types.get(m)["value"] for m in members if self.types.get(m)["$type"] == "StringLiteralType"]
         others = [m for m in members if self.types.get(m)["$type"] != "StringLiteralType"]
-        open_set = any(self.types.get(m)["$type"] == "StringType" for m in others)
         if isinstance(value, str) and literals:
             if value in literals:
                 return []
             listed = ", ".join(repr(literal) for literal in literals)
             case = next((literal for literal in literals if literal.lower() == value.lower()), None)
             differs = f" (it differs from {case!r} in case only)" if case else ""
-            if open_set:
-                return [Problem("enum", path, f"{value!r} is none of the values the API lists: {listed}{differs}")]
-            if not any(self.types.get(m)["$type"] != "StringType" and not self.check(value, m, path) for m in others):
-                return [Problem("enum", path, f"{value!r} is not allowed; allowed: {listed}{differs}")]
-            return []
+            return [Problem("enum", path, f"{value!r} is none of the values the API lists: {listed}{differs}")]
         outcomes = [self.check(value, member, path) for member in others]
         if any(not outcome for outcome in outcomes):
             return []

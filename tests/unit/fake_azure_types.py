@@ -1,5 +1,6 @@
-"""A hand-written types file in the shape of Azure/bicep-types-az's, for the type check's unit
-tests: two resource types of a made-up provider, each kind of type and flag the rules read."""
+"""A hand-written types file in the shape the type check reads (that of Azure/bicep-types, which
+infra/azure_types/sdk makes from the Azure SDK's models), for its unit tests: two resource types
+of a made-up provider, each kind of type and flag the rules read."""
 
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ TYPES: list[dict[str, Any]] = [
         "description": "What a widget is made of.",
         "properties": {
             "size": _prop(7),
-            "colour": _prop(8, 1, "Required, from a closed set."),
+            "colour": _prop(8, 1, "Required, an enum."),
             "state": _prop(11),
             "endpoint": _prop(2, 2, "Set by the service."),
             "secret": _prop(2, 4),
@@ -58,10 +59,11 @@ TYPES: list[dict[str, Any]] = [
             "label": _prop(13),
             "description": _prop(2, 0, "A property named description."),
             "parts": _prop(14),
+            "mode": _prop(24, 0, "A constant: one literal only."),
         },
     },
     {"$type": "IntegerType", "minValue": 1, "maxValue": 10},
-    {"$type": "UnionType", "elements": [_ref(9), _ref(10)]},
+    {"$type": "UnionType", "elements": [_ref(9), _ref(10), _ref(2)]},
     {"$type": "StringLiteralType", "value": "Red"},
     {"$type": "StringLiteralType", "value": "Blue"},
     {"$type": "UnionType", "elements": [_ref(15), _ref(23), _ref(2)]},
@@ -83,6 +85,7 @@ TYPES: list[dict[str, Any]] = [
     {"$type": "StringLiteralType", "value": "large"},
     {"$type": "AnyType"},
     {"$type": "StringLiteralType", "value": "Off"},
+    {"$type": "StringLiteralType", "value": "Fixed"},
 ]
 
 RESOURCES = {WIDGETS: f"{FILE}#/0", GADGETS: f"{FILE}#/16"}

@@ -58,13 +58,10 @@ def test_a_missing_required_property_is_a_required_finding(tmp_path: Path) -> No
     assert set(found) == {("required", "properties.colour")}
 
 
-def test_a_literal_outside_a_closed_set_is_an_enum_finding(tmp_path: Path) -> None:
+def test_a_literal_none_of_the_enum_s_values_is_an_enum_finding(tmp_path: Path) -> None:
     found = _check(tmp_path, {"main.bicep": WIDGET.format(properties="    colour: 'red'")})
     message = found[("enum", "properties.colour")].message
-    assert message == "'red' is not allowed; allowed: 'Red', 'Blue' (it differs from 'Red' in case only)"
-
-
-def test_a_literal_outside_an_open_set_is_an_enum_finding_that_says_the_set_is_open(tmp_path: Path) -> None:
+    assert message == "'red' is none of the values the API lists: 'Red', 'Blue' (it differs from 'Red' in case only)"
     found = _widget(tmp_path, "state: 'Of'")
     assert found[("enum", "properties.state")].message == "'Of' is none of the values the API lists: 'On', 'Off'"
 
@@ -136,24 +133,21 @@ def test_a_value_the_check_cannot_evaluate_is_skipped_with_its_reason(tmp_path: 
     assert issue.message == "its value is not known statically: loadJsonContent(), which the check does not model"
 
 
-def test_an_unknown_string_where_only_literals_are_allowed_is_skipped_and_elsewhere_checked(tmp_path: Path) -> None:
-    template = "param shade string\n" + WIDGET.format(properties="    colour: shade\n    label: shade\n    size: shade")
-    found = _check(tmp_path, {"main.bicep": template})
-    assert (
-        found[("skipped", "properties.colour")].message
-        == "parameter shade is not known statically; allowed: 'Red', 'Blue'"
-    )
+def test_an_unknown_string_is_skipped_where_only_a_constant_is_allowed_and_elsewhere_checked(tmp_path: Path) -> None:
+    properties = "    colour: shade\n    label: shade\n    size: shade\n    mode: shade"
+    found = _check(tmp_path, {"main.bicep": "param shade string\n" + WIDGET.format(properties=properties)})
+    assert found[("skipped", "properties.mode")].message == "parameter shade is not known statically; only 'Fixed' is"
     assert (
         found[("type", "properties.size")].message
         == "an int expected, a string not known before deployment (parameter shade) given"
     )
-    assert set(found) == {("skipped", "properties.colour"), ("type", "properties.size")}
+    assert set(found) == {("skipped", "properties.mode"), ("type", "properties.size")}
 
 
 def test_both_branches_of_a_condition_are_checked(tmp_path: Path) -> None:
     template = "param dark bool = false\n" + WIDGET.format(properties="    colour: dark ? 'Black' : 'Red'")
     found = _check(tmp_path, {"main.bicep": template})
-    assert found[("enum", "properties.colour")].message.startswith("'Black' is not allowed")
+    assert found[("enum", "properties.colour")].message.startswith("'Black' is none of the values")
 
 
 def test_every_allowed_value_of_a_parameter_is_checked(tmp_path: Path) -> None:
@@ -163,7 +157,7 @@ def test_every_allowed_value_of_a_parameter_is_checked(tmp_path: Path) -> None:
         json.dumps({"parameters": {"shade": {"value": "${SHADE}"}}}), encoding="utf-8"
     )
     found = _check(tmp_path, {"main.bicep": template})
-    assert found[("enum", "properties.colour")].message.startswith("'Pink' is not allowed")
+    assert found[("enum", "properties.colour")].message.startswith("'Pink' is none of the values")
 
 
 def test_a_parameter_azd_fills_is_a_value_of_its_declared_type(tmp_path: Path) -> None:
@@ -191,7 +185,7 @@ resource widgets 'Test.Rp/widgets@2024-01-01' = [for colour in colours: {
 """
     found = _check(tmp_path, {"main.bicep": template})
     assert set(found) == {("enum", "properties.colour")}
-    assert found[("enum", "properties.colour")].message.startswith("'Mauve' is not allowed")
+    assert found[("enum", "properties.colour")].message.startswith("'Mauve' is none of the values")
 
 
 def test_a_module_s_body_is_checked_with_its_caller_s_values_and_its_outputs_read_through(tmp_path: Path) -> None:
@@ -243,9 +237,17 @@ def test_an_interpolated_key_is_checked_against_the_additional_properties(tmp_pa
     assert set(found) == {("type", "tags.[computed]")}
 
 
-def test_a_resource_type_with_no_vendored_definition_is_a_finding(tmp_path: Path) -> None:
-    found = _check(tmp_path, {"main.bicep": "resource thing 'Test.Rp/things@2024-01-01' = {\n  name: 't'\n}\n"})
-    assert found[("unknown-type", "")].message == "no Azure type Test.Rp/things@2024-01-01 is vendored"
+def test_the_body_and_reads_of_a_type_with_no_definition_are_skipped_not_passed(tmp_path: Path) -> None:
+    template = (
+        "resource thing 'Test.Rp/things@2024-01-01' = {\n  name: 't'\n}\noutput id string = thing.properties.id\n"
+    )
+    found = _check(tmp_path, {"main.bicep": template})
+    assert set(found) == {("skipped", ""), ("skipped", "thing.properties.id")}
+    assert (
+        found[("skipped", "")].message
+        == "no Azure type definition of Test.Rp/things@2024-01-01: its body is not checked"
+    )
+    assert found[("skipped", "thing.properties.id")].where == "output id"
 
 
 def test_a_name_declared_nowhere_is_a_finding(tmp_path: Path) -> None:

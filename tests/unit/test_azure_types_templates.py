@@ -1,8 +1,8 @@
-"""The type check on the real templates against the vendored Azure types: today's templates pass
-(every finding and skip is allow-listed, no entry is stale), and one error of each kind planted in
-a copy of a template is caught. The types are those refresh.py writes to infra/azure_types/data
-from the commit infra/azure_types/manifest.json records (infra/README.md); without them these
-tests fail, as make lint does."""
+"""The type check on the real templates against the types of the pinned Azure SDK packages
+(requirements-azure-sdk.txt, installed into .tools/azure-sdk by make azure-sdk-deps, which
+make lint and make test run first): today's templates pass (every finding and skip is
+allow-listed, no entry is stale), and one error of each kind planted in a copy of a template is
+caught. Without the packages these tests fail, as make lint does."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from infra.azure_types import allowlist, manifest
-from infra.azure_types.__main__ import main, type_data_problems
+from infra.azure_types import allowlist, bicep, sdk
+from infra.azure_types.__main__ import main
 from infra.azure_types.evaluate import Issue, check_folder
 from infra.azure_types.typedata import TypeData
 
@@ -21,9 +21,10 @@ INFRA = Path(__file__).resolve().parents[2] / "infra"
 
 @pytest.fixture(scope="module")
 def types() -> TypeData:
-    problems = type_data_problems(INFRA, manifest.DATA, manifest.load())
-    assert problems == [], f"the vendored types are not usable: {problems}"
-    return TypeData.load(manifest.DATA)
+    assert sdk.releases(sdk.VENV), f"no Azure SDK packages in {sdk.VENV}: run make azure-sdk-deps"
+    source = sdk.load(sdk.VENV, bicep.types_used(INFRA))
+    assert source.missing == ["Microsoft.Web/connections@2016-06-01"]
+    return source.types
 
 
 def _planted(types: TypeData, template: str, old: str, new: str) -> dict[tuple[str, str, str], Issue]:
@@ -179,24 +180,28 @@ def test_an_allow_list_entry_whose_issue_is_gone_fails_as_stale(
     types: TypeData, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     copy = _copy(tmp_path)
-    text = (copy / "modules/mailbox-connector.bicep").read_text(encoding="utf-8")
-    start = text.index("    parameterValueSet: {")
-    end = text.index("    }\n", start) + len("    }\n")
-    (copy / "modules/mailbox-connector.bicep").write_text(text[:start] + text[end:], encoding="utf-8")
+    _plant(copy, "modules/mailbox-connector.bicep", "            connectionId: blobConnection.id\n", "")
     assert main(["--infra", str(copy)]) == 1
     assert (
-        "stale allow-list entry, it names no issue: unknown modules/mailbox-connector.bicep" in capsys.readouterr().out
+        "stale allow-list entry, it names no issue: skipped modules/mailbox-connector.bicep resource workflow "
+        "blobConnection.id" in capsys.readouterr().out
     )
 
 
-def test_the_check_refuses_to_run_on_types_that_are_not_the_templates(
+def test_a_type_at_a_version_no_pinned_package_models_is_skipped_and_fails_the_check(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     copy = _copy(tmp_path)
     _plant(copy, "modules/identity.bicep", "userAssignedIdentities@2023-01-31", "userAssignedIdentities@2024-11-30")
     assert main(["--infra", str(copy)]) == 1
     printed = capsys.readouterr().out
+    assert "  no model Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30\n" in printed
     assert (
-        "Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30 is used by a template but not vendored" in printed
-    )
-    assert "FAILED, the type definitions are not those of the templates" in printed
+        "FAILED   skipped         modules/identity.bicep:12 resource identity (body): no Azure type definition of "
+        "Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30: its body is not checked"
+    ) in printed
+
+
+def test_the_check_fails_without_the_sdk_packages(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--sdk", str(tmp_path)]) == 1
+    assert "FAILED, no Azure SDK packages in" in capsys.readouterr().out
