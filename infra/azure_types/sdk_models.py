@@ -219,7 +219,7 @@ class Shapes:
     def __init__(self, package: Package) -> None:
         self.package = package
         self.types: list[dict[str, Any]] = []
-        self._memo: dict[tuple[str, bool], int] = {}
+        self._memo: dict[str, int] = {}
         self._simple: dict[str, int] = {}
 
     def add(self, found: dict[str, Any]) -> int:
@@ -238,19 +238,17 @@ class Shapes:
 
     # -- models ------------------------------------------------------------------------------------
 
-    def model(self, name: str, polymorphic: bool = True) -> int:
-        """The type of the model ``name``; a polymorphic model (one with subtypes) is the choice
-        among its subclasses unless ``polymorphic`` is false (a subclass seen as itself)."""
+    def model(self, name: str) -> int:
+        """The type of the model ``name``, made once; a polymorphic model (one with subtypes) is
+        the choice among its subclasses."""
         found = self.package.model(name)
         if found is None:
             raise ValueError(f"no model {name!r} in the package")
-        chooses = polymorphic and bool(found.subtypes)
-        key = (name, chooses)
-        if key in self._memo:
-            return self._memo[key]
+        if name in self._memo:
+            return self._memo[name]
         index = self.add({})
-        self._memo[key] = index
-        self.types[index] = self._discriminated(found) if chooses else self.object(found.name, found.attributes)
+        self._memo[name] = index
+        self.types[index] = self._discriminated(found) if found.subtypes else self.object(found.name, found.attributes)
         return index
 
     def object(
@@ -270,6 +268,8 @@ class Shapes:
                 node = node.setdefault(part, {})
                 if isinstance(node, Attribute):
                     raise ValueError(f"{name}: {attribute.key} nests under a property that is not an object")
+            if isinstance(node.get(path[-1]), dict):
+                raise ValueError(f"{name}: {attribute.key} is also an object of flattened properties")
             node[path[-1]] = attribute
         found = self._node(name, tree)
         for key, (type_index, flags) in (overrides or {}).items():
