@@ -13,18 +13,21 @@ CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # checkov lives in its own virtualenv: its pins clash with the app's (requirements-checkov.txt).
 CHECKOV_VENV := .tools/checkov
+# The Azure SDK packages whose models the type check reads (requirements-azure-sdk.txt), kept
+# apart from the app, which deploys none of them.
+AZURE_SDK_VENV := .tools/azure-sdk
 
-.PHONY: run test unit integration e2e bench lint infra-lint format check deps checkov-deps browser clean
+.PHONY: run test unit integration e2e bench lint infra-lint format check deps checkov-deps azure-sdk-deps browser clean
 
 ## run: serve the whole app on http://127.0.0.1:7071/api against Azurite (Ctrl-C stops all)
 run: deps
 	$(BIN)/python -m devhost serve --demo
 
 ## test: every layer (unit, integration, e2e); starts Azurite when none is listening
-test: deps browser
+test: deps azure-sdk-deps browser
 	$(PYTEST)
 
-unit: deps
+unit: deps azure-sdk-deps
 	$(PYTEST) -m unit
 
 integration: deps
@@ -46,11 +49,14 @@ lint: deps
 	$(MAKE) --no-print-directory infra-lint
 
 ## infra-lint: every .bicep parses (pycep) and keeps our rules and every resource name its type's
-## naming rule, the postdeploy hook fails loudly (the gate), then checkov with no failed check; the
-## gate in infra/checkov_gate.py also fails when checkov parsed nothing
-infra-lint: deps checkov-deps
+## naming rule, the postdeploy hook fails loudly (the gate), every resource body and property read
+## matches Azure's types as the pinned SDK's models define them (infra/azure_types, its allow-list),
+## then checkov with no failed check; the gate in infra/checkov_gate.py also fails when checkov
+## parsed nothing
+infra-lint: deps checkov-deps azure-sdk-deps
 	$(PYTEST) -q tests/unit/test_infra.py tests/unit/test_infra_names.py tests/unit/test_infra_warnings.py \
 		tests/unit/test_infra_mail_sender.py tests/unit/test_postdeploy_hook.py
+	$(BIN)/python -m infra.azure_types
 	$(BIN)/python infra/checkov_gate.py --checkov $(CHECKOV_VENV)/bin/checkov --directory infra
 
 format: deps
@@ -74,6 +80,15 @@ $(CHECKOV_VENV)/.installed: requirements-checkov.txt
 	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet -r requirements-checkov.txt
+	touch $@
+
+## azure-sdk-deps: the pinned Azure SDK packages of requirements-azure-sdk.txt in .tools/azure-sdk
+azure-sdk-deps: $(AZURE_SDK_VENV)/.installed
+
+$(AZURE_SDK_VENV)/.installed: requirements-azure-sdk.txt
+	test -x $(AZURE_SDK_VENV)/bin/python || $(PYTHON) -m venv $(AZURE_SDK_VENV)
+	$(AZURE_SDK_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(AZURE_SDK_VENV)/bin/python -m pip install --quiet -r requirements-azure-sdk.txt
 	touch $@
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt

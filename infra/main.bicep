@@ -287,7 +287,7 @@ var queueNames = [
 var inboundContainerName = 'inbound-email'
 var eventGridDeadLetterContainerName = 'inbound-email-deadletter'
 
-resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+resource rg 'Microsoft.Resources/resourceGroups@2024-07-01' = {
   name: empty(resourceGroupName) ? defaultResourceGroupName : resourceGroupName
   location: location
   tags: tags

@@ -169,7 +169,7 @@ var logAlerts = [
   }
 ]
 
-resource logAlertRules 'Microsoft.Insights/scheduledQueryRules@2022-06-15' = [
+resource logAlertRules 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [
   for alert in logAlerts: {
     name: '${alert.name}-${namePrefix}'
     location: location
