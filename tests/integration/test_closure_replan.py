@@ -31,7 +31,8 @@ def document(response: func.HttpResponse) -> dict[str, object]:
 @pytest.fixture
 def company(api: Api) -> str:
     customer_id = f"shut-{uuid.uuid4().hex[:10]}"
-    body = {"name": "Shut S.r.l.", "entitled": True, "email_domains": [], "contacts": [], "language": "en"}
+    anna = {"email": f"anna@{customer_id}.example", "name": "Anna Bianchi"}
+    body = {"name": "Shut S.r.l.", "entitled": True, "email_domains": [], "contacts": [anna], "language": "en"}
     response = api.call(
         admin.put_customer, "PUT", f"admin/customers/{customer_id}",
         token=api.token(Role.ADMIN), route_params={"id": customer_id}, body=body,
