@@ -19,7 +19,7 @@ Targets (for an id the worker has already located, as docs/storage.md counts the
   reported. What one create sent is printed request by request.
 
 The targets hold for the ticket's own requests. Every change that notifies also delivers its mail
-(docs/outbox.md, shared/notifier.py): the intents (one ``OutboxIndex`` transaction, before the
+(docs/outbox.md, shared/usecases/notifier.py): the intents (one ``OutboxIndex`` transaction, before the
 ticket's), the notification rows (inside the ticket's transaction: no request of their own), and per
 notification right after the commit a read of its row, a token of the shared mail budget (a read
 and a conditional write of its row), a claim (ETag), the send, the outcome and the delete of its
@@ -65,13 +65,13 @@ from benchmarks.harness import CountingTransport, bench_customer, clean_up, coun
 from devhost.azurite import ensure_azurite
 from devhost.local_identity import LOCAL_AUDIENCE, LOCAL_ISSUER, ensure_signing_key, mint_token
 from functions import dependencies, tickets
-from shared.lifecycle import Role
-from shared.settings import settings
-from shared.storage import DEVELOPMENT_STORAGE, azurite_connection_string, connection_string
-from shared.storage_layout import TABLES
-from shared.stores.closures import CLOSURES_TABLE
-from shared.stores.tickets import TicketStore
-from shared.ticket import format_ticket_id
+from shared.adapters.storage import DEVELOPMENT_STORAGE, azurite_connection_string, connection_string
+from shared.adapters.storage_layout import TABLES
+from shared.adapters.stores.closures import CLOSURES_TABLE
+from shared.adapters.stores.tickets import TicketStore
+from shared.config.app import settings
+from shared.domain.lifecycle import Role
+from shared.domain.ticket import format_ticket_id
 
 SMALL = 100
 PAGE_SIZE = 25
@@ -88,7 +88,7 @@ Handler = Callable[[func.HttpRequest], func.HttpResponse]
 def install_counting_tables() -> CountingTransport:
     """Forget whatever the app built (settings, clients, desk, mail settings, sender, dispatcher,
     notifier) and make ``functions.dependencies.tables()`` answer a client built as
-    ``shared.storage.table_service`` builds it from the app settings (same connection string, same
+    ``shared.adapters.storage.table_service`` builds it from the app settings (same connection string, same
     timeouts), on a counting transport. Everything else the functions use is built by the app
     itself from that client, the outbox store of the dispatcher and the notifier included
     (``OutboxStore(tables())``)."""

@@ -88,7 +88,7 @@ def in_dst_transition_week(instant: datetime) -> bool:
 def cold_costs(start: datetime) -> object:
     """Import, first construction and first call, before anything warms a cache; then warm figures."""
     began = time.perf_counter_ns()
-    module = importlib.import_module("shared.sla_calendar")
+    module = importlib.import_module("shared.domain.sla.calendar")
     imported = time.perf_counter_ns() - began
 
     began = time.perf_counter_ns()
@@ -113,7 +113,7 @@ def cold_costs(start: datetime) -> object:
         first_calls.append(time.perf_counter_ns() - began)
 
     print("Cold costs (this process, first use):")
-    print(f"  import shared.sla_calendar (with holidays) {imported / 1e6:10.2f} ms")
+    print(f"  import shared.domain.sla.calendar (with holidays) {imported / 1e6:10.2f} ms")
     print(f"  first default_calendar()                   {constructed / 1e6:10.2f} ms")
     print(f"  first add_working_time (cold cache)        {first_call / 1e3:10.1f} µs")
     print(f"  second add_working_time, same start        {second_call / 1e3:10.1f} µs")

@@ -8,7 +8,7 @@ sends other requests, table by table, than a sweep among 100 (time is reported, 
 measures a re-plan after a closure is withdrawn, with 100 and 10,000 open tickets
 (benchmarks/escalation_replan.py, whose targets also gate the exit status).
 
-What is swept: ``shared.escalator.sweep`` on the desk built as tests/integration/test_escalation.py
+What is swept: ``shared.usecases.escalator.sweep`` on the desk built as tests/integration/test_escalation.py
 builds it (the stores over one Table client, a ``Notifier`` whose ``Dispatcher`` hands mail to a
 counter in memory, the schedule, supervisors and management addresses), on a clock the run sets.
 Each repetition opens 50 real P1 bugs through the desk at OPENED, moves the clock to SWEEP_AT (45
@@ -72,27 +72,27 @@ from benchmarks.harness import (
 )
 from benchmarks.harness import Clock as RunClock
 from devhost.azurite import ensure_azurite
-from shared.auth import Principal
-from shared.customers import Customer
-from shared.desk import Desk, EscalationPolicy, NewTicket
-from shared.dispatch import Dispatcher, MailIdentity
-from shared.escalation import DEFAULT_MATRIX, Checkpoint
-from shared.escalator import SweepReport, sweep
-from shared.lifecycle import Role
-from shared.mail.senders.base import OutgoingMail
-from shared.notifier import Notifier
-from shared.sla_calendar import SlaCalendar, default_calendar
-from shared.sla_policy import Category, Clock, Priority, SlaPolicy
-from shared.storage import azurite_connection_string
-from shared.storage_layout import TABLES
-from shared.stores.audit import AUDIT_TABLE, AuditTrail
-from shared.stores.customers import ADDRESSES_TABLE, CUSTOMERS_TABLE, CustomerRegistry
-from shared.stores.mail_budget import MailBudgetStore
-from shared.stores.outbox import OUTBOX_INDEX_TABLE, OutboxStore
-from shared.stores.schedule import ESCALATIONS_TABLE, EscalationSchedule
-from shared.stores.schedule import _row as schedule_row  # the schedule's own row layout, as plan writes it
-from shared.stores.tickets import TICKET_IDS_TABLE, TICKETS_TABLE, TicketStore
-from shared.ticket import format_ticket_id
+from shared.adapters.auth.tokens import Principal
+from shared.adapters.storage import azurite_connection_string
+from shared.adapters.storage_layout import TABLES
+from shared.adapters.stores.audit import AUDIT_TABLE, AuditTrail
+from shared.adapters.stores.customers import ADDRESSES_TABLE, CUSTOMERS_TABLE, CustomerRegistry
+from shared.adapters.stores.mail_budget import MailBudgetStore
+from shared.adapters.stores.outbox import OUTBOX_INDEX_TABLE, OutboxStore
+from shared.adapters.stores.schedule import ESCALATIONS_TABLE, EscalationSchedule
+from shared.adapters.stores.schedule import _row as schedule_row  # the schedule's own row layout, as plan writes it
+from shared.adapters.stores.tickets import TICKET_IDS_TABLE, TICKETS_TABLE, TicketStore
+from shared.domain.customers import Customer
+from shared.domain.lifecycle import Role
+from shared.domain.outgoing_mail import OutgoingMail
+from shared.domain.sla.calendar import SlaCalendar, default_calendar
+from shared.domain.sla.escalation import DEFAULT_MATRIX, Checkpoint
+from shared.domain.sla.policy import Category, Clock, Priority, SlaPolicy
+from shared.domain.ticket import format_ticket_id
+from shared.usecases.desk import Desk, EscalationPolicy, NewTicket
+from shared.usecases.dispatch import Dispatcher, MailIdentity
+from shared.usecases.escalator import SweepReport, sweep
+from shared.usecases.notifier import Notifier
 from tests.run_storage import ROOMY
 
 ROME = ZoneInfo("Europe/Rome")
@@ -461,7 +461,8 @@ def main() -> int:
         watermark = bench.due_check.watermark()
         print(f"Azurite: {'started for this run' if started else 'already listening (what the run writes is deleted)'}")
         print(
-            f"python {sys.version.split()[0]}; shared.escalator.sweep on the desk driven directly; schedule table "
+            f"python {sys.version.split()[0]}; shared.usecases.escalator.sweep on the desk driven directly; "
+            f"schedule table "
             f"{table}; {DUE} P1 bugs opened {OPENED:%Y-%m-%d %H:%M %Z}, swept {SWEEP_AT:%H:%M}; "
             f"{args.repetitions} sweeps per size after one warm-up; time is perf_counter."
         )

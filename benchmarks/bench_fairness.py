@@ -16,7 +16,7 @@ own (every table of the app under a name with the run's suffix, deleted at the e
 see only the run's mail; it uses the Azurite listening on the usual ports, or starts one.
 
 Printed: the other customer's receipt delay against the design's bound
-(``shared.dispatch.receipt_delay_bound``: grace + sweep period + two budget intervals + the gap
+(``shared.usecases.dispatch.receipt_delay_bound``: grace + sweep period + two budget intervals + the gap
 between sweeps, 210 s here), the most mails in any sliding minute and hour against the limits,
 whether every customer's mail left before any staff mail among those the sweeps sent, the sweeps
 run, simulated and wall time, and the budget row's storage requests. Exit status: non-zero when the
@@ -41,11 +41,11 @@ from azure.storage.blob import BlobServiceClient
 
 from benchmarks.harness import counting_service
 from devhost.azurite import ensure_azurite
-from shared.dispatch import SWEEP_GRACE, SWEEP_PERIOD, receipt_delay_bound
-from shared.mail_budget import MailLimits
-from shared.storage import azurite_connection_string
-from shared.stores.mail_budget import BUDGET_ROW
-from shared.stores.outbox import OUTBOX_INDEX_TABLE
+from shared.adapters.storage import azurite_connection_string
+from shared.adapters.stores.mail_budget import BUDGET_ROW
+from shared.adapters.stores.outbox import OUTBOX_INDEX_TABLE
+from shared.domain.mail_budget import MailLimits
+from shared.usecases.dispatch import SWEEP_GRACE, SWEEP_PERIOD, receipt_delay_bound
 from tests.mail_flood import Flood, flood
 from tests.run_storage import run_storage
 

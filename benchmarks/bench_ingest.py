@@ -64,18 +64,18 @@ from azure.storage.blob import BlobServiceClient
 
 from benchmarks.harness import Clock, CountingTransport, SentRequest, counting_service
 from devhost.azurite import ensure_azurite
-from shared.customers import Contact, Customer
-from shared.dispatch import MailIdentity
-from shared.language import Language, detect_language
-from shared.mail.inbound.automatic import automatic_reason
-from shared.mail.inbound.intake import MailIntake, request_text
-from shared.mail.inbound.message import InboundMessage, UnparseableMail
-from shared.mail.inbound.outcome import InboundRecord, Outcome
-from shared.mail.inbound.parse import parse_message
-from shared.mail.inbound.settings import InboundSettings
-from shared.mail.reply_token import reply_address
-from shared.mail.senders.file_drop import FileDropSender
-from shared.storage import azurite_connection_string
+from shared.adapters.mail.parse import parse_message
+from shared.adapters.mail.senders.file_drop import FileDropSender
+from shared.adapters.storage import azurite_connection_string
+from shared.config.inbound import InboundSettings
+from shared.domain.customers import Contact, Customer
+from shared.domain.inbound.automatic import automatic_reason
+from shared.domain.inbound.message import InboundMessage, UnparseableMail
+from shared.domain.inbound.record import InboundRecord, Outcome
+from shared.domain.language import Language, detect_language
+from shared.domain.reply_token import reply_address
+from shared.usecases.dispatch import MailIdentity
+from shared.usecases.intake import MailIntake, request_text
 from tests.run_storage import mail_intake, run_storage
 
 REPO = Path(__file__).resolve().parents[1]

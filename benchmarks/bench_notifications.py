@@ -1,13 +1,13 @@
 """Benchmark of outgoing notifications against Azurite: storage requests and time per mail, stage by stage.
 
 Run from the repository root: ``python benchmarks/bench_notifications.py [--repetitions R] [--left-behind N]``.
-It drives the desk directly (``shared.desk.Desk`` built as tests/integration/conftest.py builds it:
+It drives the desk directly (``shared.usecases.desk.Desk`` built as tests/integration/conftest.py builds it:
 the stores over one Table client, a ``Notifier`` and a ``Dispatcher`` on a clock the run sets, mail
 dropped as files into a temporary folder), not the HTTP handlers: token checks and JSON are
 bench_api.py's, and only the desk lets the run stop the clock and crash a sender.
 
 Stages of one notification:
-  render    ``shared.mail.render.render`` of its kind, language and context (pure: no request);
+  render    ``shared.adapters.mail.render.render`` of its kind, language and context (pure: no request);
   enqueue   its intent (one ``OutboxIndex`` transaction per change, shared by the change's mails) and
             its row, built and carried by the ticket's transaction (no request of its own);
   dispatch  right after the commit: the read of its row, a token of the shared mail budget (a read
@@ -71,25 +71,25 @@ from azure.data.tables import TableServiceClient
 
 from benchmarks.harness import Clock, CountingTransport, SentRequest, bench_customer, clean_up, counting_service
 from devhost.azurite import ensure_azurite
-from shared.auth import Principal
-from shared.customers import Customer
-from shared.desk import Desk, NewTicket
-from shared.dispatch import Dispatcher, MailIdentity, Timing
-from shared.lifecycle import Action, Role
-from shared.mail.render import render
-from shared.mail.senders.base import OutgoingMail, Sender
-from shared.mail.senders.file_drop import FileDropSender
-from shared.notifier import Notifier
-from shared.outbox import Notification
-from shared.sla_calendar import default_calendar
-from shared.sla_policy import SlaPolicy
-from shared.storage import azurite_connection_string
-from shared.storage_layout import TABLES
-from shared.stores.audit import AuditTrail
-from shared.stores.customers import CustomerRegistry
-from shared.stores.mail_budget import MailBudgetStore
-from shared.stores.outbox import OutboxStore
-from shared.stores.tickets import TICKETS_TABLE, TicketStore
+from shared.adapters.auth.tokens import Principal
+from shared.adapters.mail.render import render
+from shared.adapters.mail.senders.file_drop import FileDropSender
+from shared.adapters.storage import azurite_connection_string
+from shared.adapters.storage_layout import TABLES
+from shared.adapters.stores.audit import AuditTrail
+from shared.adapters.stores.customers import CustomerRegistry
+from shared.adapters.stores.mail_budget import MailBudgetStore
+from shared.adapters.stores.outbox import OutboxStore
+from shared.adapters.stores.tickets import TICKETS_TABLE, TicketStore
+from shared.domain.customers import Customer
+from shared.domain.lifecycle import Action, Role
+from shared.domain.notifications import Notification
+from shared.domain.outgoing_mail import OutgoingMail, Sender
+from shared.domain.sla.calendar import default_calendar
+from shared.domain.sla.policy import SlaPolicy
+from shared.usecases.desk import Desk, NewTicket
+from shared.usecases.dispatch import Dispatcher, MailIdentity, Timing
+from shared.usecases.notifier import Notifier
 from tests.run_storage import ROOMY
 
 ROME = ZoneInfo("Europe/Rome")
@@ -304,7 +304,7 @@ def measure_sweep(bench: Bench, left_behind: int) -> Scenario:
     outbox = OutboxStore(bench.service)
     dispatcher = bench.dispatcher(CrashOnFirstAttempt(FileDropSender(folder)))
     desk = replace(bench.desk, notifier=Notifier(outbox, dispatcher, None, PORTAL_URL))
-    dispatch_log = logging.getLogger("shared.dispatch")
+    dispatch_log = logging.getLogger("shared.usecases.dispatch")
     level = dispatch_log.level
     dispatch_log.setLevel(logging.CRITICAL)  # the crashes are intended: no traceback for each
     try:

@@ -1,6 +1,6 @@
 """The re-plan part of ``bench_escalation.py``: a closure withdrawn with 100 and 10,000 open tickets.
 
-What is measured: ``shared.replanning.replan_from`` after the closure WITHDRAWN (a week inside the
+What is measured: ``shared.usecases.replanning.replan_from`` after the closure WITHDRAWN (a week inside the
 planted checkpoints' four weeks) is withdrawn, on the desk of ``bench_escalation`` (its counting
 Table client) with a calendar without the closure. Each size has a schedule table of its own
 (``BenchReplan<hex><size>``, dropped at the end) in which every open ticket has two checkpoints
@@ -27,15 +27,15 @@ from typing import Any
 from azure.data.tables import TableServiceClient
 
 from benchmarks.harness import TRANSACTION_LIMIT, CountingTransport, EscalationsAs
-from shared.desk import Desk
-from shared.escalation import DEFAULT_MATRIX, Checkpoint
-from shared.replanning import ReplanReport, replan_from
-from shared.sla_calendar import default_calendar
-from shared.sla_policy import Clock
-from shared.stores.schedule import ESCALATIONS_TABLE, EscalationSchedule
-from shared.stores.schedule import _row as schedule_row  # the schedule's own row layout, as plan writes it
-from shared.stores.tickets import TICKETS_TABLE
-from shared.ticket import format_ticket_id
+from shared.adapters.stores.schedule import ESCALATIONS_TABLE, EscalationSchedule
+from shared.adapters.stores.schedule import _row as schedule_row  # the schedule's own row layout, as plan writes it
+from shared.adapters.stores.tickets import TICKETS_TABLE
+from shared.domain.sla.calendar import default_calendar
+from shared.domain.sla.escalation import DEFAULT_MATRIX, Checkpoint
+from shared.domain.sla.policy import Clock
+from shared.domain.ticket import format_ticket_id
+from shared.usecases.desk import Desk
+from shared.usecases.replanning import ReplanReport, replan_from
 
 WITHDRAWN = (date(2027, 12, 6), date(2027, 12, 10))  # a week inside the planted checkpoints' four weeks
 OPEN_TICKETS = (100, 10_000)

@@ -30,15 +30,15 @@ from urllib.parse import unquote, urlparse
 from azure.core.pipeline.transport import RequestsTransport
 from azure.data.tables import TableClient, TableServiceClient
 
-from shared.customers import Contact, Customer
-from shared.language import Language
-from shared.stores.audit import AUDIT_TABLE
-from shared.stores.customers import ADDRESSES_TABLE, CUSTOMERS_TABLE, CustomerRegistry
-from shared.stores.outbox import OUTBOX_INDEX_TABLE
-from shared.stores.schedule import ESCALATIONS_TABLE
-from shared.stores.tickets import TICKET_IDS_TABLE, TICKETS_TABLE
+from shared.adapters.stores.audit import AUDIT_TABLE
+from shared.adapters.stores.customers import ADDRESSES_TABLE, CUSTOMERS_TABLE, CustomerRegistry
+from shared.adapters.stores.outbox import OUTBOX_INDEX_TABLE
+from shared.adapters.stores.schedule import ESCALATIONS_TABLE
+from shared.adapters.stores.tickets import TICKET_IDS_TABLE, TICKETS_TABLE
+from shared.domain.customers import Contact, Customer
+from shared.domain.language import Language
 
-#: The RowKey prefix of a notification row in ``Tickets`` (shared/stores/outbox.py, docs/outbox.md).
+#: The RowKey prefix of a notification row in ``Tickets`` (shared/adapters/stores/outbox.py, docs/outbox.md).
 NOTIFICATION_ROW_PREFIX = "O|"
 TRANSACTION_LIMIT = 100  # entities per entity group transaction
 
@@ -118,7 +118,7 @@ def _entity_of(url: str) -> tuple[str, str | None]:
 
 
 def counting_service(connection_string: str, timeout: float) -> tuple[TableServiceClient, CountingTransport]:
-    """A Table service client built as ``shared.storage.table_service`` builds it from a connection
+    """A Table service client built as ``shared.adapters.storage.table_service`` builds it from a connection
     string (same timeouts), on a counting transport; the client and its transport."""
     transport = CountingTransport(connection_timeout=timeout, read_timeout=timeout)
     return TableServiceClient.from_connection_string(connection_string, transport=transport), transport

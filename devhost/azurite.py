@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from devhost import PROJECT_ROOT
-from shared.storage import AZURITE_HOST, AZURITE_PORTS
+from shared.adapters.storage import AZURITE_HOST, AZURITE_PORTS
 
 LOG = logging.getLogger(__name__)
 

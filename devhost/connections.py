@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from shared.storage import connection_string
+from shared.adapters.storage import connection_string
 
 #: The host's own storage: blob receipts, and the default connection of storage bindings.
 HOST_STORAGE_SETTING = "AzureWebJobsStorage"

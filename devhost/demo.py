@@ -14,13 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from shared.auth import Principal
-from shared.customers import Contact, Customer
-from shared.desk import Desk, NewTicket
-from shared.language import Language
-from shared.lifecycle import Action, Role
-from shared.sla_policy import Category, Priority
-from shared.stores.customers import CustomerRegistry
+from shared.adapters.auth.tokens import Principal
+from shared.adapters.stores.customers import CustomerRegistry
+from shared.domain.customers import Contact, Customer
+from shared.domain.language import Language
+from shared.domain.lifecycle import Action, Role
+from shared.domain.sla.policy import Category, Priority
+from shared.usecases.desk import Desk, NewTicket
 
 LOG = logging.getLogger(__name__)
 

@@ -33,7 +33,7 @@ from devhost import PROJECT_ROOT
 from devhost.azurite import is_listening
 from devhost.connections import MissingConnectionError, resolve_connection
 from devhost.settings_file import load_local_settings
-from shared.storage import DEVELOPMENT_STORAGE, connection_string
+from shared.adapters.storage import DEVELOPMENT_STORAGE, connection_string
 
 MAIL_CONNECTION_SETTING = "MailStorage"
 INBOUND_CONTAINER = "inbound-email"

@@ -49,7 +49,7 @@ from devhost import PROJECT_ROOT
 from devhost.demo import DemoUser
 from devhost.http_dispatch import IncomingRequest, OutgoingResponse
 from devhost.local_identity import ensure_signing_key, mint_token, public_jwk
-from shared.auth import ALGORITHM
+from shared.adapters.auth.tokens import ALGORITHM
 
 #: Where the provider is mounted: the path of the local tokens' issuer.
 MOUNT = "/local-issuer"

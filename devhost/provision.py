@@ -1,4 +1,4 @@
-"""Create the tables, blob containers and queues the app needs, as ``shared.storage_layout``
+"""Create the tables, blob containers and queues the app needs, as ``shared.adapters.storage_layout``
 lists them; whatever exists already is left as it is."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from azure.storage.blob import BlobServiceClient
 from azure.storage.queue import QueueServiceClient
 
 from devhost.connections import HOST_STORAGE_SETTING, MissingConnectionError, resolve_connection
-from shared import storage_layout
-from shared.storage import connection_string
+from shared.adapters import storage_layout
+from shared.adapters.storage import connection_string
 
 LOG = logging.getLogger(__name__)
 

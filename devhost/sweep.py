@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     """Sweep once; print the report; exit 0 unless a checkpoint failed."""
     load_local_settings(PROJECT_ROOT, os.environ)
     from functions.dependencies import desk_at, schedule  # the app reads its settings on import
-    from shared.escalator import sweep
+    from shared.usecases.escalator import sweep
 
     at: datetime = args.now or datetime.now(UTC)
     report = sweep(desk_at(lambda: at), schedule(), at)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from devhost import PROJECT_ROOT
 from devhost.local_identity import DEFAULT_MINUTES, DEFAULT_SUBJECT, ensure_signing_key, mint_token
-from shared.lifecycle import Role
+from shared.domain.lifecycle import Role
 
 LOG = logging.getLogger(__name__)
 

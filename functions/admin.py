@@ -7,9 +7,9 @@ import re
 
 import azure.functions as func
 
-from functions.api import body_of, dump, endpoint, limit_of, require_admin
 from functions.dependencies import calendar, closures, customers, desk, schedule, tables
-from functions.http import json_response
+from functions.http.endpoint import body_of, dump, endpoint, limit_of, require_admin
+from functions.http.responses import json_response
 from functions.response_shapes import (
     AuditList,
     AuditRecordOut,
@@ -20,13 +20,13 @@ from functions.response_shapes import (
     CustomerOut,
 )
 from functions.schemas import ClosureDocument, ContactDocument, CustomerDocument
-from shared.auth import Principal
-from shared.closures import Closure, changed_days
-from shared.customers import Contact, Customer, normalise_domain, normalise_email, valid_customer_id
-from shared.errors import InvalidInput, NotFound
-from shared.replanning import replan_from
-from shared.stores.audit import AuditTrail
-from shared.ticket import parse_ticket_id
+from shared.adapters.auth.tokens import Principal
+from shared.adapters.stores.audit import AuditTrail
+from shared.domain.customers import Contact, Customer, normalise_domain, normalise_email, valid_customer_id
+from shared.domain.errors import InvalidInput, NotFound
+from shared.domain.sla.closures import Closure, changed_days
+from shared.domain.ticket import parse_ticket_id
+from shared.usecases.replanning import replan_from
 
 bp = func.Blueprint()
 

@@ -1,5 +1,5 @@
 """``GET /api/tickets/{id}/attachments/{attachment_id}``: a file that came with a customer's mail,
-for those who may see the ticket (:mod:`shared.files`).
+for those who may see the ticket (:mod:`shared.usecases.files`).
 
 The file is always a download (``Content-Disposition: attachment``), never rendered by the
 browser in the API's origin: ``nosniff`` and a sandboxing CSP keep an HTML or SVG file inert.
@@ -12,9 +12,9 @@ from urllib.parse import quote
 
 import azure.functions as func
 
-from functions.api import endpoint
 from functions.dependencies import files
-from shared.auth import Principal
+from functions.http.endpoint import endpoint
+from shared.adapters.auth.tokens import Principal
 
 bp = func.Blueprint()
 _MEDIA_TYPE = re.compile(r"[a-z0-9][a-z0-9.+-]{0,63}/[a-z0-9][a-z0-9.+-]{0,63}")

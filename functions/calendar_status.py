@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import azure.functions as func
 
-from functions.api import dump
 from functions.dependencies import calendar, closures, utc_now
-from functions.http import json_response
+from functions.http.endpoint import dump
+from functions.http.responses import json_response
 from functions.response_shapes import CalendarStatusOut, UpcomingClosure
 
 bp = func.Blueprint()

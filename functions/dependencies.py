@@ -16,35 +16,35 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING
 
-from shared.auth import TokenVerifier, key_source, load_auth_settings
-from shared.creation_limit import CreationLimit
-from shared.desk import Desk, EscalationPolicy
-from shared.dispatch import Dispatcher, MailIdentity, Timing
-from shared.escalation import EscalationMatrix
-from shared.files import TicketFiles
-from shared.mail.inbound.intake import MailIntake
-from shared.mail.inbound.settings import MAIL_CONNECTION, load_inbound_settings
-from shared.mail.senders.acs import AcsSender, email_client
-from shared.mail.senders.base import Sender
-from shared.mail.senders.file_drop import FileDropSender
-from shared.mail.senders.smtp import SmtpSender
-from shared.mail.settings import MailSettings, load_mail_settings
-from shared.notifier import Notifier
-from shared.settings import settings
-from shared.sla_calendar import SlaCalendar, default_calendar
-from shared.sla_policy import ResolutionRule, SlaPolicy
-from shared.storage import blob_service, table_service
-from shared.stores.attachments import AttachmentStore
-from shared.stores.audit import AuditTrail
-from shared.stores.closures import ClosureRegistry
-from shared.stores.creation_limits import CreationLimits
-from shared.stores.customers import CustomerRegistry
-from shared.stores.inbound_log import InboundLog
-from shared.stores.mail_budget import MailBudgetStore
-from shared.stores.mailbox import RawMailStore
-from shared.stores.outbox import OutboxStore
-from shared.stores.schedule import EscalationSchedule
-from shared.stores.tickets import TicketStore
+from shared.adapters.auth.tokens import TokenVerifier, key_source, load_auth_settings
+from shared.adapters.mail.senders.acs import AcsSender, email_client
+from shared.adapters.mail.senders.file_drop import FileDropSender
+from shared.adapters.mail.senders.smtp import SmtpSender
+from shared.adapters.storage import blob_service, table_service
+from shared.adapters.stores.attachments import AttachmentStore
+from shared.adapters.stores.audit import AuditTrail
+from shared.adapters.stores.closures import ClosureRegistry
+from shared.adapters.stores.creation_limits import CreationLimits
+from shared.adapters.stores.customers import CustomerRegistry
+from shared.adapters.stores.inbound_log import InboundLog
+from shared.adapters.stores.mail_budget import MailBudgetStore
+from shared.adapters.stores.mailbox import RawMailStore
+from shared.adapters.stores.outbox import OutboxStore
+from shared.adapters.stores.schedule import EscalationSchedule
+from shared.adapters.stores.tickets import TicketStore
+from shared.config.app import settings
+from shared.config.inbound import MAIL_CONNECTION, load_inbound_settings
+from shared.config.mail import MailSettings, load_mail_settings
+from shared.domain.creation_limit import CreationLimit
+from shared.domain.outgoing_mail import Sender
+from shared.domain.sla.calendar import SlaCalendar, default_calendar
+from shared.domain.sla.escalation import EscalationMatrix
+from shared.domain.sla.policy import ResolutionRule, SlaPolicy
+from shared.usecases.desk import Desk, EscalationPolicy
+from shared.usecases.dispatch import Dispatcher, MailIdentity, Timing
+from shared.usecases.files import TicketFiles
+from shared.usecases.intake import MailIntake
+from shared.usecases.notifier import Notifier
 
 if TYPE_CHECKING:
     from azure.data.tables import TableServiceClient

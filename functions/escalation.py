@@ -1,5 +1,5 @@
 """The escalation timer: every ``%ESCALATION_SCHEDULE%`` (5 minutes by default) it handles the SLA
-checkpoints that are due (:mod:`shared.escalator`)."""
+checkpoints that are due (:mod:`shared.usecases.escalator`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import logging
 import azure.functions as func
 
 from functions.dependencies import desk, schedule, utc_now
-from shared.escalator import sweep
+from shared.usecases.escalator import sweep
 
 bp = func.Blueprint()
 logger = logging.getLogger(__name__)

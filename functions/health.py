@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import azure.functions as func
 
-from functions.api import dump
 from functions.dependencies import tables
-from functions.http import json_response, problem
+from functions.http.endpoint import dump
+from functions.http.responses import json_response, problem
 from functions.response_shapes import HealthOut
-from shared.health import check_health, table_storage_probe
+from shared.usecases.health import check_health, table_storage_probe
 
 bp = func.Blueprint()
 

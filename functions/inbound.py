@@ -2,7 +2,7 @@
 
 * ``ingest_inbound_mail``: each raw message the mailbox connector writes into ``inbound-email``
   (Event Grid source on Flex Consumption; the local host polls) is taken in by the intake, which
-  never raises for a bad mail: it records an outcome instead (:mod:`shared.mail.inbound.intake`).
+  never raises for a bad mail: it records an outcome instead (:mod:`shared.usecases.intake`).
 * ``quarantine_poisoned_mail``: a blob the host still gave up on lands on the queue
   ``webjobs-blobtrigger-poison``; it is recorded as quarantined, so no mail is ever lost.
 * ``purge_inbound_mail`` (``%INBOUND_PURGE_SCHEDULE%``): raw mail past ``INBOUND_RETENTION_DAYS``.
@@ -18,17 +18,17 @@ import re
 
 import azure.functions as func
 
-from functions.api import body_of, cursor_of, dump, endpoint, limit_of, require_admin
 from functions.dependencies import intake
-from functions.http import json_response
+from functions.http.endpoint import body_of, cursor_of, dump, endpoint, limit_of, require_admin
+from functions.http.responses import json_response
 from functions.response_shapes import InboundMailList, InboundMailOut
 from functions.schemas import ReleaseMail
-from shared.access import handle_of
-from shared.auth import Principal
-from shared.errors import InvalidInput, NotFound
-from shared.mail.inbound.outcome import InboundRecord, Outcome
-from shared.mail.inbound.settings import MAIL_CONNECTION
-from shared.stores.mailbox import INBOUND_CONTAINER
+from shared.adapters.auth.tokens import Principal
+from shared.adapters.stores.mailbox import INBOUND_CONTAINER
+from shared.config.inbound import MAIL_CONNECTION
+from shared.domain.access import handle_of
+from shared.domain.errors import InvalidInput, NotFound
+from shared.domain.inbound.record import InboundRecord, Outcome
 
 bp = func.Blueprint()
 logger = logging.getLogger(__name__)

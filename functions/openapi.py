@@ -1,6 +1,6 @@
 """``GET /api/openapi.json``: the OpenAPI 3.1 document of the HTTP API. Anonymous.
 
-The document is generated from :data:`functions.api_catalogue.OPERATIONS` and the pydantic
+The document is generated from :data:`functions.http.catalogue.OPERATIONS` and the pydantic
 models its rows name: request bodies in their validation shape, responses in their serialisation
 shape, every model a schema under ``components/schemas``. Errors are ``application/problem+json``
 documents. Every operation needs a bearer JWT except the public ones (health, this document, the
@@ -18,8 +18,8 @@ import azure.functions as func
 from pydantic import BaseModel, TypeAdapter
 from pydantic.json_schema import JsonSchemaMode, JsonSchemaValue, models_json_schema
 
-from functions.api_catalogue import OPERATIONS, Operation, Parameter
-from functions.http import JSON, PROBLEM_JSON, json_response
+from functions.http.catalogue import OPERATIONS, Operation, Parameter
+from functions.http.responses import JSON, PROBLEM_JSON, json_response
 from shared import __version__
 
 bp = func.Blueprint()

@@ -15,15 +15,15 @@ from datetime import UTC, datetime
 
 import azure.functions as func
 
-from functions.api import dump, endpoint, limit_of, require_admin
 from functions.dependencies import dispatcher, tables
-from functions.http import json_response
+from functions.http.endpoint import dump, endpoint, limit_of, require_admin
+from functions.http.responses import json_response
 from functions.response_shapes import FailedNotificationList, FailedNotificationOut, RetryOut
-from shared.auth import Principal
-from shared.errors import InvalidInput, NotFound
-from shared.stores.outbox import OutboxStore
-from shared.stores.tickets import TicketStore
-from shared.ticket import parse_ticket_id
+from shared.adapters.auth.tokens import Principal
+from shared.adapters.stores.outbox import OutboxStore
+from shared.adapters.stores.tickets import TicketStore
+from shared.domain.errors import InvalidInput, NotFound
+from shared.domain.ticket import parse_ticket_id
 
 bp = func.Blueprint()
 _EVENT_AND_INDEX = re.compile(r"[0-9]{1,6}\.[0-9]{1,2}")

@@ -25,10 +25,10 @@ from urllib.parse import urlsplit
 
 import azure.functions as func
 
-from functions.http import json_response, problem
-from shared.settings import PortalSettings, SettingsError, load_portal_settings
-from shared.sla_policy import Category, Clock, Priority, SlaPolicy
-from shared.ticket import TICKET_ID_IN_TEXT
+from functions.http.responses import json_response, problem
+from shared.config.app import PortalSettings, SettingsError, load_portal_settings
+from shared.domain.sla.policy import Category, Clock, Priority, SlaPolicy
+from shared.domain.ticket import TICKET_ID_IN_TEXT
 
 bp = func.Blueprint()
 
@@ -108,9 +108,9 @@ def _portal_settings() -> PortalSettings | None:
         return None
 
 
-#: The ticket links in mails (``PORTAL_URL`` + ``/tickets/{id}``, :mod:`shared.notifier`): they
+#: The ticket links in mails (``PORTAL_URL`` + ``/tickets/{id}``, :mod:`shared.usecases.notifier`): they
 #: are redirected to the portal's page of that ticket (``#/requests/{id}``). The id has the shape
-#: of :func:`shared.ticket.format_ticket_id`, as the portal checks it.
+#: of :func:`shared.domain.ticket.format_ticket_id`, as the portal checks it.
 _MAILED_TICKET = re.compile(rf"tickets/(?P<id>{TICKET_ID_IN_TEXT})")
 
 

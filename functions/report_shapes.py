@@ -14,10 +14,10 @@ from datetime import date, datetime, timedelta
 from pydantic import BaseModel, ConfigDict, Field
 
 from functions.schemas import ClockOut, PriorityValue, clock_out
-from shared.lifecycle import Status
-from shared.reports import AtRisk, AtRiskTicket, SlaReport
-from shared.sla_policy import Category
-from shared.sla_stats import ClockFigures, SlaRow
+from shared.domain.lifecycle import Status
+from shared.domain.sla.policy import Category
+from shared.domain.sla.stats import ClockFigures, SlaRow
+from shared.usecases.reports import AtRisk, AtRiskTicket, SlaReport
 
 
 class AtRiskTicketOut(BaseModel):

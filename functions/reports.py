@@ -6,7 +6,7 @@
   ``format=csv``, or when ``format`` is absent and ``Accept`` names ``text/csv`` before (or
   without) ``application/json``.
 
-Who may see what is :mod:`shared.reports`' business; this module reads the query and shapes the
+Who may see what is :mod:`shared.usecases.reports`' business; this module reads the query and shapes the
 answer. Semantics and costs: ``docs/reports.md``.
 """
 
@@ -17,14 +17,14 @@ from datetime import date
 
 import azure.functions as func
 
-from functions.api import dump, endpoint, limit_of
 from functions.dependencies import desk, tables
-from functions.http import json_response
+from functions.http.endpoint import dump, endpoint, limit_of
+from functions.http.responses import json_response
 from functions.report_shapes import at_risk_out, sla_report_csv, sla_report_out
-from shared.auth import Principal
-from shared.errors import InvalidInput
-from shared.reports import ReportPeriod, at_risk, sla_report
-from shared.stores.report_queries import ReportQueries
+from shared.adapters.auth.tokens import Principal
+from shared.adapters.stores.report_queries import ReportQueries
+from shared.domain.errors import InvalidInput
+from shared.usecases.reports import ReportPeriod, at_risk, sla_report
 
 bp = func.Blueprint()
 

@@ -3,7 +3,7 @@ status and the administration routes.
 
 Their handlers build these models and dump them, and ``GET /api/openapi.json`` documents them; the
 contract test (``tests/e2e/test_api_contract.py``) checks every answer against the document.
-Problem documents are written by :func:`functions.http.problem`, which the ``Problem`` models
+Problem documents are written by :func:`functions.http.responses.problem`, which the ``Problem`` models
 describe.
 """
 

@@ -11,17 +11,17 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from shared.access import Caller, assignee_shown_to, person_shown_to
-from shared.customers import normalise_email
-from shared.desk import TicketView
-from shared.errors import InvalidInput
-from shared.history import EventType, HistoryEvent
-from shared.language import Language
-from shared.lifecycle import Role, Status
-from shared.sla_clock import ClockState
-from shared.sla_policy import Category
-from shared.text_limits import LONG_TEXT_UNITS, one_line, utf16_units
-from shared.ticket import Channel
+from shared.domain.access import Caller, assignee_shown_to, person_shown_to
+from shared.domain.customers import normalise_email
+from shared.domain.errors import InvalidInput
+from shared.domain.history import EventType, HistoryEvent
+from shared.domain.language import Language
+from shared.domain.lifecycle import Role, Status
+from shared.domain.sla.clock import ClockState
+from shared.domain.sla.policy import Category
+from shared.domain.text_limits import LONG_TEXT_UNITS, one_line, utf16_units
+from shared.domain.ticket import Channel
+from shared.usecases.desk import TicketView
 
 #: The largest request body accepted, in bytes; larger ones are answered 413.
 MAX_BODY_BYTES = 64 * 1024
@@ -54,7 +54,7 @@ def _on_one_line(text: str) -> str:
 
 
 #: A name, a subject: what a person types that must stay on one line. Control characters (line
-#: breaks, tabs, separators) become a space (``shared.text_limits.one_line``), so no value can
+#: breaks, tabs, separators) become a space (``shared.domain.text_limits.one_line``), so no value can
 #: carry a line of its own into a mail.
 OneLine = Annotated[Text, Field(max_length=200), AfterValidator(_on_one_line)]
 

@@ -1,23 +1,23 @@
 """Tickets over HTTP: open, list, read, follow the history, write, and the operators' actions.
 
 Every route needs a bearer token; who may see and do what is the desk's business
-(:mod:`shared.desk`). A ticket's ``ETag`` is its revision; actions honour ``If-Match``.
+(:mod:`shared.usecases.desk`). A ticket's ``ETag`` is its revision; actions honour ``If-Match``.
 """
 
 from __future__ import annotations
 
 import azure.functions as func
 
-from functions.api import body_of, cursor_of, dump, endpoint, if_match_of, limit_of, status_of
 from functions.dependencies import desk
-from functions.http import json_response
+from functions.http.endpoint import body_of, cursor_of, dump, endpoint, if_match_of, limit_of, status_of
+from functions.http.responses import json_response
 from functions.schemas import ACTION_BODIES, EventList, NewMessage, OpenTicket, TicketList, event_out, ticket_out
-from shared.auth import Principal
-from shared.desk import NewTicket, TicketView
-from shared.errors import Forbidden, InvalidInput, NotFound
-from shared.lifecycle import Action, Role
-from shared.sla_policy import Priority
-from shared.ticket import Channel
+from shared.adapters.auth.tokens import Principal
+from shared.domain.errors import Forbidden, InvalidInput, NotFound
+from shared.domain.lifecycle import Action, Role
+from shared.domain.sla.policy import Priority
+from shared.domain.ticket import Channel
+from shared.usecases.desk import NewTicket, TicketView
 
 bp = func.Blueprint()
 

@@ -40,7 +40,7 @@ param instanceMemoryMB int = 2048
 param alwaysReady array = []
 
 // ---------------------------------------------------------------------------------------------
-// Identity provider (shared/auth.py)
+// Identity provider (shared/adapters/auth/tokens.py)
 
 @minLength(1)
 @description('AUTH_ISSUER: the iss a bearer token must carry (for Entra ID: https://login.microsoftonline.com/<tenant>/v2.0).')
@@ -75,7 +75,7 @@ param portalOidcClientId string = ''
 param portalOidcScope string = 'openid profile'
 
 // ---------------------------------------------------------------------------------------------
-// The desk (shared/settings.py)
+// The desk (shared/config/app.py)
 
 @description('TICKET_PREFIX: the letters of ticket ids (2 to 5 capitals).')
 param ticketPrefix string = 'IZ'
@@ -104,7 +104,7 @@ param ticketCreationPerHour int = 60
 param storageTimeoutSeconds int = 5
 
 // ---------------------------------------------------------------------------------------------
-// Mail (shared/mail/settings.py)
+// Mail (shared/config/mail.py)
 
 @minLength(3)
 @description('MAIL_REPLY_ADDRESS: the support mailbox customers reply to.')
@@ -261,7 +261,7 @@ var tags = {
 var functionAppName = 'func-${resourceToken}'
 var deploymentContainerName = 'app-package-${take(functionAppName, 32)}'
 
-// The storage layout: the same names as shared/storage_layout.py (tests/unit/test_infra.py checks).
+// The storage layout: the same names as shared/adapters/storage_layout.py (tests/unit/test_infra.py checks).
 var tableNames = [
   'Tickets'
   'TicketIds'

@@ -21,19 +21,19 @@ from datetime import datetime, timedelta
 from azure.data.tables import TableServiceClient
 
 from benchmarks.harness import Clock, bench_customer
-from shared.auth import Principal
-from shared.customers import Customer
-from shared.desk import NewTicket
-from shared.dispatch import SWEEP_PERIOD, Dispatcher, MailIdentity, Timing
-from shared.lifecycle import Role
-from shared.mail.render import NotificationKind
-from shared.mail.senders.base import OutgoingMail
-from shared.mail_budget import BudgetState, MailLimits
-from shared.notifier import Notifier
-from shared.stores.mail_budget import MailBudgetStore
-from shared.stores.outbox import OutboxStore
-from shared.stores.tickets import TICKETS_TABLE
-from shared.ticket import Channel
+from shared.adapters.auth.tokens import Principal
+from shared.adapters.mail.render import NotificationKind
+from shared.adapters.stores.mail_budget import MailBudgetStore
+from shared.adapters.stores.outbox import OutboxStore
+from shared.adapters.stores.tickets import TICKETS_TABLE
+from shared.domain.customers import Customer
+from shared.domain.lifecycle import Role
+from shared.domain.mail_budget import BudgetState, MailLimits
+from shared.domain.outgoing_mail import OutgoingMail
+from shared.domain.ticket import Channel
+from shared.usecases.desk import NewTicket
+from shared.usecases.dispatch import SWEEP_PERIOD, Dispatcher, MailIdentity, Timing
+from shared.usecases.notifier import Notifier
 from tests.run_storage import desk_on
 
 #: How far apart the flooding tickets open: a hundred in six seconds.

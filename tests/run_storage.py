@@ -17,25 +17,25 @@ from azure.core.exceptions import ResourceNotFoundError
 from azure.data.tables import TableClient, TableServiceClient
 from azure.storage.blob import BlobServiceClient, ContainerClient
 
-from shared.desk import Desk
-from shared.dispatch import Dispatcher, MailIdentity
-from shared.mail.inbound.intake import MailIntake
-from shared.mail.inbound.settings import InboundSettings
-from shared.mail.senders.base import Sender
-from shared.mail_budget import MailLimits
-from shared.notifier import Notifier
-from shared.sla_calendar import default_calendar
-from shared.sla_policy import SlaPolicy
-from shared.storage_layout import BLOB_CONTAINERS, TABLES
-from shared.stores.attachments import AttachmentStore
-from shared.stores.audit import AuditTrail
-from shared.stores.customers import CustomerRegistry
-from shared.stores.inbound_log import InboundLog
-from shared.stores.mail_budget import MailBudgetStore
-from shared.stores.mailbox import RawMailStore
-from shared.stores.outbox import OutboxStore
-from shared.stores.schedule import EscalationSchedule
-from shared.stores.tickets import TicketStore
+from shared.adapters.storage_layout import BLOB_CONTAINERS, TABLES
+from shared.adapters.stores.attachments import AttachmentStore
+from shared.adapters.stores.audit import AuditTrail
+from shared.adapters.stores.customers import CustomerRegistry
+from shared.adapters.stores.inbound_log import InboundLog
+from shared.adapters.stores.mail_budget import MailBudgetStore
+from shared.adapters.stores.mailbox import RawMailStore
+from shared.adapters.stores.outbox import OutboxStore
+from shared.adapters.stores.schedule import EscalationSchedule
+from shared.adapters.stores.tickets import TicketStore
+from shared.config.inbound import InboundSettings
+from shared.domain.mail_budget import MailLimits
+from shared.domain.outgoing_mail import Sender
+from shared.domain.sla.calendar import default_calendar
+from shared.domain.sla.policy import SlaPolicy
+from shared.usecases.desk import Desk
+from shared.usecases.dispatch import Dispatcher, MailIdentity
+from shared.usecases.intake import MailIntake
+from shared.usecases.notifier import Notifier
 
 #: Mail limits no test and no benchmark reaches: their mail never waits for the budget unless they ask.
 ROOMY = MailLimits(per_minute=1_000_000, per_hour=10_000_000)

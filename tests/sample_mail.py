@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from shared.mail.senders.base import OutgoingMail
+from shared.domain.outgoing_mail import OutgoingMail
 
 RECEIPT = OutgoingMail(
     message_id="<iz-2026-000123.3.received@desk.example>",

@@ -184,7 +184,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   // checkov:skip=CKV_AZURE_63: App Service HTTP logs do not exist on Flex Consumption; every request is in Application Insights (host.json keeps requests out of sampling)
   // checkov:skip=CKV_AZURE_222: this resource holds app settings, not network rules; the site's public access is justified on the site resource
   // checkov:skip=CKV_AZURE_80: the app is Python 3.11 (functionAppConfig.runtime); there is no .NET Framework to keep current
-  // checkov:skip=CKV_AZURE_13: App Service Authentication (Easy Auth) is not used: the app validates bearer tokens itself, per route and role (shared/auth.py, docs/security.md)
+  // checkov:skip=CKV_AZURE_13: App Service Authentication (Easy Auth) is not used: the app validates bearer tokens itself, per route and role (shared/adapters/auth/tokens.py, docs/security.md)
   // checkov:skip=CKV_AZURE_88: Flex Consumption uses no Azure Files content share (those settings are deprecated there); the package is in blob storage
   // checkov:skip=CKV_AZURE_65: detailed error pages are an IIS feature absent on Linux Flex Consumption; errors are RFC 9457 problem documents and telemetry
   parent: site
@@ -206,7 +206,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     // Telemetry, ingested with Entra ID.
     APPLICATIONINSIGHTS_CONNECTION_STRING: appInsightsConnectionString
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
-    // The desk's tables, by identity (shared/settings.py).
+    // The desk's tables, by identity (shared/config/app.py).
     TABLES_ENDPOINT: tableEndpoint
     AZURE_CLIENT_ID: identityClientId
     STORAGE_TIMEOUT_SECONDS: string(storageTimeoutSeconds)
@@ -215,13 +215,13 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     CALENDAR_REFRESH_SECONDS: string(calendarRefreshSeconds)
     TICKET_CREATION_BURST: string(ticketCreationBurst)
     TICKET_CREATION_PER_HOUR: string(ticketCreationPerHour)
-    // Authentication (shared/auth.py).
+    // Authentication (shared/adapters/auth/tokens.py).
     AUTH_ISSUER: authIssuer
     AUTH_AUDIENCE: authAudience
     AUTH_JWKS_URL: authJwksUrl
     AUTH_CUSTOMER_CLAIM: authCustomerClaim
     AUTH_MAX_TOKEN_LIFETIME_SECONDS: string(authMaxTokenLifetimeSeconds)
-    // Mail (shared/mail/settings.py) through ACS with the managed identity.
+    // Mail (shared/config/mail.py) through ACS with the managed identity.
     MAIL_SENDER_KIND: 'acs'
     ACS_ENDPOINT: acsEndpoint
     MAIL_FROM: mailFrom

@@ -1,5 +1,5 @@
 // The storage account: the host's storage, the Flex deployment package, and the desk's tables,
-// blob containers and queues (the names come from main.bicep, which mirrors shared/storage_layout.py).
+// blob containers and queues (the names come from main.bicep, which mirrors shared/adapters/storage_layout.py).
 // Shared-key access is off: everything reaches it with the managed identity.
 
 @description('Name of the storage account (3-24 lowercase letters and digits).')

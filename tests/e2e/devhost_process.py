@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.storage import DEVELOPMENT_STORAGE
+from shared.adapters.storage import DEVELOPMENT_STORAGE
 from tests.run_storage import ROOMY_SETTINGS
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]

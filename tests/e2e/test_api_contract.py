@@ -42,9 +42,9 @@ from schemathesis.specs.openapi.checks import (
 from devhost.__main__ import main as devhost_command
 from devhost.azurite import AZURITE_EXECUTABLE, is_listening
 from devhost.local_identity import LOCAL_AUDIENCE, LOCAL_ISSUER, ensure_signing_key
-from functions.api_catalogue import NOT_OPERATIONS, OPERATIONS
-from shared.lifecycle import Role
-from shared.storage import AZURITE_ACCOUNT, AZURITE_HOST, AZURITE_KEY
+from functions.http.catalogue import NOT_OPERATIONS, OPERATIONS
+from shared.adapters.storage import AZURITE_ACCOUNT, AZURITE_HOST, AZURITE_KEY
+from shared.domain.lifecycle import Role
 from tests.e2e.devhost_process import DevHost, Reply, free_port, running_devhost, wait_until
 
 #: Generated requests per operation and pass.

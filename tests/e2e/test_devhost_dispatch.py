@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from azure.storage.blob import BlobServiceClient, ContainerClient
 
-from shared.storage import azurite_connection_string
+from shared.adapters.storage import azurite_connection_string
 from tests.e2e.devhost_process import DevHost, Reply, running_devhost, wait_until
 
 POLL_SECONDS = 0.25

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from devhost.local_identity import LOCAL_AUDIENCE, LOCAL_ISSUER, ensure_signing_key, mint_token
-from shared.sla_calendar import default_calendar
+from shared.domain.sla.calendar import default_calendar
 from tests.e2e.devhost_process import PROJECT_ROOT, DevHost, running_devhost
 from tests.run_storage import ROOMY_SETTINGS
 

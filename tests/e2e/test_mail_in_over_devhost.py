@@ -30,7 +30,7 @@ from typing import Any
 import pytest
 
 from devhost.local_identity import LOCAL_AUDIENCE, LOCAL_ISSUER, ensure_signing_key, mint_token
-from shared.storage import DEVELOPMENT_STORAGE
+from shared.adapters.storage import DEVELOPMENT_STORAGE
 from tests.e2e.devhost_process import PROJECT_ROOT, DevHost, running_devhost, wait_until
 
 SUPPORT = "support@desk.localhost"

@@ -20,19 +20,19 @@ from azure.storage.blob import BlobServiceClient
 
 from devhost.local_identity import LOCAL_AUDIENCE, LOCAL_ISSUER, ensure_signing_key, mint_token
 from functions import dependencies
-from shared.auth import Principal
-from shared.customers import Contact, Customer
-from shared.desk import Desk
-from shared.language import Language
-from shared.lifecycle import Role
-from shared.sla_calendar import default_calendar
-from shared.sla_policy import SlaPolicy
-from shared.storage import AZURITE_ACCOUNT, AZURITE_KEY, DEVELOPMENT_STORAGE, azurite_connection_string
-from shared.storage_layout import BLOB_CONTAINERS, TABLES
-from shared.stores.audit import AuditTrail
-from shared.stores.customers import CustomerRegistry
-from shared.stores.mail_budget import MailBudgetStore
-from shared.stores.tickets import TicketStore
+from shared.adapters.auth.tokens import Principal
+from shared.adapters.storage import AZURITE_ACCOUNT, AZURITE_KEY, DEVELOPMENT_STORAGE, azurite_connection_string
+from shared.adapters.storage_layout import BLOB_CONTAINERS, TABLES
+from shared.adapters.stores.audit import AuditTrail
+from shared.adapters.stores.customers import CustomerRegistry
+from shared.adapters.stores.mail_budget import MailBudgetStore
+from shared.adapters.stores.tickets import TicketStore
+from shared.domain.customers import Contact, Customer
+from shared.domain.language import Language
+from shared.domain.lifecycle import Role
+from shared.domain.sla.calendar import default_calendar
+from shared.domain.sla.policy import SlaPolicy
+from shared.usecases.desk import Desk
 from tests.run_storage import ROOMY, ROOMY_SETTINGS
 
 ROME = ZoneInfo("Europe/Rome")

@@ -7,11 +7,11 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from shared.customers import Contact, Customer
-from shared.desk import Desk, NewTicket
-from shared.language import Language
-from shared.lifecycle import Action, Role
-from shared.sla_policy import Category, Priority
+from shared.domain.customers import Contact, Customer
+from shared.domain.language import Language
+from shared.domain.lifecycle import Action, Role
+from shared.domain.sla.policy import Category, Priority
+from shared.usecases.desk import Desk, NewTicket
 from tests.integration.conftest import Clock, customer_caller, staff_caller
 
 SUPERVISOR = staff_caller("sara@desk.example", Role.SUPERVISOR)

@@ -16,8 +16,8 @@ import pytest
 import trustme
 from azure.communication.email import EmailClient
 
-from shared.mail.senders.acs import AcsSender, email_client, operation_id, retry_after_seconds
-from shared.mail.senders.base import PermanentSendError, TransientSendError
+from shared.adapters.mail.senders.acs import AcsSender, email_client, operation_id, retry_after_seconds
+from shared.domain.outgoing_mail import PermanentSendError, TransientSendError
 from tests.acs_standin import API_VERSION, AcsStandIn, running_standin, write_ca_bundle
 from tests.sample_mail import RECEIPT
 

@@ -2,7 +2,7 @@
 on another customer's ticket, how bad tokens are refused, how hostile ids, filters, cursors and
 bodies are answered, and what the operators' audit trail records.
 
-The expected statuses are literal tables written from ``docs/tickets.md`` and ``shared/access.py``;
+The expected statuses are literal tables written from ``docs/tickets.md`` and ``shared/domain/access.py``;
 nothing here asks the code under test what it should answer.
 """
 
@@ -29,10 +29,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from devhost.local_identity import AUTH_DIR, KEY_FILE, LOCAL_AUDIENCE, LOCAL_ISSUER, public_jwk
 from functions import admin, tickets
 from functions.schemas import MAX_BODY_BYTES
-from shared.customers import Contact, Customer
-from shared.language import Language
-from shared.lifecycle import Role
-from shared.stores.customers import CustomerRegistry
+from shared.adapters.stores.customers import CustomerRegistry
+from shared.domain.customers import Contact, Customer
+from shared.domain.language import Language
+from shared.domain.lifecycle import Role
 from tests.integration.conftest import Api
 
 OPERATOR = "olga@desk.example"

@@ -14,7 +14,7 @@ from azure.storage.queue import QueueClient, TextBase64DecodePolicy
 
 from devhost.blob_receipts import RECEIPTS_CONTAINER, ReceiptStore, receipt_name
 from devhost.blob_triggers import POISON_QUEUE, BlobJob, BlobPoller, blob_jobs
-from shared.storage import DEVELOPMENT_STORAGE, azurite_connection_string
+from shared.adapters.storage import DEVELOPMENT_STORAGE, azurite_connection_string
 
 CONNECTION = azurite_connection_string()
 

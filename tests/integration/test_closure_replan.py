@@ -16,9 +16,9 @@ import azure.functions as func
 import pytest
 
 from functions import admin, dependencies, tickets
-from shared.escalator import sweep
-from shared.lifecycle import Role
-from shared.sla_calendar import SlaCalendar, default_calendar
+from shared.domain.lifecycle import Role
+from shared.domain.sla.calendar import SlaCalendar, default_calendar
+from shared.usecases.escalator import sweep
 from tests.integration.conftest import Api
 
 P4_WARNING = timedelta(hours=12)  # level 1 of a P4's 16 working hours to take charge

@@ -7,10 +7,10 @@ import uuid
 import pytest
 from azure.data.tables import TableServiceClient
 
-from shared.customers import Contact, Customer
-from shared.errors import Conflict
-from shared.language import Language
-from shared.stores.customers import CustomerRegistry
+from shared.adapters.stores.customers import CustomerRegistry
+from shared.domain.customers import Contact, Customer
+from shared.domain.errors import Conflict
+from shared.domain.language import Language
 
 
 def company(**overrides: object) -> Customer:

@@ -9,9 +9,9 @@ from dataclasses import replace
 from azure.data.tables import TableServiceClient
 
 from devhost.demo import DEMO_CUSTOMERS, DemoCustomer, portal_principal, seed_demo
-from shared.customers import Contact
-from shared.desk import Desk
-from shared.stores.customers import CustomerRegistry
+from shared.adapters.stores.customers import CustomerRegistry
+from shared.domain.customers import Contact
+from shared.usecases.desk import Desk
 
 
 def statuses(desk: Desk, demo: DemoCustomer) -> list[str]:

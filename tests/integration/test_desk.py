@@ -11,13 +11,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from shared.customers import Customer
-from shared.desk import Desk, NewTicket
-from shared.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed
-from shared.history import EventType
-from shared.language import Language
-from shared.lifecycle import Action, Role, Status
-from shared.sla_policy import Category, Priority
+from shared.domain.customers import Customer
+from shared.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed
+from shared.domain.history import EventType
+from shared.domain.language import Language
+from shared.domain.lifecycle import Action, Role, Status
+from shared.domain.sla.policy import Category, Priority
+from shared.usecases.desk import Desk, NewTicket
 from tests.integration.conftest import Clock, customer_caller, staff_caller
 
 ROME = ZoneInfo("Europe/Rome")

@@ -16,7 +16,7 @@ import pytest
 from azure.storage.blob import BlobServiceClient, ContainerClient
 
 from devhost.ingest import CONTENT_TYPE, Ingested, ingest
-from shared.storage import AZURITE_ACCOUNT, AZURITE_KEY, DEVELOPMENT_STORAGE, azurite_connection_string
+from shared.adapters.storage import AZURITE_ACCOUNT, AZURITE_KEY, DEVELOPMENT_STORAGE, azurite_connection_string
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 AT = datetime(2026, 11, 26, 9, 30, 15, tzinfo=UTC)

@@ -11,22 +11,22 @@ from zoneinfo import ZoneInfo
 import pytest
 from azure.data.tables import TableServiceClient
 
-from shared.customers import Customer
-from shared.desk import Desk, EscalationPolicy, NewTicket
-from shared.dispatch import Dispatcher, MailIdentity
-from shared.escalation import Checkpoint
-from shared.escalator import sweep
-from shared.history import EventType
-from shared.lifecycle import Action, Role
-from shared.mail.senders.base import OutgoingMail
-from shared.notifier import Notifier
-from shared.replanning import replan_from
-from shared.sla_calendar import SlaCalendar, default_calendar
-from shared.sla_policy import Category, Clock, Priority
-from shared.stores.mail_budget import MailBudgetStore
-from shared.stores.outbox import OutboxStore
-from shared.stores.schedule import EscalationSchedule
-from shared.stores.tickets import TICKETS_TABLE, StoredTicket, TicketStore
+from shared.adapters.stores.mail_budget import MailBudgetStore
+from shared.adapters.stores.outbox import OutboxStore
+from shared.adapters.stores.schedule import EscalationSchedule
+from shared.adapters.stores.tickets import TICKETS_TABLE, StoredTicket, TicketStore
+from shared.domain.customers import Customer
+from shared.domain.history import EventType
+from shared.domain.lifecycle import Action, Role
+from shared.domain.outgoing_mail import OutgoingMail
+from shared.domain.sla.calendar import SlaCalendar, default_calendar
+from shared.domain.sla.escalation import Checkpoint
+from shared.domain.sla.policy import Category, Clock, Priority
+from shared.usecases.desk import Desk, EscalationPolicy, NewTicket
+from shared.usecases.dispatch import Dispatcher, MailIdentity
+from shared.usecases.escalator import sweep
+from shared.usecases.notifier import Notifier
+from shared.usecases.replanning import replan_from
 from tests.integration.conftest import Clock as SetClock
 from tests.integration.conftest import customer_caller, staff_caller
 
@@ -139,7 +139,7 @@ def test_a_day_of_missed_runs_is_caught_up_by_the_next_sweep_each_level_once(
 ) -> None:
     clock.set("2026-11-26 10:00")
     ticket_id = open_ticket(escalating, customer, Priority.BLOCKING)
-    caplog.set_level("WARNING", logger="shared.desk")
+    caplog.set_level("WARNING", logger="shared.usecases.desk")
     travel(escalating, clock, "2026-11-27 11:00")  # the host was down for a day
     breaches = [r.getMessage() for r in caplog.records if r.getMessage().startswith(f"sla_breached ticket={ticket_id}")]
     assert sorted(breaches) == [

@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from azure.data.tables import TableServiceClient
 
-from shared.escalation import Checkpoint
-from shared.sla_policy import Clock
-from shared.stores.schedule import EscalationSchedule
+from shared.adapters.stores.schedule import EscalationSchedule
+from shared.domain.sla.escalation import Checkpoint
+from shared.domain.sla.policy import Clock
 
 DAY = datetime(2031, 3, 3, tzinfo=UTC)  # far from every other test's instants
 

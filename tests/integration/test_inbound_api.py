@@ -14,8 +14,8 @@ from azure.storage.blob import BlobServiceClient
 
 from functions import attachments, inbound, tickets
 from functions.dependencies import intake
-from shared.lifecycle import Role
-from shared.storage import DEVELOPMENT_STORAGE
+from shared.adapters.storage import DEVELOPMENT_STORAGE
+from shared.domain.lifecycle import Role
 from tests.integration.conftest import Api, AppSettings
 from tests.integration.test_tickets_api import company, document
 

@@ -15,17 +15,17 @@ from itertools import pairwise
 from azure.data.tables import TableServiceClient
 from azure.storage.blob import BlobServiceClient
 
-from shared.dispatch import SWEEP_MARGIN, Dispatcher, MailIdentity, receipt_delay_bound
-from shared.errors import Conflict
-from shared.language import Language
-from shared.mail.render import NotificationContext, NotificationKind
-from shared.mail.senders.base import OutgoingMail
-from shared.mail_budget import MailLimits
-from shared.outbox import DeliveryState, Notification
-from shared.sla_policy import Category, Priority
-from shared.stores.mail_budget import MailBudgetStore
-from shared.stores.outbox import OutboxStore
-from shared.stores.tickets import TICKETS_TABLE
+from shared.adapters.mail.render import NotificationContext, NotificationKind
+from shared.adapters.stores.mail_budget import MailBudgetStore
+from shared.adapters.stores.outbox import OutboxStore
+from shared.adapters.stores.tickets import TICKETS_TABLE
+from shared.domain.errors import Conflict
+from shared.domain.language import Language
+from shared.domain.mail_budget import MailLimits
+from shared.domain.notifications import DeliveryState, Notification
+from shared.domain.outgoing_mail import OutgoingMail
+from shared.domain.sla.policy import Category, Priority
+from shared.usecases.dispatch import SWEEP_MARGIN, Dispatcher, MailIdentity, receipt_delay_bound
 from tests.integration.conftest import Clock
 from tests.mail_flood import flood
 from tests.run_storage import run_storage

@@ -29,17 +29,17 @@ import pytest
 from azure.data.tables import TableServiceClient
 from azure.storage.blob import BlobServiceClient
 
-from shared.customers import Customer
-from shared.desk import NewTicket
-from shared.dispatch import MailIdentity
-from shared.history import EventType
-from shared.language import Language
-from shared.lifecycle import Role
-from shared.mail.inbound.intake import MailIntake
-from shared.mail.inbound.message import UnparseableMail
-from shared.mail.inbound.outcome import InboundRecord, Outcome
-from shared.mail.inbound.parse import parse_message
-from shared.mail.inbound.settings import InboundSettings
+from shared.adapters.mail.parse import parse_message
+from shared.config.inbound import InboundSettings
+from shared.domain.customers import Customer
+from shared.domain.history import EventType
+from shared.domain.inbound.message import UnparseableMail
+from shared.domain.inbound.record import InboundRecord, Outcome
+from shared.domain.language import Language
+from shared.domain.lifecycle import Role
+from shared.usecases.desk import NewTicket
+from shared.usecases.dispatch import MailIdentity
+from shared.usecases.intake import MailIntake
 from tests.integration.conftest import Clock, staff_caller
 from tests.integration.test_escalation import Recorder
 from tests.run_storage import mail_intake, run_storage

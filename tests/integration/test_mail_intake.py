@@ -16,24 +16,24 @@ import pytest
 from azure.data.tables import TableServiceClient
 from azure.storage.blob import BlobServiceClient
 
-from shared.customers import Contact, Customer
-from shared.desk import Desk
-from shared.dispatch import Dispatcher, MailIdentity
-from shared.errors import Conflict, NotFound
-from shared.files import TicketFiles
-from shared.history import EventType
-from shared.language import Language
-from shared.lifecycle import Action, Role, Status
-from shared.mail.inbound.intake import MailIntake
-from shared.mail.inbound.outcome import InboundRecord, Outcome
-from shared.mail.inbound.settings import InboundSettings
-from shared.mail.reply_token import reply_address
-from shared.notifier import Notifier
-from shared.stores.attachments import AttachmentStore
-from shared.stores.inbound_log import InboundLog, MailCount, MessageClaim, mail_id_of
-from shared.stores.mail_budget import MailBudgetStore
-from shared.stores.mailbox import RawMailStore
-from shared.stores.outbox import OutboxStore
+from shared.adapters.stores.attachments import AttachmentStore
+from shared.adapters.stores.inbound_log import InboundLog, MailCount, MessageClaim, mail_id_of
+from shared.adapters.stores.mail_budget import MailBudgetStore
+from shared.adapters.stores.mailbox import RawMailStore
+from shared.adapters.stores.outbox import OutboxStore
+from shared.config.inbound import InboundSettings
+from shared.domain.customers import Contact, Customer
+from shared.domain.errors import Conflict, NotFound
+from shared.domain.history import EventType
+from shared.domain.inbound.record import InboundRecord, Outcome
+from shared.domain.language import Language
+from shared.domain.lifecycle import Action, Role, Status
+from shared.domain.reply_token import reply_address
+from shared.usecases.desk import Desk
+from shared.usecases.dispatch import Dispatcher, MailIdentity
+from shared.usecases.files import TicketFiles
+from shared.usecases.intake import MailIntake
+from shared.usecases.notifier import Notifier
 from tests.integration.conftest import Clock, staff_caller
 from tests.integration.test_escalation import Recorder
 

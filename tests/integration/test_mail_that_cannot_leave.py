@@ -20,16 +20,16 @@ import pytest
 from azure.data.tables import TableServiceClient
 from azure.storage.blob import BlobServiceClient
 
-from shared.dispatch import Dispatcher, MailIdentity
-from shared.language import Language
-from shared.mail.render import NotificationContext, NotificationKind
-from shared.mail.senders.base import OutgoingMail
-from shared.mail.senders.file_drop import FileDropSender
-from shared.outbox import MAX_ATTEMPTS, DeliveryState, Notification
-from shared.sla_policy import Category, Priority
-from shared.stores.mail_budget import MailBudgetStore
-from shared.stores.outbox import OutboxStore
-from shared.stores.tickets import TICKETS_TABLE
+from shared.adapters.mail.render import NotificationContext, NotificationKind
+from shared.adapters.mail.senders.file_drop import FileDropSender
+from shared.adapters.stores.mail_budget import MailBudgetStore
+from shared.adapters.stores.outbox import OutboxStore
+from shared.adapters.stores.tickets import TICKETS_TABLE
+from shared.domain.language import Language
+from shared.domain.notifications import MAX_ATTEMPTS, DeliveryState, Notification
+from shared.domain.outgoing_mail import OutgoingMail
+from shared.domain.sla.policy import Category, Priority
+from shared.usecases.dispatch import Dispatcher, MailIdentity
 from tests.integration.conftest import Clock
 from tests.run_storage import ROOMY, run_storage
 
@@ -145,7 +145,7 @@ def test_a_mail_that_cannot_be_built_fails_for_good_at_once_listed_and_alerted(
     caplog: pytest.LogCaptureFixture,
     mail_budget: MailBudgetStore,
 ) -> None:
-    caplog.set_level("WARNING", logger="shared.dispatch")
+    caplog.set_level("WARNING", logger="shared.usecases.dispatch")
     outbox = OutboxStore(table_service)
     notification = queue(recipient)
     dispatcher = Dispatcher(outbox, FileDropSender(tmp_path), IDENTITY, clock, mail_budget)
@@ -165,7 +165,7 @@ def test_a_mail_that_cannot_be_built_fails_for_good_at_once_listed_and_alerted(
 def test_a_sweep_every_minute_never_lets_a_dying_worker_spend_more_than_the_maximum_of_attempts(
     table_service: TableServiceClient, blob_service: BlobServiceClient, clock: Clock, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level("WARNING", logger="shared.dispatch")
+    caplog.set_level("WARNING", logger="shared.usecases.dispatch")
     worker = DyingWorker()
     with run_storage(table_service, blob_service, f"dying{uuid.uuid4().hex[:8]}") as (tables, _):  # its sweeps only
         outbox = OutboxStore(tables)

@@ -17,19 +17,19 @@ from azure.data.tables import TableServiceClient
 from functions import admin as admin_routes
 from functions import outbox as outbox_routes
 from functions import tickets
-from shared.customers import Customer
-from shared.desk import Desk, NewTicket
-from shared.dispatch import Dispatcher, MailIdentity
-from shared.language import Language
-from shared.lifecycle import Action, Role, Status
-from shared.mail.render import NotificationContext, NotificationKind
-from shared.mail.senders.base import OutgoingMail, PermanentSendError, TransientSendError
-from shared.mail.senders.file_drop import FileDropSender
-from shared.notifier import Notifier
-from shared.outbox import DeliveryState, Notification
-from shared.sla_policy import Category, Priority
-from shared.stores.mail_budget import MailBudgetStore
-from shared.stores.outbox import OutboxStore
+from shared.adapters.mail.render import NotificationContext, NotificationKind
+from shared.adapters.mail.senders.file_drop import FileDropSender
+from shared.adapters.stores.mail_budget import MailBudgetStore
+from shared.adapters.stores.outbox import OutboxStore
+from shared.domain.customers import Customer
+from shared.domain.language import Language
+from shared.domain.lifecycle import Action, Role, Status
+from shared.domain.notifications import DeliveryState, Notification
+from shared.domain.outgoing_mail import OutgoingMail, PermanentSendError, TransientSendError
+from shared.domain.sla.policy import Category, Priority
+from shared.usecases.desk import Desk, NewTicket
+from shared.usecases.dispatch import Dispatcher, MailIdentity
+from shared.usecases.notifier import Notifier
 from tests.integration.conftest import Api, Clock, customer_caller, staff_caller
 
 OPERATOR = staff_caller("olga@desk.example", Role.OPERATOR)
@@ -145,7 +145,7 @@ def test_a_throttled_send_holds_every_mail_for_its_retry_after_and_a_permanent_f
 ) -> None:
     outbox = OutboxStore(table_service)
     sender.failures = [TransientSendError("throttled", retry_after=90), PermanentSendError("mailbox unknown")]
-    caplog.set_level("WARNING", logger="shared.dispatch")
+    caplog.set_level("WARNING", logger="shared.usecases.dispatch")
     ticket_id = open_ticket(mailing_desk, customer)
     receipt = outbox.get(customer.id, f"{ticket_id}.1.0")
     news = outbox.get(customer.id, f"{ticket_id}.1.1")

@@ -9,8 +9,8 @@ from azure.storage.blob import BlobServiceClient
 from azure.storage.queue import QueueServiceClient
 
 from devhost.provision import ensure_containers, ensure_queues, ensure_tables, provision_layout
-from shared import storage_layout
-from shared.storage import DEVELOPMENT_STORAGE, azurite_connection_string
+from shared.adapters import storage_layout
+from shared.adapters.storage import DEVELOPMENT_STORAGE, azurite_connection_string
 
 CONNECTION = azurite_connection_string()
 

@@ -24,7 +24,7 @@ from devhost.blob_triggers import POISON_QUEUE, BlobPoller, blob_jobs
 from devhost.host_config import QueueOptions
 from devhost.queue_encoding import MessageEncoding
 from devhost.queue_triggers import QueueJob, QueuePoller, queue_jobs, start_queue_pollers
-from shared.storage import DEVELOPMENT_STORAGE, azurite_connection_string
+from shared.adapters.storage import DEVELOPMENT_STORAGE, azurite_connection_string
 
 CONNECTION = azurite_connection_string()
 

@@ -9,14 +9,14 @@ from datetime import date, timedelta
 import pytest
 from azure.data.tables import TableServiceClient
 
-from shared.customers import Customer
-from shared.desk import Desk
-from shared.errors import Forbidden, InvalidInput, NotFound
-from shared.lifecycle import Role
-from shared.reports import ReportPeriod, at_risk, sla_report
-from shared.sla_policy import Priority
-from shared.sla_stats import ClockFigures, SlaRow
-from shared.stores.report_queries import ReportQueries
+from shared.adapters.stores.report_queries import ReportQueries
+from shared.domain.customers import Customer
+from shared.domain.errors import Forbidden, InvalidInput, NotFound
+from shared.domain.lifecycle import Role
+from shared.domain.sla.policy import Priority
+from shared.domain.sla.stats import ClockFigures, SlaRow
+from shared.usecases.desk import Desk
+from shared.usecases.reports import ReportPeriod, at_risk, sla_report
 from tests.integration.conftest import Clock, customer_caller, staff_caller
 from tests.integration.report_scenes import OLGA, SUPERVISOR, Scene, open_fortnight, open_monday
 

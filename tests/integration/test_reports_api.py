@@ -11,9 +11,9 @@ import azure.functions as func
 import pytest
 
 from functions import reports
-from shared.customers import Customer
-from shared.desk import Desk
-from shared.lifecycle import Role
+from shared.domain.customers import Customer
+from shared.domain.lifecycle import Role
+from shared.usecases.desk import Desk
 from tests.integration.conftest import Api, Clock
 from tests.integration.report_scenes import Scene, open_fortnight, open_monday
 

@@ -16,10 +16,10 @@ import azure.functions as func
 import pytest
 
 from functions import reports
-from shared.desk import Desk, NewTicket
-from shared.language import Language
-from shared.lifecycle import Action, Role
-from shared.sla_policy import Category, Priority
+from shared.domain.language import Language
+from shared.domain.lifecycle import Action, Role
+from shared.domain.sla.policy import Category, Priority
+from shared.usecases.desk import Desk, NewTicket
 from tests.integration.conftest import Api, Clock, customer_caller, staff_caller
 from tests.integration.report_scenes import new_customer
 

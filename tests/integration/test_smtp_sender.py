@@ -17,8 +17,8 @@ import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
 
-from shared.mail.senders.base import PermanentSendError, TransientSendError
-from shared.mail.senders.smtp import SmtpSender
+from shared.adapters.mail.senders.smtp import SmtpSender
+from shared.domain.outgoing_mail import PermanentSendError, TransientSendError
 from tests.sample_mail import RECEIPT
 
 USERNAME, PASSWORD = "desk@desk.example", "correct horse battery staple"

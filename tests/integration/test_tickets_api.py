@@ -15,10 +15,10 @@ from azure.data.tables import TableServiceClient, UpdateMode
 
 from devhost.local_identity import mint_token
 from functions import admin, calendar_status, tickets
-from shared.customers import Customer
-from shared.language import Language
-from shared.lifecycle import Role
-from shared.stores.customers import CustomerRegistry
+from shared.adapters.stores.customers import CustomerRegistry
+from shared.domain.customers import Customer
+from shared.domain.language import Language
+from shared.domain.lifecycle import Role
 from tests.integration.conftest import Api, AppSettings
 
 

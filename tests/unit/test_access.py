@@ -1,4 +1,4 @@
-"""Who may see which ticket: the rule of shared/access.py as a literal table."""
+"""Who may see which ticket: the rule of shared/domain/access.py as a literal table."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from shared.access import UNNAMED_STAFF, assignee_shown_to, can_see, display_name_of, handle_of, person_shown_to
-from shared.language import Language
-from shared.lifecycle import Role, Status
-from shared.sla_policy import Category, Priority, SlaPolicy
-from shared.ticket import Channel, Ticket
+from shared.domain.access import UNNAMED_STAFF, assignee_shown_to, can_see, display_name_of, handle_of, person_shown_to
+from shared.domain.language import Language
+from shared.domain.lifecycle import Role, Status
+from shared.domain.sla.policy import Category, Priority, SlaPolicy
+from shared.domain.ticket import Channel, Ticket
 
 POLICY = SlaPolicy()
 AT = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)

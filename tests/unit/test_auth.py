@@ -18,7 +18,8 @@ import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from shared.auth import (
+from shared.adapters.auth.jwks import FileKeySet, HttpsKeySet
+from shared.adapters.auth.tokens import (
     AuthenticationError,
     AuthSettings,
     Principal,
@@ -26,9 +27,8 @@ from shared.auth import (
     key_source,
     load_auth_settings,
 )
-from shared.jwks import FileKeySet, HttpsKeySet
-from shared.lifecycle import Role
-from shared.settings import SettingsError
+from shared.config.app import SettingsError
+from shared.domain.lifecycle import Role
 
 ISSUER = "https://desk.ciamlogin.com/0000-tenant/v2.0"
 AUDIENCE = "api://support-desk"

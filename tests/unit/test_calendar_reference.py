@@ -1,4 +1,4 @@
-"""An independent cross-check of ``shared.sla_calendar`` against a deliberately naive reference.
+"""An independent cross-check of ``shared.domain.sla.calendar`` against a deliberately naive reference.
 
 The reference calendar below shares nothing with the production code. It does not use the
 ``holidays`` package: the Italian national holidays are written out by hand, Easter comes from a
@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from shared.sla_calendar import default_calendar
+from shared.domain.sla.calendar import default_calendar
 
 pytestmark = pytest.mark.unit
 

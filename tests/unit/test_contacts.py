@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from shared.auth import Principal
-from shared.contacts import TicketContact, contact_for
-from shared.customers import Contact, Customer
-from shared.errors import Conflict, Forbidden, InvalidInput
-from shared.language import Language
-from shared.lifecycle import Role
+from shared.adapters.auth.tokens import Principal
+from shared.domain.contacts import TicketContact, contact_for
+from shared.domain.customers import Contact, Customer
+from shared.domain.errors import Conflict, Forbidden, InvalidInput
+from shared.domain.language import Language
+from shared.domain.lifecycle import Role
 
 ACME = Customer(
     "acme", "ACME", True, ("acme.example",), (Contact("anna@acme.example", "Anna Bianchi"),), Language.ITALIAN

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from shared.creation_limit import Bucket, CreationLimit
+from shared.domain.creation_limit import Bucket, CreationLimit
 
 NOON = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 LIMIT = CreationLimit(burst=10, per_hour=60)  # one a minute

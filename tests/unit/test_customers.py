@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from shared.customers import Contact, Customer, normalise_domain, normalise_email, valid_customer_id
-from shared.errors import InvalidInput
-from shared.language import Language
+from shared.domain.customers import Contact, Customer, normalise_domain, normalise_email, valid_customer_id
+from shared.domain.errors import InvalidInput
+from shared.domain.language import Language
 
 ACME = Customer(
     "acme", "ACME", True, ("acme.example", "acme.it"), (Contact("luca@consulting.example", "Luca"),), Language.ITALIAN

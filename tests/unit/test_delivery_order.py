@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from shared.delivery_order import fair_order
+from shared.domain.delivery_order import fair_order
 
 T0 = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 

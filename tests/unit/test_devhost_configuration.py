@@ -12,7 +12,7 @@ from devhost.binding_expressions import expand_settings
 from devhost.connections import MissingConnectionError, resolve_connection
 from devhost.host_config import HostConfig, load_host_config
 from devhost.settings_file import load_local_settings
-from shared.storage import azurite_connection_string
+from shared.adapters.storage import azurite_connection_string
 
 
 def write_json(path: Path, document: object) -> None:

@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from shared.closures import Closure, changed_days
-from shared.escalation import DEFAULT_MATRIX, Checkpoint, next_checkpoint, replanned
-from shared.sla_calendar import default_calendar
-from shared.sla_clock import ClockEvent, clock_state
-from shared.sla_policy import Clock
+from shared.domain.sla.calendar import default_calendar
+from shared.domain.sla.clock import ClockEvent, clock_state
+from shared.domain.sla.closures import Closure, changed_days
+from shared.domain.sla.escalation import DEFAULT_MATRIX, Checkpoint, next_checkpoint, replanned
+from shared.domain.sla.policy import Clock
 
 ROME = ZoneInfo("Europe/Rome")
 SUMMER = (date(2026, 8, 10), date(2026, 8, 21))

@@ -10,8 +10,8 @@ from typing import cast
 
 import pytest
 
-from shared.mail.senders.base import TransientSendError
-from shared.mail.senders.file_drop import DEFAULT_DIRECTORY, FileDropSender, eml_file_name
+from shared.adapters.mail.senders.file_drop import DEFAULT_DIRECTORY, FileDropSender, eml_file_name
+from shared.domain.outgoing_mail import TransientSendError
 from tests.sample_mail import RECEIPT
 
 MAIL = RECEIPT

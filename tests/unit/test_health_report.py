@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from shared import __version__
-from shared.health import check_health
+from shared.usecases.health import check_health
 
 
 def answers() -> None:

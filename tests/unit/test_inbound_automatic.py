@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from shared.language import Language, detect_language
-from shared.mail.inbound.automatic import automatic_reason
-from shared.mail.inbound.message import InboundMessage, Mailbox, UnparseableMail
-from shared.mail.inbound.parse import parse_message
+from shared.adapters.mail.parse import parse_message
+from shared.domain.inbound.automatic import automatic_reason
+from shared.domain.inbound.message import InboundMessage, Mailbox, UnparseableMail
+from shared.domain.language import Language, detect_language
 
 CORPUS = Path(__file__).parents[1] / "data" / "mail"
 CRAFTED = CORPUS / "crafted"

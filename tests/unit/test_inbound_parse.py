@@ -13,11 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shared.mail.inbound import headers
-from shared.mail.inbound.charsets import decode_bytes
-from shared.mail.inbound.headers import MAX_ADDRESS_CHARS, MAX_NAME_CHARS
-from shared.mail.inbound.message import InboundMessage, ParseLimits, UnparseableMail
-from shared.mail.inbound.parse import (
+from shared.adapters.mail import headers
+from shared.adapters.mail.charsets import decode_bytes
+from shared.adapters.mail.headers import MAX_ADDRESS_CHARS, MAX_NAME_CHARS
+from shared.adapters.mail.parse import (
     DEFAULT_LIMITS,
     FORWARDED_MARKER,
     MAX_MIME_PARAMETERS,
@@ -26,6 +25,7 @@ from shared.mail.inbound.parse import (
     parse_message,
     safe_filename,
 )
+from shared.domain.inbound.message import InboundMessage, ParseLimits, UnparseableMail
 
 CORPUS = Path(__file__).parents[1] / "data" / "mail"
 NOT_MAIL = {"LICENSE", "NOTICE", "README.md", "manifest.tsv", "expected.tsv", ".gitattributes"}

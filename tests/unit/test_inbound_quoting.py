@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from shared.mail.inbound.parse import parse_message
-from shared.mail.inbound.quoting import MAX_PATTERN_LINE_CHARS, strip_quoted
+from shared.adapters.mail.parse import parse_message
+from shared.adapters.mail.quoting import MAX_PATTERN_LINE_CHARS, strip_quoted
 
 TALON = Path(__file__).parents[1] / "data" / "mail" / "talon" / "standard_replies"
 

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from shared.mail.inbound.settings import InboundSettings, load_inbound_settings
-from shared.settings import SettingsError
-from shared.sla_policy import Category, Priority
+from shared.config.app import SettingsError
+from shared.config.inbound import InboundSettings, load_inbound_settings
+from shared.domain.sla.policy import Category, Priority
 
 
 def test_no_settings_give_the_documented_defaults() -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from shared.mail.inbound.message import InboundMessage, Mailbox
-from shared.mail.inbound.threads import ThreadClue, thread_clues
-from shared.mail.reply_token import reply_address
+from shared.domain.inbound.message import InboundMessage, Mailbox
+from shared.domain.inbound.threads import ThreadClue, thread_clues
+from shared.domain.reply_token import reply_address
 
 KEY = b"k" * 32
 SUPPORT = "support@desk.example"

@@ -21,7 +21,7 @@ import pytest
 import yaml
 from pycep import BicepParser
 
-from shared import storage_layout
+from shared.adapters import storage_layout
 
 ROOT = Path(__file__).resolve().parents[2]
 INFRA = ROOT / "infra"
@@ -392,7 +392,7 @@ def test_every_app_setting_the_template_sets_is_named_in_the_code() -> None:
     strings = _code_strings()
     for name in set(_function_app_settings()) - PLATFORM:
         if name.startswith(("AzureWebJobsStorage__", "MailStorage__")):
-            continue  # identity-based connections: read by the host (and by shared.storage.blob_service)
+            continue  # identity-based connections: read by the host (and by shared.adapters.storage.blob_service)
         assert name in strings or f"%{name}%" in strings, f"{name} is set by Bicep but no code names it"
 
 

@@ -13,7 +13,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 
-from shared.jwks import FileKeySet, HttpsKeySet, KeysUnavailableError, https_get, parse_key_set
+from shared.adapters.auth.jwks import FileKeySet, HttpsKeySet, KeysUnavailableError, https_get, parse_key_set
 
 KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048).public_key()
 ROTATED = rsa.generate_private_key(public_exponent=65537, key_size=2048).public_key()

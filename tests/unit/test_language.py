@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shared.language import Language, detect_language
+from shared.domain.language import Language, detect_language
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shared.lifecycle import TRANSITIONS, Action, Role, Status, TransitionRefused, transition
+from shared.domain.lifecycle import TRANSITIONS, Action, Role, Status, TransitionRefused, transition
 
 CUSTOMER = frozenset({Role.CUSTOMER})
 OPERATOR = frozenset({Role.OPERATOR})

@@ -22,9 +22,9 @@ from devhost.local_identity import (
     mint_token,
     public_jwk,
 )
-from shared.auth import AuthSettings, TokenVerifier
-from shared.jwks import FileKeySet
-from shared.lifecycle import Role
+from shared.adapters.auth.jwks import FileKeySet
+from shared.adapters.auth.tokens import AuthSettings, TokenVerifier
+from shared.domain.lifecycle import Role
 
 
 def local_verifier(root: Path) -> TokenVerifier:

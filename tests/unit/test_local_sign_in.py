@@ -25,9 +25,9 @@ from devhost.local_identity import LOCAL_AUDIENCE, LOCAL_ISSUER
 from devhost.local_sign_in import CODE_SECONDS, MOUNT, LocalSignIn, s256
 from devhost.serve import is_loopback
 from devhost.serve import run as serve
-from shared.auth import AuthSettings, TokenVerifier
-from shared.jwks import FileKeySet
-from shared.lifecycle import Role
+from shared.adapters.auth.jwks import FileKeySet
+from shared.adapters.auth.tokens import AuthSettings, TokenVerifier
+from shared.domain.lifecycle import Role
 
 BASE = "http://127.0.0.1:7071"
 CLIENT = "portal-local"

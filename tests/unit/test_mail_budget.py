@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shared.mail_budget import BudgetState, MailLimits
+from shared.domain.mail_budget import BudgetState, MailLimits
 
 T0 = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 CUSTOM_DOMAIN = MailLimits(per_minute=30, per_hour=100)

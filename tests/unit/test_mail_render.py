@@ -13,9 +13,8 @@ from typing import Any
 
 import pytest
 
-from shared.language import Language
-from shared.mail.catalogues import Catalogue, catalogue
-from shared.mail.render import (
+from shared.adapters.mail.catalogues import Catalogue, catalogue
+from shared.adapters.mail.render import (
     MAX_SUBJECT_LENGTH,
     EscalationLevel,
     NotificationContext,
@@ -23,11 +22,12 @@ from shared.mail.render import (
     RenderedMail,
     render,
 )
-from shared.sla_policy import Category, Clock, Priority
+from shared.domain.language import Language
+from shared.domain.sla.policy import Category, Clock, Priority
 
 TICKET = "IZ-2026-000123"
 TAG = f"[{TICKET}] "
-TEMPLATES = Path(__file__).parents[2] / "shared" / "mail" / "templates"
+TEMPLATES = Path(__file__).parents[2] / "shared" / "adapters" / "mail" / "templates"
 OTHER = {Language.ITALIAN: Language.ENGLISH, Language.ENGLISH: Language.ITALIAN}
 
 BARE = NotificationContext(

@@ -8,13 +8,13 @@ from typing import Any, cast
 
 import pytest
 
-from shared.language import Language
-from shared.lifecycle import Status
-from shared.mail.render import NotificationKind
-from shared.notifier import CUSTOMER, TEAM, Escalated, Notice, Notifier
-from shared.sla_clock import ClockState
-from shared.sla_policy import Category, Clock, Priority
-from shared.ticket import Channel, Ticket
+from shared.adapters.mail.render import NotificationKind
+from shared.domain.language import Language
+from shared.domain.lifecycle import Status
+from shared.domain.sla.clock import ClockState
+from shared.domain.sla.policy import Category, Clock, Priority
+from shared.domain.ticket import Channel, Ticket
+from shared.usecases.notifier import CUSTOMER, TEAM, Escalated, Notice, Notifier
 
 AT = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 TEAM_ADDRESS = "team@desk.example"
@@ -89,7 +89,7 @@ def test_a_staff_mail_about_a_vulnerability_goes_to_the_security_address_only(no
 def test_without_a_security_address_no_staff_mail_about_a_vulnerability_is_planned_for_anyone(
     notice: Notice, usual: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level("WARNING", logger="shared.notifier")
+    caplog.set_level("WARNING", logger="shared.usecases.notifier")
 
     assert recipients(notifier(None), Category.VULNERABILITY, [notice]) == []
     assert f"no SECURITY_TEAM_ADDRESS: {notice.kind.value} mail about IZ-2026-000123 not sent" in caplog.messages

@@ -12,7 +12,7 @@ from openapi_spec_validator import OpenAPIV31SpecValidator, validate
 
 import function_app
 from devhost.http_dispatch import HttpDispatcher, HttpRoute, http_routes
-from functions.api_catalogue import NOT_OPERATIONS, OPERATIONS
+from functions.http.catalogue import NOT_OPERATIONS, OPERATIONS
 from functions.openapi import SCHEMA_REF, openapi_document, openapi_json
 from functions.schemas import ACTION_BODIES, TicketOut
 from shared import __version__

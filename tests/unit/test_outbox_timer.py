@@ -9,8 +9,8 @@ import pytest
 from azure.functions.timer import TimerRequest
 
 from functions.outbox import next_occurrence
-from shared.dispatch import SweepWindow, receipt_delay_bound
-from shared.mail_budget import MailLimits
+from shared.domain.mail_budget import MailLimits
+from shared.usecases.dispatch import SweepWindow, receipt_delay_bound
 
 T0 = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 

@@ -11,7 +11,7 @@ from typing import Any, cast
 
 import pytest
 
-from shared.mail.senders.base import OutgoingMail
+from shared.domain.outgoing_mail import OutgoingMail
 
 MAIL = OutgoingMail(
     message_id="<iz-2026-000123.3.received@desk.example>",

@@ -10,8 +10,8 @@ import azure.functions as func
 import pytest
 
 from functions import portal
-from shared.settings import SettingsError, load_portal_settings
-from shared.ticket import TICKET_ID_IN_TEXT
+from shared.config.app import SettingsError, load_portal_settings
+from shared.domain.ticket import TICKET_ID_IN_TEXT
 
 SIGN_IN = {
     "PORTAL_OIDC_AUTHORITY": "https://desk.ciamlogin.com/0000-1111/v2.0/",

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from functions.portal import PORTAL_ROOT
-from shared.history import EventType
-from shared.lifecycle import Status
-from shared.sla_policy import Category, Clock, Priority
+from shared.domain.history import EventType
+from shared.domain.lifecycle import Status
+from shared.domain.sla.policy import Category, Clock, Priority
 
 SCRIPTS = sorted((PORTAL_ROOT / "js").rglob("*.js"))
 I18N = PORTAL_ROOT / "js" / "i18n.js"

@@ -18,7 +18,7 @@ from devhost.polling import poll_interval
 from devhost.queue_encoding import MessageEncoding, UndecodableMessageError, decode_text, encode_text
 from devhost.queue_names import normalize_queue_name, poison_queue_name
 from devhost.queue_triggers import queue_jobs
-from shared.storage import azurite_connection_string
+from shared.adapters.storage import azurite_connection_string
 
 
 def write_host_json(root: Path, queues: object) -> None:

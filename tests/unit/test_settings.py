@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from shared.settings import SettingsError, load_settings
-from shared.storage import azurite_connection_string, connection_string
+from shared.adapters.storage import azurite_connection_string, connection_string
+from shared.config.app import SettingsError, load_settings
 
 
 def test_a_connection_string_is_enough_for_table_storage() -> None:

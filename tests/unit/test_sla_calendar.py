@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shared.sla_calendar import CalendarConfigError, SlaCalendar, default_calendar
+from shared.domain.sla.calendar import CalendarConfigError, SlaCalendar, default_calendar
 
 ROME = ZoneInfo("Europe/Rome")
 H = timedelta(hours=1)

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from shared.sla_calendar import default_calendar
-from shared.sla_clock import ClockEvent, ClockEventKind, LedgerError, clock_state
-from shared.sla_policy import Clock
+from shared.domain.sla.calendar import default_calendar
+from shared.domain.sla.clock import ClockEvent, ClockEventKind, LedgerError, clock_state
+from shared.domain.sla.policy import Clock
 
 ROME = ZoneInfo("Europe/Rome")
 H = timedelta(hours=1)

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from shared.sla_calendar import default_calendar
-from shared.sla_policy import Category, Clock, Priority, ResolutionRule, SlaPolicy
+from shared.domain.sla.calendar import default_calendar
+from shared.domain.sla.policy import Category, Clock, Priority, ResolutionRule, SlaPolicy
 
 ROME = ZoneInfo("Europe/Rome")
 CALENDAR = default_calendar()

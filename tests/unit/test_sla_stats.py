@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from shared.sla_calendar import default_calendar
-from shared.sla_clock import ClockEvent, ClockEventKind
-from shared.sla_policy import Clock, Priority
-from shared.sla_stats import ReportedTicket, nearest_rank, paused_time, summarise
+from shared.domain.sla.calendar import default_calendar
+from shared.domain.sla.clock import ClockEvent, ClockEventKind
+from shared.domain.sla.policy import Clock, Priority
+from shared.domain.sla.stats import ReportedTicket, nearest_rank, paused_time, summarise
 
 ROME = ZoneInfo("Europe/Rome")
 H = timedelta(hours=1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from functions.schemas import NewMessage, OpenTicket
-from shared.text_limits import LONG_TEXT_UNITS, clipped, one_line, utf16_units
+from shared.domain.text_limits import LONG_TEXT_UNITS, clipped, one_line, utf16_units
 
 
 def test_units_count_an_emoji_twice() -> None:

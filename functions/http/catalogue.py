@@ -1,0 +1,274 @@
+"""The HTTP API's operations, one declarative row each: what ``GET /api/openapi.json`` documents.
+
+A row names the method, the path (under ``/api``), the request body model, the response model,
+the parameters and every status code the operation can answer. Models and parameter types are
+the ones the handlers validate with; :mod:`functions.openapi` turns them into JSON Schema only
+when the document is first asked for, so importing this module builds nothing.
+
+The ticket actions are one function (``POST tickets/{id}/{action}``) but each is documented as a
+path of its own with its body model (:data:`functions.schemas.ACTION_BODIES`).
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field, StringConstraints
+
+from functions.http.endpoint import DEFAULT_LIMIT, MAX_LIMIT
+from functions.report_shapes import AtRiskList, SlaReportOut
+from functions.response_shapes import (
+    AuditList,
+    CalendarStatusOut,
+    ClosureChangeOut,
+    ClosureList,
+    ClosureOut,
+    CustomerList,
+    CustomerOut,
+    FailedNotificationList,
+    HealthOut,
+    HealthProblem,
+    InboundMailList,
+    InboundMailOut,
+    OpenApiDocument,
+    PortalConfigOut,
+    Problem,
+    RetryOut,
+)
+from functions.schemas import (
+    ACTION_BODIES,
+    Body,
+    ClosureDocument,
+    CustomerDocument,
+    CustomerId,
+    EventList,
+    EventOut,
+    NewMessage,
+    OpenTicket,
+    ReleaseMail,
+    TicketList,
+    TicketOut,
+)
+from shared.domain.inbound.record import Outcome
+from shared.domain.lifecycle import Status
+
+NonEmpty = Annotated[str, StringConstraints(min_length=1)]
+Limit = Annotated[int, Field(ge=1, le=MAX_LIMIT)]
+Cursor = Annotated[str, StringConstraints(min_length=1, max_length=1024)]
+ETagValue = Annotated[str, StringConstraints(pattern=r'^(\*|(W/)?"[0-9]+")$')]
+
+#: Response header names an operation may list; :mod:`functions.openapi` describes each.
+ResponseHeader = Literal["ETag", "Location"]
+
+#: Routes the app serves that are not operations of the API, each with the reason. The customer
+#: portal's static files (HTML, JavaScript, CSS under one catch-all route) are a web page for
+#: browsers, not JSON; they are public, hold no data, and are described in docs/portal.md.
+NOT_OPERATIONS: dict[str, str] = {
+    "portal/{*path}": "the customer portal's static files (docs/portal.md)",
+}
+
+#: What every authenticated operation can answer: a bad or missing token, or no signing keys.
+_AUTHENTICATED = (401, 503)
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A path, query or header parameter whose value must validate as ``annotation``."""
+
+    name: str
+    location: Literal["path", "query", "header"]
+    annotation: Any
+    description: str
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One method on one path. ``status`` is the success code, answered with ``response`` (no
+    body when None) and ``headers``, or in one of the text media types of ``alternatives`` when the
+    caller asks for it; ``errors`` are the other codes, each answered with a ``problem`` document.
+    ``public`` operations need no bearer token."""
+
+    method: Literal["GET", "POST", "PUT", "DELETE"]
+    path: str
+    operation_id: str
+    tag: str
+    summary: str
+    status: int
+    response: type[BaseModel] | None
+    errors: tuple[int, ...] = ()
+    body: type[BaseModel] | None = None
+    parameters: tuple[Parameter, ...] = ()
+    headers: tuple[ResponseHeader, ...] = ()
+    public: bool = False
+    problem: type[Problem] = Problem
+    alternatives: tuple[Literal["text/csv", "application/octet-stream"], ...] = ()
+
+
+def _path_parameter(description: str) -> Parameter:
+    return Parameter("id", "path", NonEmpty, description, required=True)
+
+
+_TICKET_ID = _path_parameter("The ticket's id, such as IZ-2026-000123.")
+_CUSTOMER_ID = _path_parameter("The customer's id: 2–63 lower-case letters, digits or dashes.")
+_CLOSURE_ID = _path_parameter("The closure's id: 1–63 lower-case letters, digits or dashes.")
+_LIMIT = Parameter("limit", "query", Limit, f"How many items a page holds at most (default {DEFAULT_LIMIT}).")
+_CURSOR = Parameter("cursor", "query", Cursor, "The cursor of the next page, as the previous page answered it.")
+_STATUS = Parameter("status", "query", Status, "Only the tickets in this status.")
+_NOTIFICATION_ID = _path_parameter("The notification's id, such as IZ-2026-000123.4.0.")
+_MAIL_ID = _path_parameter("The received mail's id: 24 lower-case hexadecimal digits.")
+_OUTCOME = Parameter("outcome", "query", Outcome, "Only the mail with this outcome.")
+_ATTACHMENT_ID = Parameter(
+    "attachment_id", "path", NonEmpty, "The file's id, as the ticket's history lists it.", required=True
+)
+_OUTBOX_STATE = Parameter("state", "query", Literal["failed"], "Which notifications: only `failed` is listed.")
+_AUDITED_TICKET = Parameter("ticket", "query", NonEmpty, "The id of the ticket whose trail to read.", required=True)
+_REPORTED_CUSTOMER = Parameter("customer", "query", CustomerId, "Only this customer's tickets.")
+_FROM = Parameter("from", "query", date, "The first day of the period (Europe/Rome), from 1970-01-01.", required=True)
+_TO = Parameter(
+    "to", "query", date, "The day after the period (excluded), after `from` and at most 366 days later.", required=True
+)
+_FORMAT = Parameter(
+    "format", "query", Literal["json", "csv"],
+    "`csv` answers text/csv (a header row, one row per customer and priority); without it, `Accept` decides.",
+)  # fmt: skip
+_IF_MATCH = Parameter(
+    "If-Match", "header", ETagValue, "The ETag the ticket was read with: refused with 412 if it changed since."
+)
+
+
+def _action(name: str, body: type[Body]) -> Operation:
+    """``POST /tickets/{id}/<name>``: one ticket action, answered with the updated ticket."""
+    return Operation(
+        "POST",
+        f"/tickets/{{id}}/{name}",
+        f"{name.replace('-', '_')}_ticket",
+        "tickets",
+        " ".join((inspect.getdoc(body) or name).split()).replace("``", "`"),
+        200,
+        TicketOut,
+        errors=(*_AUTHENTICATED, 403, 404, 409, 412, 413, 422),
+        body=body,
+        parameters=(_TICKET_ID, _IF_MATCH),
+        headers=("ETag",),
+    )
+
+
+OPERATIONS: tuple[Operation, ...] = (
+    Operation(
+        "GET", "/health", "health", "service", "The app's version and whether its storage answers", 200, HealthOut,
+        errors=(503,), public=True, problem=HealthProblem,
+    ),
+    Operation(
+        "GET", "/openapi.json", "openapi_json", "service", "This document", 200, OpenApiDocument, public=True,
+    ),
+    Operation(
+        "GET", "/calendar/status", "calendar_status", "calendar",
+        "Whether the desk is open now, when it next opens, the closures announced", 200, CalendarStatusOut,
+        public=True,
+    ),
+    Operation(
+        "GET", "/portal/config.json", "portal_config", "portal",
+        "The customer portal's sign-in settings (identity provider, public client id, scopes) and SLA rules", 200,
+        PortalConfigOut, errors=(503,), public=True,
+    ),
+    Operation(
+        "POST", "/tickets", "open_ticket", "tickets",
+        "Open a ticket: a customer for its own company (within the creation limit: 429 with Retry-After), staff on "
+        "a caller's behalf", 201, TicketOut,
+        errors=(*_AUTHENTICATED, 403, 409, 413, 422, 429), body=OpenTicket, headers=("ETag", "Location"),
+    ),
+    Operation(
+        "GET", "/tickets", "list_tickets", "tickets", "The tickets the caller may see, a page at a time", 200,
+        TicketList, errors=(*_AUTHENTICATED, 403, 422), parameters=(_LIMIT, _CURSOR, _STATUS),
+    ),
+    Operation(
+        "GET", "/tickets/{id}", "get_ticket", "tickets", "One ticket, with its SLA as of now", 200, TicketOut,
+        errors=(*_AUTHENTICATED, 404, 422), parameters=(_TICKET_ID,), headers=("ETag",),
+    ),
+    Operation(
+        "GET", "/tickets/{id}/events", "ticket_events", "tickets",
+        "The ticket's history in order; customers see its public events only", 200, EventList,
+        errors=(*_AUTHENTICATED, 404, 422), parameters=(_TICKET_ID, _LIMIT, _CURSOR),
+    ),
+    Operation(
+        "POST", "/tickets/{id}/messages", "write_message", "tickets",
+        "A message on the ticket; a customer's answer resumes the clocks", 201, EventOut,
+        errors=(*_AUTHENTICATED, 403, 404, 409, 413, 422), body=NewMessage, parameters=(_TICKET_ID,),
+    ),
+    *(_action(name, body) for name, body in ACTION_BODIES.items()),
+    Operation(
+        "GET", "/reports/at-risk", "at_risk_tickets", "reports",
+        "Staff: the open tickets the caller may see, the nearest deadline first, paused ones last", 200,
+        AtRiskList, errors=(*_AUTHENTICATED, 403, 422), parameters=(_LIMIT, _REPORTED_CUSTOMER),
+    ),
+    Operation(
+        "GET", "/reports/sla", "sla_report", "reports",
+        "SLA figures per customer and priority of the tickets opened in [from, to), as JSON or CSV; "
+        "supervisors and administrators see every customer, a customer its own", 200, SlaReportOut,
+        errors=(*_AUTHENTICATED, 403, 404, 422), parameters=(_FROM, _TO, _REPORTED_CUSTOMER, _FORMAT),
+        alternatives=("text/csv",),
+    ),
+    Operation(
+        "GET", "/admin/customers", "list_customers", "administration", "Every customer", 200, CustomerList,
+        errors=(*_AUTHENTICATED, 403),
+    ),
+    Operation(
+        "GET", "/admin/customers/{id}", "get_customer", "administration", "One customer", 200, CustomerOut,
+        errors=(*_AUTHENTICATED, 403, 404), parameters=(_CUSTOMER_ID,),
+    ),
+    Operation(
+        "PUT", "/admin/customers/{id}", "put_customer", "administration",
+        "Create or replace a customer; its domains and contacts must not belong to another one", 200, CustomerOut,
+        errors=(*_AUTHENTICATED, 403, 409, 413, 422), body=CustomerDocument, parameters=(_CUSTOMER_ID,),
+    ),
+    Operation(
+        "GET", "/admin/closures", "list_closures", "administration", "Every closure period", 200, ClosureList,
+        errors=(*_AUTHENTICATED, 403),
+    ),
+    Operation(
+        "GET", "/admin/closures/{id}", "get_closure", "administration", "One closure period", 200, ClosureOut,
+        errors=(*_AUTHENTICATED, 403, 404), parameters=(_CLOSURE_ID,),
+    ),
+    Operation(
+        "PUT", "/admin/closures/{id}", "put_closure", "administration",
+        "Announce or change a closure period; running SLA clocks follow it, and the escalations it moves are "
+        "re-planned", 200, ClosureChangeOut,
+        errors=(*_AUTHENTICATED, 403, 413, 422), body=ClosureDocument, parameters=(_CLOSURE_ID,),
+    ),
+    Operation(
+        "DELETE", "/admin/closures/{id}", "delete_closure", "administration",
+        "Withdraw a closure period; the escalations it moves are re-planned", 200, ClosureChangeOut,
+        errors=(*_AUTHENTICATED, 403, 404), parameters=(_CLOSURE_ID,),
+    ),
+    Operation(
+        "GET", "/admin/audit", "audit_trail", "administration", "Who read or changed a ticket, oldest first", 200,
+        AuditList, errors=(*_AUTHENTICATED, 403, 422), parameters=(_AUDITED_TICKET, _LIMIT),
+    ),
+    Operation(
+        "GET", "/admin/outbox", "failed_notifications", "administration", "The notifications that failed for good",
+        200, FailedNotificationList, errors=(*_AUTHENTICATED, 403, 422), parameters=(_OUTBOX_STATE, _LIMIT),
+    ),
+    Operation(
+        "POST", "/admin/outbox/{id}/retry", "retry_notification", "administration",
+        "Send a failed notification again", 200, RetryOut, errors=(*_AUTHENTICATED, 403, 404),
+        parameters=(_NOTIFICATION_ID,),
+    ),
+    Operation(
+        "GET", "/admin/inbound", "inbound_mail", "administration", "Received mail and its outcome, newest first",
+        200, InboundMailList, errors=(*_AUTHENTICATED, 403, 422), parameters=(_OUTCOME, _LIMIT, _CURSOR),
+    ),
+    Operation(
+        "POST", "/admin/inbound/{id}/release", "release_inbound_mail", "administration",
+        "Take a held mail in as a customer's", 200, InboundMailOut, body=ReleaseMail,
+        errors=(*_AUTHENTICATED, 403, 404, 409, 413, 422), parameters=(_MAIL_ID,),
+    ),
+    Operation(
+        "GET", "/tickets/{id}/attachments/{attachment_id}", "download_attachment", "tickets",
+        "A file that came with the customer's mail", 200, None, errors=(*_AUTHENTICATED, 404),
+        parameters=(_TICKET_ID, _ATTACHMENT_ID), alternatives=("application/octet-stream",),
+    ),
+)  # fmt: skip

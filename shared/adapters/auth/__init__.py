@@ -1,0 +1,1 @@
+"""Bearer tokens: verifying JWTs against the identity provider's keys."""

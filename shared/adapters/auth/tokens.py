@@ -1,0 +1,318 @@
+"""Who is calling: the bearer token of an HTTP request checked and turned into a :class:`Principal`.
+
+Tokens are OAuth 2.0 access tokens issued by the identity provider (Microsoft Entra ID or External
+ID in production, ``python -m devhost token`` locally): JWTs signed with RS256 and nothing else,
+by a key of the provider's key set (see :mod:`shared.adapters.auth.jwks`), for this API's audience, from the
+configured issuer, within their validity (with a leeway for clock skew).
+
+A token may not live longer than a maximum (``exp`` minus ``iat``, or minus now without ``iat``):
+by default 28 hours, the longest access tokens Microsoft Entra issues (60 to 90 minutes by
+default, at most a day by a lifetime policy, up to 28 hours with continuous access evaluation).
+
+The principal's roles are the token's app roles (``roles`` claim). A customer acts for exactly one
+company, named by a claim (``customer_id`` unless configured otherwise) that must be a well-formed
+customer id; a token with the customer role and no company, or with the customer role and any
+other role, is refused. The display name (``name``) is made one line; an ``email`` (or
+``preferred_username``) that is not an address counts as absent. Which tickets a principal may see
+or change is decided elsewhere.
+
+Refusals raise :class:`AuthenticationError` with a short reason fit for a 401 answer; neither the
+token nor its claims are logged above debug level.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import jwt
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
+
+from shared.adapters.auth.jwks import FileKeySet, HttpsKeySet, KeySource
+from shared.config.app import SettingsError, whole_number
+from shared.domain.customers import normalise_email, valid_customer_id
+from shared.domain.errors import InvalidInput
+from shared.domain.lifecycle import Role
+from shared.domain.text_limits import one_line
+
+__all__ = [
+    "ALGORITHM",
+    "DEFAULT_CUSTOMER_CLAIM",
+    "AuthSettings",
+    "AuthenticationError",
+    "Principal",
+    "TokenVerifier",
+    "key_source",
+    "load_auth_settings",
+]
+
+#: The one signing algorithm accepted; a token naming any other is refused before anything else.
+ALGORITHM = "RS256"
+DEFAULT_CUSTOMER_CLAIM = "customer_id"
+DEFAULT_LEEWAY_SECONDS = 60
+#: The longest lifetime accepted by default: Entra's longest access tokens (continuous access
+#: evaluation) live up to 28 hours.
+DEFAULT_MAX_LIFETIME_SECONDS = 28 * 3600
+
+_STAFF = frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.SECURITY})
+_ROLES_BY_VALUE = {role.value: role for role in Role}
+_REQUIRED_CLAIMS = ["exp", "iss", "aud", "sub"]
+
+
+class AuthenticationError(Exception):
+    """The caller is not authenticated; ``reason`` says why in a few words that reveal nothing
+    of the token or of the expected values."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Principal:
+    """An authenticated caller.
+
+    ``subject`` is the token's ``sub``; ``email`` its ``email`` claim, else ``preferred_username``,
+    lower-cased (None when neither is an address); ``name`` its display name on one line;
+    ``roles`` the known app roles it holds (unknown ones are dropped); ``customer_id`` the company
+    a customer acts for, always set for a customer and always None for anyone else.
+    """
+
+    subject: str
+    email: str | None
+    name: str | None
+    roles: frozenset[Role]
+    customer_id: str | None
+
+    @property
+    def is_staff(self) -> bool:
+        """The caller works the desk: an operator, a supervisor or security."""
+        return not self.roles.isdisjoint(_STAFF)
+
+    def has(self, role: Role) -> bool:
+        """The caller holds ``role``."""
+        return role in self.roles
+
+
+@dataclass(frozen=True)
+class AuthSettings:
+    """What a token must match, and where the signing keys come from: exactly one of
+    ``jwks_url`` (the provider's HTTPS endpoint) and ``local_jwks_file`` (local runs). A token
+    living longer than ``max_lifetime_seconds`` (plus the leeway) is refused."""
+
+    issuer: str
+    audience: str
+    jwks_url: str | None
+    local_jwks_file: Path | None
+    customer_claim: str = DEFAULT_CUSTOMER_CLAIM
+    leeway_seconds: int = DEFAULT_LEEWAY_SECONDS
+    max_lifetime_seconds: int = DEFAULT_MAX_LIFETIME_SECONDS
+
+
+def load_auth_settings(environ: Mapping[str, str]) -> AuthSettings:
+    """Read ``AUTH_ISSUER``, ``AUTH_AUDIENCE``, ``AUTH_JWKS_URL`` (https://) or
+    ``AUTH_LOCAL_JWKS_FILE`` (a relative path is taken from the current directory),
+    ``AUTH_CUSTOMER_CLAIM`` and ``AUTH_MAX_TOKEN_LIFETIME_SECONDS``; raise :class:`SettingsError`
+    naming the setting at fault.
+
+    The local key file is trusted only when named explicitly, never on Azure (where
+    ``WEBSITE_INSTANCE_ID`` is set), and never together with a JWKS URL.
+    """
+    issuer = _required(environ, "AUTH_ISSUER")
+    audience = _required(environ, "AUTH_AUDIENCE")
+    jwks_url = _optional(environ, "AUTH_JWKS_URL")
+    local_file = _optional(environ, "AUTH_LOCAL_JWKS_FILE")
+    if jwks_url and local_file:
+        raise SettingsError("set either AUTH_JWKS_URL or AUTH_LOCAL_JWKS_FILE, not both: one source of keys")
+    if not jwks_url and not local_file:
+        raise SettingsError("set AUTH_JWKS_URL (the identity provider's keys) or AUTH_LOCAL_JWKS_FILE (local runs)")
+    if jwks_url:
+        parts = urlsplit(jwks_url)
+        if parts.scheme != "https" or not parts.hostname:
+            raise SettingsError(f"AUTH_JWKS_URL must be an https:// URL, not {jwks_url!r}")
+    if local_file and _optional(environ, "WEBSITE_INSTANCE_ID"):
+        raise SettingsError("AUTH_LOCAL_JWKS_FILE is for local runs only; on Azure set AUTH_JWKS_URL")
+    return AuthSettings(
+        issuer=issuer,
+        audience=audience,
+        jwks_url=jwks_url,
+        local_jwks_file=(Path.cwd() / local_file) if local_file else None,
+        customer_claim=_optional(environ, "AUTH_CUSTOMER_CLAIM") or DEFAULT_CUSTOMER_CLAIM,
+        max_lifetime_seconds=whole_number(
+            environ, "AUTH_MAX_TOKEN_LIFETIME_SECONDS", default=DEFAULT_MAX_LIFETIME_SECONDS
+        ),
+    )
+
+
+def key_source(settings: AuthSettings) -> KeySource:
+    """The key source the settings name: the provider's endpoint, or the local file."""
+    if settings.jwks_url:
+        return HttpsKeySet(settings.jwks_url)
+    if settings.local_jwks_file:
+        return FileKeySet(settings.local_jwks_file)
+    raise SettingsError("no source of signing keys: set AUTH_JWKS_URL or AUTH_LOCAL_JWKS_FILE")
+
+
+class TokenVerifier:
+    """Checks bearer tokens against the settings with the keys of ``keys``."""
+
+    def __init__(self, settings: AuthSettings, keys: KeySource) -> None:
+        self._settings = settings
+        self._keys = keys
+
+    def verify(self, authorization_header: str | None, now: float | None = None) -> Principal:
+        """The principal of a valid ``Authorization: Bearer <token>`` header value, at ``now``
+        (seconds since the epoch; default: the current time). Raises
+        :class:`AuthenticationError` for any fault of the token, and
+        :class:`shared.adapters.auth.jwks.KeysUnavailableError` when the signing keys cannot be had."""
+        token = _bearer_token(authorization_header)
+        key = self._signing_key(_checked_header(token))
+        claims = self._verified_claims(token, key)
+        settings, at = self._settings, time.time() if now is None else now
+        _check_times(claims, at, settings.leeway_seconds, settings.max_lifetime_seconds)
+        return _principal(claims, settings.customer_claim)
+
+    def _signing_key(self, header: Mapping[str, Any]) -> RSAPublicKey:
+        kid = header.get("kid")
+        if not isinstance(kid, str) or not kid:
+            raise AuthenticationError("unknown signing key")
+        key = self._keys.signing_keys().get(kid) or self._keys.signing_keys(refresh=True).get(kid)
+        if key is None:
+            raise AuthenticationError("unknown signing key")
+        return key
+
+    def _verified_claims(self, token: str, key: RSAPublicKey) -> dict[str, Any]:
+        try:
+            return jwt.decode(
+                token,
+                key,
+                algorithms=[ALGORITHM],
+                audience=self._settings.audience,
+                issuer=self._settings.issuer,
+                # Times are checked against the caller's ``now`` by _check_times.
+                options={"require": _REQUIRED_CLAIMS, "verify_exp": False, "verify_nbf": False, "verify_iat": False},
+            )
+        except jwt.InvalidSignatureError:
+            raise AuthenticationError("invalid signature") from None
+        except jwt.InvalidAudienceError:
+            raise AuthenticationError("wrong audience") from None
+        except jwt.InvalidIssuerError:
+            raise AuthenticationError("wrong issuer") from None
+        except jwt.MissingRequiredClaimError:
+            raise AuthenticationError("missing required claim") from None
+        except jwt.InvalidAlgorithmError:
+            raise AuthenticationError("unsupported algorithm") from None
+        except jwt.InvalidTokenError:
+            raise AuthenticationError("malformed token") from None
+
+
+def _bearer_token(authorization_header: str | None) -> str:
+    scheme, _, token = (authorization_header or "").strip().partition(" ")
+    if not scheme:
+        raise AuthenticationError("missing bearer token")
+    if scheme.lower() != "bearer":
+        raise AuthenticationError("unsupported authorization scheme")
+    token = token.strip()
+    if not token:
+        raise AuthenticationError("missing bearer token")
+    return token
+
+
+def _checked_header(token: str) -> dict[str, Any]:
+    """The token's header once it names RS256 (PyJWT refuses critical extensions it does not know)."""
+    try:
+        header = jwt.get_unverified_header(token)
+    except jwt.InvalidTokenError:
+        raise AuthenticationError("malformed token") from None
+    if header.get("alg") != ALGORITHM:
+        raise AuthenticationError("unsupported algorithm")
+    return header
+
+
+def _check_times(claims: Mapping[str, Any], now: float, leeway: float, max_lifetime: float) -> None:
+    """Within its validity at ``now`` (give or take ``leeway``), and living no longer than
+    ``max_lifetime`` (plus ``leeway``): from ``iat`` to ``exp``, or from now when ``iat`` is absent."""
+    expires = _timestamp(claims, "exp")
+    if expires is not None and now >= expires + leeway:
+        raise AuthenticationError("token expired")
+    for claim in ("nbf", "iat"):
+        since = _timestamp(claims, claim)
+        if since is not None and now + leeway < since:
+            raise AuthenticationError("token not yet valid")
+    issued = _timestamp(claims, "iat")
+    if expires is not None and expires - (now if issued is None else issued) > max_lifetime + leeway:
+        raise AuthenticationError("token lifetime too long")
+
+
+def _timestamp(claims: Mapping[str, Any], name: str) -> float | None:
+    """The claim as seconds since the epoch; a value that is no finite number is malformed."""
+    value = claims.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise AuthenticationError("malformed token")
+    try:
+        seconds = float(value)
+    except OverflowError:
+        raise AuthenticationError("malformed token") from None
+    if not math.isfinite(seconds):
+        raise AuthenticationError("malformed token")
+    return seconds
+
+
+def _principal(claims: Mapping[str, Any], customer_claim: str) -> Principal:
+    subject = claims.get("sub")
+    raw_roles = claims.get("roles", [])
+    if not isinstance(subject, str) or not subject or not isinstance(raw_roles, list):
+        raise AuthenticationError("malformed token")
+    roles = frozenset(
+        _ROLES_BY_VALUE[value] for value in raw_roles if isinstance(value, str) and value in _ROLES_BY_VALUE
+    )
+    customer_id = None
+    if Role.CUSTOMER in roles:
+        if len(roles) > 1:
+            raise AuthenticationError("ambiguous roles")
+        customer_id = _text(claims, customer_claim)
+        if customer_id is None:
+            raise AuthenticationError("customer id missing")
+        if not valid_customer_id(customer_id):
+            raise AuthenticationError("malformed customer id")
+    name = _text(claims, "name")
+    return Principal(
+        subject=subject,
+        email=_address(claims, "email") or _address(claims, "preferred_username"),
+        name=one_line(name) or None if name else None,
+        roles=roles,
+        customer_id=customer_id,
+    )
+
+
+def _text(claims: Mapping[str, Any], name: str) -> str | None:
+    value = claims.get(name)
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _address(claims: Mapping[str, Any], name: str) -> str | None:
+    """The claim as a lower-case mail address, or None when it is absent or not an address."""
+    value = _text(claims, name)
+    try:
+        return normalise_email(value, name) if value else None
+    except InvalidInput:
+        return None
+
+
+def _required(environ: Mapping[str, str], name: str) -> str:
+    value = _optional(environ, name)
+    if value is None:
+        raise SettingsError(f"{name} is required")
+    return value
+
+
+def _optional(environ: Mapping[str, str], name: str) -> str | None:
+    value = environ.get(name, "").strip()
+    return value or None

@@ -1,0 +1,413 @@
+"""Tickets and their history in Azure Table Storage (``azure-data-tables``; Azurite locally).
+
+Table design (see ``docs/storage.md`` for the why):
+
+* ``Tickets``, partition = the customer id. A ticket is row ``T|<sort key>`` (newest first); its
+  history events are rows ``E|<ticket id>|<seq>``. A customer's tickets and a ticket's history are
+  single-partition range queries, and a change to a ticket commits with its events in one entity
+  group transaction, the ticket guarded by its ETag.
+* A mail that changed a ticket is claimed by row ``M|<mail id>`` of the customer's partition,
+  created in the change's transaction: a second change by the same mail fails with it.
+* ``TicketIds``, partition = ``<prefix>-<year>``, row = the inverted number: allocates ticket
+  numbers (the first row is the highest number; a new number is claimed by inserting its row, so
+  two creators can never get the same one) and locates a ticket's customer from its id.
+
+Every query is parameterised; no OData is built from input.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from azure.core import MatchConditions
+from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
+from azure.data.tables import TableClient, TableServiceClient, TableTransactionError, UpdateMode
+
+from shared.domain.errors import Conflict, InvalidInput
+from shared.domain.history import EventType, HistoryEvent
+from shared.domain.language import Language
+from shared.domain.lifecycle import Status
+from shared.domain.paging import Page, cursor_field, encode_cursor
+from shared.domain.sla.clock import ClockEvent, ClockEventKind
+from shared.domain.sla.policy import Category, Clock, Priority
+from shared.domain.ticket import Channel, Ticket, TicketId, format_ticket_id, parse_ticket_id
+
+__all__ = ["StoredTicket", "TicketStore"]
+
+TICKETS_TABLE = "Tickets"
+TICKET_IDS_TABLE = "TicketIds"
+
+_TICKET_ROWS = ("T|", "T}")  # '}' sorts right after '|': the range of every ticket row
+_MAX_NUMBER = 999_999_999
+_ALLOCATION_ATTEMPTS = 64
+_REMEMBERED_LOCATIONS = 50_000
+
+
+@dataclass(frozen=True)
+class StoredTicket:
+    """A ticket as read, with the storage ETag that guards the next change."""
+
+    ticket: Ticket
+    etag: str
+
+
+class TicketStore:
+    """The ticket repository. Each method states its storage round trips."""
+
+    def __init__(self, service: TableServiceClient) -> None:
+        self._tickets: TableClient = service.get_table_client(TICKETS_TABLE)
+        self._ids: TableClient = service.get_table_client(TICKET_IDS_TABLE)
+        self._locations: dict[TicketId, str] = {}
+
+    # --- ids ---------------------------------------------------------------------------------------
+
+    def allocate_id(self, prefix: str, year: int, customer_id: str) -> TicketId:
+        """A new ticket id, claimed for ``customer_id``: one query for the highest number, then one
+        insert per attempt (a concurrent creator's claim makes us try the next number)."""
+        partition = f"{prefix}-{year:04d}"
+        query = self._ids.query_entities(
+            "PartitionKey eq @pk", parameters={"pk": partition}, results_per_page=1, select=["RowKey"]
+        )
+        first_row = next(iter(next(iter(query.by_page()), [])), None)
+        number = (_MAX_NUMBER - int(first_row["RowKey"]) if first_row else 0) + 1
+        for attempt in range(_ALLOCATION_ATTEMPTS):
+            try:
+                self._ids.create_entity(
+                    {"PartitionKey": partition, "RowKey": _inverted(number + attempt), "CustomerId": customer_id}
+                )
+            except ResourceExistsError:
+                continue
+            return format_ticket_id(prefix, year, number + attempt)
+        raise Conflict("ticket numbers are contended; try again")
+
+    def customer_of(self, ticket_id: TicketId) -> str | None:
+        """The customer a ticket id belongs to, or None for an unknown id: one point read the
+        first time, none after (an id never changes customer, so a found one is remembered)."""
+        known = self._locations.get(ticket_id)
+        if known is not None:
+            return known
+        parsed = parse_ticket_id(ticket_id)
+        if parsed is None:
+            return None
+        prefix, year, number = parsed
+        try:
+            entity = self._ids.get_entity(f"{prefix}-{year:04d}", _inverted(number), select=["CustomerId"])
+        except ResourceNotFoundError:
+            return None
+        self._remember(ticket_id, str(entity["CustomerId"]))
+        return str(entity["CustomerId"])
+
+    def _remember(self, ticket_id: TicketId, customer_id: str) -> None:
+        if len(self._locations) >= _REMEMBERED_LOCATIONS:
+            self._locations.clear()
+        self._locations[ticket_id] = customer_id
+
+    # --- tickets -----------------------------------------------------------------------------------
+
+    def add(
+        self,
+        ticket: Ticket,
+        events: list[HistoryEvent],
+        rows: Sequence[Mapping[str, Any]] = (),
+        also: Sequence[tuple[str, Mapping[str, Any], Mapping[str, Any]]] = (),
+    ) -> StoredTicket:
+        """Create the ticket with its first events and ``rows`` (its outgoing notifications, rows of
+        the same partition), and apply ``also`` (transaction operations on rows of the same
+        partition, such as the creation limit's bucket under its ETag): one transaction. A
+        conflict of any of them raises :class:`Conflict` and writes nothing."""
+        operations: list[Any] = [("create", _ticket_entity(ticket))]
+        operations += [("create", _event_entity(ticket.customer_id, event)) for event in events]
+        operations += [("create", row) for row in rows]
+        operations += list(also)
+        results = self._submit(operations)
+        return StoredTicket(ticket, str(results[0]["etag"]))
+
+    def get(self, customer_id: str, ticket_id: TicketId) -> StoredTicket | None:
+        """The ticket in ``customer_id``'s partition, or None: one point read."""
+        try:
+            entity = self._tickets.get_entity(customer_id, _ticket_row(ticket_id))
+        except ResourceNotFoundError:
+            return None
+        return StoredTicket(_ticket_from(entity), str(entity.metadata["etag"]))
+
+    def save(
+        self,
+        stored: StoredTicket,
+        changed: Ticket,
+        events: list[HistoryEvent],
+        rows: Sequence[Mapping[str, Any]] = (),
+    ) -> StoredTicket:
+        """Replace the ticket if nobody changed it since ``stored`` was read, with its new events
+        and ``rows`` (its outgoing notifications): one transaction. A concurrent change raises
+        :class:`Conflict`."""
+        operations: list[Any] = [
+            (
+                "update",
+                _ticket_entity(changed),
+                {"mode": UpdateMode.REPLACE, "etag": stored.etag, "match_condition": MatchConditions.IfNotModified},
+            )
+        ]
+        operations += [("create", _event_entity(changed.customer_id, event)) for event in events]
+        operations += [("create", row) for row in rows]
+        results = self._submit(operations)
+        return StoredTicket(changed, str(results[0]["etag"]))
+
+    def list_for_customer(
+        self, customer_id: str, *, status: Status | None, limit: int, cursor: str | None
+    ) -> Page[Ticket]:
+        """A customer's tickets, newest first, inside its partition only: the cursor is the last
+        row key seen (keyset paging), so no cursor can lead into another partition. One query per
+        page (more only when the service returns an empty page with a continuation)."""
+        after = _TICKET_ROWS[0]
+        if cursor is not None:
+            after = cursor_field(cursor, "rk")
+            if not after.startswith(_TICKET_ROWS[0]):
+                raise InvalidInput("cursor", "is not a cursor of this list")
+        query = "PartitionKey eq @pk and RowKey gt @after and RowKey lt @last"
+        parameters: dict[str, Any] = {"pk": customer_id, "after": after, "last": _TICKET_ROWS[1]}
+        if status is not None:
+            query += " and Status eq @status"
+            parameters["status"] = status.value
+        rows, more = self._page(query, parameters, limit)
+        next_cursor = encode_cursor({"rk": rows[-1]["RowKey"]}) if rows and more else None
+        return Page([_ticket_from(entity) for entity in rows], next_cursor)
+
+    def list_all(
+        self,
+        *,
+        status: Status | None,
+        assignee_in: tuple[str, ...] | None,
+        exclude_category: Category | None,
+        limit: int,
+        cursor: str | None,
+    ) -> Page[Ticket]:
+        """Tickets across customers for staff, filtered by status, by assignee (``""`` is the
+        unassigned queue) and without one category: a query across partitions in key order, the
+        cursor being the last (partition, row) seen."""
+        query = "Kind eq @kind"
+        parameters: dict[str, Any] = {"kind": "ticket"}
+        if cursor is not None:
+            query += " and ( PartitionKey gt @pk or ( PartitionKey eq @pk and RowKey gt @rk ) )"
+            parameters.update(pk=cursor_field(cursor, "pk"), rk=cursor_field(cursor, "rk"))
+        if status is not None:
+            query += " and Status eq @status"
+            parameters["status"] = status.value
+        if exclude_category is not None:
+            query += " and Category ne @excluded"
+            parameters["excluded"] = exclude_category.value
+        if assignee_in is not None:
+            names = [f"assignee{index}" for index in range(len(assignee_in))]
+            query += " and ( " + " or ".join(f"Assignee eq @{name}" for name in names) + " )"
+            parameters.update(zip(names, assignee_in, strict=True))
+        rows, more = self._page(query, parameters, limit)
+        next_cursor = None
+        if rows and more:
+            next_cursor = encode_cursor({"pk": rows[-1]["PartitionKey"], "rk": rows[-1]["RowKey"]})
+        tickets = [_ticket_from(entity) for entity in rows]
+        for ticket in tickets:  # staff open what they list: spare them the locator read
+            self._remember(ticket.id, ticket.customer_id)
+        return Page(tickets, next_cursor)
+
+    def events(self, ticket: Ticket, *, public_only: bool, limit: int, cursor: str | None) -> Page[HistoryEvent]:
+        """A ticket's history in order, inside the ticket's partition: one query per page."""
+        prefix = f"E|{ticket.id}|"
+        after = prefix
+        if cursor is not None:
+            after = cursor_field(cursor, "rk")
+            if not after.startswith(prefix):
+                raise InvalidInput("cursor", "is not a cursor of this list")
+        query = "PartitionKey eq @pk and RowKey gt @after and RowKey lt @last"
+        parameters: dict[str, Any] = {"pk": ticket.customer_id, "after": after, "last": prefix + "~"}
+        if public_only:
+            query += " and Public eq @public"
+            parameters["public"] = True
+        rows, more = self._page(query, parameters, limit)
+        next_cursor = encode_cursor({"rk": rows[-1]["RowKey"]}) if rows and more else None
+        return Page([_event_from(entity) for entity in rows], next_cursor)
+
+    # --- mail claims -------------------------------------------------------------------------------
+
+    @staticmethod
+    def mail_claim(customer_id: str, mail_id: str, ticket_id: TicketId, outcome: str) -> dict[str, Any]:
+        """The row that claims mail ``mail_id`` for a change of ``ticket_id`` (``outcome``:
+        ``created`` or ``appended``), to create in the change's own transaction (no round trip of
+        its own)."""
+        return {
+            "PartitionKey": customer_id,
+            "RowKey": f"M|{mail_id}",
+            "Kind": "mail",
+            "TicketId": ticket_id,
+            "Outcome": outcome,
+        }
+
+    def change_by_mail(self, customer_id: str, mail_id: str) -> tuple[TicketId, str] | None:
+        """The ticket a mail changed in ``customer_id``'s partition and how (``created`` or
+        ``appended``), or None: one point read."""
+        try:
+            entity = self._tickets.get_entity(customer_id, f"M|{mail_id}", select=["TicketId", "Outcome"])
+        except ResourceNotFoundError:
+            return None
+        return str(entity["TicketId"]), str(entity["Outcome"])
+
+    # --- internals ---------------------------------------------------------------------------------
+
+    def _page(self, query: str, parameters: dict[str, Any], limit: int) -> tuple[list[Any], bool]:
+        """Up to ``limit`` rows of the query and whether more may follow. The service may answer
+        an empty page with a continuation (a scan that timed out); those are followed."""
+        pager: Any = self._tickets.query_entities(query, parameters=parameters, results_per_page=limit).by_page()
+        for page in pager:
+            rows = list(page)
+            if rows or pager.continuation_token is None:
+                return rows, pager.continuation_token is not None
+        return [], False
+
+    def _submit(self, operations: list[Any]) -> list[Mapping[str, Any]]:
+        try:
+            return self._tickets.submit_transaction(operations)
+        except TableTransactionError as error:
+            if error.status_code in (409, 412):
+                raise Conflict("the ticket was changed by someone else; read it again") from error
+            raise
+
+
+# --- entities --------------------------------------------------------------------------------------
+
+
+def _inverted(number: int) -> str:
+    return f"{_MAX_NUMBER - number:09d}"
+
+
+def _ticket_row(ticket_id: TicketId) -> str:
+    parsed = parse_ticket_id(ticket_id)
+    if parsed is None:
+        raise InvalidInput("id", "is not a ticket id")
+    prefix, year, number = parsed
+    return f"T|{9999 - year:04d}|{_inverted(number)}|{prefix}"
+
+
+def _ticket_entity(ticket: Ticket) -> dict[str, Any]:
+    return {
+        "PartitionKey": ticket.customer_id,
+        "RowKey": _ticket_row(ticket.id),
+        "Kind": "ticket",
+        "TicketId": ticket.id,
+        "CustomerId": ticket.customer_id,
+        "ContactEmail": ticket.contact_email,
+        "ContactName": ticket.contact_name or "",
+        "CustomerName": ticket.customer_name,
+        "Escalation": json.dumps({clock.value: level for clock, level in ticket.escalation.items()}),
+        "EscalationLevel": max(ticket.escalation.values(), default=0),
+        "Subject": ticket.subject,
+        "Description": ticket.description,
+        "Category": ticket.category.value,
+        "Priority": int(ticket.priority),
+        "Status": ticket.status.value,
+        "Language": ticket.language.value,
+        "Channel": ticket.channel.value,
+        "Assignee": ticket.assignee or "",
+        "AssigneeName": ticket.assignee_name or "",
+        "CreatedAt": ticket.created_at.astimezone(UTC),
+        "UpdatedAt": ticket.updated_at.astimezone(UTC),
+        "CreatedBy": ticket.created_by,
+        "Clocks": json.dumps([clock_event_json(event) for event in ticket.clocks], separators=(",", ":")),
+        "Resolution": ticket.resolution or "",
+        "Revision": ticket.revision,
+        "EventCount": ticket.event_count,
+    }
+
+
+def _ticket_from(entity: Mapping[str, Any]) -> Ticket:
+    return Ticket(
+        id=entity["TicketId"],
+        customer_id=entity["CustomerId"],
+        contact_email=entity["ContactEmail"],
+        contact_name=entity.get("ContactName") or None,
+        customer_name=entity.get("CustomerName") or entity["CustomerId"],
+        escalation={Clock(name): int(level) for name, level in json.loads(entity.get("Escalation") or "{}").items()},
+        subject=entity["Subject"],
+        description=entity["Description"],
+        category=Category(entity["Category"]),
+        priority=Priority(entity["Priority"]),
+        status=Status(entity["Status"]),
+        language=Language(entity["Language"]),
+        channel=Channel(entity["Channel"]),
+        assignee=entity.get("Assignee") or None,
+        assignee_name=entity.get("AssigneeName") or None,
+        created_at=_utc(entity["CreatedAt"]),
+        updated_at=_utc(entity["UpdatedAt"]),
+        created_by=entity["CreatedBy"],
+        clocks=tuple(clock_event_from(item) for item in json.loads(entity["Clocks"])),
+        resolution=entity.get("Resolution") or None,
+        revision=int(entity["Revision"]),
+        event_count=int(entity["EventCount"]),
+    )
+
+
+def _event_entity(customer_id: str, event: HistoryEvent) -> dict[str, Any]:
+    return {
+        "PartitionKey": customer_id,
+        "RowKey": f"E|{event.ticket_id}|{event.seq:06d}",
+        "Kind": "event",
+        "TicketId": event.ticket_id,
+        "Seq": event.seq,
+        "Type": event.type.value,
+        "At": event.at.astimezone(UTC),
+        "Actor": event.actor,
+        "ActorRole": event.actor_role,
+        "ActorName": event.actor_name or "",
+        "Public": event.public,
+        "Body": event.body or "",
+        "Data": json.dumps(dict(event.data), separators=(",", ":"), default=str),
+    }
+
+
+def _event_from(entity: Mapping[str, Any]) -> HistoryEvent:
+    return HistoryEvent(
+        ticket_id=entity["TicketId"],
+        seq=int(entity["Seq"]),
+        type=EventType(entity["Type"]),
+        at=_utc(entity["At"]),
+        actor=entity["Actor"],
+        actor_role=entity["ActorRole"],
+        actor_name=entity.get("ActorName") or None,
+        public=bool(entity["Public"]),
+        body=entity.get("Body") or None,
+        data=json.loads(entity.get("Data") or "{}"),
+    )
+
+
+def clock_event_json(event: ClockEvent) -> dict[str, Any]:
+    document: dict[str, Any] = {"clock": event.clock.value, "kind": event.kind.value, "at": event.at.isoformat()}
+    if event.budget is not None:
+        document["budget_us"] = event.budget // timedelta(microseconds=1)
+    if event.reason is not None:
+        document["reason"] = event.reason
+    if event.elapsed is not None:
+        document["elapsed_us"] = event.elapsed // timedelta(microseconds=1)
+    if event.met is not None:
+        document["met"] = event.met
+    return document
+
+
+def clock_event_from(document: Mapping[str, Any]) -> ClockEvent:
+    return ClockEvent(
+        clock=Clock(document["clock"]),
+        kind=ClockEventKind(document["kind"]),
+        at=datetime.fromisoformat(document["at"]),
+        budget=_micros(document.get("budget_us")),
+        reason=document.get("reason"),
+        elapsed=_micros(document.get("elapsed_us")),
+        met=document.get("met"),
+    )
+
+
+def _micros(value: int | None) -> timedelta | None:
+    return None if value is None else timedelta(microseconds=value)
+
+
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)

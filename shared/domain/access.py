@@ -1,0 +1,89 @@
+"""Who may see which ticket. One rule, used by every read, every action and every list.
+
+* A customer sees its own company's tickets (every contact of the company sees them all).
+* An operator sees the unassigned queue and the tickets assigned to him.
+* A supervisor sees every ticket.
+* A ``vulnerability`` ticket is seen by staff only when they also hold the ``security`` role (its
+  customer still sees it). A principal with the ``security`` role alone acts as an operator.
+* An administrator sees no ticket through that role: administration routes are separate.
+
+A ticket the caller may not see is answered exactly like one that does not exist (404), so ids
+cannot be probed.
+
+Staff are named by their handle (:func:`handle_of`, an address) inside the desk; a customer is
+shown a member of staff by display name only (:func:`person_shown_to`), never by address.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from shared.domain.lifecycle import Role
+from shared.domain.sla.policy import SlaPolicy
+from shared.domain.ticket import Ticket
+
+__all__ = ["UNNAMED_STAFF", "Caller", "assignee_shown_to", "can_see", "display_name_of", "handle_of", "person_shown_to"]
+
+#: What a customer is shown for a member of staff whose name the desk does not know (a token
+#: without ``name``, a row written before names were recorded): never their address.
+UNNAMED_STAFF = "support"
+
+
+class Caller(Protocol):
+    """The authenticated caller, as the access rules need it."""
+
+    @property
+    def subject(self) -> str: ...
+
+    @property
+    def email(self) -> str | None: ...
+
+    @property
+    def roles(self) -> frozenset[Role]: ...
+
+    @property
+    def customer_id(self) -> str | None: ...
+
+
+def handle_of(caller: Caller) -> str:
+    """How the desk names a person in ``assignee`` and history: the email in lower case, else the
+    token's subject."""
+    return caller.email.lower() if caller.email else caller.subject
+
+
+def display_name_of(caller: Caller) -> str | None:
+    """The caller's display name (its token's ``name``, already one line), or None when it has
+    none: a mail's sender and the desk itself have no name."""
+    name = getattr(caller, "name", None)
+    return name if isinstance(name, str) and name else None
+
+
+def person_shown_to(caller: Caller, handle: str, name: str | None, role: str) -> str:
+    """How ``caller`` is shown the person ``handle`` (display name ``name``) who acted in
+    ``role``: staff see the handle; a customer sees its own company's people by their handle and
+    anyone else (staff, the desk itself) by name, :data:`UNNAMED_STAFF` when none is known."""
+    if Role.CUSTOMER not in caller.roles or role == Role.CUSTOMER.value:
+        return handle
+    return name or UNNAMED_STAFF
+
+
+def assignee_shown_to(caller: Caller, ticket: Ticket) -> str | None:
+    """The ticket's assignee as ``caller`` is shown them (see :func:`person_shown_to`); None
+    while the ticket is unassigned."""
+    if ticket.assignee is None:
+        return None
+    return person_shown_to(caller, ticket.assignee, ticket.assignee_name, Role.OPERATOR.value)
+
+
+def can_see(caller: Caller, ticket: Ticket, policy: SlaPolicy) -> bool:
+    """Whether ``caller`` may read ``ticket`` (and so act on it, as far as its roles allow)."""
+    if Role.CUSTOMER in caller.roles:
+        return caller.customer_id is not None and caller.customer_id == ticket.customer_id
+    required = policy.rule_for(ticket.category).required_role
+    if required is not None and required not in caller.roles:
+        return False
+    if Role.SUPERVISOR in caller.roles:
+        return True
+    if caller.roles & {Role.OPERATOR, Role.SECURITY}:
+        return ticket.assignee is None or ticket.assignee == handle_of(caller)
+    return False

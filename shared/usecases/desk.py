@@ -1,0 +1,696 @@
+"""The desk's use cases: open a ticket, act on it, write to it, read it, list tickets.
+
+Each use case takes the caller and the input, checks who may do what (:mod:`shared.domain.access`,
+:mod:`shared.domain.lifecycle`), applies the change to the ticket and its SLA clocks, and commits the
+ticket with its history events in one transaction. Errors are the domain's (:mod:`shared.domain.errors`);
+the HTTP edge maps them. Time comes from the injected clock, the calendar from the injected
+provider (it carries the closure periods administrators set).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from shared.adapters.mail.render import NotificationKind
+from shared.domain.access import Caller, can_see, display_name_of, handle_of
+from shared.domain.contacts import TicketContact, contact_for
+from shared.domain.customers import Customer
+from shared.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed
+from shared.domain.history import EventType, HistoryEvent
+from shared.domain.language import Language, detect_language
+from shared.domain.lifecycle import Action, Role, Status, TransitionRefused, transition
+from shared.domain.notifications import Notification
+from shared.domain.paging import Page
+from shared.domain.sla.calendar import SlaCalendar
+from shared.domain.sla.clock import ClockEvent, ClockState, clock_state
+from shared.domain.sla.escalation import DEFAULT_MATRIX, Checkpoint, EscalationMatrix, level_reached, next_checkpoint
+from shared.domain.sla.policy import Category, Clock, Priority, SlaPolicy
+from shared.domain.ticket import Channel, Ticket
+from shared.usecases.notifier import CUSTOMER, TEAM, Escalated, Notice, Notifier
+
+if TYPE_CHECKING:
+    from shared.adapters.stores.audit import AuditTrail
+    from shared.adapters.stores.creation_limits import CreationLimits
+    from shared.adapters.stores.customers import CustomerRegistry
+    from shared.adapters.stores.schedule import EscalationSchedule
+    from shared.adapters.stores.tickets import StoredTicket, TicketStore
+
+__all__ = ["Desk", "MailSource", "NewTicket", "SlaView", "TicketView"]
+
+LOG = logging.getLogger(__name__)
+
+WAITING_CUSTOMER = "waiting_customer"
+_LIMIT_ATTEMPTS = 64  # commits lost to concurrent creators of one customer before giving up
+DEFAULT_CATEGORY = Category.HELPDESK
+DEFAULT_PRIORITY = Priority.MEDIUM
+
+
+@dataclass(frozen=True)
+class EscalationPolicy:
+    """The escalation matrix and who hears of levels 2 (``supervisors``) and 3 (``management``)."""
+
+    matrix: EscalationMatrix = DEFAULT_MATRIX
+    supervisors: str | None = None
+    management: str | None = None
+
+
+@dataclass(frozen=True)
+class _System:
+    """The desk itself, acting on its own (escalations): named ``sla-escalation`` in history."""
+
+    subject: str = "sla-escalation"
+    email: str | None = None
+    roles: frozenset[Role] = frozenset()
+    customer_id: str | None = None
+
+
+SYSTEM = _System()
+
+
+@dataclass(frozen=True)
+class NewTicket:
+    """What opening a ticket needs. ``customer_id``/``contact_email`` are the caller's own for a
+    customer; staff give them when opening on a caller's behalf (phone, forwarded mail)."""
+
+    subject: str
+    description: str
+    customer_id: str
+    contact_email: str
+    contact_name: str | None = None
+    channel: Channel = Channel.WEB
+    category: Category | None = None
+    priority: Priority | None = None
+    language: Language | None = None
+    related_ticket: str | None = None
+
+
+@dataclass(frozen=True)
+class MailSource:
+    """The received mail a change comes from. Its id and files go on the change's event, and the
+    change's transaction claims the mail (a row of the ticket's partition), so one mail changes a
+    ticket at most once however often it is delivered. ``attachments`` are the files kept
+    (``{id, name, size, content_type}``), ``left_out`` those over the limits (``{name, size, reason}``)."""
+
+    mail_id: str
+    attachments: tuple[Mapping[str, Any], ...] = ()
+    left_out: tuple[Mapping[str, Any], ...] = ()
+
+    def event_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"mail": self.mail_id}
+        if self.attachments:
+            data["attachments"] = [dict(item) for item in self.attachments]
+        if self.left_out:
+            data["attachments_left_out"] = [dict(item) for item in self.left_out]
+        return data
+
+
+@dataclass(frozen=True)
+class SlaView:
+    """The two clocks as of an instant, and the ticket-level summary the API shows."""
+
+    take_charge: ClockState
+    resolution: ClockState
+    escalation_level: int = 0
+    escalated_as_breached: bool = False
+
+    @property
+    def paused(self) -> bool:
+        return self.take_charge.paused or self.resolution.paused
+
+    @property
+    def breached(self) -> bool:
+        """A clock is past its budget now, or was escalated as breached (a level that was
+        reached stays reached)."""
+        return self.take_charge.breached or self.resolution.breached or self.escalated_as_breached
+
+
+@dataclass(frozen=True)
+class TicketView:
+    """A ticket as read, with its SLA as of the read and its revision (the API's ETag)."""
+
+    ticket: Ticket
+    sla: SlaView
+
+
+@dataclass
+class Desk:
+    """The use cases, bound to their dependencies."""
+
+    tickets: TicketStore
+    customers: CustomerRegistry
+    audit: AuditTrail
+    calendar: Callable[[], SlaCalendar]
+    policy: SlaPolicy
+    now: Callable[[], datetime]
+    ticket_prefix: str = "IZ"
+    notifier: Notifier | None = None
+    schedule: EscalationSchedule | None = None
+    escalation: EscalationPolicy = field(default_factory=EscalationPolicy)
+    creation_limits: CreationLimits | None = None
+
+    # --- reads ---------------------------------------------------------------------------------------
+
+    def get(self, caller: Caller, ticket_id: str, *, reading: str = "read") -> TicketView:
+        """The ticket if ``caller`` may see it, else :class:`NotFound`. Staff reads are audited
+        as ``reading`` (what they read: the ticket, or one of its files)."""
+        stored = self._visible(caller, ticket_id)
+        self._audit(caller, stored.ticket.id, reading)
+        return self._view(stored.ticket)
+
+    def list_tickets(
+        self, caller: Caller, *, status: Status | None, limit: int, cursor: str | None
+    ) -> Page[TicketView]:
+        """The tickets ``caller`` may see, a page at a time: a customer's own (newest first), an
+        operator's queue and assignments, a supervisor's all."""
+        if Role.CUSTOMER in caller.roles and caller.customer_id:
+            page = self.tickets.list_for_customer(caller.customer_id, status=status, limit=limit, cursor=cursor)
+        elif caller.roles & {Role.OPERATOR, Role.SUPERVISOR, Role.SECURITY}:
+            page = self.tickets.list_all(
+                status=status,
+                assignee_in=None if Role.SUPERVISOR in caller.roles else ("", handle_of(caller)),
+                exclude_category=None if Role.SECURITY in caller.roles else Category.VULNERABILITY,
+                limit=limit,
+                cursor=cursor,
+            )
+            self.audit.record_list([t.id for t in page.items], self.now(), handle_of(caller), _role_of(caller))
+        else:
+            raise Forbidden("this role has no tickets")
+        visible = [self._view(ticket) for ticket in page.items if can_see(caller, ticket, self.policy)]
+        return Page(visible, page.cursor)
+
+    def events(self, caller: Caller, ticket_id: str, *, limit: int, cursor: str | None) -> Page[HistoryEvent]:
+        """The ticket's history; customers see only its public events."""
+        stored = self._visible(caller, ticket_id)
+        self._audit(caller, stored.ticket.id, "read-history")
+        public_only = Role.CUSTOMER in caller.roles
+        return self.tickets.events(stored.ticket, public_only=public_only, limit=limit, cursor=cursor)
+
+    # --- changes -------------------------------------------------------------------------------------
+
+    def open(self, caller: Caller, request: NewTicket, source: MailSource | None = None) -> TicketView:
+        """Open a ticket: the language is the request's, or detected from its text, or the
+        customer's; the category's minimum priority applies; the clocks the category runs start now.
+        Its contact must be the customer's (:func:`shared.domain.contacts.contact_for`). A customer
+        opening over the API is held to the creation limit (:class:`TooManyRequests` when over it;
+        staff opening on a caller's behalf are not). A ticket opened from a mail (``source``)
+        records it (see :class:`MailSource`); whose the mail is, and how many it may open, the
+        intake decided."""
+        customer = self._customer_for(caller, request)
+        category = request.category or DEFAULT_CATEGORY
+        if self.policy.rule_for(category).closes_ticket:
+            raise InvalidInput("category", f"{category.value} is an outcome, not a category to open a request with")
+        contact = TicketContact(request.contact_email, None)
+        if source is None:
+            contact = contact_for(caller, request.contact_email, request.contact_name, customer, self.customers)
+        at = self.now()
+        limits = self.creation_limits if source is None and Role.CUSTOMER in caller.roles else None
+        spent = limits.spend(customer.id, at) if limits is not None else None
+        priority = self.policy.effective_priority(category, request.priority or DEFAULT_PRIORITY)
+        language = request.language or detect_language(f"{request.subject}\n{request.description}", customer.language)
+        ticket_id = self.tickets.allocate_id(self.ticket_prefix, at.year, customer.id)
+        calendar = self.calendar()
+        clocks = tuple(
+            ClockEvent.start(clock, at, self.policy.budget(calendar, clock, priority, at))
+            for clock in Clock
+            if self.policy.runs(clock, category)
+        )
+        ticket = Ticket(
+            id=ticket_id,
+            customer_id=customer.id,
+            contact_email=contact.email,
+            contact_name=request.contact_name or contact.name or _contact_name(customer, contact.email),
+            subject=request.subject,
+            description=request.description,
+            category=category,
+            priority=priority,
+            status=Status.NEW,
+            language=language,
+            channel=request.channel,
+            assignee=None,
+            created_at=at,
+            updated_at=at,
+            created_by=handle_of(caller),
+            clocks=clocks,
+            customer_name=customer.name,
+            event_count=1,
+        )
+        data: dict[str, Any] = {"channel": request.channel.value, "category": category.value, "priority": int(priority)}
+        if request.related_ticket:
+            data["related_ticket"] = request.related_ticket
+        if source is not None:
+            data |= source.event_data()
+        created = HistoryEvent(
+            ticket_id,
+            1,
+            EventType.CREATED,
+            at,
+            handle_of(caller),
+            _role_of(caller),
+            True,
+            request.description,
+            data,
+            display_name_of(caller),
+        )
+        notices = [Notice(NotificationKind.RECEIVED, CUSTOMER), Notice(NotificationKind.NEW_IN_QUEUE, TEAM)]
+        view = self._view(ticket)
+        self._plan_checkpoints(view, at)
+        notifications = self._plan(view, notices, seq=1, at=at)
+        rows = self._rows(notifications) + self._claim(ticket, source, "created")
+        stored = self._add_within_limit(ticket, [created], rows, spent, at)
+        self._dispatch(notifications)
+        if caller.roles & {Role.OPERATOR, Role.SUPERVISOR, Role.SECURITY}:
+            self._audit(caller, ticket_id, "open")
+        if contact.registered:
+            self._audit(caller, ticket_id, f"add-contact:{contact.email}")
+        return TicketView(stored.ticket, view.sla)
+
+    def act(
+        self,
+        caller: Caller,
+        ticket_id: str,
+        action: Action,
+        payload: Mapping[str, Any],
+        if_match: int | None,
+        source: MailSource | None = None,
+    ) -> TicketView:
+        """Take ``action`` on the ticket: the lifecycle table decides whether the caller's roles
+        may take it from the ticket's status; the clocks follow (see ``docs/tickets.md``). A
+        reopening by mail (``source``) records the mail."""
+        stored = self._visible(caller, ticket_id)
+        ticket = stored.ticket
+        if if_match is not None and if_match != ticket.revision:
+            raise PreconditionFailed(f"the ticket is at revision {ticket.revision}, not {if_match}")
+        at = self.now()
+        change = _Change(self, caller, ticket, at, source)
+        if action is Action.CLASSIFY and _is_outcome(self.policy, payload.get("category")):
+            action = Action.OUTCOME
+        try:
+            status = transition(action, ticket.status, caller.roles)
+        except TransitionRefused as refused:
+            if refused.reason == "role":
+                raise Forbidden(str(refused)) from None
+            raise Conflict(str(refused)) from None
+        _APPLY[action](change, payload)
+        return self._commit(caller, stored, change, status, action.value)
+
+    def write(
+        self, caller: Caller, ticket_id: str, body: str, *, internal: bool, source: MailSource | None = None
+    ) -> HistoryEvent:
+        """Add a message. A customer's message to a ticket waiting for it answers the clarification
+        request (the ticket goes back to ``accepted`` and its clocks resume); internal notes are
+        for staff only; a customer writes to a resolved or closed ticket by reopening it. A message
+        that came by mail (``source``) records the mail."""
+        stored = self._visible(caller, ticket_id)
+        ticket = stored.ticket
+        is_customer = Role.CUSTOMER in caller.roles
+        if internal and is_customer:
+            raise Forbidden("customers cannot write internal notes")
+        at = self.now()
+        change = _Change(self, caller, ticket, at, source)
+        status = ticket.status
+        if is_customer:
+            if not ticket.status.is_open:
+                raise Conflict(f"the ticket is {ticket.status.value}; reopen it to write")
+            if ticket.status is Status.WAITING_CUSTOMER:
+                status = transition(Action.CUSTOMER_REPLY, ticket.status, caller.roles)
+                change.resume_clocks()
+        change.event(EventType.MESSAGE, public=not internal, body=body)
+        self._commit(caller, stored, change, status, "message")
+        return change.events[-1]
+
+    # --- internals -----------------------------------------------------------------------------------
+
+    def _visible(self, caller: Caller, ticket_id: str) -> StoredTicket:
+        customer_id = caller.customer_id if Role.CUSTOMER in caller.roles else self.tickets.customer_of(ticket_id)
+        stored = self.tickets.get(customer_id, ticket_id) if customer_id else None
+        if stored is None or not can_see(caller, stored.ticket, self.policy):
+            raise NotFound(f"ticket {ticket_id} not found")
+        return stored
+
+    def _customer_for(self, caller: Caller, request: NewTicket) -> Customer:
+        if Role.CUSTOMER in caller.roles:
+            if request.customer_id != caller.customer_id:
+                raise Forbidden("customers open tickets for their own company only")
+        elif not caller.roles & {Role.OPERATOR, Role.SUPERVISOR, Role.SECURITY}:
+            raise Forbidden("this role cannot open tickets")
+        customer = self.customers.get(request.customer_id)
+        if customer is None:
+            raise InvalidInput("customer_id", f"no customer {request.customer_id!r}")
+        if not customer.entitled:
+            raise Forbidden(f"customer {customer.id} is not entitled to support")
+        return customer
+
+    def _add_within_limit(
+        self,
+        ticket: Ticket,
+        events: list[HistoryEvent],
+        rows: list[dict[str, Any]],
+        spent: tuple[str, dict[str, Any], dict[str, Any]] | None,
+        at: datetime,
+    ) -> StoredTicket:
+        """Create the ticket, with the creation limit's token when one was ``spent``. A commit that
+        fails on the token (another creator of the customer took one meanwhile) spends again and
+        retries; an empty bucket then refuses (:class:`TooManyRequests`), leaving a gap in the
+        numbering as any failed creation does."""
+        if spent is None or self.creation_limits is None:
+            return self.tickets.add(ticket, events, rows)
+        for _ in range(_LIMIT_ATTEMPTS):
+            try:
+                return self.tickets.add(ticket, events, rows, [spent])
+            except Conflict:
+                spent = self.creation_limits.spend(ticket.customer_id, at)
+        raise Conflict(f"customer {ticket.customer_id} is opening too many tickets at once; try again")
+
+    def _commit(
+        self,
+        caller: Caller,
+        stored: StoredTicket,
+        change: _Change,
+        status: Status,
+        what: str,
+        replan: Iterable[Clock] | None = None,
+    ) -> TicketView:
+        """Save the change with its events, notifications and mail claim under the ticket's ETag.
+        The escalation checkpoints of ``replan`` are planned anew (by default the clocks whose
+        ledger the change grew: the others' checkpoints still hold). A change by the assignee
+        records their display name on the ticket (a supervisor's assignment could not know it)."""
+        name = display_name_of(caller)
+        assigned_to_caller = change.ticket.assignee is not None and change.ticket.assignee == handle_of(caller)
+        ticket = replace(
+            change.ticket,
+            assignee_name=name if assigned_to_caller and name else change.ticket.assignee_name,
+            status=status,
+            updated_at=change.at,
+            revision=stored.ticket.revision + 1,
+            event_count=stored.ticket.event_count + len(change.events),
+        )
+        if change.source is not None and change.events:
+            last = change.events[-1]
+            change.events[-1] = replace(last, data={**last.data, **change.source.event_data()})
+        view = self._view(ticket)
+        if replan is None:
+            replan = {event.clock for event in ticket.clocks[len(stored.ticket.clocks) :]}
+        change.planned = self._plan_checkpoints(view, change.at, replan)
+        notifications = self._plan(view, change.notices, seq=ticket.event_count, at=change.at)
+        rows = self._rows(notifications) + self._claim(ticket, change.source, "appended")
+        saved = self.tickets.save(stored, ticket, change.events, rows)
+        self._dispatch(notifications)
+        self._audit(caller, ticket.id, what)
+        return TicketView(saved.ticket, view.sla)
+
+    def _plan_checkpoints(self, view: TicketView, at: datetime, clocks: Iterable[Clock] = Clock) -> list[Checkpoint]:
+        """Write the next escalation checkpoint of each running clock of ``clocks`` (before the
+        change commits: a checkpoint whose change fails is found stale when due, and dropped)."""
+        if self.schedule is None:
+            return []
+        ticket, wanted = view.ticket, set(clocks)
+        planned = [
+            checkpoint
+            for state in (view.sla.take_charge, view.sla.resolution)
+            if state.clock in wanted
+            and (
+                checkpoint := next_checkpoint(
+                    state,
+                    self.escalation.matrix,
+                    ticket.escalation.get(state.clock, 0),
+                    self.calendar(),
+                    at,
+                    ticket.customer_id,
+                    ticket.id,
+                )
+            )
+        ]
+        self.schedule.plan(planned)
+        return planned
+
+    # --- escalation ----------------------------------------------------------------------------------
+
+    def escalate(self, checkpoint: Checkpoint) -> str:
+        """Handle a due checkpoint: escalate its clock to every level it has reached and not yet
+        escalated (each level once: the ticket records it, and its ETag makes a concurrent sweep
+        lose), notify the level's people, plan the next checkpoint, drop this one. Answers
+        ``escalated``, ``stale`` (nothing new reached: paused, stopped, re-planned) or ``gone``."""
+        if self.schedule is None:
+            raise RuntimeError("escalation needs the schedule")
+        stored = self.tickets.get(checkpoint.customer_id, checkpoint.ticket_id)
+        if stored is None:
+            self.schedule.drop(checkpoint)
+            return "gone"
+        ticket, at, clock = stored.ticket, self.now(), checkpoint.clock
+        state = clock_state(clock, ticket.clocks, self.calendar(), at)
+        already = ticket.escalation.get(clock, 0)
+        reached = level_reached(state, self.escalation.matrix, already)
+        if reached > already:
+            change = _Change(self, SYSTEM, ticket, at)
+            change.ticket = replace(ticket, escalation={**ticket.escalation, clock: reached})
+            for level in range(already + 1, reached + 1):
+                change.event(EventType.ESCALATED, public=False, clock=clock.value, level=level)
+                details = Escalated(level, clock, state.remaining)
+                change.notices.append(
+                    Notice(NotificationKind.ESCALATION, self._escalation_to(ticket, level), None, details)
+                )
+            self._commit(SYSTEM, stored, change, ticket.status, f"escalate:{clock.value}:{reached}", [clock])
+            breach = self.escalation.matrix.breach_level
+            if breach is not None and already < breach <= reached:  # the alert on SLA breaches watches this
+                LOG.warning("sla_breached ticket=%s clock=%s level=%d", ticket.id, clock.value, breach)
+            _drop_unless_replaced(self.schedule, [checkpoint], change.planned)
+            return "escalated"
+        _drop_unless_replaced(self.schedule, [checkpoint], self._plan_checkpoints(self._view(ticket), at, [clock]))
+        return "stale"
+
+    def replan(self, checkpoints: Sequence[Checkpoint]) -> bool:
+        """Plan anew, from its ticket's ledger as of now, the clock whose rows ``checkpoints`` are
+        (one ticket's, one clock's: after a change of the calendar), and drop those rows the new
+        plan did not replace. Whether the clock's next checkpoint moved (a clock that no longer
+        runs, or a ticket gone, only loses its rows)."""
+        if self.schedule is None:
+            raise RuntimeError("re-planning needs the schedule")
+        first = checkpoints[0]
+        stored = self.tickets.get(first.customer_id, first.ticket_id)
+        planned = [] if stored is None else self._plan_checkpoints(self._view(stored.ticket), self.now(), [first.clock])
+        _drop_unless_replaced(self.schedule, checkpoints, planned)
+        before = {(checkpoint.level, checkpoint.due) for checkpoint in checkpoints}
+        return any((checkpoint.level, checkpoint.due) not in before for checkpoint in planned)
+
+    def _escalation_to(self, ticket: Ticket, level: int) -> str:
+        """Level 1 goes to the assignee (the team while unassigned), 2 to the supervisors, 3 and
+        beyond to management; an address not configured falls back to the level below."""
+        policy = self.escalation
+        if level >= 3 and policy.management:
+            return policy.management
+        if level >= 2 and policy.supervisors:
+            return policy.supervisors
+        return ticket.assignee or TEAM
+
+    def _plan(self, view: TicketView, notices: list[Notice], *, seq: int, at: datetime) -> list[Notification]:
+        """The change's notifications, their intents recorded (before the change commits)."""
+        if self.notifier is None or not notices:
+            return []
+        sla = view.sla
+        notifications = self.notifier.plan(view.ticket, notices, seq, at, sla.take_charge, sla.resolution)
+        self.notifier.record(notifications)
+        return notifications
+
+    def _rows(self, notifications: list[Notification]) -> list[dict[str, Any]]:
+        return self.notifier.rows(notifications) if self.notifier is not None else []
+
+    def _claim(self, ticket: Ticket, source: MailSource | None, outcome: str) -> list[dict[str, Any]]:
+        """The row that claims ``source`` for the change (none for a change not made by mail)."""
+        if source is None:
+            return []
+        return [self.tickets.mail_claim(ticket.customer_id, source.mail_id, ticket.id, outcome)]
+
+    def _dispatch(self, notifications: list[Notification]) -> None:
+        if self.notifier is not None and notifications:
+            self.notifier.dispatch(notifications)
+
+    def _view(self, ticket: Ticket) -> TicketView:
+        calendar, at = self.calendar(), self.now()
+        states = {clock: clock_state(clock, ticket.clocks, calendar, at) for clock in Clock}
+        level = max(ticket.escalation.values(), default=0)
+        breach = self.escalation.matrix.breach_level
+        escalated_as_breached = breach is not None and level >= breach
+        sla = SlaView(states[Clock.TAKE_CHARGE], states[Clock.RESOLUTION], level, escalated_as_breached)
+        return TicketView(ticket, sla)
+
+    def _audit(self, caller: Caller, ticket_id: str, action: str) -> None:
+        if Role.CUSTOMER not in caller.roles:
+            self.audit.record(ticket_id, self.now(), handle_of(caller), _role_of(caller), action)
+
+
+class _Change:
+    """A change in the making: the ticket as it becomes, and the history events to write with it."""
+
+    def __init__(
+        self, desk: Desk, caller: Caller, ticket: Ticket, at: datetime, source: MailSource | None = None
+    ) -> None:
+        self.desk, self.caller, self.ticket, self.at, self.source = desk, caller, ticket, at, source
+        self.events: list[HistoryEvent] = []
+        self.notices: list[Notice] = []
+        self.planned: list[Checkpoint] = []
+        self.calendar = desk.calendar()
+
+    def event(self, kind: EventType, *, public: bool, body: str | None = None, **data: Any) -> None:
+        seq = self.ticket.event_count + len(self.events) + 1
+        actor, role, name = handle_of(self.caller), _role_of(self.caller), display_name_of(self.caller)
+        self.events.append(HistoryEvent(self.ticket.id, seq, kind, self.at, actor, role, public, body, data, name))
+
+    def notify(self, kind: NotificationKind, to: str = CUSTOMER, message: str | None = None) -> None:
+        self.notices.append(Notice(kind, to, message))
+
+    def state(self, clock: Clock) -> ClockState:
+        return clock_state(clock, self.ticket.clocks, self.calendar, self.at)
+
+    def add_clock_events(self, events: Iterable[ClockEvent]) -> None:
+        self.ticket = replace(self.ticket, clocks=self.ticket.clocks + tuple(events))
+
+    def pause_clocks(self) -> None:
+        self.add_clock_events(ClockEvent.pause(c, self.at, WAITING_CUSTOMER) for c in Clock if self.state(c).running)
+
+    def resume_clocks(self) -> None:
+        self.add_clock_events(ClockEvent.resume(c, self.at) for c in Clock if self.state(c).paused)
+
+    def stop_clocks(self, *clocks: Clock) -> None:
+        states = [self.state(clock) for clock in clocks]
+        self.add_clock_events(s.stop_event(self.at) for s in states if s.started_at and s.stopped_at is None)
+
+    def reopen_clock(self, clock: Clock) -> None:
+        if self.state(clock).stopped_at is not None:
+            self.add_clock_events([ClockEvent.resume(clock, self.at)])
+
+
+def _accept(change: _Change, payload: Mapping[str, Any]) -> None:
+    ticket = change.ticket
+    if ticket.assignee is None:
+        change.ticket = replace(ticket, assignee=handle_of(change.caller), assignee_name=display_name_of(change.caller))
+    assignee = change.ticket.assignee
+    change.stop_clocks(Clock.TAKE_CHARGE)
+    change.event(EventType.ACCEPTED, public=True, assignee=assignee)
+    change.notify(NotificationKind.ACCEPTED)
+
+
+def _assign(change: _Change, payload: Mapping[str, Any]) -> None:
+    assignee = _text(payload, "assignee").lower()
+    ticket = change.ticket
+    change.event(EventType.ASSIGNED, public=False, assignee={"from": ticket.assignee, "to": assignee})
+    name = ticket.assignee_name if assignee == ticket.assignee else None  # learnt when the assignee acts
+    change.ticket = replace(ticket, assignee=assignee, assignee_name=name)
+    change.notify(NotificationKind.ASSIGNED_TO_YOU, to=assignee)
+
+
+def _classify(change: _Change, payload: Mapping[str, Any]) -> None:
+    policy, ticket = change.desk.policy, change.ticket
+    category = Category(payload["category"]) if payload.get("category") is not None else ticket.category
+    priority = Priority(payload["priority"]) if payload.get("priority") is not None else ticket.priority
+    priority = policy.effective_priority(category, priority)
+    if (category, priority) == (ticket.category, ticket.priority):
+        raise InvalidInput("category", "neither the category nor the priority changes")
+    for clock in Clock:
+        state = change.state(clock)
+        if not policy.runs(clock, category):
+            change.stop_clocks(clock)
+        elif state.started_at is None:
+            budget = policy.budget(change.calendar, clock, priority, change.at)
+            change.add_clock_events([ClockEvent.start(clock, change.at, budget)])
+        elif state.stopped_at is None:
+            budget = policy.budget(change.calendar, clock, priority, state.started_at)
+            change.add_clock_events([ClockEvent.goal_change(clock, change.at, budget)])
+    change.event(
+        EventType.CLASSIFIED,
+        public=True,
+        category={"from": ticket.category.value, "to": category.value},
+        priority={"from": int(ticket.priority), "to": int(priority)},
+    )
+    change.ticket = replace(change.ticket, category=category, priority=priority)
+
+
+def _outcome(change: _Change, payload: Mapping[str, Any]) -> None:
+    category = Category(payload["category"])
+    reason = _text(payload, "reason")
+    change.stop_clocks(*Clock)
+    change.event(
+        EventType.CLOSED,
+        public=True,
+        body=reason,
+        category={"from": change.ticket.category.value, "to": category.value},
+    )
+    change.ticket = replace(change.ticket, category=category, resolution=reason)
+    change.notify(NotificationKind(category.value), message=reason)
+
+
+def _request_clarification(change: _Change, payload: Mapping[str, Any]) -> None:
+    change.pause_clocks()
+    question = _text(payload, "message")
+    change.event(EventType.CLARIFICATION_REQUESTED, public=True, body=question)
+    change.notify(NotificationKind.CLARIFICATION_REQUESTED, message=question)
+
+
+def _resolve(change: _Change, payload: Mapping[str, Any]) -> None:
+    resolution = _text(payload, "resolution")
+    change.stop_clocks(*Clock)
+    change.event(EventType.RESOLVED, public=True, body=resolution)
+    change.notify(NotificationKind.RESOLVED, message=resolution)
+    change.ticket = replace(change.ticket, resolution=resolution)
+
+
+def _close(change: _Change, payload: Mapping[str, Any]) -> None:
+    change.stop_clocks(*Clock)
+    change.event(EventType.CLOSED, public=True)
+    change.notify(NotificationKind.CLOSED)
+
+
+def _reopen(change: _Change, payload: Mapping[str, Any]) -> None:
+    change.reopen_clock(Clock.RESOLUTION)
+    reason = _text(payload, "reason")
+    change.event(EventType.REOPENED, public=True, body=reason)
+    change.notify(NotificationKind.REOPENED, message=reason)
+
+
+_APPLY: Mapping[Action, Callable[[_Change, Mapping[str, Any]], None]] = {
+    Action.ACCEPT: _accept,
+    Action.ASSIGN: _assign,
+    Action.CLASSIFY: _classify,
+    Action.OUTCOME: _outcome,
+    Action.REQUEST_CLARIFICATION: _request_clarification,
+    Action.RESOLVE: _resolve,
+    Action.CLOSE: _close,
+    Action.REOPEN: _reopen,
+}
+
+
+def _drop_unless_replaced(
+    schedule: EscalationSchedule, checkpoints: Iterable[Checkpoint], planned: Sequence[Checkpoint]
+) -> None:
+    """Drop each of ``checkpoints`` whose row no checkpoint of ``planned`` was written over."""
+    for checkpoint in checkpoints:
+        if not any(schedule.same_row(checkpoint, new) for new in planned):
+            schedule.drop(checkpoint)
+
+
+def _contact_name(customer: Customer, email: str) -> str | None:
+    """The name the registry knows for ``email`` among the customer's contacts."""
+    return next((contact.name for contact in customer.contacts if contact.email == email.lower()), None)
+
+
+def _is_outcome(policy: SlaPolicy, category: object) -> bool:
+    return isinstance(category, str) and category in set(Category) and policy.rule_for(Category(category)).closes_ticket
+
+
+def _text(payload: Mapping[str, Any], field: str) -> str:
+    value = payload.get(field)
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput(field, "is required")
+    return value.strip()
+
+
+def _role_of(caller: Caller) -> str:
+    if caller is SYSTEM:
+        return "system"
+    for role in (Role.CUSTOMER, Role.SUPERVISOR, Role.SECURITY, Role.OPERATOR, Role.ADMIN):
+        if role in caller.roles:
+            return role.value
+    return "none"
