@@ -39,7 +39,7 @@ from shared.domain.creation_limit import CreationLimit
 from shared.domain.outgoing_mail import Sender
 from shared.domain.sla.calendar import SlaCalendar, default_calendar
 from shared.domain.sla.escalation import EscalationMatrix
-from shared.domain.sla.policy import ResolutionRule, SlaPolicy
+from shared.domain.sla.policy import SlaPolicy
 from shared.usecases.desk import Desk, EscalationPolicy
 from shared.usecases.dispatch import Dispatcher, MailIdentity, Timing
 from shared.usecases.files import TicketFiles
@@ -187,7 +187,7 @@ def desk_at(now: Callable[[], datetime], mail: Dispatcher | None = None) -> Desk
         customers=customers(),
         audit=AuditTrail(tables()),
         calendar=calendar(),
-        policy=SlaPolicy(resolution_rule=ResolutionRule(desk_settings.resolution_rule)),
+        policy=SlaPolicy(resolution_rule=desk_settings.resolution_rule),
         now=now,
         ticket_prefix=desk_settings.ticket_prefix,
         notifier=notifying,

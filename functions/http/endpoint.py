@@ -21,7 +21,7 @@ from functions.http.responses import problem
 from functions.schemas import MAX_BODY_BYTES
 from shared.adapters.auth.jwks import KeysUnavailableError
 from shared.adapters.auth.tokens import AuthenticationError, Principal
-from shared.config.app import SettingsError
+from shared.config.env import SettingsError
 from shared.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed, TooManyRequests
 from shared.domain.lifecycle import Role, Status
 

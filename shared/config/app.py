@@ -13,11 +13,20 @@ from dataclasses import dataclass
 from functools import cache
 from urllib.parse import SplitResult, urlsplit
 
-RESOLUTION_RULES = ("working_hours", "end_of_working_day")
-
-
-class SettingsError(RuntimeError):
-    """A setting is missing or malformed; the message names it."""
+from shared.config.env import (
+    LOOPBACK_HOSTS,
+    SettingsError,
+    one_of,
+    optional,
+    optional_address,
+    required,
+    seconds,
+    text,
+    url,
+    whole_number,
+    whole_numbers,
+)
+from shared.domain.sla.policy import ResolutionRule
 
 
 @dataclass(frozen=True)
@@ -39,12 +48,12 @@ class DeskSettings:
     worker keeps the closure periods before reading them again; ``escalation_percentages`` is the
     escalation matrix (``ESCALATION_MATRIX``, default ``75,100,150``); ``escalation_supervisors``
     and ``escalation_management`` hear of levels 2 and 3 (``ESCALATION_SUPERVISORS_ADDRESS``,
-    ``ESCALATION_MANAGEMENT_ADDRESS``); a customer opening tickets over the API may open
-    ``creation_burst`` at once and ``creation_per_hour`` an hour (``TICKET_CREATION_BURST``,
+    ``ESCALATION_MANAGEMENT_ADDRESS``, mail addresses); a customer opening tickets over the API
+    may open ``creation_burst`` at once and ``creation_per_hour`` an hour (``TICKET_CREATION_BURST``,
     default 10, and ``TICKET_CREATION_PER_HOUR``, default 60)."""
 
     ticket_prefix: str
-    resolution_rule: str
+    resolution_rule: ResolutionRule
     calendar_refresh_seconds: float
     escalation_percentages: tuple[int, ...] = (75, 100, 150)
     escalation_supervisors: str | None = None
@@ -55,8 +64,9 @@ class DeskSettings:
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything the app reads from its environment (authentication is read apart, by
-    :func:`shared.adapters.auth.tokens.load_auth_settings`, so that health answers without it)."""
+    """Everything the app reads from its environment (authentication, mail and the intake are
+    read apart, by :mod:`shared.config.auth`, :mod:`shared.config.mail` and
+    :mod:`shared.config.inbound`, so that health answers without them)."""
 
     tables: TableStorageSettings
     desk: DeskSettings
@@ -64,32 +74,30 @@ class Settings:
 
 def load_settings(environ: Mapping[str, str]) -> Settings:
     """Read and check the settings in ``environ``; raise :class:`SettingsError` naming what is wrong."""
-    connection = _optional(environ, "TABLES_CONNECTION_STRING")
-    endpoint = _optional(environ, "TABLES_ENDPOINT")
+    connection = optional(environ, "TABLES_CONNECTION_STRING")
+    # With a connection string the endpoint is not used, so it is not checked either.
+    endpoint = optional(environ, "TABLES_ENDPOINT") if connection else url(environ, "TABLES_ENDPOINT")
     if not connection and not endpoint:
         raise SettingsError("set TABLES_CONNECTION_STRING (local) or TABLES_ENDPOINT (managed identity)")
-    if endpoint and not endpoint.startswith("https://") and not connection:
-        raise SettingsError(f"TABLES_ENDPOINT must be an https:// URL, not {endpoint!r}")
-    prefix = _optional(environ, "TICKET_PREFIX") or "IZ"
+    prefix = text(environ, "TICKET_PREFIX", default="IZ")
     if not re.fullmatch(r"[A-Z]{2,5}", prefix):
         raise SettingsError(f"TICKET_PREFIX must be 2 to 5 capital letters, not {prefix!r}")
-    rule = _optional(environ, "SLA_RESOLUTION_RULE") or "working_hours"
-    if rule not in RESOLUTION_RULES:
-        raise SettingsError(f"SLA_RESOLUTION_RULE must be one of {', '.join(RESOLUTION_RULES)}, not {rule!r}")
     return Settings(
         tables=TableStorageSettings(
             connection_string=connection,
             endpoint=endpoint,
-            client_id=_optional(environ, "AZURE_CLIENT_ID"),
-            timeout_seconds=_positive_number(environ, "STORAGE_TIMEOUT_SECONDS", default=5.0),
+            client_id=optional(environ, "AZURE_CLIENT_ID"),
+            timeout_seconds=seconds(environ, "STORAGE_TIMEOUT_SECONDS", default=5.0),
         ),
         desk=DeskSettings(
             ticket_prefix=prefix,
-            resolution_rule=rule,
-            calendar_refresh_seconds=_positive_number(environ, "CALENDAR_REFRESH_SECONDS", default=60.0),
+            resolution_rule=one_of(
+                environ, "SLA_RESOLUTION_RULE", tuple(ResolutionRule), default=ResolutionRule.WORKING_HOURS
+            ),
+            calendar_refresh_seconds=seconds(environ, "CALENDAR_REFRESH_SECONDS", default=60.0),
             escalation_percentages=_percentages(environ, "ESCALATION_MATRIX"),
-            escalation_supervisors=_optional(environ, "ESCALATION_SUPERVISORS_ADDRESS"),
-            escalation_management=_optional(environ, "ESCALATION_MANAGEMENT_ADDRESS"),
+            escalation_supervisors=optional_address(environ, "ESCALATION_SUPERVISORS_ADDRESS"),
+            escalation_management=optional_address(environ, "ESCALATION_MANAGEMENT_ADDRESS"),
             creation_burst=whole_number(environ, "TICKET_CREATION_BURST", default=10),
             creation_per_hour=whole_number(environ, "TICKET_CREATION_PER_HOUR", default=60),
         ),
@@ -102,44 +110,14 @@ def settings() -> Settings:
     return load_settings(os.environ)
 
 
-def _optional(environ: Mapping[str, str], name: str) -> str | None:
-    value = environ.get(name, "").strip()
-    return value or None
-
-
 def _percentages(environ: Mapping[str, str], name: str) -> tuple[int, ...]:
-    raw = _optional(environ, name) or "75,100,150"
-    parts = [part.strip() for part in raw.split(",")]
-    if not all(part.isdecimal() and 0 < int(part) <= 1000 for part in parts):
-        raise SettingsError(f"{name} must be increasing percentages such as 75,100,150, not {raw!r}")
-    values = tuple(int(part) for part in parts)
+    """The escalation matrix: increasing percentages of a clock's budget, each up to 1000."""
+    values = whole_numbers(environ, name, default=(75, 100, 150), maximum=1000)
     if list(values) != sorted(set(values)):
-        raise SettingsError(f"{name} must be increasing percentages such as 75,100,150, not {raw!r}")
+        raise SettingsError(
+            f"{name} must be increasing percentages such as 75,100,150, not {optional(environ, name)!r}"
+        )
     return values
-
-
-def whole_number(environ: Mapping[str, str], name: str, *, default: int) -> int:
-    """The positive whole number of setting ``name`` (``default`` when it is not set), or
-    :class:`SettingsError` naming it."""
-    raw = _optional(environ, name)
-    if raw is None:
-        return default
-    if not raw.isdecimal() or int(raw) < 1:
-        raise SettingsError(f"{name} must be a positive whole number, not {raw!r}")
-    return int(raw)
-
-
-def _positive_number(environ: Mapping[str, str], name: str, *, default: float) -> float:
-    raw = _optional(environ, name)
-    if raw is None:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise SettingsError(f"{name} must be a number of seconds, not {raw!r}") from None
-    if value <= 0:
-        raise SettingsError(f"{name} must be positive, not {raw!r}")
-    return value
 
 
 @dataclass(frozen=True)
@@ -163,7 +141,6 @@ class PortalSettings:
         return _authority_origin(urlsplit(self.authority))
 
 
-_LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 #: A DNS name (letters, digits, hyphens; dot-separated labels) or the IPv6 loopback in brackets,
 #: then an optional numeric port: all an authority's network location may hold.
 _NETLOC = re.compile(
@@ -202,7 +179,7 @@ def _authority(raw: str) -> str:
     port = netloc["port"]
     if port is not None and not 0 < int(port) < 65536:
         raise wrong
-    if split.scheme == "http" and (split.hostname or "").lower() not in _LOCAL_HOSTS:
+    if split.scheme == "http" and (split.hostname or "").lower() not in LOOPBACK_HOSTS:
         raise wrong
     return authority
 
@@ -210,14 +187,9 @@ def _authority(raw: str) -> str:
 def load_portal_settings(environ: Mapping[str, str]) -> PortalSettings:
     """Read the portal's sign-in settings; :class:`SettingsError` names a missing or malformed one.
     The authority must be ``https://``, or ``http://`` on the loopback interface (local runs)."""
-    raw = _optional(environ, "PORTAL_OIDC_AUTHORITY")
-    if raw is None:
-        raise SettingsError("set PORTAL_OIDC_AUTHORITY (the identity provider's issuer URL)")
-    authority = _authority(raw)
-    client_id = _optional(environ, "PORTAL_OIDC_CLIENT_ID")
-    if client_id is None:
-        raise SettingsError("set PORTAL_OIDC_CLIENT_ID (the portal's client id at the identity provider)")
+    authority = _authority(required(environ, "PORTAL_OIDC_AUTHORITY", meaning="the identity provider's issuer URL"))
+    client_id = required(environ, "PORTAL_OIDC_CLIENT_ID", meaning="the portal's client id at the identity provider")
     if not re.fullmatch(r"[A-Za-z0-9._:/-]{1,200}", client_id):
         raise SettingsError(f"PORTAL_OIDC_CLIENT_ID has characters a client id cannot hold: {client_id!r}")
-    scope = " ".join((_optional(environ, "PORTAL_OIDC_SCOPE") or "openid profile").split())
+    scope = " ".join(text(environ, "PORTAL_OIDC_SCOPE", default="openid profile").split())
     return PortalSettings(authority=authority, client_id=client_id, scope=scope)

@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
-from shared.config.app import SettingsError
+from shared.config.env import one_of, whole_number
 from shared.domain.sla.policy import Category, Priority
 
 __all__ = ["MAIL_CONNECTION", "InboundSettings", "load_inbound_settings"]
@@ -55,32 +55,18 @@ class InboundSettings:
 
 
 def load_inbound_settings(environ: Mapping[str, str]) -> InboundSettings:
-    """Read and check the intake's settings; :class:`SettingsError` names a malformed one."""
-    category = environ.get("INBOUND_DEFAULT_CATEGORY", "").strip() or Category.HELPDESK.value
-    if category not in _OPENING_CATEGORIES:
-        raise SettingsError(f"INBOUND_DEFAULT_CATEGORY must be one of {', '.join(_OPENING_CATEGORIES)}")
+    """Read and check the intake's settings; :class:`~shared.config.env.SettingsError` names a
+    malformed one."""
+    category = one_of(environ, "INBOUND_DEFAULT_CATEGORY", _OPENING_CATEGORIES, default=Category.HELPDESK.value)
     return InboundSettings(
-        max_message_bytes=_count(environ, "INBOUND_MAX_MESSAGE_BYTES", 25 * _MIB),
-        max_attachments=_count(environ, "INBOUND_MAX_ATTACHMENTS", 10, minimum=0),
-        max_attachment_bytes=_count(environ, "INBOUND_MAX_ATTACHMENT_BYTES", 10 * _MIB),
-        reopen_window=timedelta(days=_count(environ, "INBOUND_REOPEN_DAYS", 14, minimum=0)),
-        retention=timedelta(days=_count(environ, "INBOUND_RETENTION_DAYS", 90)),
-        loop_max_messages=_count(environ, "INBOUND_LOOP_MAX_MESSAGES", 10),
-        customer_max_messages=_count(environ, "INBOUND_CUSTOMER_MAX_MESSAGES", 20),
-        loop_window=timedelta(minutes=_count(environ, "INBOUND_LOOP_WINDOW_MINUTES", 10)),
+        max_message_bytes=whole_number(environ, "INBOUND_MAX_MESSAGE_BYTES", default=25 * _MIB),
+        max_attachments=whole_number(environ, "INBOUND_MAX_ATTACHMENTS", default=10, minimum=0),
+        max_attachment_bytes=whole_number(environ, "INBOUND_MAX_ATTACHMENT_BYTES", default=10 * _MIB),
+        reopen_window=timedelta(days=whole_number(environ, "INBOUND_REOPEN_DAYS", default=14, minimum=0)),
+        retention=timedelta(days=whole_number(environ, "INBOUND_RETENTION_DAYS", default=90)),
+        loop_max_messages=whole_number(environ, "INBOUND_LOOP_MAX_MESSAGES", default=10),
+        customer_max_messages=whole_number(environ, "INBOUND_CUSTOMER_MAX_MESSAGES", default=20),
+        loop_window=timedelta(minutes=whole_number(environ, "INBOUND_LOOP_WINDOW_MINUTES", default=10)),
         default_category=Category(category),
-        default_priority=Priority(_count(environ, "INBOUND_DEFAULT_PRIORITY", 3, maximum=4)),
+        default_priority=Priority(whole_number(environ, "INBOUND_DEFAULT_PRIORITY", default=3, maximum=4)),
     )
-
-
-def _count(environ: Mapping[str, str], name: str, default: int, *, minimum: int = 1, maximum: int | None = None) -> int:
-    raw = environ.get(name, "").strip()
-    if not raw:
-        return default
-    if not raw.isascii() or not raw.isdecimal():
-        raise SettingsError(f"{name} must be a whole number, not {raw!r}")
-    value = int(raw)
-    if value < minimum or (maximum is not None and value > maximum):
-        bound = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
-        raise SettingsError(f"{name} must be {bound}, not {raw!r}")
-    return value

@@ -9,13 +9,17 @@
 | ``MAIL_REPLY_TOKEN_KEY`` | the secret that signs reply addresses (required) |
 | ``SUPPORT_TEAM_ADDRESS`` | where news of the queue goes (unset: no team mails) |
 | ``SECURITY_TEAM_ADDRESS`` | where every staff mail about a ``vulnerability`` ticket goes (unset: none is sent) |
-| ``PORTAL_URL`` | the customer portal's base URL, linked from mails (unset: no link) |
+| ``PORTAL_URL`` | the portal's base URL, linked from mails (``https://``, ``http://`` on loopback; unset: none) |
 | ``MAIL_MAX_PER_MINUTE``, ``MAIL_MAX_PER_HOUR`` | the mail service's limits, one budget for all instances (30, 100) |
 | ``STAFF_LANGUAGE`` | the language of mails to staff (``it`` by default) |
 | ``OUTBOX_SWEEP_GRACE_SECONDS`` | how old a notification must be before the sweep takes it (60) |
 | ``OUTBOX_LEASE_SECONDS`` | how long a dispatcher holds a notification it is sending (120) |
-| ``SMTP_HOST``, ``SMTP_PORT``, ``SMTP_USERNAME``, ``SMTP_PASSWORD``, ``SMTP_STARTTLS`` | the SMTP relay |
-| ``ACS_ENDPOINT`` (managed identity) or ``ACS_CONNECTION_STRING`` | Azure Communication Services |
+| ``SMTP_HOST``, ``SMTP_PORT``, ``SMTP_USERNAME``, ``SMTP_PASSWORD`` | the SMTP relay (port 587 by default) |
+| ``SMTP_STARTTLS`` | ``true`` (default) or ``false``: whether the relay is asked for STARTTLS |
+| ``ACS_ENDPOINT`` (managed identity, ``https://``) or ``ACS_CONNECTION_STRING`` | Azure Communication Services |
+
+Addresses are lower-cased; a malformed value of any kind fails fast, naming the setting
+(:mod:`shared.config.env` says how each kind is read).
 """
 
 from __future__ import annotations
@@ -24,9 +28,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from shared.config.app import SettingsError
-from shared.domain.customers import normalise_email
-from shared.domain.errors import InvalidInput
+from shared.config.env import (
+    SettingsError,
+    address,
+    flag,
+    one_of,
+    optional,
+    optional_address,
+    text,
+    url,
+    whole_number,
+)
 from shared.domain.language import Language
 from shared.domain.mail_budget import MailLimits
 
@@ -35,6 +47,8 @@ SENDER_KINDS = ("file", "smtp", "acs")
 
 @dataclass(frozen=True)
 class MailSettings:
+    """How the desk's mail leaves, who it is from and where it points (see the module's table)."""
+
     sender_kind: str
     drop_dir: Path
     sender: str
@@ -70,62 +84,37 @@ class MailSettings:
 
 def load_mail_settings(environ: Mapping[str, str]) -> MailSettings:
     """Read and check the mail settings; :class:`SettingsError` names what is wrong."""
-
-    def get(name: str, default: str | None = None) -> str | None:
-        value = environ.get(name, "").strip()
-        return value or default
-
-    kind = get("MAIL_SENDER_KIND", "file") or "file"
-    if kind not in SENDER_KINDS:
-        raise SettingsError(f"MAIL_SENDER_KIND must be one of {', '.join(SENDER_KINDS)}, not {kind!r}")
-    key = get("MAIL_REPLY_TOKEN_KEY")
+    kind = one_of(environ, "MAIL_SENDER_KIND", SENDER_KINDS, default="file")
+    key = optional(environ, "MAIL_REPLY_TOKEN_KEY")
     if key is None or len(key) < 16:
         raise SettingsError("MAIL_REPLY_TOKEN_KEY must be set to a secret of at least 16 characters")
-    if kind == "smtp" and not get("SMTP_HOST"):
+    smtp_host = optional(environ, "SMTP_HOST")
+    if kind == "smtp" and not smtp_host:
         raise SettingsError("SMTP_HOST is required when MAIL_SENDER_KIND is smtp")
-    if kind == "acs" and not (get("ACS_ENDPOINT") or get("ACS_CONNECTION_STRING")):
+    acs_endpoint = url(environ, "ACS_ENDPOINT")
+    acs_connection_string = optional(environ, "ACS_CONNECTION_STRING")
+    if kind == "acs" and not (acs_endpoint or acs_connection_string):
         raise SettingsError("ACS_ENDPOINT or ACS_CONNECTION_STRING is required when MAIL_SENDER_KIND is acs")
-    language = get("STAFF_LANGUAGE", "it") or "it"
-    if language not in {item.value for item in Language}:
-        raise SettingsError(f"STAFF_LANGUAGE must be it or en, not {language!r}")
     return MailSettings(
         sender_kind=kind,
-        drop_dir=Path(get("MAIL_DROP_DIR", ".local/mail") or ".local/mail"),
-        sender=_address(get("MAIL_FROM", "DoNotReply@desk.localhost"), "MAIL_FROM"),
-        sender_name=get("MAIL_FROM_NAME", "Support") or "Support",
-        support_address=_address(get("MAIL_REPLY_ADDRESS", "support@desk.localhost"), "MAIL_REPLY_ADDRESS"),
+        drop_dir=Path(text(environ, "MAIL_DROP_DIR", default=".local/mail")),
+        sender=address(environ, "MAIL_FROM", default="DoNotReply@desk.localhost"),
+        sender_name=text(environ, "MAIL_FROM_NAME", default="Support"),
+        support_address=address(environ, "MAIL_REPLY_ADDRESS", default="support@desk.localhost"),
         reply_token_key=key.encode(),
-        team_address=_optional_address(get("SUPPORT_TEAM_ADDRESS"), "SUPPORT_TEAM_ADDRESS"),
-        security_address=_optional_address(get("SECURITY_TEAM_ADDRESS"), "SECURITY_TEAM_ADDRESS"),
-        portal_url=get("PORTAL_URL"),
-        max_per_minute=_positive_int(get("MAIL_MAX_PER_MINUTE", "30"), "MAIL_MAX_PER_MINUTE", least=2),
-        max_per_hour=_positive_int(get("MAIL_MAX_PER_HOUR", "100"), "MAIL_MAX_PER_HOUR", least=2),
-        staff_language=Language(language),
-        smtp_host=get("SMTP_HOST"),
-        smtp_port=_positive_int(get("SMTP_PORT", "587"), "SMTP_PORT"),
-        smtp_username=get("SMTP_USERNAME"),
-        smtp_password=get("SMTP_PASSWORD"),
-        smtp_starttls=(get("SMTP_STARTTLS", "true") or "true").lower() != "false",
-        acs_endpoint=get("ACS_ENDPOINT"),
-        acs_connection_string=get("ACS_CONNECTION_STRING"),
-        sweep_grace_seconds=_positive_int(get("OUTBOX_SWEEP_GRACE_SECONDS", "60"), "OUTBOX_SWEEP_GRACE_SECONDS"),
-        lease_seconds=_positive_int(get("OUTBOX_LEASE_SECONDS", "120"), "OUTBOX_LEASE_SECONDS"),
+        team_address=optional_address(environ, "SUPPORT_TEAM_ADDRESS"),
+        security_address=optional_address(environ, "SECURITY_TEAM_ADDRESS"),
+        portal_url=url(environ, "PORTAL_URL", loopback_http=True),
+        max_per_minute=whole_number(environ, "MAIL_MAX_PER_MINUTE", default=30, minimum=2),
+        max_per_hour=whole_number(environ, "MAIL_MAX_PER_HOUR", default=100, minimum=2),
+        staff_language=one_of(environ, "STAFF_LANGUAGE", tuple(Language), default=Language.ITALIAN),
+        smtp_host=smtp_host,
+        smtp_port=whole_number(environ, "SMTP_PORT", default=587, maximum=65535),
+        smtp_username=optional(environ, "SMTP_USERNAME"),
+        smtp_password=optional(environ, "SMTP_PASSWORD"),
+        smtp_starttls=flag(environ, "SMTP_STARTTLS", default=True),
+        acs_endpoint=acs_endpoint,
+        acs_connection_string=acs_connection_string,
+        sweep_grace_seconds=whole_number(environ, "OUTBOX_SWEEP_GRACE_SECONDS", default=60),
+        lease_seconds=whole_number(environ, "OUTBOX_LEASE_SECONDS", default=120),
     )
-
-
-def _address(value: str | None, name: str) -> str:
-    try:
-        return normalise_email(value or "", name)
-    except InvalidInput:
-        raise SettingsError(f"{name} must be an email address, not {value!r}") from None
-
-
-def _optional_address(value: str | None, name: str) -> str | None:
-    return _address(value, name) if value else None
-
-
-def _positive_int(value: str | None, name: str, least: int = 1) -> int:
-    if value is None or not value.isdecimal() or int(value) < least:
-        wanted = "a positive whole number" if least == 1 else f"a whole number of at least {least}"
-        raise SettingsError(f"{name} must be {wanted}, not {value!r}")
-    return int(value)

@@ -27,7 +27,7 @@ from shared.adapters.auth.tokens import (
     key_source,
     load_auth_settings,
 )
-from shared.config.app import SettingsError
+from shared.config.env import SettingsError
 from shared.domain.lifecycle import Role
 
 ISSUER = "https://desk.ciamlogin.com/0000-tenant/v2.0"

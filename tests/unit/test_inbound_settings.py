@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from shared.config.app import SettingsError
+from shared.config.env import SettingsError
 from shared.config.inbound import InboundSettings, load_inbound_settings
 from shared.domain.sla.policy import Category, Priority
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from shared.adapters.storage import azurite_connection_string, connection_string
-from shared.config.app import SettingsError, load_settings
+from shared.config.app import load_settings
+from shared.config.env import SettingsError
 
 
 def test_a_connection_string_is_enough_for_table_storage() -> None:
@@ -63,3 +64,31 @@ def test_the_creation_limit_defaults_to_ten_at_once_and_sixty_an_hour() -> None:
         {"TABLES_CONNECTION_STRING": "x", "TICKET_CREATION_BURST": "3", "TICKET_CREATION_PER_HOUR": "12"}
     )
     assert (tuned.desk.creation_burst, tuned.desk.creation_per_hour) == (3, 12)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("STORAGE_TIMEOUT_SECONDS", "nan"),
+        ("STORAGE_TIMEOUT_SECONDS", "inf"),
+        ("CALENDAR_REFRESH_SECONDS", "1e999"),
+        ("TICKET_CREATION_BURST", "١٠"),
+        ("ESCALATION_MATRIX", "75,100,١٥٠"),
+        ("ESCALATION_SUPERVISORS_ADDRESS", "supervisors"),
+        ("ESCALATION_MANAGEMENT_ADDRESS", "management@"),
+    ],
+)
+def test_a_value_that_only_looks_right_is_named(name: str, value: str) -> None:
+    with pytest.raises(SettingsError, match=name):
+        load_settings({"TABLES_CONNECTION_STRING": "x", name: value})
+
+
+def test_the_escalation_addresses_are_read_as_addresses() -> None:
+    desk = load_settings(
+        {
+            "TABLES_CONNECTION_STRING": "x",
+            "ESCALATION_SUPERVISORS_ADDRESS": " Supervisors@Desk.Example",
+            "ESCALATION_MANAGEMENT_ADDRESS": "",
+        }
+    ).desk
+    assert (desk.escalation_supervisors, desk.escalation_management) == ("supervisors@desk.example", None)

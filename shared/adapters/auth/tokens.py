@@ -28,13 +28,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
 from shared.adapters.auth.jwks import FileKeySet, HttpsKeySet, KeySource
-from shared.config.app import SettingsError, whole_number
+from shared.config.env import SettingsError, optional, required, text, url, whole_number
 from shared.domain.customers import normalise_email, valid_customer_id
 from shared.domain.errors import InvalidInput
 from shared.domain.lifecycle import Role
@@ -123,26 +122,22 @@ def load_auth_settings(environ: Mapping[str, str]) -> AuthSettings:
     The local key file is trusted only when named explicitly, never on Azure (where
     ``WEBSITE_INSTANCE_ID`` is set), and never together with a JWKS URL.
     """
-    issuer = _required(environ, "AUTH_ISSUER")
-    audience = _required(environ, "AUTH_AUDIENCE")
-    jwks_url = _optional(environ, "AUTH_JWKS_URL")
-    local_file = _optional(environ, "AUTH_LOCAL_JWKS_FILE")
+    issuer = required(environ, "AUTH_ISSUER")
+    audience = required(environ, "AUTH_AUDIENCE")
+    jwks_url = url(environ, "AUTH_JWKS_URL")
+    local_file = optional(environ, "AUTH_LOCAL_JWKS_FILE")
     if jwks_url and local_file:
         raise SettingsError("set either AUTH_JWKS_URL or AUTH_LOCAL_JWKS_FILE, not both: one source of keys")
     if not jwks_url and not local_file:
         raise SettingsError("set AUTH_JWKS_URL (the identity provider's keys) or AUTH_LOCAL_JWKS_FILE (local runs)")
-    if jwks_url:
-        parts = urlsplit(jwks_url)
-        if parts.scheme != "https" or not parts.hostname:
-            raise SettingsError(f"AUTH_JWKS_URL must be an https:// URL, not {jwks_url!r}")
-    if local_file and _optional(environ, "WEBSITE_INSTANCE_ID"):
+    if local_file and optional(environ, "WEBSITE_INSTANCE_ID"):
         raise SettingsError("AUTH_LOCAL_JWKS_FILE is for local runs only; on Azure set AUTH_JWKS_URL")
     return AuthSettings(
         issuer=issuer,
         audience=audience,
         jwks_url=jwks_url,
         local_jwks_file=(Path.cwd() / local_file) if local_file else None,
-        customer_claim=_optional(environ, "AUTH_CUSTOMER_CLAIM") or DEFAULT_CUSTOMER_CLAIM,
+        customer_claim=text(environ, "AUTH_CUSTOMER_CLAIM", default=DEFAULT_CUSTOMER_CLAIM),
         max_lifetime_seconds=whole_number(
             environ, "AUTH_MAX_TOKEN_LIFETIME_SECONDS", default=DEFAULT_MAX_LIFETIME_SECONDS
         ),
@@ -304,15 +299,3 @@ def _address(claims: Mapping[str, Any], name: str) -> str | None:
         return normalise_email(value, name) if value else None
     except InvalidInput:
         return None
-
-
-def _required(environ: Mapping[str, str], name: str) -> str:
-    value = _optional(environ, name)
-    if value is None:
-        raise SettingsError(f"{name} is required")
-    return value
-
-
-def _optional(environ: Mapping[str, str], name: str) -> str | None:
-    value = environ.get(name, "").strip()
-    return value or None
