@@ -24,7 +24,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from devhost import PROJECT_ROOT
-from shared.adapters.auth.tokens import ALGORITHM, DEFAULT_CUSTOMER_CLAIM
+from shared.adapters.auth.tokens import ALGORITHM
+from shared.config.auth import DEFAULT_CUSTOMER_CLAIM
 
 #: The issuer and audience of local tokens; ``local.settings.sample.json`` sets the same values.
 LOCAL_ISSUER = "http://127.0.0.1:7071/local-issuer"

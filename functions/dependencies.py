@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING
 
-from shared.adapters.auth.tokens import TokenVerifier, key_source, load_auth_settings
+from shared.adapters.auth.tokens import TokenVerifier, key_source
 from shared.adapters.mail.senders.acs import AcsSender, email_client
 from shared.adapters.mail.senders.file_drop import FileDropSender
 from shared.adapters.mail.senders.smtp import SmtpSender
@@ -33,6 +33,7 @@ from shared.adapters.stores.outbox import OutboxStore
 from shared.adapters.stores.schedule import EscalationSchedule
 from shared.adapters.stores.tickets import TicketStore
 from shared.config.app import settings
+from shared.config.auth import load_auth_settings
 from shared.config.inbound import MAIL_CONNECTION, load_inbound_settings
 from shared.config.mail import MailSettings, load_mail_settings
 from shared.domain.creation_limit import CreationLimit

@@ -26,8 +26,8 @@ from urllib.parse import urlsplit
 import azure.functions as func
 
 from functions.http.responses import json_response, problem
-from shared.config.app import PortalSettings, load_portal_settings
 from shared.config.env import SettingsError
+from shared.config.portal import PortalSettings, load_portal_settings
 from shared.domain.sla.policy import Category, Clock, Priority, SlaPolicy
 from shared.domain.ticket import TICKET_ID_IN_TEXT
 

@@ -23,7 +23,8 @@ from devhost.local_identity import (
     public_jwk,
 )
 from shared.adapters.auth.jwks import FileKeySet
-from shared.adapters.auth.tokens import AuthSettings, TokenVerifier
+from shared.adapters.auth.tokens import TokenVerifier
+from shared.config.auth import AuthSettings
 from shared.domain.lifecycle import Role
 
 

@@ -26,7 +26,8 @@ from devhost.local_sign_in import CODE_SECONDS, MOUNT, LocalSignIn, s256
 from devhost.serve import is_loopback
 from devhost.serve import run as serve
 from shared.adapters.auth.jwks import FileKeySet
-from shared.adapters.auth.tokens import AuthSettings, TokenVerifier
+from shared.adapters.auth.tokens import TokenVerifier
+from shared.config.auth import AuthSettings
 from shared.domain.lifecycle import Role
 
 BASE = "http://127.0.0.1:7071"

@@ -10,8 +10,8 @@ import azure.functions as func
 import pytest
 
 from functions import portal
-from shared.config.app import load_portal_settings
 from shared.config.env import SettingsError
+from shared.config.portal import load_portal_settings
 from shared.domain.ticket import TICKET_ID_IN_TEXT
 
 SIGN_IN = {
