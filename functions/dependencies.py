@@ -55,7 +55,7 @@ if TYPE_CHECKING:
 @cache
 def tables() -> TableServiceClient:
     """The Table service client of the app's storage."""
-    return table_service(settings().tables)
+    return table_service(settings().tables, settings().identity_client_id)
 
 
 @cache
@@ -127,7 +127,7 @@ def sender() -> Sender:
         client = email_client(
             endpoint=mail.acs_endpoint,
             connection_string=mail.acs_connection_string,
-            client_id=settings().tables.client_id,
+            client_id=settings().identity_client_id,
         )
         return AcsSender(client)
     if mail.sender_kind == "smtp" and mail.smtp_host:

@@ -42,9 +42,10 @@ def connection_string(value: str) -> str:
     return value
 
 
-def table_service(settings: TableStorageSettings) -> TableServiceClient:
+def table_service(settings: TableStorageSettings, identity_client_id: str | None) -> TableServiceClient:
     """A Table service client: by connection string when one is set, else by the account
-    endpoint with the managed identity (``DefaultAzureCredential``)."""
+    endpoint with the managed identity (``DefaultAzureCredential``; ``identity_client_id`` picks
+    a user-assigned one)."""
     from azure.data.tables import TableServiceClient
 
     timeout = settings.timeout_seconds
@@ -56,7 +57,7 @@ def table_service(settings: TableStorageSettings) -> TableServiceClient:
         raise ValueError("a Table Storage endpoint or connection string is required")
     from azure.identity import DefaultAzureCredential
 
-    credential = DefaultAzureCredential(managed_identity_client_id=settings.client_id)
+    credential = DefaultAzureCredential(managed_identity_client_id=identity_client_id)
     return TableServiceClient(
         endpoint=settings.endpoint, credential=credential, connection_timeout=timeout, read_timeout=timeout
     )

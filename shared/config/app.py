@@ -29,11 +29,10 @@ from shared.domain.sla.policy import ResolutionRule
 @dataclass(frozen=True)
 class TableStorageSettings:
     """How to reach Table Storage: a connection string (Azurite, or an account with keys) or an
-    account endpoint reached with the managed identity (``client_id`` for a user-assigned one)."""
+    account endpoint reached with the app's managed identity (:attr:`Settings.identity_client_id`)."""
 
     connection_string: str | None
     endpoint: str | None
-    client_id: str | None
     timeout_seconds: float
 
 
@@ -63,10 +62,16 @@ class DeskSettings:
 class Settings:
     """Everything the app reads from its environment (authentication, mail and the intake are
     read apart, by :mod:`shared.config.auth`, :mod:`shared.config.mail` and
-    :mod:`shared.config.inbound`, so that health answers without them)."""
+    :mod:`shared.config.inbound`, so that health answers without them).
+
+    ``identity_client_id`` (``AZURE_CLIENT_ID``) is the client id of the app's user-assigned
+    managed identity, which every Azure client the app signs in with an identity uses: Table
+    Storage by its endpoint and ACS by its endpoint. None: the default credential's choice (the
+    system-assigned identity on Azure, the developer's sign-in locally)."""
 
     tables: TableStorageSettings
     desk: DeskSettings
+    identity_client_id: str | None = None
 
 
 def load_settings(environ: Mapping[str, str]) -> Settings:
@@ -83,7 +88,6 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         tables=TableStorageSettings(
             connection_string=connection,
             endpoint=endpoint,
-            client_id=optional(environ, "AZURE_CLIENT_ID"),
             timeout_seconds=seconds(environ, "STORAGE_TIMEOUT_SECONDS", default=5.0),
         ),
         desk=DeskSettings(
@@ -98,6 +102,7 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
             creation_burst=whole_number(environ, "TICKET_CREATION_BURST", default=10),
             creation_per_hour=whole_number(environ, "TICKET_CREATION_PER_HOUR", default=60),
         ),
+        identity_client_id=optional(environ, "AZURE_CLIENT_ID"),
     )
 
 

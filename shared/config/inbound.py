@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from shared.config.env import one_of, whole_number
-from shared.domain.sla.policy import Category, Priority
+from shared.domain.sla.policy import DEFAULT_CATEGORY_RULES, Category, Priority
 
 __all__ = ["MAIL_CONNECTION", "InboundSettings", "load_inbound_settings"]
 
@@ -34,8 +34,8 @@ __all__ = ["MAIL_CONNECTION", "InboundSettings", "load_inbound_settings"]
 MAIL_CONNECTION = "MailStorage"
 
 _MIB = 1024 * 1024
-#: The categories a request can be opened with (the others are outcomes that close a ticket).
-_OPENING_CATEGORIES = ("bug", "evolution", "helpdesk", "billable", "vulnerability")
+#: The categories a request can be opened with: all but the outcomes that close a ticket.
+_OPENING_CATEGORIES = tuple(category for category in Category if not DEFAULT_CATEGORY_RULES[category].closes_ticket)
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,6 @@ class InboundSettings:
 def load_inbound_settings(environ: Mapping[str, str]) -> InboundSettings:
     """Read and check the intake's settings; :class:`~shared.config.env.SettingsError` names a
     malformed one."""
-    category = one_of(environ, "INBOUND_DEFAULT_CATEGORY", _OPENING_CATEGORIES, default=Category.HELPDESK.value)
     return InboundSettings(
         max_message_bytes=whole_number(environ, "INBOUND_MAX_MESSAGE_BYTES", default=25 * _MIB),
         max_attachments=whole_number(environ, "INBOUND_MAX_ATTACHMENTS", default=10, minimum=0),
@@ -67,6 +66,6 @@ def load_inbound_settings(environ: Mapping[str, str]) -> InboundSettings:
         loop_max_messages=whole_number(environ, "INBOUND_LOOP_MAX_MESSAGES", default=10),
         customer_max_messages=whole_number(environ, "INBOUND_CUSTOMER_MAX_MESSAGES", default=20),
         loop_window=timedelta(minutes=whole_number(environ, "INBOUND_LOOP_WINDOW_MINUTES", default=10)),
-        default_category=Category(category),
+        default_category=one_of(environ, "INBOUND_DEFAULT_CATEGORY", _OPENING_CATEGORIES, default=Category.HELPDESK),
         default_priority=Priority(whole_number(environ, "INBOUND_DEFAULT_PRIORITY", default=3, maximum=4)),
     )

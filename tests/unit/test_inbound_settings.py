@@ -8,7 +8,7 @@ import pytest
 
 from shared.config.env import SettingsError
 from shared.config.inbound import InboundSettings, load_inbound_settings
-from shared.domain.sla.policy import Category, Priority
+from shared.domain.sla.policy import DEFAULT_CATEGORY_RULES, Category, Priority
 
 
 def test_no_settings_give_the_documented_defaults() -> None:
@@ -51,3 +51,13 @@ def test_settings_are_read() -> None:
 def test_a_malformed_setting_is_named(name: str, value: str) -> None:
     with pytest.raises(SettingsError, match=name):
         load_inbound_settings({name: value})
+
+
+@pytest.mark.parametrize("category", list(Category))
+def test_a_mail_may_open_a_ticket_in_any_category_but_an_outcome_that_closes_it(category: Category) -> None:
+    environ = {"INBOUND_DEFAULT_CATEGORY": category.value}
+    if DEFAULT_CATEGORY_RULES[category].closes_ticket:
+        with pytest.raises(SettingsError, match="INBOUND_DEFAULT_CATEGORY"):
+            load_inbound_settings(environ)
+    else:
+        assert load_inbound_settings(environ).default_category is category

@@ -17,14 +17,15 @@ def test_a_connection_string_is_enough_for_table_storage() -> None:
 
 
 def test_an_endpoint_with_a_client_id_selects_the_managed_identity() -> None:
-    tables = load_settings(
+    loaded = load_settings(
         {
             "TABLES_ENDPOINT": "https://desk.table.core.windows.net",
             "AZURE_CLIENT_ID": "1f0c",
             "STORAGE_TIMEOUT_SECONDS": "2",
         }
-    ).tables
-    assert (tables.connection_string, tables.endpoint, tables.client_id, tables.timeout_seconds) == (
+    )
+    tables = loaded.tables
+    assert (tables.connection_string, tables.endpoint, loaded.identity_client_id, tables.timeout_seconds) == (
         None,
         "https://desk.table.core.windows.net",
         "1f0c",
