@@ -66,8 +66,7 @@ from devhost.azurite import ensure_azurite
 from devhost.local_identity import LOCAL_AUDIENCE, LOCAL_ISSUER, ensure_signing_key, mint_token
 from functions import dependencies, tickets
 from shared.adapters.storage import DEVELOPMENT_STORAGE, azurite_connection_string, connection_string
-from shared.adapters.storage_layout import TABLES
-from shared.adapters.stores.closures import CLOSURES_TABLE
+from shared.adapters.storage_layout import CLOSURES_TABLE, TABLES
 from shared.adapters.stores.tickets import TicketStore
 from shared.config.app import settings
 from shared.domain.lifecycle import Role

@@ -74,14 +74,23 @@ from benchmarks.harness import Clock as RunClock
 from devhost.azurite import ensure_azurite
 from shared.adapters.auth.tokens import Principal
 from shared.adapters.storage import azurite_connection_string
-from shared.adapters.storage_layout import TABLES
-from shared.adapters.stores.audit import AUDIT_TABLE, AuditTrail
-from shared.adapters.stores.customers import ADDRESSES_TABLE, CUSTOMERS_TABLE, CustomerRegistry
+from shared.adapters.storage_layout import (
+    ADDRESSES_TABLE,
+    AUDIT_TABLE,
+    CUSTOMERS_TABLE,
+    ESCALATIONS_TABLE,
+    OUTBOX_INDEX_TABLE,
+    TABLES,
+    TICKET_IDS_TABLE,
+    TICKETS_TABLE,
+)
+from shared.adapters.stores.audit import AuditTrail
+from shared.adapters.stores.customers import CustomerRegistry
 from shared.adapters.stores.mail_budget import MailBudgetStore
-from shared.adapters.stores.outbox import OUTBOX_INDEX_TABLE, OutboxStore
-from shared.adapters.stores.schedule import ESCALATIONS_TABLE, EscalationSchedule
+from shared.adapters.stores.outbox import OutboxStore
+from shared.adapters.stores.schedule import EscalationSchedule
 from shared.adapters.stores.schedule import _row as schedule_row  # the schedule's own row layout, as plan writes it
-from shared.adapters.stores.tickets import TICKET_IDS_TABLE, TICKETS_TABLE, TicketStore
+from shared.adapters.stores.tickets import TicketStore
 from shared.domain.customers import Customer
 from shared.domain.lifecycle import Role
 from shared.domain.outgoing_mail import OutgoingMail

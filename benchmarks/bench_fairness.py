@@ -42,8 +42,8 @@ from azure.storage.blob import BlobServiceClient
 from benchmarks.harness import counting_service
 from devhost.azurite import ensure_azurite
 from shared.adapters.storage import azurite_connection_string
+from shared.adapters.storage_layout import OUTBOX_INDEX_TABLE
 from shared.adapters.stores.mail_budget import BUDGET_ROW
-from shared.adapters.stores.outbox import OUTBOX_INDEX_TABLE
 from shared.domain.mail_budget import MailLimits
 from shared.usecases.dispatch import SWEEP_GRACE, SWEEP_PERIOD, receipt_delay_bound
 from tests.mail_flood import Flood, flood

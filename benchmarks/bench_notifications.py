@@ -75,12 +75,12 @@ from shared.adapters.auth.tokens import Principal
 from shared.adapters.mail.render import render
 from shared.adapters.mail.senders.file_drop import FileDropSender
 from shared.adapters.storage import azurite_connection_string
-from shared.adapters.storage_layout import TABLES
+from shared.adapters.storage_layout import TABLES, TICKETS_TABLE
 from shared.adapters.stores.audit import AuditTrail
 from shared.adapters.stores.customers import CustomerRegistry
 from shared.adapters.stores.mail_budget import MailBudgetStore
 from shared.adapters.stores.outbox import OutboxStore
-from shared.adapters.stores.tickets import TICKETS_TABLE, TicketStore
+from shared.adapters.stores.tickets import TicketStore
 from shared.domain.customers import Customer
 from shared.domain.lifecycle import Action, Role
 from shared.domain.notifications import Notification

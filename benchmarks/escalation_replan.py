@@ -27,9 +27,9 @@ from typing import Any
 from azure.data.tables import TableServiceClient
 
 from benchmarks.harness import TRANSACTION_LIMIT, CountingTransport, EscalationsAs
-from shared.adapters.stores.schedule import ESCALATIONS_TABLE, EscalationSchedule
+from shared.adapters.storage_layout import ESCALATIONS_TABLE, TICKETS_TABLE
+from shared.adapters.stores.schedule import EscalationSchedule
 from shared.adapters.stores.schedule import _row as schedule_row  # the schedule's own row layout, as plan writes it
-from shared.adapters.stores.tickets import TICKETS_TABLE
 from shared.domain.sla.calendar import default_calendar
 from shared.domain.sla.escalation import DEFAULT_MATRIX, Checkpoint
 from shared.domain.sla.policy import Clock

@@ -30,11 +30,16 @@ from urllib.parse import unquote, urlparse
 from azure.core.pipeline.transport import RequestsTransport
 from azure.data.tables import TableClient, TableServiceClient
 
-from shared.adapters.stores.audit import AUDIT_TABLE
-from shared.adapters.stores.customers import ADDRESSES_TABLE, CUSTOMERS_TABLE, CustomerRegistry
-from shared.adapters.stores.outbox import OUTBOX_INDEX_TABLE
-from shared.adapters.stores.schedule import ESCALATIONS_TABLE
-from shared.adapters.stores.tickets import TICKET_IDS_TABLE, TICKETS_TABLE
+from shared.adapters.storage_layout import (
+    ADDRESSES_TABLE,
+    AUDIT_TABLE,
+    CUSTOMERS_TABLE,
+    ESCALATIONS_TABLE,
+    OUTBOX_INDEX_TABLE,
+    TICKET_IDS_TABLE,
+    TICKETS_TABLE,
+)
+from shared.adapters.stores.customers import CustomerRegistry
 from shared.domain.customers import Contact, Customer
 from shared.domain.language import Language
 

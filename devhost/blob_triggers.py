@@ -35,10 +35,10 @@ from devhost.connections import MissingConnectionError, resolve_connection
 from devhost.invocation import name_of, run_logged, typed_trigger
 from devhost.polling import poll_until_stopped
 from devhost.queue_encoding import MessageEncoding, encode_text
+from shared.adapters.storage_layout import BLOB_POISON_QUEUE
 
 LOG = logging.getLogger(__name__)
 
-POISON_QUEUE = "webjobs-blobtrigger-poison"
 POLL_SECONDS_SETTING = "DEVHOST_BLOB_POLL_SECONDS"
 #: How the Functions host names a function in its blob trigger messages.
 FUNCTION_ID_PREFIX = "Host.Functions."
@@ -140,7 +140,11 @@ class BlobPoller:
             self._finish(key)
         elif tries >= self._poison_threshold:
             LOG.error(
-                "%s: giving up on %s after %d tries: reported on %s", self._job.name, stream.name, tries, POISON_QUEUE
+                "%s: giving up on %s after %d tries: reported on %s",
+                self._job.name,
+                stream.name,
+                tries,
+                BLOB_POISON_QUEUE,
             )
             self._report_poison(blob)
             self._finish(key)
@@ -155,7 +159,7 @@ class BlobPoller:
 
     def _report_poison(self, blob: BlobProperties) -> None:
         """The host's blob trigger message, as JSON in the queues' encoding."""
-        queue = QueueClient.from_connection_string(self._job.connection, POISON_QUEUE)
+        queue = QueueClient.from_connection_string(self._job.connection, BLOB_POISON_QUEUE)
         with suppress(ResourceExistsError):
             queue.create_queue()
         message = {

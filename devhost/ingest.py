@@ -34,9 +34,9 @@ from devhost.azurite import is_listening
 from devhost.connections import MissingConnectionError, resolve_connection
 from devhost.settings_file import load_local_settings
 from shared.adapters.storage import DEVELOPMENT_STORAGE, connection_string
+from shared.adapters.storage_layout import INBOUND_CONTAINER
+from shared.config.inbound import MAIL_CONNECTION
 
-MAIL_CONNECTION_SETTING = "MailStorage"
-INBOUND_CONTAINER = "inbound-email"
 CONTENT_TYPE = "message/rfc822"
 STDIN = "-"
 TIMEOUT_SECONDS = 5
@@ -99,7 +99,7 @@ def mail_connection(environ: Mapping[str, str]) -> str:
     """The connection string of the mail storage account: app setting ``MailStorage`` (or
     ``AzureWebJobsMailStorage``), Azurite when neither is set."""
     try:
-        return resolve_connection(MAIL_CONNECTION_SETTING, environ)
+        return resolve_connection(MAIL_CONNECTION, environ)
     except MissingConnectionError:
         return connection_string(DEVELOPMENT_STORAGE)
 
@@ -112,7 +112,7 @@ def ensure_container(container: ContainerClient) -> None:
     if not is_listening(port, endpoint.hostname or ""):
         raise StorageUnreachableError(
             f"nothing answers at {endpoint.scheme}://{endpoint.netloc}: start Azurite (`make run` does) "
-            f"or set {MAIL_CONNECTION_SETTING} to a reachable account"
+            f"or set {MAIL_CONNECTION} to a reachable account"
         )
     with suppress(ResourceExistsError):
         container.create_container()

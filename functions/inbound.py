@@ -24,7 +24,7 @@ from functions.http.responses import json_response
 from functions.response_shapes import InboundMailList, InboundMailOut
 from functions.schemas import ReleaseMail
 from shared.adapters.auth.tokens import Principal
-from shared.adapters.stores.mailbox import INBOUND_CONTAINER
+from shared.adapters.storage_layout import BLOB_POISON_QUEUE, INBOUND_CONTAINER
 from shared.config.inbound import MAIL_CONNECTION
 from shared.domain.access import handle_of
 from shared.domain.errors import InvalidInput, NotFound
@@ -33,7 +33,6 @@ from shared.domain.inbound.record import InboundRecord, Outcome
 bp = func.Blueprint()
 logger = logging.getLogger(__name__)
 
-POISON_QUEUE = "webjobs-blobtrigger-poison"
 _MAIL_ID = re.compile(r"[0-9a-f]{24}")
 
 
@@ -49,7 +48,7 @@ def ingest_inbound_mail(blob: func.InputStream) -> None:
     intake().ingest(_blob_name(blob.name or ""))
 
 
-@bp.queue_trigger(arg_name="message", queue_name=POISON_QUEUE, connection=MAIL_CONNECTION)
+@bp.queue_trigger(arg_name="message", queue_name=BLOB_POISON_QUEUE, connection=MAIL_CONNECTION)
 def quarantine_poisoned_mail(message: func.QueueMessage) -> None:
     """Record a raw message the host gave up on as quarantined (other containers' poison is not ours)."""
     try:

@@ -1,35 +1,64 @@
-"""The storage resources the desk needs: one list that provisioning and the templates follow.
+"""The storage resources the desk needs, each name written once: the stores, the edges, the local
+host, provisioning and the templates all take theirs from here (``tests/unit/test_storage_names.py``
+fails on a name written anywhere else; ``tests/unit/test_infra.py`` checks the Bicep templates
+create the same ones).
 
 The local host creates exactly these on Azurite at start; the Bicep templates create the same
 names in the storage account. A module that needs a new table, container or queue adds it here.
 """
 
-#: Azure Table Storage tables (their design: docs/storage.md).
+# -- Azure Table Storage tables (what each holds, and why so: docs/storage.md) -------------------
+
+#: A customer's tickets, their history, the outbox's notifications and the claims of mail that
+#: changed them, one partition per customer.
+TICKETS_TABLE = "Tickets"
+TICKET_IDS_TABLE = "TicketIds"
+CUSTOMERS_TABLE = "Customers"
+#: The customers' contact addresses and mail domains.
+ADDRESSES_TABLE = "CustomerAddresses"
+CLOSURES_TABLE = "Closures"
+AUDIT_TABLE = "Audit"
+#: The outbox's index of mail to send and of mail that failed, and the app's one mail budget.
+OUTBOX_INDEX_TABLE = "OutboxIndex"
+ESCALATIONS_TABLE = "Escalations"
+#: Received mail and its outcome.
+INBOUND_TABLE = "InboundMail"
+
 TABLES: tuple[str, ...] = (
-    "Tickets",
-    "TicketIds",
-    "Customers",
-    "CustomerAddresses",
-    "Closures",
-    "Audit",
-    "OutboxIndex",
-    "Escalations",
-    "InboundMail",
+    TICKETS_TABLE,
+    TICKET_IDS_TABLE,
+    CUSTOMERS_TABLE,
+    ADDRESSES_TABLE,
+    CLOSURES_TABLE,
+    AUDIT_TABLE,
+    OUTBOX_INDEX_TABLE,
+    ESCALATIONS_TABLE,
+    INBOUND_TABLE,
 )
 
-#: Blob containers: raw inbound mail as the mailbox connector writes it, mail set aside, the
-#: attachments kept with tickets, and the Event Grid deliveries to the blob trigger that ran out of
-#: retries (Azure only: Event Grid dead-letters ``BlobCreated`` events there; locally it stays empty).
-BLOB_CONTAINERS: tuple[str, ...] = (
-    "inbound-email",
-    "inbound-quarantine",
-    "ticket-attachments",
-    "inbound-email-deadletter",
-)
+# -- Blob containers ----------------------------------------------------------------------------------
 
-#: The Event Grid subscription's dead-letter container (one of ``BLOB_CONTAINERS``).
+#: Raw inbound mail as the mailbox connector writes it (the blob trigger's container).
+INBOUND_CONTAINER = "inbound-email"
+#: Mail set aside, with the reason, for an administrator.
+QUARANTINE_CONTAINER = "inbound-quarantine"
+#: The attachments kept with tickets.
+ATTACHMENTS_CONTAINER = "ticket-attachments"
+#: The Event Grid deliveries to the blob trigger that ran out of retries (Azure only: Event Grid
+#: dead-letters ``BlobCreated`` events there; locally it stays empty).
 EVENT_GRID_DEAD_LETTER_CONTAINER = "inbound-email-deadletter"
 
-#: Storage queues: where the blob trigger's host puts a blob that failed ``poisonBlobThreshold``
-#: times (host.json); ``quarantine_poisoned_mail`` takes them from there.
-QUEUES: tuple[str, ...] = ("webjobs-blobtrigger-poison",)
+BLOB_CONTAINERS: tuple[str, ...] = (
+    INBOUND_CONTAINER,
+    QUARANTINE_CONTAINER,
+    ATTACHMENTS_CONTAINER,
+    EVENT_GRID_DEAD_LETTER_CONTAINER,
+)
+
+# -- Storage queues -----------------------------------------------------------------------------------
+
+#: Where the blob trigger's host puts a blob that failed ``poisonBlobThreshold`` times
+#: (host.json); ``quarantine_poisoned_mail`` takes them from there.
+BLOB_POISON_QUEUE = "webjobs-blobtrigger-poison"
+
+QUEUES: tuple[str, ...] = (BLOB_POISON_QUEUE,)

@@ -13,8 +13,9 @@ from azure.storage.blob import BlobServiceClient, ContainerClient
 from azure.storage.queue import QueueClient, TextBase64DecodePolicy
 
 from devhost.blob_receipts import RECEIPTS_CONTAINER, ReceiptStore, receipt_name
-from devhost.blob_triggers import POISON_QUEUE, BlobJob, BlobPoller, blob_jobs
+from devhost.blob_triggers import BlobJob, BlobPoller, blob_jobs
 from shared.adapters.storage import DEVELOPMENT_STORAGE, azurite_connection_string
+from shared.adapters.storage_layout import BLOB_POISON_QUEUE
 
 CONNECTION = azurite_connection_string()
 
@@ -115,7 +116,9 @@ def test_a_blob_that_keeps_failing_is_tried_up_to_the_threshold_then_reported_as
 def take_poison_message(container_name: str) -> dict[str, str]:
     """This test's message from the shared poison queue, deleted once found; other messages
     are only hidden for a second."""
-    queue = QueueClient.from_connection_string(CONNECTION, POISON_QUEUE, message_decode_policy=TextBase64DecodePolicy())
+    queue = QueueClient.from_connection_string(
+        CONNECTION, BLOB_POISON_QUEUE, message_decode_policy=TextBase64DecodePolicy()
+    )
     for message in queue.receive_messages(messages_per_page=32, visibility_timeout=1):
         document = json.loads(message.content)
         if document["ContainerName"] == container_name:

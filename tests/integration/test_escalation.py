@@ -11,10 +11,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from azure.data.tables import TableServiceClient
 
+from shared.adapters.storage_layout import TICKETS_TABLE
 from shared.adapters.stores.mail_budget import MailBudgetStore
 from shared.adapters.stores.outbox import OutboxStore
 from shared.adapters.stores.schedule import EscalationSchedule
-from shared.adapters.stores.tickets import TICKETS_TABLE, StoredTicket, TicketStore
+from shared.adapters.stores.tickets import StoredTicket, TicketStore
 from shared.domain.customers import Customer
 from shared.domain.history import EventType
 from shared.domain.lifecycle import Action, Role

@@ -16,9 +16,9 @@ from azure.data.tables import TableServiceClient
 from azure.storage.blob import BlobServiceClient
 
 from shared.adapters.mail.render import NotificationContext, NotificationKind
+from shared.adapters.storage_layout import TICKETS_TABLE
 from shared.adapters.stores.mail_budget import MailBudgetStore
 from shared.adapters.stores.outbox import OutboxStore
-from shared.adapters.stores.tickets import TICKETS_TABLE
 from shared.domain.errors import Conflict
 from shared.domain.language import Language
 from shared.domain.mail_budget import MailLimits

@@ -22,9 +22,9 @@ from azure.storage.blob import BlobServiceClient
 
 from shared.adapters.mail.render import NotificationContext, NotificationKind
 from shared.adapters.mail.senders.file_drop import FileDropSender
+from shared.adapters.storage_layout import TICKETS_TABLE
 from shared.adapters.stores.mail_budget import MailBudgetStore
 from shared.adapters.stores.outbox import OutboxStore
-from shared.adapters.stores.tickets import TICKETS_TABLE
 from shared.domain.language import Language
 from shared.domain.notifications import MAX_ATTEMPTS, DeliveryState, Notification
 from shared.domain.outgoing_mail import OutgoingMail

@@ -20,11 +20,12 @@ from azure.storage.queue import QueueClient, QueueServiceClient
 
 from devhost.background import ThreadGroup
 from devhost.blob_receipts import ReceiptStore
-from devhost.blob_triggers import POISON_QUEUE, BlobPoller, blob_jobs
+from devhost.blob_triggers import BlobPoller, blob_jobs
 from devhost.host_config import QueueOptions
 from devhost.queue_encoding import MessageEncoding
 from devhost.queue_triggers import QueueJob, QueuePoller, queue_jobs, start_queue_pollers
 from shared.adapters.storage import DEVELOPMENT_STORAGE, azurite_connection_string
+from shared.adapters.storage_layout import BLOB_POISON_QUEUE
 
 CONNECTION = azurite_connection_string()
 
@@ -251,7 +252,7 @@ def test_the_blob_poller_s_poison_report_reads_back_through_a_queue_trigger(
 def take_report_text(container_name: str, encoding: MessageEncoding) -> str:
     """The stored text of this test's report on the shared poison queue, deleted once found;
     other messages are only hidden for a second."""
-    shared = QueueClient.from_connection_string(CONNECTION, POISON_QUEUE)
+    shared = QueueClient.from_connection_string(CONNECTION, BLOB_POISON_QUEUE)
     for message in shared.receive_messages(messages_per_page=32, visibility_timeout=1):
         text = str(message.content)
         try:

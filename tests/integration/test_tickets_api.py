@@ -15,6 +15,7 @@ from azure.data.tables import TableServiceClient, UpdateMode
 
 from devhost.local_identity import mint_token
 from functions import admin, calendar_status, tickets
+from shared.adapters.storage_layout import TICKETS_TABLE
 from shared.adapters.stores.customers import CustomerRegistry
 from shared.domain.customers import Customer
 from shared.domain.language import Language
@@ -522,7 +523,7 @@ def test_rows_written_before_names_were_recorded_show_customers_no_address(
 ) -> None:
     anna, ticket_id = opened_by_anna(api, company)
     act(api, mint_token([Role.OPERATOR], subject=OLGA, name="Olga Neri", root=api.root), ticket_id, "accept", {})
-    table = table_service.get_table_client("Tickets")
+    table = table_service.get_table_client(TICKETS_TABLE)
     for row in table.query_entities("PartitionKey eq @pk", parameters={"pk": company}):
         if row["RowKey"].startswith(("T|", "E|")):  # as an earlier version wrote them: no names
             old = {name: value for name, value in row.items() if name not in ("AssigneeName", "ActorName")}

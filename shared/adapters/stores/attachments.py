@@ -14,9 +14,9 @@ from urllib.parse import quote, unquote
 from azure.core.exceptions import ResourceNotFoundError
 from azure.storage.blob import BlobServiceClient, ContainerClient, ContentSettings
 
-__all__ = ["ATTACHMENTS_CONTAINER", "AttachmentStore", "StoredFile"]
+from shared.adapters.storage_layout import ATTACHMENTS_CONTAINER
 
-ATTACHMENTS_CONTAINER = "ticket-attachments"
+__all__ = ["AttachmentStore", "StoredFile"]
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ from typing import Any
 
 from azure.data.tables import TableClient, TableServiceClient
 
-AUDIT_TABLE = "Audit"
+from shared.adapters.storage_layout import AUDIT_TABLE
+
 _SEQUENCE = itertools.count()
 
 

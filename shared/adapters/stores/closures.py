@@ -8,9 +8,9 @@ from typing import Any
 from azure.core.exceptions import ResourceNotFoundError
 from azure.data.tables import TableClient, TableServiceClient, UpdateMode
 
+from shared.adapters.storage_layout import CLOSURES_TABLE
 from shared.domain.sla.closures import Closure
 
-CLOSURES_TABLE = "Closures"
 _PARTITION = "closure"
 
 

@@ -18,7 +18,7 @@ from azure.core import MatchConditions
 from azure.core.exceptions import ResourceNotFoundError
 from azure.data.tables import TableClient, TableServiceClient, UpdateMode
 
-from shared.adapters.stores.tickets import TICKETS_TABLE
+from shared.adapters.storage_layout import TICKETS_TABLE
 from shared.domain.creation_limit import Bucket, CreationLimit
 from shared.domain.errors import TooManyRequests
 

@@ -16,12 +16,11 @@ from azure.core import MatchConditions
 from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
 from azure.data.tables import TableClient, TableServiceClient, UpdateMode
 
+from shared.adapters.storage_layout import ADDRESSES_TABLE, CUSTOMERS_TABLE
 from shared.domain.customers import Contact, Customer
 from shared.domain.errors import Conflict
 from shared.domain.language import Language
 
-CUSTOMERS_TABLE = "Customers"
-ADDRESSES_TABLE = "CustomerAddresses"
 _PARTITION = "customer"
 _KEY_UNSAFE = frozenset("/\\#?%!")
 _UPDATE_ATTEMPTS = 8

@@ -32,13 +32,12 @@ from azure.core import MatchConditions
 from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
 from azure.data.tables import TableClient, TableServiceClient, TableTransactionError, UpdateMode
 
+from shared.adapters.storage_layout import INBOUND_TABLE
 from shared.domain.errors import Conflict, InvalidInput
 from shared.domain.inbound.record import InboundRecord, Outcome
 from shared.domain.paging import Page, cursor_field, encode_cursor
 
-__all__ = ["INBOUND_TABLE", "InboundLog", "MailCount", "MessageClaim"]
-
-INBOUND_TABLE = "InboundMail"
+__all__ = ["InboundLog", "MailCount", "MessageClaim"]
 
 _RECORD = "record"
 _MESSAGE_ID = "message-id"

@@ -23,7 +23,7 @@ from azure.core import MatchConditions
 from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
 from azure.data.tables import TableClient, TableServiceClient, UpdateMode
 
-from shared.adapters.stores.outbox import OUTBOX_INDEX_TABLE
+from shared.adapters.storage_layout import OUTBOX_INDEX_TABLE
 from shared.domain.errors import Conflict
 from shared.domain.mail_budget import BudgetState, Grant, MailLimits
 

@@ -15,12 +15,11 @@ from urllib.parse import quote, unquote
 from azure.core.exceptions import AzureError, ResourceNotFoundError
 from azure.storage.blob import BlobServiceClient, ContainerClient, ContentSettings
 
-__all__ = ["INBOUND_CONTAINER", "QUARANTINE_CONTAINER", "RawMail", "RawMailStore"]
+from shared.adapters.storage_layout import INBOUND_CONTAINER, QUARANTINE_CONTAINER
+
+__all__ = ["RawMail", "RawMailStore"]
 
 LOG = logging.getLogger(__name__)
-
-INBOUND_CONTAINER = "inbound-email"
-QUARANTINE_CONTAINER = "inbound-quarantine"
 
 
 @dataclass(frozen=True)

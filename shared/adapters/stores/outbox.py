@@ -26,12 +26,11 @@ from azure.core.exceptions import ResourceModifiedError, ResourceNotFoundError
 from azure.data.tables import TableClient, TableServiceClient, UpdateMode
 
 from shared.adapters.mail.render import NotificationKind
+from shared.adapters.storage_layout import OUTBOX_INDEX_TABLE, TICKETS_TABLE
 from shared.domain.errors import Conflict
 from shared.domain.language import Language
 from shared.domain.notifications import DeliveryState, Notification, context_from_json, context_to_json
 
-OUTBOX_INDEX_TABLE = "OutboxIndex"
-_TICKETS_TABLE = "Tickets"
 _FAILED = "failed"
 
 
@@ -56,7 +55,7 @@ class OutboxStore:
     """Each method states its storage round trips."""
 
     def __init__(self, service: TableServiceClient) -> None:
-        self._tickets: TableClient = service.get_table_client(_TICKETS_TABLE)
+        self._tickets: TableClient = service.get_table_client(TICKETS_TABLE)
         self._index: TableClient = service.get_table_client(OUTBOX_INDEX_TABLE)
 
     @staticmethod

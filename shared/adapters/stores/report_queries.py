@@ -17,14 +17,16 @@ from typing import Any
 
 from azure.data.tables import TableClient, TableServiceClient
 
-# The ledger's serialisation belongs to the ticket store; one parser keeps the two in step.
-from shared.adapters.stores.tickets import TICKETS_TABLE, clock_event_from
+from shared.adapters.storage_layout import TICKETS_TABLE
+
+# The ticket rows and the ledger's serialisation belong to the ticket store; one definition of
+# each keeps the two in step.
+from shared.adapters.stores.tickets import TICKET_ROWS, clock_event_from
 from shared.domain.sla.policy import Priority
 from shared.domain.sla.stats import ReportedTicket
 
 __all__ = ["ReportQueries"]
 
-_TICKET_ROWS = ("T|", "T}")  # the ticket rows of a partition (history events are ``E|...``)
 _PAGE = 1000  # the most rows the service answers per request
 _SELECTED = ["CustomerId", "TicketId", "Priority", "CreatedAt", "Clocks"]
 
@@ -45,7 +47,7 @@ class ReportQueries:
         parameters: dict[str, Any] = {"kind": "ticket", "start": start.astimezone(UTC), "end": end.astimezone(UTC)}
         if customer_id is not None:
             query = "PartitionKey eq @pk and RowKey gt @first and RowKey lt @last and " + query
-            parameters.update(pk=customer_id, first=_TICKET_ROWS[0], last=_TICKET_ROWS[1])
+            parameters.update(pk=customer_id, first=TICKET_ROWS[0], last=TICKET_ROWS[1])
         rows = self._tickets.query_entities(query, parameters=parameters, select=_SELECTED, results_per_page=_PAGE)
         for row in rows:
             yield _reported(row)

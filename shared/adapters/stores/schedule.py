@@ -29,10 +29,10 @@ from azure.data.tables import (
     UpdateMode,
 )
 
+from shared.adapters.storage_layout import ESCALATIONS_TABLE
 from shared.domain.sla.escalation import Checkpoint
 from shared.domain.sla.policy import Clock
 
-ESCALATIONS_TABLE = "Escalations"
 _WATERMARK = ("watermark", "sweep")
 _BUCKETS_END = "due}"  # '}' sorts right after '|': every bucket's partition key is below it
 _TRANSACTION_LIMIT = 100  # operations per entity group transaction

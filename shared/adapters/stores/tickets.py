@@ -27,6 +27,7 @@ from azure.core import MatchConditions
 from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
 from azure.data.tables import TableClient, TableServiceClient, TableTransactionError, UpdateMode
 
+from shared.adapters.storage_layout import TICKET_IDS_TABLE, TICKETS_TABLE
 from shared.domain.errors import Conflict, InvalidInput
 from shared.domain.history import EventType, HistoryEvent
 from shared.domain.language import Language
@@ -36,12 +37,11 @@ from shared.domain.sla.clock import ClockEvent, ClockEventKind
 from shared.domain.sla.policy import Category, Clock, Priority
 from shared.domain.ticket import Channel, Ticket, TicketId, format_ticket_id, parse_ticket_id
 
-__all__ = ["StoredTicket", "TicketStore"]
+__all__ = ["TICKET_ROWS", "StoredTicket", "TicketStore"]
 
-TICKETS_TABLE = "Tickets"
-TICKET_IDS_TABLE = "TicketIds"
-
-_TICKET_ROWS = ("T|", "T}")  # '}' sorts right after '|': the range of every ticket row
+#: The row-key range of a partition's ticket rows (``T|…``; '}' sorts right after '|'), which
+#: leaves out their history events (``E|…``) and the other rows of the partition.
+TICKET_ROWS = ("T|", "T}")
 _MAX_NUMBER = 999_999_999
 _ALLOCATION_ATTEMPTS = 64
 _REMEMBERED_LOCATIONS = 50_000
@@ -162,13 +162,13 @@ class TicketStore:
         """A customer's tickets, newest first, inside its partition only: the cursor is the last
         row key seen (keyset paging), so no cursor can lead into another partition. One query per
         page (more only when the service returns an empty page with a continuation)."""
-        after = _TICKET_ROWS[0]
+        after = TICKET_ROWS[0]
         if cursor is not None:
             after = cursor_field(cursor, "rk")
-            if not after.startswith(_TICKET_ROWS[0]):
+            if not after.startswith(TICKET_ROWS[0]):
                 raise InvalidInput("cursor", "is not a cursor of this list")
         query = "PartitionKey eq @pk and RowKey gt @after and RowKey lt @last"
-        parameters: dict[str, Any] = {"pk": customer_id, "after": after, "last": _TICKET_ROWS[1]}
+        parameters: dict[str, Any] = {"pk": customer_id, "after": after, "last": TICKET_ROWS[1]}
         if status is not None:
             query += " and Status eq @status"
             parameters["status"] = status.value
