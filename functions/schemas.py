@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from shared.domain.access import Caller, assignee_shown_to, person_shown_to
-from shared.domain.customers import normalise_email
+from shared.domain.customers import CUSTOMER_ID_PATTERN, normalise_email
 from shared.domain.errors import InvalidInput
 from shared.domain.history import EventType, HistoryEvent
 from shared.domain.language import Language
@@ -27,7 +27,7 @@ from shared.usecases.desk import TicketView
 MAX_BODY_BYTES = 64 * 1024
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-CustomerId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
+CustomerId = Annotated[str, StringConstraints(pattern=f"^{CUSTOMER_ID_PATTERN}$")]
 
 
 def _plain_address(text: str) -> str:
