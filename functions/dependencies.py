@@ -34,7 +34,7 @@ from shared.adapters.stores.schedule import EscalationSchedule
 from shared.adapters.stores.tickets import TicketStore
 from shared.config.app import settings
 from shared.config.auth import load_auth_settings
-from shared.config.inbound import MAIL_CONNECTION, load_inbound_settings
+from shared.config.inbound import load_inbound_settings, load_mail_storage
 from shared.config.mail import MailSettings, load_mail_settings
 from shared.domain.creation_limit import CreationLimit
 from shared.domain.outgoing_mail import Sender
@@ -61,7 +61,7 @@ def tables() -> TableServiceClient:
 @cache
 def mail_blobs() -> BlobServiceClient:
     """The Blob service client of the account that holds raw mail and attachments (``MailStorage``)."""
-    return blob_service(MAIL_CONNECTION, os.environ)
+    return blob_service(load_mail_storage(os.environ))
 
 
 @cache

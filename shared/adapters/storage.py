@@ -6,7 +6,6 @@ means the local Azurite emulator) or an account endpoint reached with the app's 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -14,6 +13,7 @@ if TYPE_CHECKING:
     from azure.storage.blob import BlobServiceClient
 
     from shared.config.app import TableStorageSettings
+    from shared.config.inbound import BlobConnection
 
 #: The emulator's well-known development account. Its key is public and documented; it opens
 #: nothing but a local Azurite.
@@ -63,25 +63,20 @@ def table_service(settings: TableStorageSettings, identity_client_id: str | None
     )
 
 
-def blob_service(connection: str, environ: Mapping[str, str], *, timeout: float = 30.0) -> BlobServiceClient:
-    """A Blob service client for the app connection ``connection``, resolved as the Functions host
-    resolves a binding's: the setting ``connection`` holding a connection string, else
-    ``<connection>__blobServiceUri`` (or ``__serviceUri``) reached with the managed identity
-    (``<connection>__clientId`` for a user-assigned one)."""
+def blob_service(connection: BlobConnection, *, timeout: float = 30.0) -> BlobServiceClient:
+    """A Blob service client for ``connection``: by its connection string when it has one, else
+    by its endpoint with the managed identity (its ``client_id`` for a user-assigned one)."""
     from azure.storage.blob import BlobServiceClient
 
-    value = environ.get(connection, "").strip()
-    if value:
+    if connection.connection_string:
         return BlobServiceClient.from_connection_string(
-            connection_string(value), connection_timeout=timeout, read_timeout=timeout
+            connection_string(connection.connection_string), connection_timeout=timeout, read_timeout=timeout
         )
-    endpoint = (
-        environ.get(f"{connection}__blobServiceUri", "").strip() or environ.get(f"{connection}__serviceUri", "").strip()
-    )
-    if not endpoint:
-        raise ValueError(f"the connection {connection} needs {connection} or {connection}__blobServiceUri")
+    if not connection.endpoint:
+        raise ValueError("a blob endpoint or connection string is required")
     from azure.identity import DefaultAzureCredential
 
-    client_id = environ.get(f"{connection}__clientId", "").strip() or None
-    credential = DefaultAzureCredential(managed_identity_client_id=client_id)
-    return BlobServiceClient(endpoint, credential=credential, connection_timeout=timeout, read_timeout=timeout)
+    credential = DefaultAzureCredential(managed_identity_client_id=connection.client_id)
+    return BlobServiceClient(
+        connection.endpoint, credential=credential, connection_timeout=timeout, read_timeout=timeout
+    )

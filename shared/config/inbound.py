@@ -3,7 +3,8 @@ answers without them.
 
 * ``MailStorage``: the blob account of raw mail and attachments, as a connection string
   (``UseDevelopmentStorage=true`` locally), or ``MailStorage__blobServiceUri`` (with
-  ``__credential``, ``__clientId``) reached by managed identity on Azure.
+  ``__credential``, ``__clientId``) reached by managed identity on Azure (read by
+  :func:`load_mail_storage`, as the Functions host reads the blob trigger's connection).
 * ``INBOUND_MAX_MESSAGE_BYTES``: a larger raw message is quarantined unread (default 25 MiB).
 * ``INBOUND_MAX_ATTACHMENTS``, ``INBOUND_MAX_ATTACHMENT_BYTES``: files kept per message and the
   largest kept (10, 10 MiB); the others are listed on the ticket as left out.
@@ -25,10 +26,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
-from shared.config.env import one_of, whole_number
+from shared.config.env import SettingsError, one_of, optional, url, whole_number
 from shared.domain.sla.policy import DEFAULT_CATEGORY_RULES, Category, Priority
 
-__all__ = ["MAIL_CONNECTION", "InboundSettings", "load_inbound_settings"]
+__all__ = ["MAIL_CONNECTION", "BlobConnection", "InboundSettings", "load_inbound_settings", "load_mail_storage"]
 
 #: The name of the app's connection to the account that holds raw mail (the blob trigger's too).
 MAIL_CONNECTION = "MailStorage"
@@ -69,3 +70,28 @@ def load_inbound_settings(environ: Mapping[str, str]) -> InboundSettings:
         default_category=one_of(environ, "INBOUND_DEFAULT_CATEGORY", _OPENING_CATEGORIES, default=Category.HELPDESK),
         default_priority=Priority(whole_number(environ, "INBOUND_DEFAULT_PRIORITY", default=3, maximum=4)),
     )
+
+
+@dataclass(frozen=True)
+class BlobConnection:
+    """A storage account's blobs as a Functions connection names them: a ``connection_string``,
+    or the account's blob ``endpoint`` reached with the managed identity (``client_id`` for a
+    user-assigned one)."""
+
+    connection_string: str | None = None
+    endpoint: str | None = None
+    client_id: str | None = None
+
+
+def load_mail_storage(environ: Mapping[str, str]) -> BlobConnection:
+    """The connection ``MailStorage`` resolved as the host resolves a binding's: the setting holding
+    a connection string, else ``MailStorage__blobServiceUri`` (or ``__serviceUri``, an ``https://``
+    URL) with ``MailStorage__clientId``; :class:`SettingsError` naming them when neither is set."""
+    name = MAIL_CONNECTION
+    value = optional(environ, name)
+    if value:
+        return BlobConnection(connection_string=value)
+    endpoint = url(environ, f"{name}__blobServiceUri") or url(environ, f"{name}__serviceUri")
+    if not endpoint:
+        raise SettingsError(f"the connection {name} needs {name} or {name}__blobServiceUri")
+    return BlobConnection(endpoint=endpoint, client_id=optional(environ, f"{name}__clientId"))

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from shared.config.env import SettingsError
-from shared.config.inbound import InboundSettings, load_inbound_settings
+from shared.config.inbound import BlobConnection, InboundSettings, load_inbound_settings, load_mail_storage
 from shared.domain.sla.policy import DEFAULT_CATEGORY_RULES, Category, Priority
 
 
@@ -61,3 +61,35 @@ def test_a_mail_may_open_a_ticket_in_any_category_but_an_outcome_that_closes_it(
             load_inbound_settings(environ)
     else:
         assert load_inbound_settings(environ).default_category is category
+
+
+def test_the_mail_account_is_a_connection_string_locally() -> None:
+    assert load_mail_storage({"MailStorage": " UseDevelopmentStorage=true "}) == BlobConnection(
+        connection_string="UseDevelopmentStorage=true"
+    )
+
+
+def test_the_mail_account_is_reached_by_identity_as_the_host_reaches_the_trigger_s() -> None:
+    by_blob_uri = {
+        "MailStorage__blobServiceUri": "https://desk.blob.core.windows.net",
+        "MailStorage__serviceUri": "https://ignored.blob.core.windows.net",
+        "MailStorage__clientId": "1f0c",
+    }
+    assert load_mail_storage(by_blob_uri) == BlobConnection(
+        endpoint="https://desk.blob.core.windows.net", client_id="1f0c"
+    )
+    by_service_uri = {"MailStorage__serviceUri": "https://desk.blob.core.windows.net"}
+    assert load_mail_storage(by_service_uri) == BlobConnection(endpoint="https://desk.blob.core.windows.net")
+
+
+@pytest.mark.parametrize(
+    ("environ", "named"),
+    [
+        ({}, "MailStorage__blobServiceUri"),
+        ({"MailStorage": "  "}, "MailStorage__blobServiceUri"),
+        ({"MailStorage__blobServiceUri": "http://desk.blob.core.windows.net"}, "MailStorage__blobServiceUri"),
+    ],
+)
+def test_a_missing_or_malformed_mail_account_is_named(environ: dict[str, str], named: str) -> None:
+    with pytest.raises(SettingsError, match=named):
+        load_mail_storage(environ)

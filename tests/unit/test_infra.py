@@ -392,7 +392,7 @@ def test_every_app_setting_the_template_sets_is_named_in_the_code() -> None:
     strings = _code_strings()
     for name in set(_function_app_settings()) - PLATFORM:
         if name.startswith(("AzureWebJobsStorage__", "MailStorage__")):
-            continue  # identity-based connections: read by the host (and by shared.adapters.storage.blob_service)
+            continue  # identity-based connections: read by the host (and by shared.config.inbound.load_mail_storage)
         assert name in strings or f"%{name}%" in strings, f"{name} is set by Bicep but no code names it"
 
 
