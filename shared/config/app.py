@@ -1,5 +1,7 @@
-"""The app's settings, read once from the environment (app settings on Azure, ``local.settings.json``
-locally); a missing or malformed setting fails fast with its name.
+"""The app's own settings, read once from the environment (app settings on Azure,
+``local.settings.json`` locally): how to reach Table Storage, and how the desk numbers its tickets,
+reads its SLA, escalates and limits ticket creation. A missing or malformed setting fails fast
+with its name.
 
 Names are the ones the Bicep templates set and ``local.settings.sample.json`` lists.
 """
