@@ -73,6 +73,7 @@ from benchmarks.harness import (
 from benchmarks.harness import Clock as RunClock
 from devhost.azurite import ensure_azurite
 from shared.adapters.auth.tokens import Principal
+from shared.adapters.mail.render import render
 from shared.adapters.storage import azurite_connection_string
 from shared.adapters.storage_layout import TABLES
 from shared.adapters.stores.audit import AUDIT_TABLE, AuditTrail
@@ -408,7 +409,7 @@ def build(plain: TableServiceClient, table: str, threads: int, suffix: str) -> B
         "donotreply@desk.example", "Support", "support@desk.example", secrets.token_bytes(32), "desk.example"
     )
     budget = MailBudgetStore(service, ROOMY, name=f"{customer.id}|budget")  # the run's own, in clean_up's range
-    dispatcher = Dispatcher(outbox, mails, identity, clock, budget)
+    dispatcher = Dispatcher(outbox, mails, render, identity, clock, budget)
     desk = Desk(
         tickets=TicketStore(service),
         customers=CustomerRegistry(service),

@@ -216,7 +216,7 @@ class Bench:
     def dispatcher(self, sender: Sender) -> Dispatcher:
         """A dispatcher over the counting client, on the run's clock, sending through ``sender``."""
         budget = MailBudgetStore(self.service, ROOMY, name=f"{self.customer.id}|budget")  # clean_up's range
-        return Dispatcher(OutboxStore(self.service), sender, self.identity, self.clock, budget, TIMING)
+        return Dispatcher(OutboxStore(self.service), sender, render, self.identity, self.clock, budget, TIMING)
 
     def open_ticket(self, desk: Desk) -> str:
         """Open a ticket as the customer; its id."""

@@ -17,6 +17,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from shared.adapters.auth.tokens import TokenVerifier, key_source, load_auth_settings
+from shared.adapters.mail.render import render
 from shared.adapters.mail.senders.acs import AcsSender, email_client
 from shared.adapters.mail.senders.file_drop import FileDropSender
 from shared.adapters.mail.senders.smtp import SmtpSender
@@ -154,7 +155,7 @@ def dispatcher_at(now: Callable[[], datetime]) -> Dispatcher:
     mail = mail_settings()
     timing = Timing(grace=timedelta(seconds=mail.sweep_grace_seconds), lease=timedelta(seconds=mail.lease_seconds))
     budget = MailBudgetStore(tables(), mail.limits)
-    return Dispatcher(OutboxStore(tables()), sender(), mail_identity(), now, budget, timing)
+    return Dispatcher(OutboxStore(tables()), sender(), render, mail_identity(), now, budget, timing)
 
 
 @cache

@@ -17,6 +17,7 @@ from azure.core.exceptions import ResourceNotFoundError
 from azure.data.tables import TableClient, TableServiceClient
 from azure.storage.blob import BlobServiceClient, ContainerClient
 
+from shared.adapters.mail.render import render
 from shared.adapters.storage_layout import BLOB_CONTAINERS, TABLES
 from shared.adapters.stores.attachments import AttachmentStore
 from shared.adapters.stores.audit import AuditTrail
@@ -103,7 +104,7 @@ def mail_intake(
     """The intake and its desk (outbox through ``sender`` under limits it never reaches,
     escalation schedule) on these services."""
     outbox = OutboxStore(tables)
-    dispatcher = Dispatcher(outbox, sender, identity, clock, MailBudgetStore(tables, ROOMY))
+    dispatcher = Dispatcher(outbox, sender, render, identity, clock, MailBudgetStore(tables, ROOMY))
     desk = desk_on(tables, clock, Notifier(outbox, dispatcher, team, None), "IZ")
     return MailIntake(
         desk=desk,

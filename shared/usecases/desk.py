@@ -15,7 +15,6 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from shared.adapters.mail.render import NotificationKind
 from shared.domain.access import Caller, can_see, display_name_of, handle_of
 from shared.domain.contacts import TicketContact, contact_for
 from shared.domain.customers import Customer
@@ -23,14 +22,14 @@ from shared.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, Pr
 from shared.domain.history import EventType, HistoryEvent
 from shared.domain.language import Language, detect_language
 from shared.domain.lifecycle import Action, Role, Status, TransitionRefused, transition
-from shared.domain.notifications import Notification
+from shared.domain.notifications import CUSTOMER, TEAM, Escalated, Notice, Notification, NotificationKind
 from shared.domain.paging import Page
 from shared.domain.sla.calendar import SlaCalendar
 from shared.domain.sla.clock import ClockEvent, ClockState, clock_state
 from shared.domain.sla.escalation import DEFAULT_MATRIX, Checkpoint, EscalationMatrix, level_reached, next_checkpoint
 from shared.domain.sla.policy import Category, Clock, Priority, SlaPolicy
 from shared.domain.ticket import Channel, Ticket
-from shared.usecases.notifier import CUSTOMER, TEAM, Escalated, Notice, Notifier
+from shared.usecases.notifier import Notifier
 
 if TYPE_CHECKING:
     from shared.adapters.stores.audit import AuditTrail

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from azure.data.tables import TableServiceClient
 
+from shared.adapters.mail.render import render
 from shared.adapters.stores.mail_budget import MailBudgetStore
 from shared.adapters.stores.outbox import OutboxStore
 from shared.adapters.stores.schedule import EscalationSchedule
@@ -72,7 +73,7 @@ def escalating(
     identity = MailIdentity(
         "donotreply@desk.example", "Support", "support@desk.example", secrets.token_bytes(32), "desk.example"
     )
-    dispatcher = Dispatcher(outbox, recorder, identity, clock, mail_budget)
+    dispatcher = Dispatcher(outbox, recorder, render, identity, clock, mail_budget)
     return replace(
         desk,
         notifier=Notifier(outbox, dispatcher, "team@desk.example", None),

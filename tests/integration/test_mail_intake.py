@@ -16,6 +16,7 @@ import pytest
 from azure.data.tables import TableServiceClient
 from azure.storage.blob import BlobServiceClient
 
+from shared.adapters.mail.render import render
 from shared.adapters.stores.attachments import AttachmentStore
 from shared.adapters.stores.inbound_log import InboundLog, MailCount, MessageClaim, mail_id_of
 from shared.adapters.stores.mail_budget import MailBudgetStore
@@ -53,7 +54,7 @@ def mailing_desk(
     desk: Desk, table_service: TableServiceClient, clock: Clock, recorder: Recorder, mail_budget: MailBudgetStore
 ) -> Desk:
     outbox = OutboxStore(table_service)
-    dispatcher = Dispatcher(outbox, recorder, IDENTITY, clock, mail_budget)
+    dispatcher = Dispatcher(outbox, recorder, render, IDENTITY, clock, mail_budget)
     return replace(desk, notifier=Notifier(outbox, dispatcher, "team@desk.example", None))
 
 

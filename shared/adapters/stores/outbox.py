@@ -25,10 +25,15 @@ from azure.core import MatchConditions
 from azure.core.exceptions import ResourceModifiedError, ResourceNotFoundError
 from azure.data.tables import TableClient, TableServiceClient, UpdateMode
 
-from shared.adapters.mail.render import NotificationKind
 from shared.domain.errors import Conflict
 from shared.domain.language import Language
-from shared.domain.notifications import DeliveryState, Notification, context_from_json, context_to_json
+from shared.domain.notifications import (
+    DeliveryState,
+    Notification,
+    NotificationKind,
+    context_from_json,
+    context_to_json,
+)
 
 OUTBOX_INDEX_TABLE = "OutboxIndex"
 _TICKETS_TABLE = "Tickets"
