@@ -26,8 +26,9 @@ The steps, in order (each outcome is explained in :mod:`shared.domain.inbound.re
    one is reopened within ``INBOUND_REOPEN_DAYS``, else a new ticket links it. No clue: a new
    ticket, in the language of the mail, with the receipt mail.
 
-The change on the ticket and the claim of the mail commit together (:class:`shared.usecases.desk.MailSource`),
-so a crash anywhere is repaired by the next delivery without a second ticket or message.
+The change on the ticket and the claim of the mail commit together
+(:class:`shared.domain.change.MailSource`), so a crash anywhere is repaired by the next delivery
+without a second ticket or message.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from shared.adapters.stores.attachments import AttachmentStore
 from shared.adapters.stores.inbound_log import InboundLog, MessageClaim, mail_id_of
 from shared.adapters.stores.mailbox import RawMailStore
 from shared.config.inbound import InboundSettings
+from shared.domain.change import MailSource
 from shared.domain.customers import Customer
 from shared.domain.errors import Conflict, InvalidInput
 from shared.domain.inbound.automatic import automatic_reason
@@ -53,7 +55,7 @@ from shared.domain.inbound.threads import thread_clues
 from shared.domain.lifecycle import Action, Role, Status
 from shared.domain.text_limits import clipped, one_line
 from shared.domain.ticket import Channel, TicketId
-from shared.usecases.desk import Desk, MailSource, NewTicket
+from shared.usecases.desk import Desk, NewTicket
 from shared.usecases.dispatch import MailIdentity
 
 __all__ = ["MailIntake", "request_text"]
