@@ -72,7 +72,6 @@ from benchmarks.harness import (
 )
 from benchmarks.harness import Clock as RunClock
 from devhost.azurite import ensure_azurite
-from shared.adapters.auth.tokens import Principal
 from shared.adapters.mail.render import render
 from shared.adapters.storage import azurite_connection_string
 from shared.adapters.storage_layout import TABLES
@@ -83,6 +82,7 @@ from shared.adapters.stores.outbox import OUTBOX_INDEX_TABLE, OutboxStore
 from shared.adapters.stores.schedule import ESCALATIONS_TABLE, EscalationSchedule
 from shared.adapters.stores.schedule import _row as schedule_row  # the schedule's own row layout, as plan writes it
 from shared.adapters.stores.tickets import TICKET_IDS_TABLE, TICKETS_TABLE, TicketStore
+from shared.domain.access import Principal
 from shared.domain.customers import Customer
 from shared.domain.lifecycle import Role
 from shared.domain.outgoing_mail import OutgoingMail

@@ -71,7 +71,6 @@ from azure.data.tables import TableServiceClient
 
 from benchmarks.harness import Clock, CountingTransport, SentRequest, bench_customer, clean_up, counting_service
 from devhost.azurite import ensure_azurite
-from shared.adapters.auth.tokens import Principal
 from shared.adapters.mail.render import render
 from shared.adapters.mail.senders.file_drop import FileDropSender
 from shared.adapters.storage import azurite_connection_string
@@ -81,6 +80,7 @@ from shared.adapters.stores.customers import CustomerRegistry
 from shared.adapters.stores.mail_budget import MailBudgetStore
 from shared.adapters.stores.outbox import OutboxStore
 from shared.adapters.stores.tickets import TICKETS_TABLE, TicketStore
+from shared.domain.access import Principal
 from shared.domain.customers import Customer
 from shared.domain.lifecycle import Action, Role
 from shared.domain.notifications import Notification

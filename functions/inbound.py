@@ -23,10 +23,9 @@ from functions.http.endpoint import body_of, cursor_of, dump, endpoint, limit_of
 from functions.http.responses import json_response
 from functions.response_shapes import InboundMailList, InboundMailOut
 from functions.schemas import ReleaseMail
-from shared.adapters.auth.tokens import Principal
 from shared.adapters.stores.mailbox import INBOUND_CONTAINER
 from shared.config.inbound import MAIL_CONNECTION
-from shared.domain.access import handle_of
+from shared.domain.access import Principal, handle_of
 from shared.domain.errors import InvalidInput, NotFound
 from shared.domain.inbound.record import InboundRecord, Outcome
 

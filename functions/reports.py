@@ -21,8 +21,8 @@ from functions.dependencies import desk, tables
 from functions.http.endpoint import dump, endpoint, limit_of
 from functions.http.responses import json_response
 from functions.report_shapes import at_risk_out, sla_report_csv, sla_report_out
-from shared.adapters.auth.tokens import Principal
 from shared.adapters.stores.report_queries import ReportQueries
+from shared.domain.access import Principal
 from shared.domain.errors import InvalidInput
 from shared.usecases.reports import ReportPeriod, at_risk, sla_report
 

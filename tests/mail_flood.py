@@ -21,11 +21,11 @@ from datetime import datetime, timedelta
 from azure.data.tables import TableServiceClient
 
 from benchmarks.harness import Clock, bench_customer
-from shared.adapters.auth.tokens import Principal
 from shared.adapters.mail.render import render
 from shared.adapters.stores.mail_budget import MailBudgetStore
 from shared.adapters.stores.outbox import OutboxStore
 from shared.adapters.stores.tickets import TICKETS_TABLE
+from shared.domain.access import Principal
 from shared.domain.customers import Customer
 from shared.domain.lifecycle import Role
 from shared.domain.mail_budget import BudgetState, MailLimits

@@ -16,14 +16,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from shared.domain.access import Caller, can_see, display_name_of, handle_of
+from shared.domain.access import Caller, can_see, display_name_of, handle_of, staff_filter
 from shared.domain.change import SYSTEM, Change, MailSource, role_of
 from shared.domain.contacts import TicketContact, contact_for
 from shared.domain.customers import Customer
 from shared.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed
 from shared.domain.history import EventType, HistoryEvent
 from shared.domain.language import Language, detect_language
-from shared.domain.lifecycle import Action, Role, Status
+from shared.domain.lifecycle import STAFF, Action, Role, Status
 from shared.domain.notifications import CUSTOMER, TEAM, Notice, Notification, NotificationKind
 from shared.domain.paging import Page
 from shared.domain.sla.calendar import SlaCalendar
@@ -135,14 +135,8 @@ class Desk:
         operator's queue and assignments, a supervisor's all."""
         if Role.CUSTOMER in caller.roles and caller.customer_id:
             page = self.tickets.list_for_customer(caller.customer_id, status=status, limit=limit, cursor=cursor)
-        elif caller.roles & {Role.OPERATOR, Role.SUPERVISOR, Role.SECURITY}:
-            page = self.tickets.list_all(
-                status=status,
-                assignee_in=None if Role.SUPERVISOR in caller.roles else ("", handle_of(caller)),
-                exclude_category=None if Role.SECURITY in caller.roles else Category.VULNERABILITY,
-                limit=limit,
-                cursor=cursor,
-            )
+        elif caller.roles & STAFF:
+            page = self.tickets.list_all(status=status, visible=staff_filter(caller), limit=limit, cursor=cursor)
             self.audit.record_list([t.id for t in page.items], self.now(), handle_of(caller), role_of(caller))
         else:
             raise Forbidden("this role has no tickets")
@@ -229,7 +223,7 @@ class Desk:
         rows = self._rows(notifications) + self._claim(ticket, source, "created")
         stored = self._add_within_limit(ticket, [created], rows, spent, at)
         self._dispatch(notifications)
-        if caller.roles & {Role.OPERATOR, Role.SUPERVISOR, Role.SECURITY}:
+        if caller.roles & STAFF:
             self._audit(caller, ticket_id, "open")
         if contact.registered:
             self._audit(caller, ticket_id, f"add-contact:{contact.email}")
@@ -281,7 +275,7 @@ class Desk:
         if Role.CUSTOMER in caller.roles:
             if request.customer_id != caller.customer_id:
                 raise Forbidden("customers open tickets for their own company only")
-        elif not caller.roles & {Role.OPERATOR, Role.SUPERVISOR, Role.SECURITY}:
+        elif not caller.roles & STAFF:
             raise Forbidden("this role cannot open tickets")
         customer = self.customers.get(request.customer_id)
         if customer is None:

@@ -23,12 +23,13 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
-from shared.domain.access import Caller, can_see, handle_of
+from shared.domain.access import Caller, can_see, handle_of, staff_filter
+from shared.domain.change import role_of
 from shared.domain.errors import Forbidden, InvalidInput, NotFound
-from shared.domain.lifecycle import Role, Status
+from shared.domain.lifecycle import STAFF, Role, Status
 from shared.domain.paging import Page
 from shared.domain.sla.clock import ClockState, clock_state
-from shared.domain.sla.policy import Category, Clock
+from shared.domain.sla.policy import Clock
 from shared.domain.sla.stats import ReportedTicket, SlaRow, summarise
 from shared.domain.ticket import Ticket
 
@@ -55,9 +56,6 @@ SCAN_PAGES = 5
 MAX_PERIOD_DAYS = 366
 #: The earliest day a report period may start.
 EARLIEST_DAY = date(1970, 1, 1)
-
-_STAFF = frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.SECURITY})
-
 
 # --- at risk -----------------------------------------------------------------------------------------
 
@@ -115,7 +113,7 @@ def at_risk(
     :meth:`AtRiskTicket.sort_key`, the first ``limit``. Reads up to ``pages`` pages of
     ``page_size`` tickets per open status, one query each, and audits the tickets shown with one
     write (like every staff list)."""
-    if Role.CUSTOMER in caller.roles or not caller.roles & _STAFF:
+    if Role.CUSTOMER in caller.roles or not caller.roles & STAFF:
         raise Forbidden("the at-risk view is for staff")
     if pages < 1 or page_size < 1:
         raise ValueError(f"pages and page_size must be at least 1: {pages}, {page_size}")
@@ -141,7 +139,7 @@ def at_risk(
         complete = complete and cursor is None
     items = sorted(visible, key=AtRiskTicket.sort_key)[:limit]
     if items:
-        desk.audit.record_list([item.ticket.id for item in items], now, handle_of(caller), _staff_role(caller))
+        desk.audit.record_list([item.ticket.id for item in items], now, handle_of(caller), role_of(caller))
     return AtRisk(items, len(visible), complete)
 
 
@@ -153,18 +151,7 @@ def _open_page(
     supervisor's all, vulnerabilities only for the security role."""
     if customer_id is not None:
         return desk.tickets.list_for_customer(customer_id, status=status, limit=size, cursor=cursor)
-    return desk.tickets.list_all(
-        status=status,
-        assignee_in=None if Role.SUPERVISOR in caller.roles else ("", handle_of(caller)),
-        exclude_category=None if Role.SECURITY in caller.roles else Category.VULNERABILITY,
-        limit=size,
-        cursor=cursor,
-    )
-
-
-def _staff_role(caller: Caller) -> str:
-    """The role a staff member's reads are audited under (the highest they hold)."""
-    return next(role.value for role in (Role.SUPERVISOR, Role.SECURITY, Role.OPERATOR) if role in caller.roles)
+    return desk.tickets.list_all(status=status, visible=staff_filter(caller), limit=size, cursor=cursor)
 
 
 # --- the SLA report ----------------------------------------------------------------------------------

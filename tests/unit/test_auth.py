@@ -19,15 +19,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from shared.adapters.auth.jwks import FileKeySet, HttpsKeySet
-from shared.adapters.auth.tokens import (
-    AuthenticationError,
-    AuthSettings,
-    Principal,
-    TokenVerifier,
-    key_source,
-    load_auth_settings,
-)
+from shared.adapters.auth.tokens import AuthenticationError, AuthSettings, TokenVerifier, key_source, load_auth_settings
 from shared.config.app import SettingsError
+from shared.domain.access import Principal
 from shared.domain.lifecycle import Role
 
 ISSUER = "https://desk.ciamlogin.com/0000-tenant/v2.0"

@@ -1,4 +1,5 @@
-"""Who is calling: the bearer token of an HTTP request checked and turned into a :class:`Principal`.
+"""Who is calling: the bearer token of an HTTP request checked and turned into a
+:class:`~shared.domain.access.Principal`.
 
 Tokens are OAuth 2.0 access tokens issued by the identity provider (Microsoft Entra ID or External
 ID in production, ``python -m devhost token`` locally): JWTs signed with RS256 and nothing else,
@@ -35,6 +36,7 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
 from shared.adapters.auth.jwks import FileKeySet, HttpsKeySet, KeySource
 from shared.config.app import SettingsError, whole_number
+from shared.domain.access import Principal
 from shared.domain.customers import normalise_email, valid_customer_id
 from shared.domain.errors import InvalidInput
 from shared.domain.lifecycle import Role
@@ -45,7 +47,6 @@ __all__ = [
     "DEFAULT_CUSTOMER_CLAIM",
     "AuthSettings",
     "AuthenticationError",
-    "Principal",
     "TokenVerifier",
     "key_source",
     "load_auth_settings",
@@ -59,7 +60,6 @@ DEFAULT_LEEWAY_SECONDS = 60
 #: evaluation) live up to 28 hours.
 DEFAULT_MAX_LIFETIME_SECONDS = 28 * 3600
 
-_STAFF = frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.SECURITY})
 _ROLES_BY_VALUE = {role.value: role for role in Role}
 _REQUIRED_CLAIMS = ["exp", "iss", "aud", "sub"]
 
@@ -71,32 +71,6 @@ class AuthenticationError(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
-
-
-@dataclass(frozen=True)
-class Principal:
-    """An authenticated caller.
-
-    ``subject`` is the token's ``sub``; ``email`` its ``email`` claim, else ``preferred_username``,
-    lower-cased (None when neither is an address); ``name`` its display name on one line;
-    ``roles`` the known app roles it holds (unknown ones are dropped); ``customer_id`` the company
-    a customer acts for, always set for a customer and always None for anyone else.
-    """
-
-    subject: str
-    email: str | None
-    name: str | None
-    roles: frozenset[Role]
-    customer_id: str | None
-
-    @property
-    def is_staff(self) -> bool:
-        """The caller works the desk: an operator, a supervisor or security."""
-        return not self.roles.isdisjoint(_STAFF)
-
-    def has(self, role: Role) -> bool:
-        """The caller holds ``role``."""
-        return role in self.roles
 
 
 @dataclass(frozen=True)

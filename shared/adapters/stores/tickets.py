@@ -27,6 +27,7 @@ from azure.core import MatchConditions
 from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
 from azure.data.tables import TableClient, TableServiceClient, TableTransactionError, UpdateMode
 
+from shared.domain.access import StaffFilter
 from shared.domain.errors import Conflict, InvalidInput
 from shared.domain.history import EventType, HistoryEvent
 from shared.domain.language import Language
@@ -180,14 +181,13 @@ class TicketStore:
         self,
         *,
         status: Status | None,
-        assignee_in: tuple[str, ...] | None,
-        exclude_category: Category | None,
+        visible: StaffFilter,
         limit: int,
         cursor: str | None,
     ) -> Page[Ticket]:
-        """Tickets across customers for staff, filtered by status, by assignee (``""`` is the
-        unassigned queue) and without one category: a query across partitions in key order, the
-        cursor being the last (partition, row) seen."""
+        """Tickets across customers for staff, filtered by status and as ``visible`` says (by
+        assignee, ``""`` being the unassigned queue, and without one category): a query across
+        partitions in key order, the cursor being the last (partition, row) seen."""
         query = "Kind eq @kind"
         parameters: dict[str, Any] = {"kind": "ticket"}
         if cursor is not None:
@@ -196,6 +196,7 @@ class TicketStore:
         if status is not None:
             query += " and Status eq @status"
             parameters["status"] = status.value
+        exclude_category, assignee_in = visible.exclude_category, visible.assignee_in
         if exclude_category is not None:
             query += " and Category ne @excluded"
             parameters["excluded"] = exclude_category.value
