@@ -72,6 +72,7 @@ from benchmarks.harness import (
 )
 from benchmarks.harness import Clock as RunClock
 from devhost.azurite import ensure_azurite
+from shared.adapters.language_detection import detect_language
 from shared.adapters.mail.render import render
 from shared.adapters.storage import azurite_connection_string
 from shared.adapters.storage_layout import TABLES
@@ -417,6 +418,7 @@ def build(plain: TableServiceClient, table: str, threads: int, suffix: str) -> B
         calendar=lambda: calendar,
         policy=SlaPolicy(),
         now=clock,
+        detect_language=detect_language,
         ticket_prefix=TICKET_PREFIX,
         notifier=Notifier(outbox, dispatcher, TEAM_ADDRESS, None),
         schedule=EscalationSchedule(EscalationsAs(service, table)),

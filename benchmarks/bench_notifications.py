@@ -71,6 +71,7 @@ from azure.data.tables import TableServiceClient
 
 from benchmarks.harness import Clock, CountingTransport, SentRequest, bench_customer, clean_up, counting_service
 from devhost.azurite import ensure_azurite
+from shared.adapters.language_detection import detect_language
 from shared.adapters.mail.render import render
 from shared.adapters.mail.senders.file_drop import FileDropSender
 from shared.adapters.storage import azurite_connection_string
@@ -448,6 +449,7 @@ def main() -> int:
                 calendar=lambda: calendar,
                 policy=SlaPolicy(),
                 now=clock,
+                detect_language=detect_language,
                 ticket_prefix=TICKET_PREFIX,
             ),
             service=service,

@@ -17,6 +17,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from shared.adapters.auth.tokens import TokenVerifier, key_source, load_auth_settings
+from shared.adapters.language_detection import detect_language
 from shared.adapters.mail.render import render
 from shared.adapters.mail.senders.acs import AcsSender, email_client
 from shared.adapters.mail.senders.file_drop import FileDropSender
@@ -190,6 +191,7 @@ def desk_at(now: Callable[[], datetime], mail: Dispatcher | None = None) -> Desk
         calendar=calendar(),
         policy=SlaPolicy(resolution_rule=ResolutionRule(desk_settings.resolution_rule)),
         now=now,
+        detect_language=detect_language,
         ticket_prefix=desk_settings.ticket_prefix,
         notifier=notifying,
         schedule=schedule(),

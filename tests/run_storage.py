@@ -17,6 +17,7 @@ from azure.core.exceptions import ResourceNotFoundError
 from azure.data.tables import TableClient, TableServiceClient
 from azure.storage.blob import BlobServiceClient, ContainerClient
 
+from shared.adapters.language_detection import detect_language
 from shared.adapters.mail.render import render
 from shared.adapters.storage_layout import BLOB_CONTAINERS, TABLES
 from shared.adapters.stores.attachments import AttachmentStore
@@ -128,6 +129,7 @@ def desk_on(tables: TableServiceClient, clock: Callable[[], datetime], notifier:
         calendar=lambda: calendar,
         policy=SlaPolicy(),
         now=clock,
+        detect_language=detect_language,
         ticket_prefix=prefix,
         notifier=notifier,
         schedule=EscalationSchedule(tables),

@@ -22,7 +22,7 @@ from shared.domain.contacts import TicketContact, contact_for
 from shared.domain.customers import Customer
 from shared.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed
 from shared.domain.history import EventType, HistoryEvent
-from shared.domain.language import Language, detect_language
+from shared.domain.language import Language
 from shared.domain.lifecycle import STAFF, Action, Role, Status
 from shared.domain.notifications import CUSTOMER, TEAM, Notice, Notification, NotificationKind
 from shared.domain.paging import Page
@@ -32,6 +32,7 @@ from shared.domain.sla.escalation import DEFAULT_MATRIX, Checkpoint, EscalationM
 from shared.domain.sla.policy import Category, Clock, Priority, SlaPolicy
 from shared.domain.ticket import Channel, Ticket
 from shared.usecases.notifier import Notifier
+from shared.usecases.ports import LanguageDetector
 
 if TYPE_CHECKING:
     from shared.adapters.stores.audit import AuditTrail
@@ -113,6 +114,7 @@ class Desk:
     calendar: Callable[[], SlaCalendar]
     policy: SlaPolicy
     now: Callable[[], datetime]
+    detect_language: LanguageDetector
     ticket_prefix: str = "IZ"
     notifier: Notifier | None = None
     schedule: EscalationSchedule | None = None
@@ -171,7 +173,9 @@ class Desk:
         limits = self.creation_limits if source is None and Role.CUSTOMER in caller.roles else None
         spent = limits.spend(customer.id, at) if limits is not None else None
         priority = self.policy.effective_priority(category, request.priority or DEFAULT_PRIORITY)
-        language = request.language or detect_language(f"{request.subject}\n{request.description}", customer.language)
+        language = request.language or self.detect_language(
+            f"{request.subject}\n{request.description}", customer.language
+        )
         ticket_id = self.tickets.allocate_id(self.ticket_prefix, at.year, customer.id)
         calendar = self.calendar()
         clocks = tuple(

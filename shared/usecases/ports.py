@@ -10,7 +10,7 @@ from typing import Protocol
 from shared.domain.language import Language
 from shared.domain.notifications import NotificationContext, NotificationKind, RenderedMail
 
-__all__ = ["Renderer"]
+__all__ = ["LanguageDetector", "Renderer"]
 
 
 class Renderer(Protocol):
@@ -18,4 +18,12 @@ class Renderer(Protocol):
 
     def __call__(self, kind: NotificationKind, language: Language, context: NotificationContext) -> RenderedMail:
         """The ``kind`` mail about ``context``'s ticket in ``language``."""
+        ...
+
+
+class LanguageDetector(Protocol):
+    """Tells the language of a text (:func:`shared.adapters.language_detection.detect_language`)."""
+
+    def __call__(self, text: str, fallback: Language) -> Language:
+        """Italian or English as written in ``text``; ``fallback`` when the text cannot tell."""
         ...

@@ -20,6 +20,7 @@ from azure.storage.blob import BlobServiceClient
 
 from devhost.local_identity import LOCAL_AUDIENCE, LOCAL_ISSUER, ensure_signing_key, mint_token
 from functions import dependencies
+from shared.adapters.language_detection import detect_language
 from shared.adapters.storage import AZURITE_ACCOUNT, AZURITE_KEY, DEVELOPMENT_STORAGE, azurite_connection_string
 from shared.adapters.storage_layout import BLOB_CONTAINERS, TABLES
 from shared.adapters.stores.audit import AuditTrail
@@ -178,6 +179,7 @@ def desk_on(table_service: TableServiceClient, clock: Clock) -> Desk:
         calendar=lambda: calendar,
         policy=SlaPolicy(),
         now=clock,
+        detect_language=detect_language,
         ticket_prefix="IT",
     )
 
