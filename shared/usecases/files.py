@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from shared.domain.access import Caller
 from shared.domain.errors import NotFound
+from shared.domain.inbound.record import MAIL_ID
 
 if TYPE_CHECKING:
     from shared.adapters.stores.attachments import AttachmentStore, StoredFile
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = ["TicketFiles"]
 
-_ATTACHMENT_ID = re.compile(r"(?P<mail>[0-9a-f]{24})\.(?P<index>[0-9]{1,3})")
+_ATTACHMENT_ID = re.compile(rf"(?P<mail>{MAIL_ID})\.(?P<index>[0-9]{{1,3}})")
 
 
 @dataclass

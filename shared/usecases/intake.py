@@ -42,7 +42,7 @@ from typing import Any
 
 from shared.adapters.mail.parse import parse_message
 from shared.adapters.stores.attachments import AttachmentStore
-from shared.adapters.stores.inbound_log import InboundLog, MessageClaim, mail_id_of
+from shared.adapters.stores.inbound_log import InboundLog, MessageClaim
 from shared.adapters.stores.mailbox import RawMailStore
 from shared.config.inbound import InboundSettings
 from shared.domain.change import MailSource
@@ -50,7 +50,7 @@ from shared.domain.customers import Customer
 from shared.domain.errors import Conflict, InvalidInput
 from shared.domain.inbound.automatic import automatic_reason
 from shared.domain.inbound.message import InboundMessage, ParseLimits, UnparseableMail
-from shared.domain.inbound.record import SUSPECTED_LOOP, InboundRecord, Outcome
+from shared.domain.inbound.record import SUSPECTED_LOOP, InboundRecord, Outcome, mail_id_of
 from shared.domain.inbound.threads import thread_clues
 from shared.domain.lifecycle import Action, Role, Status
 from shared.domain.text_limits import clipped, one_line

@@ -18,7 +18,7 @@ from azure.storage.blob import BlobServiceClient
 
 from shared.adapters.mail.render import render
 from shared.adapters.stores.attachments import AttachmentStore
-from shared.adapters.stores.inbound_log import InboundLog, MailCount, MessageClaim, mail_id_of
+from shared.adapters.stores.inbound_log import InboundLog, MailCount, MessageClaim
 from shared.adapters.stores.mail_budget import MailBudgetStore
 from shared.adapters.stores.mailbox import RawMailStore
 from shared.adapters.stores.outbox import OutboxStore
@@ -26,7 +26,7 @@ from shared.config.inbound import InboundSettings
 from shared.domain.customers import Contact, Customer
 from shared.domain.errors import Conflict, NotFound
 from shared.domain.history import EventType
-from shared.domain.inbound.record import InboundRecord, Outcome
+from shared.domain.inbound.record import InboundRecord, Outcome, mail_id_of
 from shared.domain.language import Language
 from shared.domain.lifecycle import Action, Role, Status
 from shared.domain.reply_token import reply_address

@@ -237,11 +237,6 @@ def _count_write(partition: str, row: str, count: int, read: Any) -> tuple[Any, 
     return ("update", entity, condition)
 
 
-def mail_id_of(blob_name: str) -> str:
-    """A received mail's id: derived from its blob's name, so a blob always maps to one record."""
-    return hashlib.sha256(blob_name.encode()).hexdigest()[:24]
-
-
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
