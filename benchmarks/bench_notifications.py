@@ -85,12 +85,13 @@ from shared.domain.access import Principal
 from shared.domain.customers import Customer
 from shared.domain.lifecycle import Action, Role
 from shared.domain.notifications import Notification
-from shared.domain.outgoing_mail import OutgoingMail, Sender
+from shared.domain.outgoing_mail import OutgoingMail
 from shared.domain.sla.calendar import default_calendar
 from shared.domain.sla.policy import SlaPolicy
 from shared.usecases.desk import Desk, NewTicket
 from shared.usecases.dispatch import Dispatcher, MailIdentity, Timing
 from shared.usecases.notifier import Notifier
+from shared.usecases.ports import Sender
 from tests.run_storage import ROOMY
 
 ROME = ZoneInfo("Europe/Rome")

@@ -18,6 +18,7 @@ from azure.data.tables import TableClient, TableServiceClient
 from azure.storage.blob import BlobServiceClient, ContainerClient
 
 from shared.adapters.language_detection import detect_language
+from shared.adapters.mail.parse import parse_message
 from shared.adapters.mail.render import render
 from shared.adapters.storage_layout import BLOB_CONTAINERS, TABLES
 from shared.adapters.stores.attachments import AttachmentStore
@@ -31,13 +32,13 @@ from shared.adapters.stores.schedule import EscalationSchedule
 from shared.adapters.stores.tickets import TicketStore
 from shared.config.inbound import InboundSettings
 from shared.domain.mail_budget import MailLimits
-from shared.domain.outgoing_mail import Sender
 from shared.domain.sla.calendar import default_calendar
 from shared.domain.sla.policy import SlaPolicy
 from shared.usecases.desk import Desk
 from shared.usecases.dispatch import Dispatcher, MailIdentity
 from shared.usecases.intake import MailIntake
 from shared.usecases.notifier import Notifier
+from shared.usecases.ports import Sender
 
 #: Mail limits no test and no benchmark reaches: their mail never waits for the budget unless they ask.
 ROOMY = MailLimits(per_minute=1_000_000, per_hour=10_000_000)
@@ -109,9 +110,12 @@ def mail_intake(
     desk = desk_on(tables, clock, Notifier(outbox, dispatcher, team, None), "IZ")
     return MailIntake(
         desk=desk,
+        tickets=desk.tickets,
+        customers=desk.customers,
         log=InboundLog(tables),
         mailbox=RawMailStore(blobs),
         files=AttachmentStore(blobs),
+        parse=parse_message,
         identity=identity,
         settings=settings,
         now=clock,

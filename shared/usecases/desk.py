@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from shared.domain.access import Caller, can_see, display_name_of, handle_of, staff_filter
 from shared.domain.change import SYSTEM, Change, MailSource, role_of
@@ -32,14 +32,7 @@ from shared.domain.sla.escalation import DEFAULT_MATRIX, Checkpoint, EscalationM
 from shared.domain.sla.policy import Category, Clock, Priority, SlaPolicy
 from shared.domain.ticket import Channel, Ticket
 from shared.usecases.notifier import Notifier
-from shared.usecases.ports import LanguageDetector
-
-if TYPE_CHECKING:
-    from shared.adapters.stores.audit import AuditTrail
-    from shared.adapters.stores.creation_limits import CreationLimits
-    from shared.adapters.stores.customers import CustomerRegistry
-    from shared.adapters.stores.schedule import EscalationSchedule
-    from shared.adapters.stores.tickets import StoredTicket, TicketStore
+from shared.usecases.ports import Audit, CreationLimiter, Customers, LanguageDetector, Schedule, StoredTicket, Tickets
 
 __all__ = ["Desk", "EscalationPolicy", "NewTicket", "SlaView", "TicketView"]
 
@@ -108,18 +101,18 @@ class TicketView:
 class Desk:
     """The use cases, bound to their dependencies."""
 
-    tickets: TicketStore
-    customers: CustomerRegistry
-    audit: AuditTrail
+    tickets: Tickets
+    customers: Customers
+    audit: Audit
     calendar: Callable[[], SlaCalendar]
     policy: SlaPolicy
     now: Callable[[], datetime]
     detect_language: LanguageDetector
     ticket_prefix: str = "IZ"
     notifier: Notifier | None = None
-    schedule: EscalationSchedule | None = None
+    schedule: Schedule | None = None
     escalation: EscalationPolicy = field(default_factory=EscalationPolicy)
-    creation_limits: CreationLimits | None = None
+    creation_limits: CreationLimiter | None = None
 
     # --- reads ---------------------------------------------------------------------------------------
 
@@ -445,9 +438,7 @@ class Desk:
             self.audit.record(ticket_id, self.now(), handle_of(caller), role_of(caller), action)
 
 
-def _drop_unless_replaced(
-    schedule: EscalationSchedule, checkpoints: Iterable[Checkpoint], planned: Sequence[Checkpoint]
-) -> None:
+def _drop_unless_replaced(schedule: Schedule, checkpoints: Iterable[Checkpoint], planned: Sequence[Checkpoint]) -> None:
     """Drop each of ``checkpoints`` whose row no checkpoint of ``planned`` was written over."""
     for checkpoint in checkpoints:
         if not any(schedule.same_row(checkpoint, new) for new in planned):

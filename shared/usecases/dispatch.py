@@ -17,7 +17,8 @@ failure. Display names are made one line (:func:`shared.domain.text_limits.one_l
 the outbox, so a name never becomes a header nor stops its mail.
 
 **One budget, fairly spent.** Every mail takes a token of the app's one mail budget
-(:mod:`shared.domain.mail_budget`, shared by all instances through :mod:`shared.adapters.stores.mail_budget`)
+(:mod:`shared.domain.mail_budget`, shared by all instances through the store behind the
+:class:`~shared.usecases.ports.MailBudget` port)
 right before its claim. Right after a commit a mail goes at once when the budget has a token and
 nobody is queued; otherwise it waits, pending, without spending an attempt, and the sweep sends it
 in its turn: the sweep orders what waits fairly (:func:`shared.domain.delivery_order.fair_order`:
@@ -35,16 +36,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
-from shared.adapters.stores.mail_budget import MailBudgetStore
-from shared.adapters.stores.outbox import Intent, OutboxStore, StoredNotification
 from shared.domain.delivery_order import fair_order
 from shared.domain.errors import Conflict
 from shared.domain.mail_budget import BudgetState, Grant, MailLimits
 from shared.domain.notifications import LEASE, MAX_ATTEMPTS, DeliveryState, Notification, NotificationKind
-from shared.domain.outgoing_mail import OutgoingMail, PermanentSendError, Sender, TransientSendError
+from shared.domain.outgoing_mail import OutgoingMail, PermanentSendError, TransientSendError
 from shared.domain.reply_token import reply_address
 from shared.domain.text_limits import one_line
-from shared.usecases.ports import Renderer
+from shared.usecases.ports import Intent, MailBudget, Outbox, Renderer, Sender, StoredNotification
 
 logger = logging.getLogger(__name__)
 
@@ -137,7 +136,7 @@ class _QueueTokens:
 
     def __init__(
         self,
-        budget: MailBudgetStore,
+        budget: MailBudget,
         window: SweepWindow,
         now: Callable[[], datetime],
         sleep: Sleep,
@@ -198,12 +197,12 @@ class Dispatcher:
 
     def __init__(
         self,
-        outbox: OutboxStore,
+        outbox: Outbox,
         sender: Sender,
         render: Renderer,
         identity: MailIdentity,
         now: Callable[[], datetime],
-        budget: MailBudgetStore,
+        budget: MailBudget,
         timing: Timing = Timing(),
         sleep: Sleep = time.sleep,
     ) -> None:

@@ -26,9 +26,9 @@ from shared.domain.sla.policy import Category
 from shared.domain.ticket import Ticket
 
 if TYPE_CHECKING:
-    from shared.adapters.stores.outbox import OutboxStore
     from shared.domain.sla.clock import ClockState
     from shared.usecases.dispatch import Dispatcher
+    from shared.usecases.ports import Outbox
 
 
 logger = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ class Notifier:
     staff mail about one). Customer mails speak the ticket's language, staff mails
     ``staff_language``."""
 
-    outbox: OutboxStore
+    outbox: Outbox
     dispatcher: Dispatcher
     team_address: str | None
     portal_url: str | None

@@ -15,7 +15,7 @@ from shared.adapters.mail.render import render
 from shared.adapters.stores.mail_budget import MailBudgetStore
 from shared.adapters.stores.outbox import OutboxStore
 from shared.adapters.stores.schedule import EscalationSchedule
-from shared.adapters.stores.tickets import TICKETS_TABLE, StoredTicket, TicketStore
+from shared.adapters.stores.tickets import TICKETS_TABLE, TicketStore
 from shared.domain.customers import Customer
 from shared.domain.history import EventType
 from shared.domain.lifecycle import Action, Role
@@ -27,6 +27,7 @@ from shared.usecases.desk import Desk, EscalationPolicy, NewTicket
 from shared.usecases.dispatch import Dispatcher, MailIdentity
 from shared.usecases.escalator import sweep
 from shared.usecases.notifier import Notifier
+from shared.usecases.ports import StoredTicket
 from shared.usecases.replanning import replan_from
 from tests.integration.conftest import Clock as SetClock
 from tests.integration.conftest import customer_caller, staff_caller

@@ -8,29 +8,20 @@ containers' blobs once they are older than ``INBOUND_RETENTION_DAYS``.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote, unquote
 
 from azure.core.exceptions import AzureError, ResourceNotFoundError
 from azure.storage.blob import BlobServiceClient, ContainerClient, ContentSettings
 
-__all__ = ["INBOUND_CONTAINER", "QUARANTINE_CONTAINER", "RawMail", "RawMailStore"]
+from shared.usecases.ports import RawMail
+
+__all__ = ["INBOUND_CONTAINER", "QUARANTINE_CONTAINER", "RawMailStore"]
 
 LOG = logging.getLogger(__name__)
 
 INBOUND_CONTAINER = "inbound-email"
 QUARANTINE_CONTAINER = "inbound-quarantine"
-
-
-@dataclass(frozen=True)
-class RawMail:
-    """A raw message as stored: its bytes (None when over the size asked for), its size, and when
-    the connector wrote it (the desk's "received at": the same on every delivery of the blob)."""
-
-    content: bytes | None
-    size: int
-    created: datetime
 
 
 class RawMailStore:

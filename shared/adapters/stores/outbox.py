@@ -17,7 +17,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,27 +33,11 @@ from shared.domain.notifications import (
     context_from_json,
     context_to_json,
 )
+from shared.usecases.ports import Intent, StoredNotification
 
 OUTBOX_INDEX_TABLE = "OutboxIndex"
 _TICKETS_TABLE = "Tickets"
 _FAILED = "failed"
-
-
-@dataclass(frozen=True)
-class Intent:
-    """A notification that may still need sending, as the index knows it: whose, which, when,
-    and whether it goes to staff (the sweep's order puts customers' mail first)."""
-
-    customer_id: str
-    notification_id: str
-    created_at: datetime
-    staff: bool = False
-
-
-@dataclass(frozen=True)
-class StoredNotification:
-    notification: Notification
-    etag: str
 
 
 class OutboxStore:

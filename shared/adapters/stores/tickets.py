@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -36,8 +35,9 @@ from shared.domain.paging import Page, cursor_field, encode_cursor
 from shared.domain.sla.clock import ClockEvent, ClockEventKind
 from shared.domain.sla.policy import Category, Clock, Priority
 from shared.domain.ticket import Channel, Ticket, TicketId, format_ticket_id, parse_ticket_id
+from shared.usecases.ports import StoredTicket
 
-__all__ = ["StoredTicket", "TicketStore"]
+__all__ = ["TicketStore"]
 
 TICKETS_TABLE = "Tickets"
 TICKET_IDS_TABLE = "TicketIds"
@@ -46,14 +46,6 @@ _TICKET_ROWS = ("T|", "T}")  # '}' sorts right after '|': the range of every tic
 _MAX_NUMBER = 999_999_999
 _ALLOCATION_ATTEMPTS = 64
 _REMEMBERED_LOCATIONS = 50_000
-
-
-@dataclass(frozen=True)
-class StoredTicket:
-    """A ticket as read, with the storage ETag that guards the next change."""
-
-    ticket: Ticket
-    etag: str
 
 
 class TicketStore:
