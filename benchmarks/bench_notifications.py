@@ -8,8 +8,9 @@ bench_api.py's, and only the desk lets the run stop the clock and crash a sender
 
 Stages of one notification:
   render    ``shared.adapters.mail.render.render`` of its kind, language and context (pure: no request);
-  enqueue   its intent (one ``OutboxIndex`` transaction per change, shared by the change's mails) and
-            its row, built and carried by the ticket's transaction (no request of its own);
+  enqueue   its intent (one ``OutboxIndex`` transaction per change, shared by the change's mails); its
+            row is the ticket store's, built for and carried by the ticket's transaction (no
+            request of its own);
   dispatch  right after the commit: the read of its row, a token of the shared mail budget (a read
             and a conditional write of the budget's row), the claim (ETag), the send (a file drop;
             the dispatcher renders the mail again for it), the outcome, the delete of its intent.
@@ -62,7 +63,6 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the app's packages, from the repository root
@@ -158,23 +158,18 @@ class Meter:
 @dataclass
 class MeteredNotifier(Notifier):
     """The app's notifier with its stages measured. Enqueue spans the intents' transaction
-    (:meth:`record`, before the ticket's transaction) and the building of the rows (:meth:`rows`,
-    which the desk calls right after, to hand them to the ticket's transaction). Dispatch hands
-    the mails to the dispatcher one at a time, as its ``deliver`` does, each after a render of its own."""
+    (:meth:`record`, before the ticket's transaction; the rows are the ticket store's, built for
+    that transaction). Dispatch hands the mails to the dispatcher one at a time, as its
+    ``deliver`` does, each after a render of its own."""
 
     meter: Meter = field(kw_only=True)
 
     def record(self, notifications: list[Notification]) -> None:
-        """Open the change's enqueue sample, then record the intents."""
-        if notifications:
-            self.meter.begin(Stage.ENQUEUE, len(notifications))
-        super().record(notifications)
-
-    def rows(self, notifications: list[Notification]) -> list[dict[str, Any]]:
-        """Build the rows, then close the change's enqueue sample."""
-        rows = super().rows(notifications)
-        self.meter.end()
-        return rows
+        """Record the intents as the change's enqueue sample."""
+        if not notifications:
+            return
+        with self.meter.measure(Stage.ENQUEUE, len(notifications)):
+            super().record(notifications)
 
     def dispatch(self, notifications: list[Notification]) -> None:
         """Render each mail, then deliver it, each measured on its own."""

@@ -32,7 +32,17 @@ from shared.domain.sla.escalation import DEFAULT_MATRIX, Checkpoint, EscalationM
 from shared.domain.sla.policy import Category, Clock, Priority, SlaPolicy
 from shared.domain.ticket import Channel, Ticket
 from shared.usecases.notifier import Notifier
-from shared.usecases.ports import Audit, CreationLimiter, Customers, LanguageDetector, Schedule, StoredTicket, Tickets
+from shared.usecases.ports import (
+    Audit,
+    CreationLimiter,
+    CreationToken,
+    Customers,
+    LanguageDetector,
+    MailClaim,
+    Schedule,
+    StoredTicket,
+    Tickets,
+)
 
 __all__ = ["Desk", "EscalationPolicy", "NewTicket", "SlaView", "TicketView"]
 
@@ -217,8 +227,8 @@ class Desk:
         view = self._view(ticket)
         self._plan_checkpoints(view, at)
         notifications = self._plan(view, notices, seq=1, at=at)
-        rows = self._rows(notifications) + self._claim(ticket, source, "created")
-        stored = self._add_within_limit(ticket, [created], rows, spent, at)
+        claim = _claim(source, "created")
+        stored = self._add_within_limit(ticket, [created], notifications, claim, spent, at)
         self._dispatch(notifications)
         if caller.roles & STAFF:
             self._audit(caller, ticket_id, "open")
@@ -285,19 +295,20 @@ class Desk:
         self,
         ticket: Ticket,
         events: list[HistoryEvent],
-        rows: list[dict[str, Any]],
-        spent: tuple[str, dict[str, Any], dict[str, Any]] | None,
+        notifications: list[Notification],
+        claim: MailClaim | None,
+        spent: CreationToken | None,
         at: datetime,
     ) -> StoredTicket:
-        """Create the ticket, with the creation limit's token when one was ``spent``. A commit that
-        fails on the token (another creator of the customer took one meanwhile) spends again and
-        retries; an empty bucket then refuses (:class:`TooManyRequests`), leaving a gap in the
-        numbering as any failed creation does."""
+        """Create the ticket, with its notifications, its mail claim and the creation limit's
+        token when one was ``spent``. A commit that fails on the token (another creator of the
+        customer took one meanwhile) spends again and retries; an empty bucket then refuses
+        (:class:`TooManyRequests`), leaving a gap in the numbering as any failed creation does."""
         if spent is None or self.creation_limits is None:
-            return self.tickets.add(ticket, events, rows)
+            return self.tickets.add(ticket, events, notifications, claim)
         for _ in range(_LIMIT_ATTEMPTS):
             try:
-                return self.tickets.add(ticket, events, rows, [spent])
+                return self.tickets.add(ticket, events, notifications, claim, spent)
             except Conflict:
                 spent = self.creation_limits.spend(ticket.customer_id, at)
         raise Conflict(f"customer {ticket.customer_id} is opening too many tickets at once; try again")
@@ -318,8 +329,7 @@ class Desk:
         view = self._view(ticket)
         planned = self._plan_checkpoints(view, change.at, change.clocks_grown if replan is None else replan)
         notifications = self._plan(view, change.notices, seq=ticket.event_count, at=change.at)
-        rows = self._rows(notifications) + self._claim(ticket, change.source, "appended")
-        saved = self.tickets.save(stored, ticket, change.events, rows)
+        saved = self.tickets.save(stored, ticket, change.events, notifications, _claim(change.source, "appended"))
         self._dispatch(notifications)
         self._audit(caller, ticket.id, what)
         return TicketView(saved.ticket, view.sla), planned
@@ -411,15 +421,6 @@ class Desk:
         self.notifier.record(notifications)
         return notifications
 
-    def _rows(self, notifications: list[Notification]) -> list[dict[str, Any]]:
-        return self.notifier.rows(notifications) if self.notifier is not None else []
-
-    def _claim(self, ticket: Ticket, source: MailSource | None, outcome: str) -> list[dict[str, Any]]:
-        """The row that claims ``source`` for the change (none for a change not made by mail)."""
-        if source is None:
-            return []
-        return [self.tickets.mail_claim(ticket.customer_id, source.mail_id, ticket.id, outcome)]
-
     def _dispatch(self, notifications: list[Notification]) -> None:
         if self.notifier is not None and notifications:
             self.notifier.dispatch(notifications)
@@ -448,3 +449,8 @@ def _drop_unless_replaced(schedule: Schedule, checkpoints: Iterable[Checkpoint],
 def _contact_name(customer: Customer, email: str) -> str | None:
     """The name the registry knows for ``email`` among the customer's contacts."""
     return next((contact.name for contact in customer.contacts if contact.email == email.lower()), None)
+
+
+def _claim(source: MailSource | None, outcome: str) -> MailClaim | None:
+    """The claim of the mail a change comes from (none for a change not made by mail)."""
+    return None if source is None else MailClaim(source.mail_id, outcome)

@@ -18,7 +18,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from shared.domain.language import Language
 from shared.domain.notifications import CUSTOMER, TEAM, EscalationLevel, Notice, Notification, NotificationContext
@@ -111,10 +111,6 @@ class Notifier:
         if notice.to == TEAM:
             return (self.team_address, "") if self.team_address else None
         return notice.to, ""
-
-    def rows(self, notifications: list[Notification]) -> list[dict[str, Any]]:
-        """The rows that commit with the change (no round trip of their own)."""
-        return self.outbox.rows(notifications)
 
     def record(self, notifications: list[Notification]) -> None:
         """Before the change commits: the intents (one transaction)."""

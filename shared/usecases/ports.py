@@ -9,13 +9,14 @@ adapter into a use case. Each adapter's docstrings state its storage round trips
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
 from shared.domain.access import StaffFilter
 from shared.domain.contacts import ContactRegistry
+from shared.domain.creation_limit import Bucket
 from shared.domain.customers import Customer
 from shared.domain.history import HistoryEvent
 from shared.domain.inbound.message import InboundMessage, ParseLimits
@@ -34,11 +35,13 @@ __all__ = [
     "Attachments",
     "Audit",
     "CreationLimiter",
+    "CreationToken",
     "Customers",
     "InboundMailLog",
     "Intent",
     "LanguageDetector",
     "MailBudget",
+    "MailClaim",
     "MailCount",
     "MailParser",
     "Mailbox",
@@ -66,6 +69,27 @@ class StoredTicket:
 
     ticket: Ticket
     etag: str
+
+
+@dataclass(frozen=True)
+class MailClaim:
+    """The claim a change makes on the mail it came from, committed with the change: mail
+    ``mail_id`` changed the ticket so (``created`` or ``appended``), and a second change by the same
+    mail fails on it."""
+
+    mail_id: str
+    outcome: str
+
+
+@dataclass(frozen=True)
+class CreationToken:
+    """A token taken from ``customer_id``'s ticket-creation bucket, to commit with the ticket it
+    opens: the bucket as it becomes, and the ETag of the bucket as read (None: never written), so
+    that of two creators who read the same level only one commits."""
+
+    customer_id: str
+    bucket: Bucket
+    etag: str | None
 
 
 @dataclass(frozen=True)
@@ -155,21 +179,26 @@ class Tickets(Protocol):
     def add(
         self,
         ticket: Ticket,
-        events: list[HistoryEvent],
-        rows: Sequence[Mapping[str, Any]] = (),
-        also: Sequence[tuple[str, Mapping[str, Any], Mapping[str, Any]]] = (),
+        events: Sequence[HistoryEvent],
+        notifications: Sequence[Notification] = (),
+        claim: MailClaim | None = None,
+        token: CreationToken | None = None,
     ) -> StoredTicket:
-        """Create the ticket with its first events and rows, in one transaction (:class:`Conflict` if any clashes)."""
+        """Create the ticket with its first events, its notifications, the claim of the mail it
+        came from and the creation token it spent: one transaction (:class:`Conflict` when any of
+        them clashes: the mail already claimed, the bucket changed since it was read)."""
         ...
 
     def save(
-        self, stored: StoredTicket, changed: Ticket, events: list[HistoryEvent], rows: Sequence[Mapping[str, Any]] = ()
+        self,
+        stored: StoredTicket,
+        changed: Ticket,
+        events: Sequence[HistoryEvent],
+        notifications: Sequence[Notification] = (),
+        claim: MailClaim | None = None,
     ) -> StoredTicket:
-        """Replace the ticket unless changed since ``stored`` was read (:class:`Conflict`), with its new events."""
-        ...
-
-    def mail_claim(self, customer_id: str, mail_id: str, ticket_id: TicketId, outcome: str) -> dict[str, Any]:
-        """The row that claims mail ``mail_id`` for a change of ``ticket_id``."""
+        """Replace the ticket unless it changed since ``stored`` was read, with its new events,
+        notifications and mail claim: one transaction (:class:`Conflict`)."""
         ...
 
     def change_by_mail(self, customer_id: str, mail_id: str) -> tuple[TicketId, str] | None:
@@ -250,8 +279,9 @@ class Schedule(Protocol):
 class CreationLimiter(Protocol):
     """Each customer's ticket-creation bucket (:class:`shared.adapters.stores.creation_limits.CreationLimits`)."""
 
-    def spend(self, customer_id: str, at: datetime) -> tuple[str, dict[str, Any], dict[str, Any]]:
-        """Take a token at ``at`` (:class:`TooManyRequests` when the bucket is empty)."""
+    def spend(self, customer_id: str, at: datetime) -> CreationToken:
+        """Take a token at ``at``, to commit with the ticket (:class:`TooManyRequests` when the
+        bucket is empty)."""
         ...
 
 
@@ -260,10 +290,6 @@ class CreationLimiter(Protocol):
 
 class Outbox(Protocol):
     """Notifications and their intents (:class:`shared.adapters.stores.outbox.OutboxStore`)."""
-
-    def rows(self, notifications: Iterable[Notification]) -> list[dict[str, Any]]:
-        """The rows to create in the ticket change's transaction."""
-        ...
 
     def intend(self, notifications: list[Notification]) -> None:
         """Record the intents of one change's notifications (before the change commits)."""

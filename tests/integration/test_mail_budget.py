@@ -17,7 +17,7 @@ from azure.storage.blob import BlobServiceClient
 
 from shared.adapters.mail.render import render
 from shared.adapters.stores.mail_budget import MailBudgetStore
-from shared.adapters.stores.outbox import OutboxStore
+from shared.adapters.stores.outbox import OutboxStore, notification_row
 from shared.adapters.stores.tickets import TICKETS_TABLE
 from shared.domain.errors import Conflict
 from shared.domain.language import Language
@@ -74,8 +74,8 @@ def queued(table_service: TableServiceClient, clock: Clock, count: int) -> list[
             )
         )
     outbox.intend(notifications)
-    for row in outbox.rows(notifications):
-        table_service.get_table_client(TICKETS_TABLE).create_entity(row)
+    for notification in notifications:
+        table_service.get_table_client(TICKETS_TABLE).create_entity(notification_row(notification))
     return notifications
 
 

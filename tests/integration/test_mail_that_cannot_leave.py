@@ -23,7 +23,7 @@ from azure.storage.blob import BlobServiceClient
 from shared.adapters.mail.render import render
 from shared.adapters.mail.senders.file_drop import FileDropSender
 from shared.adapters.stores.mail_budget import MailBudgetStore
-from shared.adapters.stores.outbox import OutboxStore
+from shared.adapters.stores.outbox import OutboxStore, notification_row
 from shared.adapters.stores.tickets import TICKETS_TABLE
 from shared.domain.language import Language
 from shared.domain.notifications import MAX_ATTEMPTS, DeliveryState, Notification, NotificationContext, NotificationKind
@@ -92,7 +92,7 @@ def queued(table_service: TableServiceClient, clock: Clock, recipient: str, name
     )
     outbox = OutboxStore(table_service)
     outbox.intend([notification])
-    table_service.get_table_client(TICKETS_TABLE).create_entity(outbox.rows([notification])[0])
+    table_service.get_table_client(TICKETS_TABLE).create_entity(notification_row(notification))
     return notification
 
 

@@ -1,7 +1,7 @@
 """The outbox in Table Storage.
 
 * A notification is a row of ``Tickets`` in its ticket's partition (``O|<ticket>|<seq>|<index>``),
-  created in the ticket change's own transaction (:meth:`OutboxStore.rows`), updated under its ETag.
+  created in the ticket change's own transaction (:func:`notification_row`), updated under its ETag.
 * ``OutboxIndex`` holds what must be found without knowing the partition:
 
   - an **intent** per notification, partition ``pending|<UTC minute of its creation>`` (with
@@ -16,7 +16,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -47,11 +47,6 @@ class OutboxStore:
         self._tickets: TableClient = service.get_table_client(_TICKETS_TABLE)
         self._index: TableClient = service.get_table_client(OUTBOX_INDEX_TABLE)
 
-    @staticmethod
-    def rows(notifications: Iterable[Notification]) -> list[dict[str, Any]]:
-        """The rows to create in the ticket change's transaction (no round trip of its own)."""
-        return [_row(notification) for notification in notifications]
-
     def intend(self, notifications: list[Notification]) -> None:
         """Record the intents of one change's notifications: one transaction per minute of
         creation (in practice one), before the change commits."""
@@ -78,7 +73,10 @@ class OutboxStore:
         Raises :class:`Conflict` otherwise (another dispatcher has it)."""
         try:
             metadata = self._tickets.update_entity(
-                _row(changed), mode=UpdateMode.REPLACE, etag=stored.etag, match_condition=MatchConditions.IfNotModified
+                notification_row(changed),
+                mode=UpdateMode.REPLACE,
+                etag=stored.etag,
+                match_condition=MatchConditions.IfNotModified,
             )
         except ResourceModifiedError:
             raise Conflict(f"notification {changed.id} was taken by another dispatcher") from None
@@ -158,7 +156,10 @@ def _failure(notification: Notification) -> dict[str, Any]:
     }
 
 
-def _row(notification: Notification) -> dict[str, Any]:
+def notification_row(notification: Notification) -> dict[str, Any]:
+    """The notification's row in its ticket's partition: created in the ticket change's own
+    transaction (:meth:`shared.adapters.stores.tickets.TicketStore.add` and ``save``), replaced
+    under its ETag afterwards."""
     entity: dict[str, Any] = {
         "PartitionKey": notification.customer_id,
         "RowKey": _row_key(notification.id),
