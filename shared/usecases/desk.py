@@ -109,7 +109,9 @@ class TicketView:
 
 @dataclass
 class Desk:
-    """The use cases, bound to their dependencies."""
+    """The use cases, bound to their ports (:mod:`shared.usecases.ports`): the tickets, the
+    customers, the audit trail, the escalation schedule and the creation limit; the calendar, the
+    SLA policy, the clock and the language detector; the notifier that sends the changes' mail."""
 
     tickets: Tickets
     customers: Customers
