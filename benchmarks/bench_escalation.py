@@ -72,7 +72,8 @@ from benchmarks.harness import (
 )
 from benchmarks.harness import Clock as RunClock
 from devhost.azurite import ensure_azurite
-from shared.adapters.auth.tokens import Principal
+from shared.adapters.language_detection import detect_language
+from shared.adapters.mail.render import render
 from shared.adapters.storage import azurite_connection_string
 from shared.adapters.storage_layout import (
     ADDRESSES_TABLE,
@@ -91,6 +92,7 @@ from shared.adapters.stores.outbox import OutboxStore
 from shared.adapters.stores.schedule import EscalationSchedule
 from shared.adapters.stores.schedule import _row as schedule_row  # the schedule's own row layout, as plan writes it
 from shared.adapters.stores.tickets import TicketStore
+from shared.domain.access import Principal
 from shared.domain.customers import Customer
 from shared.domain.lifecycle import Role
 from shared.domain.outgoing_mail import OutgoingMail
@@ -417,7 +419,7 @@ def build(plain: TableServiceClient, table: str, threads: int, suffix: str) -> B
         "donotreply@desk.example", "Support", "support@desk.example", secrets.token_bytes(32), "desk.example"
     )
     budget = MailBudgetStore(service, ROOMY, name=f"{customer.id}|budget")  # the run's own, in clean_up's range
-    dispatcher = Dispatcher(outbox, mails, identity, clock, budget)
+    dispatcher = Dispatcher(outbox, mails, render, identity, clock, budget)
     desk = Desk(
         tickets=TicketStore(service),
         customers=CustomerRegistry(service),
@@ -425,6 +427,7 @@ def build(plain: TableServiceClient, table: str, threads: int, suffix: str) -> B
         calendar=lambda: calendar,
         policy=SlaPolicy(),
         now=clock,
+        detect_language=detect_language,
         ticket_prefix=TICKET_PREFIX,
         notifier=Notifier(outbox, dispatcher, TEAM_ADDRESS, None),
         schedule=EscalationSchedule(EscalationsAs(service, table)),

@@ -64,6 +64,7 @@ from azure.storage.blob import BlobServiceClient
 
 from benchmarks.harness import Clock, CountingTransport, SentRequest, counting_service
 from devhost.azurite import ensure_azurite
+from shared.adapters.language_detection import detect_language
 from shared.adapters.mail.parse import parse_message
 from shared.adapters.mail.senders.file_drop import FileDropSender
 from shared.adapters.storage import azurite_connection_string
@@ -72,7 +73,7 @@ from shared.domain.customers import Contact, Customer
 from shared.domain.inbound.automatic import automatic_reason
 from shared.domain.inbound.message import InboundMessage, UnparseableMail
 from shared.domain.inbound.record import InboundRecord, Outcome
-from shared.domain.language import Language, detect_language
+from shared.domain.language import Language
 from shared.domain.reply_token import reply_address
 from shared.usecases.dispatch import MailIdentity
 from shared.usecases.intake import MailIntake, request_text

@@ -8,8 +8,9 @@ bench_api.py's, and only the desk lets the run stop the clock and crash a sender
 
 Stages of one notification:
   render    ``shared.adapters.mail.render.render`` of its kind, language and context (pure: no request);
-  enqueue   its intent (one ``OutboxIndex`` transaction per change, shared by the change's mails) and
-            its row, built and carried by the ticket's transaction (no request of its own);
+  enqueue   its intent (one ``OutboxIndex`` transaction per change, shared by the change's mails); its
+            row is the ticket store's, built for and carried by the ticket's transaction (no
+            request of its own);
   dispatch  right after the commit: the read of its row, a token of the shared mail budget (a read
             and a conditional write of the budget's row), the claim (ETag), the send (a file drop;
             the dispatcher renders the mail again for it), the outcome, the delete of its intent.
@@ -62,7 +63,6 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the app's packages, from the repository root
@@ -71,7 +71,7 @@ from azure.data.tables import TableServiceClient
 
 from benchmarks.harness import Clock, CountingTransport, SentRequest, bench_customer, clean_up, counting_service
 from devhost.azurite import ensure_azurite
-from shared.adapters.auth.tokens import Principal
+from shared.adapters.language_detection import detect_language
 from shared.adapters.mail.render import render
 from shared.adapters.mail.senders.file_drop import FileDropSender
 from shared.adapters.storage import azurite_connection_string
@@ -81,15 +81,17 @@ from shared.adapters.stores.customers import CustomerRegistry
 from shared.adapters.stores.mail_budget import MailBudgetStore
 from shared.adapters.stores.outbox import OutboxStore
 from shared.adapters.stores.tickets import TicketStore
+from shared.domain.access import Principal
 from shared.domain.customers import Customer
 from shared.domain.lifecycle import Action, Role
 from shared.domain.notifications import Notification
-from shared.domain.outgoing_mail import OutgoingMail, Sender
+from shared.domain.outgoing_mail import OutgoingMail
 from shared.domain.sla.calendar import default_calendar
 from shared.domain.sla.policy import SlaPolicy
 from shared.usecases.desk import Desk, NewTicket
 from shared.usecases.dispatch import Dispatcher, MailIdentity, Timing
 from shared.usecases.notifier import Notifier
+from shared.usecases.ports import Sender
 from tests.run_storage import ROOMY
 
 ROME = ZoneInfo("Europe/Rome")
@@ -156,23 +158,18 @@ class Meter:
 @dataclass
 class MeteredNotifier(Notifier):
     """The app's notifier with its stages measured. Enqueue spans the intents' transaction
-    (:meth:`record`, before the ticket's transaction) and the building of the rows (:meth:`rows`,
-    which the desk calls right after, to hand them to the ticket's transaction). Dispatch hands
-    the mails to the dispatcher one at a time, as its ``deliver`` does, each after a render of its own."""
+    (:meth:`record`, before the ticket's transaction; the rows are the ticket store's, built for
+    that transaction). Dispatch hands the mails to the dispatcher one at a time, as its
+    ``deliver`` does, each after a render of its own."""
 
     meter: Meter = field(kw_only=True)
 
     def record(self, notifications: list[Notification]) -> None:
-        """Open the change's enqueue sample, then record the intents."""
-        if notifications:
-            self.meter.begin(Stage.ENQUEUE, len(notifications))
-        super().record(notifications)
-
-    def rows(self, notifications: list[Notification]) -> list[dict[str, Any]]:
-        """Build the rows, then close the change's enqueue sample."""
-        rows = super().rows(notifications)
-        self.meter.end()
-        return rows
+        """Record the intents as the change's enqueue sample."""
+        if not notifications:
+            return
+        with self.meter.measure(Stage.ENQUEUE, len(notifications)):
+            super().record(notifications)
 
     def dispatch(self, notifications: list[Notification]) -> None:
         """Render each mail, then deliver it, each measured on its own."""
@@ -216,7 +213,7 @@ class Bench:
     def dispatcher(self, sender: Sender) -> Dispatcher:
         """A dispatcher over the counting client, on the run's clock, sending through ``sender``."""
         budget = MailBudgetStore(self.service, ROOMY, name=f"{self.customer.id}|budget")  # clean_up's range
-        return Dispatcher(OutboxStore(self.service), sender, self.identity, self.clock, budget, TIMING)
+        return Dispatcher(OutboxStore(self.service), sender, render, self.identity, self.clock, budget, TIMING)
 
     def open_ticket(self, desk: Desk) -> str:
         """Open a ticket as the customer; its id."""
@@ -448,6 +445,7 @@ def main() -> int:
                 calendar=lambda: calendar,
                 policy=SlaPolicy(),
                 now=clock,
+                detect_language=detect_language,
                 ticket_prefix=TICKET_PREFIX,
             ),
             service=service,

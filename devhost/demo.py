@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from shared.adapters.auth.tokens import Principal
 from shared.adapters.stores.customers import CustomerRegistry
+from shared.domain.access import Principal
 from shared.domain.customers import Contact, Customer
 from shared.domain.language import Language
 from shared.domain.lifecycle import Action, Role

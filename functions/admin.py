@@ -20,8 +20,8 @@ from functions.response_shapes import (
     CustomerOut,
 )
 from functions.schemas import ClosureDocument, ContactDocument, CustomerDocument
-from shared.adapters.auth.tokens import Principal
 from shared.adapters.stores.audit import AuditTrail
+from shared.domain.access import Principal
 from shared.domain.customers import Contact, Customer, normalise_domain, normalise_email, valid_customer_id
 from shared.domain.errors import InvalidInput, NotFound
 from shared.domain.sla.closures import Closure, changed_days

@@ -14,7 +14,7 @@ import azure.functions as func
 
 from functions.dependencies import files
 from functions.http.endpoint import endpoint
-from shared.adapters.auth.tokens import Principal
+from shared.domain.access import Principal
 
 bp = func.Blueprint()
 _MEDIA_TYPE = re.compile(r"[a-z0-9][a-z0-9.+-]{0,63}/[a-z0-9][a-z0-9.+-]{0,63}")

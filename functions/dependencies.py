@@ -17,10 +17,13 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from shared.adapters.auth.tokens import TokenVerifier, key_source
+from shared.adapters.language_detection import detect_language
+from shared.adapters.mail.parse import parse_message
+from shared.adapters.mail.render import render
 from shared.adapters.mail.senders.acs import AcsSender, email_client
 from shared.adapters.mail.senders.file_drop import FileDropSender
 from shared.adapters.mail.senders.smtp import SmtpSender
-from shared.adapters.storage import blob_service, table_service
+from shared.adapters.storage import blob_service, table_service, table_storage_probe
 from shared.adapters.stores.attachments import AttachmentStore
 from shared.adapters.stores.audit import AuditTrail
 from shared.adapters.stores.closures import ClosureRegistry
@@ -30,6 +33,7 @@ from shared.adapters.stores.inbound_log import InboundLog
 from shared.adapters.stores.mail_budget import MailBudgetStore
 from shared.adapters.stores.mailbox import RawMailStore
 from shared.adapters.stores.outbox import OutboxStore
+from shared.adapters.stores.report_queries import ReportQueries
 from shared.adapters.stores.schedule import EscalationSchedule
 from shared.adapters.stores.tickets import TicketStore
 from shared.config.app import settings
@@ -37,15 +41,17 @@ from shared.config.auth import load_auth_settings
 from shared.config.inbound import load_inbound_settings, load_mail_storage
 from shared.config.mail import MailSettings, load_mail_settings
 from shared.domain.creation_limit import CreationLimit
-from shared.domain.outgoing_mail import Sender
 from shared.domain.sla.calendar import SlaCalendar, default_calendar
 from shared.domain.sla.escalation import EscalationMatrix
 from shared.domain.sla.policy import SlaPolicy
 from shared.usecases.desk import Desk, EscalationPolicy
 from shared.usecases.dispatch import Dispatcher, MailIdentity, Timing
 from shared.usecases.files import TicketFiles
+from shared.usecases.health import Probe
 from shared.usecases.intake import MailIntake
 from shared.usecases.notifier import Notifier
+from shared.usecases.ports import Sender
+from shared.usecases.reports import Reports
 
 if TYPE_CHECKING:
     from azure.data.tables import TableServiceClient
@@ -69,6 +75,11 @@ def verifier() -> TokenVerifier:
     """The bearer-token verifier, with the identity provider's keys."""
     auth = load_auth_settings(os.environ)
     return TokenVerifier(auth, key_source(auth))
+
+
+def health_probes() -> dict[str, Probe]:
+    """What ``GET /api/health`` checks: that Table Storage answers."""
+    return {"table_storage": table_storage_probe(tables)}
 
 
 @cache
@@ -155,7 +166,7 @@ def dispatcher_at(now: Callable[[], datetime]) -> Dispatcher:
     mail = mail_settings()
     timing = Timing(grace=timedelta(seconds=mail.sweep_grace_seconds), lease=timedelta(seconds=mail.lease_seconds))
     budget = MailBudgetStore(tables(), mail.limits)
-    return Dispatcher(OutboxStore(tables()), sender(), mail_identity(), now, budget, timing)
+    return Dispatcher(OutboxStore(tables()), sender(), render, mail_identity(), now, budget, timing)
 
 
 @cache
@@ -167,6 +178,12 @@ def dispatcher() -> Dispatcher:
 @cache
 def schedule() -> EscalationSchedule:
     return EscalationSchedule(tables())
+
+
+@cache
+def policy() -> SlaPolicy:
+    """The SLA policy: the vendor's contract, resolution days counted as ``RESOLUTION_RULE`` says."""
+    return SlaPolicy(resolution_rule=settings().desk.resolution_rule)
 
 
 def desk_at(now: Callable[[], datetime], mail: Dispatcher | None = None) -> Desk:
@@ -188,8 +205,9 @@ def desk_at(now: Callable[[], datetime], mail: Dispatcher | None = None) -> Desk
         customers=customers(),
         audit=AuditTrail(tables()),
         calendar=calendar(),
-        policy=SlaPolicy(resolution_rule=desk_settings.resolution_rule),
+        policy=policy(),
         now=now,
+        detect_language=detect_language,
         ticket_prefix=desk_settings.ticket_prefix,
         notifier=notifying,
         schedule=schedule(),
@@ -211,12 +229,18 @@ def desk() -> Desk:
 
 
 def intake_at(now: Callable[[], datetime], desk_now: Desk | None = None) -> MailIntake:
-    """The mail intake on the clock ``now`` (its desk on the same clock unless ``desk_now``)."""
+    """The mail intake on the clock ``now`` (its desk on the same clock unless ``desk_now``). It
+    reads the desk's own ticket store and registry, so a ticket it locates is not located again
+    by the desk's change."""
+    changes = desk_now or desk_at(now)
     return MailIntake(
-        desk=desk_now or desk_at(now),
+        desk=changes,
+        tickets=changes.tickets,
+        customers=changes.customers,
         log=InboundLog(tables()),
         mailbox=RawMailStore(mail_blobs()),
         files=AttachmentStore(mail_blobs()),
+        parse=parse_message,
         identity=mail_identity(),
         settings=load_inbound_settings(os.environ),
         now=now,
@@ -232,7 +256,13 @@ def intake() -> MailIntake:
 @cache
 def files() -> TicketFiles:
     """Downloads of tickets' files."""
-    return TicketFiles(desk(), AttachmentStore(mail_blobs()))
+    return TicketFiles(desk(), desk().tickets, AttachmentStore(mail_blobs()))
+
+
+@cache
+def reports() -> Reports:
+    """The supervisors' views on the system clock."""
+    return Reports(TicketStore(tables()), ReportQueries(tables()), AuditTrail(tables()), calendar(), policy(), utc_now)
 
 
 def forget() -> None:
@@ -240,5 +270,5 @@ def forget() -> None:
     (for tests and benchmarks that change the settings within one process)."""
     settings.cache_clear()
     builders = (tables, mail_blobs, verifier, customers, closures, calendar, mail_settings, mail_identity, sender)
-    for built in (*builders, dispatcher, schedule, desk, intake, files):
+    for built in (*builders, policy, dispatcher, schedule, desk, intake, files, reports):
         built.cache_clear()

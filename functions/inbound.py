@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 
 import azure.functions as func
 
@@ -23,17 +22,14 @@ from functions.http.endpoint import body_of, cursor_of, dump, endpoint, limit_of
 from functions.http.responses import json_response
 from functions.response_shapes import InboundMailList, InboundMailOut
 from functions.schemas import ReleaseMail
-from shared.adapters.auth.tokens import Principal
 from shared.adapters.storage_layout import BLOB_POISON_QUEUE, INBOUND_CONTAINER
 from shared.config.inbound import MAIL_CONNECTION
-from shared.domain.access import handle_of
+from shared.domain.access import Principal, handle_of
 from shared.domain.errors import InvalidInput, NotFound
-from shared.domain.inbound.record import InboundRecord, Outcome
+from shared.domain.inbound.record import InboundRecord, Outcome, is_mail_id
 
 bp = func.Blueprint()
 logger = logging.getLogger(__name__)
-
-_MAIL_ID = re.compile(r"[0-9a-f]{24}")
 
 
 @bp.blob_trigger(
@@ -84,7 +80,7 @@ def release_inbound_mail(req: func.HttpRequest, caller: Principal) -> func.HttpR
     body; answers its new record (409 for any other mail)."""
     require_admin(caller)
     mail_id = req.route_params["id"]
-    if not _MAIL_ID.fullmatch(mail_id):
+    if not is_mail_id(mail_id):
         raise NotFound("no such mail")
     body = body_of(req, ReleaseMail)
     try:

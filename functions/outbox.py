@@ -19,9 +19,9 @@ from functions.dependencies import dispatcher, tables
 from functions.http.endpoint import dump, endpoint, limit_of, require_admin
 from functions.http.responses import json_response
 from functions.response_shapes import FailedNotificationList, FailedNotificationOut, RetryOut
-from shared.adapters.auth.tokens import Principal
 from shared.adapters.stores.outbox import OutboxStore
 from shared.adapters.stores.tickets import TicketStore
+from shared.domain.access import Principal
 from shared.domain.errors import InvalidInput, NotFound
 from shared.domain.ticket import parse_ticket_id
 

@@ -17,15 +17,14 @@ from datetime import date
 
 import azure.functions as func
 
-from functions.dependencies import desk, tables
+from functions.dependencies import reports
 from functions.http.endpoint import dump, endpoint, limit_of
 from functions.http.responses import json_response
 from functions.report_shapes import at_risk_out, sla_report_csv, sla_report_out
-from shared.adapters.auth.tokens import Principal
-from shared.adapters.stores.report_queries import ReportQueries
+from shared.domain.access import Principal
 from shared.domain.customers import valid_customer_id
 from shared.domain.errors import InvalidInput
-from shared.usecases.reports import ReportPeriod, at_risk, sla_report
+from shared.usecases.reports import ReportPeriod
 
 bp = func.Blueprint()
 
@@ -37,7 +36,7 @@ _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 @endpoint
 def at_risk_tickets(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
     """The open tickets the caller may see, the nearest deadline first (``?limit=&customer=``)."""
-    view = at_risk(desk(), caller, customer_id=customer_of(req), limit=limit_of(req))
+    view = reports().at_risk(caller, customer_id=customer_of(req), limit=limit_of(req))
     return json_response(dump(at_risk_out(view)))
 
 
@@ -47,7 +46,7 @@ def sla_report_of_period(req: func.HttpRequest, caller: Principal) -> func.HttpR
     """SLA figures per customer and priority of the tickets opened in ``[from, to)``."""
     period = ReportPeriod(day_of(req, "from"), day_of(req, "to"))
     wants_csv = wants_csv_of(req)
-    report = sla_report_out(sla_report(desk(), ReportQueries(tables()), caller, period, customer_of(req)))
+    report = sla_report_out(reports().sla_report(caller, period, customer_of(req)))
     if not wants_csv:
         return json_response(dump(report))
     name = f"sla-{period.first_day.isoformat()}-{period.end_day.isoformat()}.csv"

@@ -21,14 +21,15 @@ from datetime import datetime, timedelta
 from azure.data.tables import TableServiceClient
 
 from benchmarks.harness import Clock, bench_customer
-from shared.adapters.auth.tokens import Principal
-from shared.adapters.mail.render import NotificationKind
+from shared.adapters.mail.render import render
 from shared.adapters.storage_layout import TICKETS_TABLE
 from shared.adapters.stores.mail_budget import MailBudgetStore
 from shared.adapters.stores.outbox import OutboxStore
+from shared.domain.access import Principal
 from shared.domain.customers import Customer
 from shared.domain.lifecycle import Role
 from shared.domain.mail_budget import BudgetState, MailLimits
+from shared.domain.notifications import NotificationKind
 from shared.domain.outgoing_mail import OutgoingMail
 from shared.domain.ticket import Channel
 from shared.usecases.desk import NewTicket
@@ -114,7 +115,7 @@ def flood(tables: TableServiceClient, limits: MailLimits, start: datetime, flood
         "donotreply@desk.example", "Support", "support@desk.example", secrets.token_bytes(32), "desk.example"
     )
     budget = MailBudgetStore(tables, limits)
-    dispatcher = Dispatcher(outbox, Drop(), identity, time, budget, Timing(), sleep=time.sleep)
+    dispatcher = Dispatcher(outbox, Drop(), render, identity, time, budget, Timing(), sleep=time.sleep)
     desk = desk_on(tables, time, Notifier(outbox, dispatcher, "team@desk.example", None), "FL")
     big, small = (bench_customer(tables, f"{name}-{uuid.uuid4().hex[:8]}") for name in ("flood", "other"))
     for _ in range(flooding):

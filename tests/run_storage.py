@@ -17,6 +17,9 @@ from azure.core.exceptions import ResourceNotFoundError
 from azure.data.tables import TableClient, TableServiceClient
 from azure.storage.blob import BlobServiceClient, ContainerClient
 
+from shared.adapters.language_detection import detect_language
+from shared.adapters.mail.parse import parse_message
+from shared.adapters.mail.render import render
 from shared.adapters.storage_layout import BLOB_CONTAINERS, TABLES
 from shared.adapters.stores.attachments import AttachmentStore
 from shared.adapters.stores.audit import AuditTrail
@@ -29,13 +32,13 @@ from shared.adapters.stores.schedule import EscalationSchedule
 from shared.adapters.stores.tickets import TicketStore
 from shared.config.inbound import InboundSettings
 from shared.domain.mail_budget import MailLimits
-from shared.domain.outgoing_mail import Sender
 from shared.domain.sla.calendar import default_calendar
 from shared.domain.sla.policy import SlaPolicy
 from shared.usecases.desk import Desk
 from shared.usecases.dispatch import Dispatcher, MailIdentity
 from shared.usecases.intake import MailIntake
 from shared.usecases.notifier import Notifier
+from shared.usecases.ports import Sender
 
 #: Mail limits no test and no benchmark reaches: their mail never waits for the budget unless they ask.
 ROOMY = MailLimits(per_minute=1_000_000, per_hour=10_000_000)
@@ -103,13 +106,16 @@ def mail_intake(
     """The intake and its desk (outbox through ``sender`` under limits it never reaches,
     escalation schedule) on these services."""
     outbox = OutboxStore(tables)
-    dispatcher = Dispatcher(outbox, sender, identity, clock, MailBudgetStore(tables, ROOMY))
+    dispatcher = Dispatcher(outbox, sender, render, identity, clock, MailBudgetStore(tables, ROOMY))
     desk = desk_on(tables, clock, Notifier(outbox, dispatcher, team, None), "IZ")
     return MailIntake(
         desk=desk,
+        tickets=desk.tickets,
+        customers=desk.customers,
         log=InboundLog(tables),
         mailbox=RawMailStore(blobs),
         files=AttachmentStore(blobs),
+        parse=parse_message,
         identity=identity,
         settings=settings,
         now=clock,
@@ -127,6 +133,7 @@ def desk_on(tables: TableServiceClient, clock: Callable[[], datetime], notifier:
         calendar=lambda: calendar,
         policy=SlaPolicy(),
         now=clock,
+        detect_language=detect_language,
         ticket_prefix=prefix,
         notifier=notifier,
         schedule=EscalationSchedule(tables),

@@ -20,8 +20,9 @@ from functions.dependencies import verifier
 from functions.http.responses import problem
 from functions.schemas import MAX_BODY_BYTES
 from shared.adapters.auth.jwks import KeysUnavailableError
-from shared.adapters.auth.tokens import AuthenticationError, Principal
+from shared.adapters.auth.tokens import AuthenticationError
 from shared.config.env import SettingsError
+from shared.domain.access import Principal
 from shared.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed, TooManyRequests
 from shared.domain.lifecycle import Role, Status
 

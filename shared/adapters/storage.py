@@ -2,11 +2,15 @@
 
 A connection is either a connection string (``UseDevelopmentStorage=true`` included, which
 means the local Azurite emulator) or an account endpoint reached with the app's managed identity.
+:func:`table_storage_probe` is the health check's probe of Table Storage.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
+
+from shared.usecases.health import Probe
 
 if TYPE_CHECKING:
     from azure.data.tables import TableServiceClient
@@ -80,3 +84,15 @@ def blob_service(connection: BlobConnection, *, timeout: float = 30.0) -> BlobSe
     return BlobServiceClient(
         connection.endpoint, credential=credential, connection_timeout=timeout, read_timeout=timeout
     )
+
+
+def table_storage_probe(service_factory: Callable[[], TableServiceClient]) -> Probe:
+    """A health probe (:mod:`shared.usecases.health`) that lists one table page, without
+    retries, so a dead endpoint fails fast."""
+
+    def probe() -> None:
+        service = service_factory()
+        pages = service.list_tables(results_per_page=1, retry_total=0).by_page()
+        next(iter(pages), None)
+
+    return probe

@@ -12,17 +12,33 @@ cannot be probed.
 
 Staff are named by their handle (:func:`handle_of`, an address) inside the desk; a customer is
 shown a member of staff by display name only (:func:`person_shown_to`), never by address.
+
+The caller is a :class:`Principal` (made from a verified token by :mod:`shared.adapters.auth.tokens`);
+the rules ask only for what :class:`Caller` names. A list across customers asks the store for what
+:func:`staff_filter` says the caller's lists may hold, then keeps what :func:`can_see` allows.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
-from shared.domain.lifecycle import Role
-from shared.domain.sla.policy import SlaPolicy
+from shared.domain.lifecycle import STAFF, Role
+from shared.domain.sla.policy import Category, SlaPolicy
 from shared.domain.ticket import Ticket
 
-__all__ = ["UNNAMED_STAFF", "Caller", "assignee_shown_to", "can_see", "display_name_of", "handle_of", "person_shown_to"]
+__all__ = [
+    "UNNAMED_STAFF",
+    "Caller",
+    "Principal",
+    "StaffFilter",
+    "assignee_shown_to",
+    "can_see",
+    "display_name_of",
+    "handle_of",
+    "person_shown_to",
+    "staff_filter",
+]
 
 #: What a customer is shown for a member of staff whose name the desk does not know (a token
 #: without ``name``, a row written before names were recorded): never their address.
@@ -43,6 +59,32 @@ class Caller(Protocol):
 
     @property
     def customer_id(self) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class Principal:
+    """An authenticated caller, as its verified token describes it.
+
+    ``subject`` is the token's ``sub``; ``email`` its ``email`` claim, else ``preferred_username``,
+    lower-cased (None when neither is an address); ``name`` its display name on one line;
+    ``roles`` the known app roles it holds (unknown ones are dropped); ``customer_id`` the company
+    a customer acts for, always set for a customer and always None for anyone else.
+    """
+
+    subject: str
+    email: str | None
+    name: str | None
+    roles: frozenset[Role]
+    customer_id: str | None
+
+    @property
+    def is_staff(self) -> bool:
+        """The caller works the desk: an operator, a supervisor or security."""
+        return not self.roles.isdisjoint(STAFF)
+
+    def has(self, role: Role) -> bool:
+        """The caller holds ``role``."""
+        return role in self.roles
 
 
 def handle_of(caller: Caller) -> str:
@@ -87,3 +129,23 @@ def can_see(caller: Caller, ticket: Ticket, policy: SlaPolicy) -> bool:
     if caller.roles & {Role.OPERATOR, Role.SECURITY}:
         return ticket.assignee is None or ticket.assignee == handle_of(caller)
     return False
+
+
+@dataclass(frozen=True)
+class StaffFilter:
+    """The part of :func:`can_see` a query across customers can say: tickets assigned to one of
+    ``assignee_in`` (``""`` is the unassigned queue; None: to anyone or no one), and none of
+    ``exclude_category`` (None: every category). A list still keeps only what :func:`can_see`
+    allows of what the query found."""
+
+    assignee_in: tuple[str, ...] | None
+    exclude_category: Category | None
+
+
+def staff_filter(caller: Caller) -> StaffFilter:
+    """What a staff list may hold for ``caller``: an operator's queue and assignments, a
+    supervisor's all; ``vulnerability`` tickets only for the security role."""
+    return StaffFilter(
+        assignee_in=None if Role.SUPERVISOR in caller.roles else ("", handle_of(caller)),
+        exclude_category=None if Role.SECURITY in caller.roles else Category.VULNERABILITY,
+    )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
 
-__all__ = ["TRANSITIONS", "Action", "Role", "Status", "Transition", "TransitionRefused", "transition"]
+__all__ = ["STAFF", "TRANSITIONS", "Action", "Role", "Status", "Transition", "TransitionRefused", "transition"]
 
 
 class Status(StrEnum):
@@ -69,7 +69,8 @@ class Transition:
     roles: frozenset[Role]
 
 
-_STAFF = frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.SECURITY})
+#: The roles that work the desk: they see the queue, take tickets and act on them.
+STAFF = frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.SECURITY})
 
 
 def _row(action: Action, sources: set[Status], target: Status | None, roles: frozenset[Role]) -> Transition:
@@ -81,15 +82,15 @@ TRANSITIONS: Mapping[Action, Transition] = MappingProxyType(
     {
         row.action: row
         for row in (
-            _row(Action.ACCEPT, {Status.NEW}, Status.ACCEPTED, _STAFF),
+            _row(Action.ACCEPT, {Status.NEW}, Status.ACCEPTED, STAFF),
             _row(Action.ASSIGN, set(_OPEN), None, frozenset({Role.SUPERVISOR})),
-            _row(Action.CLASSIFY, set(_OPEN), None, _STAFF),
-            _row(Action.REQUEST_CLARIFICATION, {Status.ACCEPTED}, Status.WAITING_CUSTOMER, _STAFF),
+            _row(Action.CLASSIFY, set(_OPEN), None, STAFF),
+            _row(Action.REQUEST_CLARIFICATION, {Status.ACCEPTED}, Status.WAITING_CUSTOMER, STAFF),
             _row(Action.CUSTOMER_REPLY, {Status.WAITING_CUSTOMER}, Status.ACCEPTED, frozenset({Role.CUSTOMER})),
-            _row(Action.RESOLVE, {Status.ACCEPTED, Status.WAITING_CUSTOMER}, Status.RESOLVED, _STAFF),
-            _row(Action.CLOSE, {Status.RESOLVED}, Status.CLOSED, _STAFF),
-            _row(Action.OUTCOME, set(_OPEN), Status.CLOSED, _STAFF),
-            _row(Action.REOPEN, {Status.RESOLVED, Status.CLOSED}, Status.ACCEPTED, _STAFF | {Role.CUSTOMER}),
+            _row(Action.RESOLVE, {Status.ACCEPTED, Status.WAITING_CUSTOMER}, Status.RESOLVED, STAFF),
+            _row(Action.CLOSE, {Status.RESOLVED}, Status.CLOSED, STAFF),
+            _row(Action.OUTCOME, set(_OPEN), Status.CLOSED, STAFF),
+            _row(Action.REOPEN, {Status.RESOLVED, Status.CLOSED}, Status.ACCEPTED, STAFF | {Role.CUSTOMER}),
         )
     }
 )

@@ -1,4 +1,11 @@
-"""Notifications waiting to be sent: the outbox's values and rules, pure.
+"""Notifications: what a mail about a ticket tells, what a change asks to be told, and the outbox's
+values and rules. Pure: the renderer (:mod:`shared.adapters.mail.render`) and the outbox's table
+(:mod:`shared.adapters.stores.outbox`) speak this vocabulary; it knows neither.
+
+A use case says *what* happened as :class:`Notice` values (a mail to the customer's contact, to
+the team, to a person); the notifier turns them into :class:`Notification` values, each holding
+the :class:`NotificationContext` its mail may quote, and the renderer turns a notification's kind
+and context into a :class:`RenderedMail` in its language.
 
 A :class:`Notification` is born with the ticket change that causes it and committed in the same
 transaction, so a change never happens without its mail nor a mail without its change. Its id
@@ -17,21 +24,149 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime, timedelta
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 from typing import Any
+from urllib.parse import urlsplit
 
-from shared.adapters.mail.render import EscalationLevel, NotificationContext, NotificationKind
 from shared.domain.language import Language
 from shared.domain.sla.policy import Category, Clock, Priority
+from shared.domain.ticket import TicketId
 
 __all__ = [
+    "CUSTOMER",
     "MAX_ATTEMPTS",
+    "TEAM",
     "DeliveryState",
+    "Escalated",
+    "EscalationLevel",
+    "Notice",
     "Notification",
+    "NotificationContext",
+    "NotificationKind",
+    "RenderedMail",
     "context_from_json",
     "context_to_json",
     "next_attempt",
 ]
+
+
+# --- what a mail tells -------------------------------------------------------------------------------
+
+
+class NotificationKind(StrEnum):
+    """What a mail tells. The first eight go to the customer's contact, the last three to staff."""
+
+    RECEIVED = "received"
+    ACCEPTED = "accepted"
+    CLARIFICATION_REQUESTED = "clarification_requested"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    REOPENED = "reopened"
+    DECLINED_BY_CUSTOMER = "declined_by_customer"
+    OUT_OF_SCOPE = "out_of_scope"
+    NEW_IN_QUEUE = "new_in_queue"
+    ASSIGNED_TO_YOU = "assigned_to_you"
+    ESCALATION = "escalation"
+
+    @property
+    def internal(self) -> bool:
+        """Whether the mail goes to staff rather than to the customer."""
+        return self in _INTERNAL_KINDS
+
+
+_INTERNAL_KINDS = frozenset(
+    {NotificationKind.NEW_IN_QUEUE, NotificationKind.ASSIGNED_TO_YOU, NotificationKind.ESCALATION}
+)
+
+
+class EscalationLevel(IntEnum):
+    """How far an SLA clock has run through its budget of working time."""
+
+    WARNING = 1
+    """75% of the budget used."""
+    BREACHED = 2
+    """The budget exceeded."""
+    CRITICAL = 3
+    """150% of the budget used."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class NotificationContext:
+    """What a notification may say about its ticket.
+
+    ``operator_name`` is the operator in charge of the ticket (who took charge, or the assignee);
+    ``message`` is the operator's question (clarification), the resolution text (resolved) or
+    the reason (reopened and the two closing outcomes). ``escalation_level`` and
+    ``escalation_clock`` say which clock an escalation is about; ``working_time_left`` is that
+    clock's working time before its due instant, negative once it is overdue. ``portal_url`` is
+    the ticket's page on the portal. A naive due instant, or a portal URL that is not http(s),
+    raises ``ValueError``.
+    """
+
+    ticket_id: TicketId
+    subject: str
+    customer_name: str
+    priority: Priority
+    category: Category
+    contact_name: str | None = None
+    take_charge_due: datetime | None = None
+    resolution_due: datetime | None = None
+    operator_name: str | None = None
+    message: str | None = None
+    escalation_level: EscalationLevel | None = None
+    escalation_clock: Clock | None = None
+    working_time_left: timedelta | None = None
+    portal_url: str | None = None
+
+    def __post_init__(self) -> None:
+        for name, at in (("take_charge_due", self.take_charge_due), ("resolution_due", self.resolution_due)):
+            if at is not None and at.utcoffset() is None:
+                raise ValueError(f"{name} must be an aware datetime")
+        if self.portal_url is not None and urlsplit(self.portal_url).scheme not in {"http", "https"}:
+            raise ValueError("portal_url must be an http or https URL")
+
+
+# --- what a change asks to be told ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A mail a change asks for. ``to`` is ``customer`` (the ticket's contact), ``team`` (the
+    support team's address) or a person's address; ``message`` is the text it quotes;
+    ``escalation`` what an escalation mail reports."""
+
+    kind: NotificationKind
+    to: str
+    message: str | None = None
+    escalation: Escalated | None = None
+
+
+@dataclass(frozen=True)
+class Escalated:
+    """What an escalation mail is about: the level reached, the clock, its working time left
+    (negative when overdue)."""
+
+    level: int
+    clock: Clock
+    working_time_left: timedelta
+
+
+#: A :class:`Notice` addressed to the ticket's contact.
+CUSTOMER = "customer"
+#: A :class:`Notice` addressed to the support team's address.
+TEAM = "team"
+
+
+@dataclass(frozen=True)
+class RenderedMail:
+    """A notification ready to send: a one-line subject and two bodies saying the same."""
+
+    subject: str
+    text: str
+    html: str
+
+
+# --- the outbox -----------------------------------------------------------------------------------
 
 MAX_ATTEMPTS = 8
 _FIRST_WAIT = timedelta(seconds=30)

@@ -1,12 +1,12 @@
-"""What every sender sends and promises: the :class:`OutgoingMail` value, the :class:`Sender`
-protocol and the two failures a sender may raise.
+"""What every sender sends and promises: the :class:`OutgoingMail` value and the two failures a
+sender (the use cases' port :class:`shared.usecases.ports.Sender`) may raise.
 
 An :class:`OutgoingMail` is checked when it is made: its Message-ID is an RFC 5322 ``msg-id``
 (``<left@right>``), its addresses are plain ``local@domain`` specs, and no header value (nor
 the name of an extra header) carries a CR or an LF, so no sender can be made to inject a header.
 :meth:`OutgoingMail.to_mime` is the one place a MIME message is built.
 
-A :class:`Sender` either returns (the mail is handed over: the service or the relay took it) or
+A sender either returns (the mail is handed over: the service or the relay took it) or
 raises :class:`TransientSendError` (try the same mail again later, no sooner than
 ``retry_after`` seconds when the service said so) or :class:`PermanentSendError` (trying again
 will not help: a bad recipient, a refused sender, failed authentication, a malformed request).
@@ -25,7 +25,6 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 from types import MappingProxyType
-from typing import Protocol
 
 _MESSAGE_ID = re.compile(r"<[^<>\s@]+@[^<>\s@]+>")
 _ADDRESS = re.compile(r"[^<>()\[\],;:\s@\"]+@[^<>()\[\],;:\s@\"]+")
@@ -122,15 +121,6 @@ class OutgoingMail:
         message.set_content(self.text, subtype="plain", charset="utf-8", cte="quoted-printable")
         message.add_alternative(self.html, subtype="html", charset="utf-8", cte="quoted-printable")
         return message
-
-
-class Sender(Protocol):
-    """A way out for mail. ``send`` returns once the mail is handed over, or raises
-    :class:`TransientSendError` / :class:`PermanentSendError`."""
-
-    def send(self, mail: OutgoingMail) -> None:
-        """Hand ``mail`` over; raise a :class:`SendError` subclass when that fails."""
-        ...
 
 
 def _check_one_line(name: str, value: str) -> None:

@@ -1,8 +1,9 @@
 """The desk's use cases: open a ticket, act on it, write to it, read it, list tickets.
 
-Each use case takes the caller and the input, checks who may do what (:mod:`shared.domain.access`,
-:mod:`shared.domain.lifecycle`), applies the change to the ticket and its SLA clocks, and commits the
-ticket with its history events in one transaction. Errors are the domain's (:mod:`shared.domain.errors`);
+Each use case takes the caller and the input, checks who may see the ticket
+(:mod:`shared.domain.access`), has the action rules make the change (:mod:`shared.domain.change`,
+which asks the lifecycle who may do what), and commits the ticket with its history events in one
+transaction. Errors are the domain's (:mod:`shared.domain.errors`);
 the HTTP edge maps them. Time comes from the injected clock, the calendar from the injected
 provider (it carries the closure periods administrators set).
 """
@@ -11,39 +12,42 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from shared.adapters.mail.render import NotificationKind
-from shared.domain.access import Caller, can_see, display_name_of, handle_of
+from shared.domain.access import Caller, can_see, display_name_of, handle_of, staff_filter
+from shared.domain.change import SYSTEM, Change, MailSource, role_of
 from shared.domain.contacts import TicketContact, contact_for
 from shared.domain.customers import Customer
 from shared.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed
 from shared.domain.history import EventType, HistoryEvent
-from shared.domain.language import Language, detect_language
-from shared.domain.lifecycle import Action, Role, Status, TransitionRefused, transition
-from shared.domain.notifications import Notification
+from shared.domain.language import Language
+from shared.domain.lifecycle import STAFF, Action, Role, Status
+from shared.domain.notifications import CUSTOMER, TEAM, Notice, Notification, NotificationKind
 from shared.domain.paging import Page
 from shared.domain.sla.calendar import SlaCalendar
 from shared.domain.sla.clock import ClockEvent, ClockState, clock_state
 from shared.domain.sla.escalation import DEFAULT_MATRIX, Checkpoint, EscalationMatrix, level_reached, next_checkpoint
 from shared.domain.sla.policy import Category, Clock, Priority, SlaPolicy
 from shared.domain.ticket import Channel, Ticket
-from shared.usecases.notifier import CUSTOMER, TEAM, Escalated, Notice, Notifier
+from shared.usecases.notifier import Notifier
+from shared.usecases.ports import (
+    Audit,
+    CreationLimiter,
+    CreationToken,
+    Customers,
+    LanguageDetector,
+    MailClaim,
+    Schedule,
+    StoredTicket,
+    Tickets,
+)
 
-if TYPE_CHECKING:
-    from shared.adapters.stores.audit import AuditTrail
-    from shared.adapters.stores.creation_limits import CreationLimits
-    from shared.adapters.stores.customers import CustomerRegistry
-    from shared.adapters.stores.schedule import EscalationSchedule
-    from shared.adapters.stores.tickets import StoredTicket, TicketStore
-
-__all__ = ["Desk", "MailSource", "NewTicket", "SlaView", "TicketView"]
+__all__ = ["Desk", "EscalationPolicy", "NewTicket", "SlaView", "TicketView"]
 
 LOG = logging.getLogger(__name__)
 
-WAITING_CUSTOMER = "waiting_customer"
 _LIMIT_ATTEMPTS = 64  # commits lost to concurrent creators of one customer before giving up
 DEFAULT_CATEGORY = Category.HELPDESK
 DEFAULT_PRIORITY = Priority.MEDIUM
@@ -56,19 +60,6 @@ class EscalationPolicy:
     matrix: EscalationMatrix = DEFAULT_MATRIX
     supervisors: str | None = None
     management: str | None = None
-
-
-@dataclass(frozen=True)
-class _System:
-    """The desk itself, acting on its own (escalations): named ``sla-escalation`` in history."""
-
-    subject: str = "sla-escalation"
-    email: str | None = None
-    roles: frozenset[Role] = frozenset()
-    customer_id: str | None = None
-
-
-SYSTEM = _System()
 
 
 @dataclass(frozen=True)
@@ -86,26 +77,6 @@ class NewTicket:
     priority: Priority | None = None
     language: Language | None = None
     related_ticket: str | None = None
-
-
-@dataclass(frozen=True)
-class MailSource:
-    """The received mail a change comes from. Its id and files go on the change's event, and the
-    change's transaction claims the mail (a row of the ticket's partition), so one mail changes a
-    ticket at most once however often it is delivered. ``attachments`` are the files kept
-    (``{id, name, size, content_type}``), ``left_out`` those over the limits (``{name, size, reason}``)."""
-
-    mail_id: str
-    attachments: tuple[Mapping[str, Any], ...] = ()
-    left_out: tuple[Mapping[str, Any], ...] = ()
-
-    def event_data(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"mail": self.mail_id}
-        if self.attachments:
-            data["attachments"] = [dict(item) for item in self.attachments]
-        if self.left_out:
-            data["attachments_left_out"] = [dict(item) for item in self.left_out]
-        return data
 
 
 @dataclass(frozen=True)
@@ -138,19 +109,22 @@ class TicketView:
 
 @dataclass
 class Desk:
-    """The use cases, bound to their dependencies."""
+    """The use cases, bound to their ports (:mod:`shared.usecases.ports`): the tickets, the
+    customers, the audit trail, the escalation schedule and the creation limit; the calendar, the
+    SLA policy, the clock and the language detector; the notifier that sends the changes' mail."""
 
-    tickets: TicketStore
-    customers: CustomerRegistry
-    audit: AuditTrail
+    tickets: Tickets
+    customers: Customers
+    audit: Audit
     calendar: Callable[[], SlaCalendar]
     policy: SlaPolicy
     now: Callable[[], datetime]
+    detect_language: LanguageDetector
     ticket_prefix: str = "IZ"
     notifier: Notifier | None = None
-    schedule: EscalationSchedule | None = None
+    schedule: Schedule | None = None
     escalation: EscalationPolicy = field(default_factory=EscalationPolicy)
-    creation_limits: CreationLimits | None = None
+    creation_limits: CreationLimiter | None = None
 
     # --- reads ---------------------------------------------------------------------------------------
 
@@ -168,15 +142,9 @@ class Desk:
         operator's queue and assignments, a supervisor's all."""
         if Role.CUSTOMER in caller.roles and caller.customer_id:
             page = self.tickets.list_for_customer(caller.customer_id, status=status, limit=limit, cursor=cursor)
-        elif caller.roles & {Role.OPERATOR, Role.SUPERVISOR, Role.SECURITY}:
-            page = self.tickets.list_all(
-                status=status,
-                assignee_in=None if Role.SUPERVISOR in caller.roles else ("", handle_of(caller)),
-                exclude_category=None if Role.SECURITY in caller.roles else Category.VULNERABILITY,
-                limit=limit,
-                cursor=cursor,
-            )
-            self.audit.record_list([t.id for t in page.items], self.now(), handle_of(caller), _role_of(caller))
+        elif caller.roles & STAFF:
+            page = self.tickets.list_all(status=status, visible=staff_filter(caller), limit=limit, cursor=cursor)
+            self.audit.record_list([t.id for t in page.items], self.now(), handle_of(caller), role_of(caller))
         else:
             raise Forbidden("this role has no tickets")
         visible = [self._view(ticket) for ticket in page.items if can_see(caller, ticket, self.policy)]
@@ -210,7 +178,9 @@ class Desk:
         limits = self.creation_limits if source is None and Role.CUSTOMER in caller.roles else None
         spent = limits.spend(customer.id, at) if limits is not None else None
         priority = self.policy.effective_priority(category, request.priority or DEFAULT_PRIORITY)
-        language = request.language or detect_language(f"{request.subject}\n{request.description}", customer.language)
+        language = request.language or self.detect_language(
+            f"{request.subject}\n{request.description}", customer.language
+        )
         ticket_id = self.tickets.allocate_id(self.ticket_prefix, at.year, customer.id)
         calendar = self.calendar()
         clocks = tuple(
@@ -249,7 +219,7 @@ class Desk:
             EventType.CREATED,
             at,
             handle_of(caller),
-            _role_of(caller),
+            role_of(caller),
             True,
             request.description,
             data,
@@ -259,10 +229,10 @@ class Desk:
         view = self._view(ticket)
         self._plan_checkpoints(view, at)
         notifications = self._plan(view, notices, seq=1, at=at)
-        rows = self._rows(notifications) + self._claim(ticket, source, "created")
-        stored = self._add_within_limit(ticket, [created], rows, spent, at)
+        claim = _claim(source, "created")
+        stored = self._add_within_limit(ticket, [created], notifications, claim, spent, at)
         self._dispatch(notifications)
-        if caller.roles & {Role.OPERATOR, Role.SUPERVISOR, Role.SECURITY}:
+        if caller.roles & STAFF:
             self._audit(caller, ticket_id, "open")
         if contact.registered:
             self._audit(caller, ticket_id, f"add-contact:{contact.email}")
@@ -284,18 +254,9 @@ class Desk:
         ticket = stored.ticket
         if if_match is not None and if_match != ticket.revision:
             raise PreconditionFailed(f"the ticket is at revision {ticket.revision}, not {if_match}")
-        at = self.now()
-        change = _Change(self, caller, ticket, at, source)
-        if action is Action.CLASSIFY and _is_outcome(self.policy, payload.get("category")):
-            action = Action.OUTCOME
-        try:
-            status = transition(action, ticket.status, caller.roles)
-        except TransitionRefused as refused:
-            if refused.reason == "role":
-                raise Forbidden(str(refused)) from None
-            raise Conflict(str(refused)) from None
-        _APPLY[action](change, payload)
-        return self._commit(caller, stored, change, status, action.value)
+        change = self._change(caller, ticket, source)
+        taken = change.take(action, payload)
+        return self._commit(caller, stored, change, taken.value)[0]
 
     def write(
         self, caller: Caller, ticket_id: str, body: str, *, internal: bool, source: MailSource | None = None
@@ -305,21 +266,9 @@ class Desk:
         for staff only; a customer writes to a resolved or closed ticket by reopening it. A message
         that came by mail (``source``) records the mail."""
         stored = self._visible(caller, ticket_id)
-        ticket = stored.ticket
-        is_customer = Role.CUSTOMER in caller.roles
-        if internal and is_customer:
-            raise Forbidden("customers cannot write internal notes")
-        at = self.now()
-        change = _Change(self, caller, ticket, at, source)
-        status = ticket.status
-        if is_customer:
-            if not ticket.status.is_open:
-                raise Conflict(f"the ticket is {ticket.status.value}; reopen it to write")
-            if ticket.status is Status.WAITING_CUSTOMER:
-                status = transition(Action.CUSTOMER_REPLY, ticket.status, caller.roles)
-                change.resume_clocks()
-        change.event(EventType.MESSAGE, public=not internal, body=body)
-        self._commit(caller, stored, change, status, "message")
+        change = self._change(caller, stored.ticket, source)
+        change.write(body, internal=internal)
+        self._commit(caller, stored, change, "message")
         return change.events[-1]
 
     # --- internals -----------------------------------------------------------------------------------
@@ -335,7 +284,7 @@ class Desk:
         if Role.CUSTOMER in caller.roles:
             if request.customer_id != caller.customer_id:
                 raise Forbidden("customers open tickets for their own company only")
-        elif not caller.roles & {Role.OPERATOR, Role.SUPERVISOR, Role.SECURITY}:
+        elif not caller.roles & STAFF:
             raise Forbidden("this role cannot open tickets")
         customer = self.customers.get(request.customer_id)
         if customer is None:
@@ -348,59 +297,44 @@ class Desk:
         self,
         ticket: Ticket,
         events: list[HistoryEvent],
-        rows: list[dict[str, Any]],
-        spent: tuple[str, dict[str, Any], dict[str, Any]] | None,
+        notifications: list[Notification],
+        claim: MailClaim | None,
+        spent: CreationToken | None,
         at: datetime,
     ) -> StoredTicket:
-        """Create the ticket, with the creation limit's token when one was ``spent``. A commit that
-        fails on the token (another creator of the customer took one meanwhile) spends again and
-        retries; an empty bucket then refuses (:class:`TooManyRequests`), leaving a gap in the
-        numbering as any failed creation does."""
+        """Create the ticket, with its notifications, its mail claim and the creation limit's
+        token when one was ``spent``. A commit that fails on the token (another creator of the
+        customer took one meanwhile) spends again and retries; an empty bucket then refuses
+        (:class:`TooManyRequests`), leaving a gap in the numbering as any failed creation does."""
         if spent is None or self.creation_limits is None:
-            return self.tickets.add(ticket, events, rows)
+            return self.tickets.add(ticket, events, notifications, claim)
         for _ in range(_LIMIT_ATTEMPTS):
             try:
-                return self.tickets.add(ticket, events, rows, [spent])
+                return self.tickets.add(ticket, events, notifications, claim, spent)
             except Conflict:
                 spent = self.creation_limits.spend(ticket.customer_id, at)
         raise Conflict(f"customer {ticket.customer_id} is opening too many tickets at once; try again")
 
+    def _change(self, caller: Caller, ticket: Ticket, source: MailSource | None = None) -> Change:
+        """A change of ``ticket`` by ``caller`` now, on the current calendar."""
+        return Change(caller, ticket, self.now(), self.policy, self.calendar(), source)
+
     def _commit(
-        self,
-        caller: Caller,
-        stored: StoredTicket,
-        change: _Change,
-        status: Status,
-        what: str,
-        replan: Iterable[Clock] | None = None,
-    ) -> TicketView:
-        """Save the change with its events, notifications and mail claim under the ticket's ETag.
-        The escalation checkpoints of ``replan`` are planned anew (by default the clocks whose
-        ledger the change grew: the others' checkpoints still hold). A change by the assignee
-        records their display name on the ticket (a supervisor's assignment could not know it)."""
-        name = display_name_of(caller)
-        assigned_to_caller = change.ticket.assignee is not None and change.ticket.assignee == handle_of(caller)
-        ticket = replace(
-            change.ticket,
-            assignee_name=name if assigned_to_caller and name else change.ticket.assignee_name,
-            status=status,
-            updated_at=change.at,
-            revision=stored.ticket.revision + 1,
-            event_count=stored.ticket.event_count + len(change.events),
-        )
-        if change.source is not None and change.events:
-            last = change.events[-1]
-            change.events[-1] = replace(last, data={**last.data, **change.source.event_data()})
+        self, caller: Caller, stored: StoredTicket, change: Change, what: str, replan: Iterable[Clock] | None = None
+    ) -> tuple[TicketView, list[Checkpoint]]:
+        """Save the change (:meth:`Change.finish`) with its events, notifications and mail claim
+        under the ticket's ETag; the ticket as saved and the escalation checkpoints planned. Those
+        of ``replan`` are planned anew (by default the clocks whose ledger the change grew: the
+        others' checkpoints still hold)."""
+        change.finish()
+        ticket = change.ticket
         view = self._view(ticket)
-        if replan is None:
-            replan = {event.clock for event in ticket.clocks[len(stored.ticket.clocks) :]}
-        change.planned = self._plan_checkpoints(view, change.at, replan)
+        planned = self._plan_checkpoints(view, change.at, change.clocks_grown if replan is None else replan)
         notifications = self._plan(view, change.notices, seq=ticket.event_count, at=change.at)
-        rows = self._rows(notifications) + self._claim(ticket, change.source, "appended")
-        saved = self.tickets.save(stored, ticket, change.events, rows)
+        saved = self.tickets.save(stored, ticket, change.events, notifications, _claim(change.source, "appended"))
         self._dispatch(notifications)
         self._audit(caller, ticket.id, what)
-        return TicketView(saved.ticket, view.sla)
+        return TicketView(saved.ticket, view.sla), planned
 
     def _plan_checkpoints(self, view: TicketView, at: datetime, clocks: Iterable[Clock] = Clock) -> list[Checkpoint]:
         """Write the next escalation checkpoint of each running clock of ``clocks`` (before the
@@ -445,19 +379,13 @@ class Desk:
         already = ticket.escalation.get(clock, 0)
         reached = level_reached(state, self.escalation.matrix, already)
         if reached > already:
-            change = _Change(self, SYSTEM, ticket, at)
-            change.ticket = replace(ticket, escalation={**ticket.escalation, clock: reached})
-            for level in range(already + 1, reached + 1):
-                change.event(EventType.ESCALATED, public=False, clock=clock.value, level=level)
-                details = Escalated(level, clock, state.remaining)
-                change.notices.append(
-                    Notice(NotificationKind.ESCALATION, self._escalation_to(ticket, level), None, details)
-                )
-            self._commit(SYSTEM, stored, change, ticket.status, f"escalate:{clock.value}:{reached}", [clock])
+            change = Change(SYSTEM, ticket, at, self.policy, self.calendar())
+            change.escalate(clock, state, reached, lambda level: self._escalation_to(ticket, level))
+            _, planned = self._commit(SYSTEM, stored, change, f"escalate:{clock.value}:{reached}", [clock])
             breach = self.escalation.matrix.breach_level
             if breach is not None and already < breach <= reached:  # the alert on SLA breaches watches this
                 LOG.warning("sla_breached ticket=%s clock=%s level=%d", ticket.id, clock.value, breach)
-            _drop_unless_replaced(self.schedule, [checkpoint], change.planned)
+            _drop_unless_replaced(self.schedule, [checkpoint], planned)
             return "escalated"
         _drop_unless_replaced(self.schedule, [checkpoint], self._plan_checkpoints(self._view(ticket), at, [clock]))
         return "stale"
@@ -495,15 +423,6 @@ class Desk:
         self.notifier.record(notifications)
         return notifications
 
-    def _rows(self, notifications: list[Notification]) -> list[dict[str, Any]]:
-        return self.notifier.rows(notifications) if self.notifier is not None else []
-
-    def _claim(self, ticket: Ticket, source: MailSource | None, outcome: str) -> list[dict[str, Any]]:
-        """The row that claims ``source`` for the change (none for a change not made by mail)."""
-        if source is None:
-            return []
-        return [self.tickets.mail_claim(ticket.customer_id, source.mail_id, ticket.id, outcome)]
-
     def _dispatch(self, notifications: list[Notification]) -> None:
         if self.notifier is not None and notifications:
             self.notifier.dispatch(notifications)
@@ -519,152 +438,10 @@ class Desk:
 
     def _audit(self, caller: Caller, ticket_id: str, action: str) -> None:
         if Role.CUSTOMER not in caller.roles:
-            self.audit.record(ticket_id, self.now(), handle_of(caller), _role_of(caller), action)
+            self.audit.record(ticket_id, self.now(), handle_of(caller), role_of(caller), action)
 
 
-class _Change:
-    """A change in the making: the ticket as it becomes, and the history events to write with it."""
-
-    def __init__(
-        self, desk: Desk, caller: Caller, ticket: Ticket, at: datetime, source: MailSource | None = None
-    ) -> None:
-        self.desk, self.caller, self.ticket, self.at, self.source = desk, caller, ticket, at, source
-        self.events: list[HistoryEvent] = []
-        self.notices: list[Notice] = []
-        self.planned: list[Checkpoint] = []
-        self.calendar = desk.calendar()
-
-    def event(self, kind: EventType, *, public: bool, body: str | None = None, **data: Any) -> None:
-        seq = self.ticket.event_count + len(self.events) + 1
-        actor, role, name = handle_of(self.caller), _role_of(self.caller), display_name_of(self.caller)
-        self.events.append(HistoryEvent(self.ticket.id, seq, kind, self.at, actor, role, public, body, data, name))
-
-    def notify(self, kind: NotificationKind, to: str = CUSTOMER, message: str | None = None) -> None:
-        self.notices.append(Notice(kind, to, message))
-
-    def state(self, clock: Clock) -> ClockState:
-        return clock_state(clock, self.ticket.clocks, self.calendar, self.at)
-
-    def add_clock_events(self, events: Iterable[ClockEvent]) -> None:
-        self.ticket = replace(self.ticket, clocks=self.ticket.clocks + tuple(events))
-
-    def pause_clocks(self) -> None:
-        self.add_clock_events(ClockEvent.pause(c, self.at, WAITING_CUSTOMER) for c in Clock if self.state(c).running)
-
-    def resume_clocks(self) -> None:
-        self.add_clock_events(ClockEvent.resume(c, self.at) for c in Clock if self.state(c).paused)
-
-    def stop_clocks(self, *clocks: Clock) -> None:
-        states = [self.state(clock) for clock in clocks]
-        self.add_clock_events(s.stop_event(self.at) for s in states if s.started_at and s.stopped_at is None)
-
-    def reopen_clock(self, clock: Clock) -> None:
-        if self.state(clock).stopped_at is not None:
-            self.add_clock_events([ClockEvent.resume(clock, self.at)])
-
-
-def _accept(change: _Change, payload: Mapping[str, Any]) -> None:
-    ticket = change.ticket
-    if ticket.assignee is None:
-        change.ticket = replace(ticket, assignee=handle_of(change.caller), assignee_name=display_name_of(change.caller))
-    assignee = change.ticket.assignee
-    change.stop_clocks(Clock.TAKE_CHARGE)
-    change.event(EventType.ACCEPTED, public=True, assignee=assignee)
-    change.notify(NotificationKind.ACCEPTED)
-
-
-def _assign(change: _Change, payload: Mapping[str, Any]) -> None:
-    assignee = _text(payload, "assignee").lower()
-    ticket = change.ticket
-    change.event(EventType.ASSIGNED, public=False, assignee={"from": ticket.assignee, "to": assignee})
-    name = ticket.assignee_name if assignee == ticket.assignee else None  # learnt when the assignee acts
-    change.ticket = replace(ticket, assignee=assignee, assignee_name=name)
-    change.notify(NotificationKind.ASSIGNED_TO_YOU, to=assignee)
-
-
-def _classify(change: _Change, payload: Mapping[str, Any]) -> None:
-    policy, ticket = change.desk.policy, change.ticket
-    category = Category(payload["category"]) if payload.get("category") is not None else ticket.category
-    priority = Priority(payload["priority"]) if payload.get("priority") is not None else ticket.priority
-    priority = policy.effective_priority(category, priority)
-    if (category, priority) == (ticket.category, ticket.priority):
-        raise InvalidInput("category", "neither the category nor the priority changes")
-    for clock in Clock:
-        state = change.state(clock)
-        if not policy.runs(clock, category):
-            change.stop_clocks(clock)
-        elif state.started_at is None:
-            budget = policy.budget(change.calendar, clock, priority, change.at)
-            change.add_clock_events([ClockEvent.start(clock, change.at, budget)])
-        elif state.stopped_at is None:
-            budget = policy.budget(change.calendar, clock, priority, state.started_at)
-            change.add_clock_events([ClockEvent.goal_change(clock, change.at, budget)])
-    change.event(
-        EventType.CLASSIFIED,
-        public=True,
-        category={"from": ticket.category.value, "to": category.value},
-        priority={"from": int(ticket.priority), "to": int(priority)},
-    )
-    change.ticket = replace(change.ticket, category=category, priority=priority)
-
-
-def _outcome(change: _Change, payload: Mapping[str, Any]) -> None:
-    category = Category(payload["category"])
-    reason = _text(payload, "reason")
-    change.stop_clocks(*Clock)
-    change.event(
-        EventType.CLOSED,
-        public=True,
-        body=reason,
-        category={"from": change.ticket.category.value, "to": category.value},
-    )
-    change.ticket = replace(change.ticket, category=category, resolution=reason)
-    change.notify(NotificationKind(category.value), message=reason)
-
-
-def _request_clarification(change: _Change, payload: Mapping[str, Any]) -> None:
-    change.pause_clocks()
-    question = _text(payload, "message")
-    change.event(EventType.CLARIFICATION_REQUESTED, public=True, body=question)
-    change.notify(NotificationKind.CLARIFICATION_REQUESTED, message=question)
-
-
-def _resolve(change: _Change, payload: Mapping[str, Any]) -> None:
-    resolution = _text(payload, "resolution")
-    change.stop_clocks(*Clock)
-    change.event(EventType.RESOLVED, public=True, body=resolution)
-    change.notify(NotificationKind.RESOLVED, message=resolution)
-    change.ticket = replace(change.ticket, resolution=resolution)
-
-
-def _close(change: _Change, payload: Mapping[str, Any]) -> None:
-    change.stop_clocks(*Clock)
-    change.event(EventType.CLOSED, public=True)
-    change.notify(NotificationKind.CLOSED)
-
-
-def _reopen(change: _Change, payload: Mapping[str, Any]) -> None:
-    change.reopen_clock(Clock.RESOLUTION)
-    reason = _text(payload, "reason")
-    change.event(EventType.REOPENED, public=True, body=reason)
-    change.notify(NotificationKind.REOPENED, message=reason)
-
-
-_APPLY: Mapping[Action, Callable[[_Change, Mapping[str, Any]], None]] = {
-    Action.ACCEPT: _accept,
-    Action.ASSIGN: _assign,
-    Action.CLASSIFY: _classify,
-    Action.OUTCOME: _outcome,
-    Action.REQUEST_CLARIFICATION: _request_clarification,
-    Action.RESOLVE: _resolve,
-    Action.CLOSE: _close,
-    Action.REOPEN: _reopen,
-}
-
-
-def _drop_unless_replaced(
-    schedule: EscalationSchedule, checkpoints: Iterable[Checkpoint], planned: Sequence[Checkpoint]
-) -> None:
+def _drop_unless_replaced(schedule: Schedule, checkpoints: Iterable[Checkpoint], planned: Sequence[Checkpoint]) -> None:
     """Drop each of ``checkpoints`` whose row no checkpoint of ``planned`` was written over."""
     for checkpoint in checkpoints:
         if not any(schedule.same_row(checkpoint, new) for new in planned):
@@ -676,21 +453,6 @@ def _contact_name(customer: Customer, email: str) -> str | None:
     return next((contact.name for contact in customer.contacts if contact.email == email.lower()), None)
 
 
-def _is_outcome(policy: SlaPolicy, category: object) -> bool:
-    return isinstance(category, str) and category in set(Category) and policy.rule_for(Category(category)).closes_ticket
-
-
-def _text(payload: Mapping[str, Any], field: str) -> str:
-    value = payload.get(field)
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidInput(field, "is required")
-    return value.strip()
-
-
-def _role_of(caller: Caller) -> str:
-    if caller is SYSTEM:
-        return "system"
-    for role in (Role.CUSTOMER, Role.SUPERVISOR, Role.SECURITY, Role.OPERATOR, Role.ADMIN):
-        if role in caller.roles:
-            return role.value
-    return "none"
+def _claim(source: MailSource | None, outcome: str) -> MailClaim | None:
+    """The claim of the mail a change comes from (none for a change not made by mail)."""
+    return None if source is None else MailClaim(source.mail_id, outcome)

@@ -17,7 +17,8 @@ failure. Display names are made one line (:func:`shared.domain.text_limits.one_l
 the outbox, so a name never becomes a header nor stops its mail.
 
 **One budget, fairly spent.** Every mail takes a token of the app's one mail budget
-(:mod:`shared.domain.mail_budget`, shared by all instances through :mod:`shared.adapters.stores.mail_budget`)
+(:mod:`shared.domain.mail_budget`, shared by all instances through the store behind the
+:class:`~shared.usecases.ports.MailBudget` port)
 right before its claim. Right after a commit a mail goes at once when the budget has a token and
 nobody is queued; otherwise it waits, pending, without spending an attempt, and the sweep sends it
 in its turn: the sweep orders what waits fairly (:func:`shared.domain.delivery_order.fair_order`:
@@ -35,16 +36,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
-from shared.adapters.mail.render import NotificationKind, render
-from shared.adapters.stores.mail_budget import MailBudgetStore
-from shared.adapters.stores.outbox import Intent, OutboxStore, StoredNotification
 from shared.domain.delivery_order import fair_order
 from shared.domain.errors import Conflict
 from shared.domain.mail_budget import BudgetState, Grant, MailLimits
-from shared.domain.notifications import LEASE, MAX_ATTEMPTS, DeliveryState, Notification
-from shared.domain.outgoing_mail import OutgoingMail, PermanentSendError, Sender, TransientSendError
+from shared.domain.notifications import LEASE, MAX_ATTEMPTS, DeliveryState, Notification, NotificationKind
+from shared.domain.outgoing_mail import OutgoingMail, PermanentSendError, TransientSendError
 from shared.domain.reply_token import reply_address
 from shared.domain.text_limits import one_line
+from shared.usecases.ports import Intent, MailBudget, Outbox, Renderer, Sender, StoredNotification
 
 logger = logging.getLogger(__name__)
 
@@ -137,7 +136,7 @@ class _QueueTokens:
 
     def __init__(
         self,
-        budget: MailBudgetStore,
+        budget: MailBudget,
         window: SweepWindow,
         now: Callable[[], datetime],
         sleep: Sleep,
@@ -193,20 +192,22 @@ class _QueueTokens:
 
 
 class Dispatcher:
-    """Delivers notifications through ``sender``; time comes from ``now``."""
+    """Delivers notifications through ``sender``, their mails made by ``render``; time comes from
+    ``now``."""
 
     def __init__(
         self,
-        outbox: OutboxStore,
+        outbox: Outbox,
         sender: Sender,
+        render: Renderer,
         identity: MailIdentity,
         now: Callable[[], datetime],
-        budget: MailBudgetStore,
+        budget: MailBudget,
         timing: Timing = Timing(),
         sleep: Sleep = time.sleep,
     ) -> None:
         self._outbox, self._sender, self._identity, self._now, self._budget = outbox, sender, identity, now, budget
-        self._timing, self._sleep = timing, sleep
+        self._render, self._timing, self._sleep = render, timing, sleep
 
     def deliver(self, notifications: Iterable[Notification]) -> list[DeliveryState]:
         """Attempt each (right after their commit); a failure is logged and left to the sweep, a
@@ -272,7 +273,7 @@ class Dispatcher:
         """The mail a notification becomes: rendered in its language, threaded on its ticket,
         marked as automatic, replies routed back to its ticket, the display name on one line.
         Raises ValueError when it cannot be a mail (see :class:`OutgoingMail`)."""
-        rendered = render(notification.kind, notification.language, notification.context)
+        rendered = self._render(notification.kind, notification.language, notification.context)
         identity = self._identity
         root = f"<{notification.ticket_id.lower()}.1.0.{NotificationKind.RECEIVED.value}@{identity.message_domain}>"
         headers = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}

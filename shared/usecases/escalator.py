@@ -14,9 +14,9 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from shared.adapters.stores.schedule import EscalationSchedule
 from shared.domain.errors import Conflict
 from shared.usecases.desk import Desk
+from shared.usecases.ports import Schedule
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ class SweepReport:
     failed: int
 
 
-def sweep(desk: Desk, schedule: EscalationSchedule, now: datetime) -> SweepReport:
+def sweep(desk: Desk, schedule: Schedule, now: datetime) -> SweepReport:
     """Handle every checkpoint due at ``now`` (``desk`` must read the same instant as its clock)."""
     due = schedule.due(now)
     outcomes = {"escalated": 0, "stale": 0, "gone": 0, "contended": 0, "failed": 0}

@@ -15,22 +15,25 @@ from typing import TYPE_CHECKING
 
 from shared.domain.access import Caller
 from shared.domain.errors import NotFound
+from shared.domain.inbound.record import MAIL_ID
 
 if TYPE_CHECKING:
-    from shared.adapters.stores.attachments import AttachmentStore, StoredFile
     from shared.usecases.desk import Desk
+    from shared.usecases.ports import Attachments, StoredFile, Tickets
 
 __all__ = ["TicketFiles"]
 
-_ATTACHMENT_ID = re.compile(r"(?P<mail>[0-9a-f]{24})\.(?P<index>[0-9]{1,3})")
+_ATTACHMENT_ID = re.compile(rf"(?P<mail>{MAIL_ID})\.(?P<index>[0-9]{{1,3}})")
 
 
 @dataclass
 class TicketFiles:
-    """Downloads of the files that came with customers' mail."""
+    """Downloads of the files that came with customers' mail: the desk reads the ticket (and
+    audits staff), the tickets tell which mail changed it, the store holds the files."""
 
     desk: Desk
-    store: AttachmentStore
+    tickets: Tickets
+    store: Attachments
 
     def download(self, caller: Caller, ticket_id: str, attachment_id: str) -> StoredFile:
         """The file, or :class:`NotFound` (unknown, not this ticket's, or a ticket the caller may
@@ -39,7 +42,7 @@ class TicketFiles:
         if match is None:
             raise NotFound("no such attachment")
         ticket = self.desk.get(caller, ticket_id, reading=f"attachment:{attachment_id}").ticket
-        change = self.desk.tickets.change_by_mail(ticket.customer_id, match["mail"])
+        change = self.tickets.change_by_mail(ticket.customer_id, match["mail"])
         stored = None
         if change is not None and change[0] == ticket.id:
             stored = self.store.get(ticket.customer_id, match["mail"], int(match["index"]))

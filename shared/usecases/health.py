@@ -1,6 +1,7 @@
 """The app's health: its version and whether each dependency answers.
 
-A probe is a callable that returns when its dependency answers and raises when it does not.
+A probe is a callable that returns when its dependency answers and raises when it does not (the
+adapters make them: :func:`shared.adapters.storage.table_storage_probe`).
 The report names each dependency ``ok`` or ``down`` with the kind of failure, never its details
 (those may carry hosts or keys): details go to the log at warning level.
 """
@@ -10,12 +11,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from shared import __version__
-
-if TYPE_CHECKING:
-    from azure.data.tables import TableServiceClient
 
 logger = logging.getLogger(__name__)
 
@@ -51,14 +48,3 @@ def check_health(probes: Mapping[str, Probe]) -> HealthReport:
         else:
             checks[name] = "ok"
     return HealthReport(version=__version__, checks=checks)
-
-
-def table_storage_probe(service_factory: Callable[[], TableServiceClient]) -> Probe:
-    """A probe that lists one table page, without retries, so a dead endpoint fails fast."""
-
-    def probe() -> None:
-        service = service_factory()
-        pages = service.list_tables(results_per_page=1, retry_total=0).by_page()
-        next(iter(pages), None)
-
-    return probe

@@ -26,8 +26,9 @@ The steps, in order (each outcome is explained in :mod:`shared.domain.inbound.re
    one is reopened within ``INBOUND_REOPEN_DAYS``, else a new ticket links it. No clue: a new
    ticket, in the language of the mail, with the receipt mail.
 
-The change on the ticket and the claim of the mail commit together (:class:`shared.usecases.desk.MailSource`),
-so a crash anywhere is repaired by the next delivery without a second ticket or message.
+The change on the ticket and the claim of the mail commit together
+(:class:`shared.domain.change.MailSource`), so a crash anywhere is repaired by the next delivery
+without a second ticket or message.
 """
 
 from __future__ import annotations
@@ -39,22 +40,20 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from shared.adapters.mail.parse import parse_message
-from shared.adapters.stores.attachments import AttachmentStore
-from shared.adapters.stores.inbound_log import InboundLog, MessageClaim, mail_id_of
-from shared.adapters.stores.mailbox import RawMailStore
 from shared.config.inbound import InboundSettings
+from shared.domain.change import MailSource
 from shared.domain.customers import Customer
 from shared.domain.errors import Conflict, InvalidInput
 from shared.domain.inbound.automatic import automatic_reason
 from shared.domain.inbound.message import InboundMessage, ParseLimits, UnparseableMail
-from shared.domain.inbound.record import SUSPECTED_LOOP, InboundRecord, Outcome
+from shared.domain.inbound.record import SUSPECTED_LOOP, InboundRecord, Outcome, mail_id_of
 from shared.domain.inbound.threads import thread_clues
 from shared.domain.lifecycle import Action, Role, Status
 from shared.domain.text_limits import clipped, one_line
 from shared.domain.ticket import Channel, TicketId
-from shared.usecases.desk import Desk, MailSource, NewTicket
+from shared.usecases.desk import Desk, NewTicket
 from shared.usecases.dispatch import MailIdentity
+from shared.usecases.ports import Attachments, Customers, InboundMailLog, Mailbox, MailParser, MessageClaim, Tickets
 
 __all__ = ["MailIntake", "request_text"]
 
@@ -81,12 +80,17 @@ class _Sender:
 
 @dataclass
 class MailIntake:
-    """The intake, bound to the desk, the stores of raw mail, records and files, and the clock."""
+    """The intake, bound to the desk (which changes the tickets), the tickets and customers it
+    reads to sort a mail, the stores of records, raw mail and files, the mail parser, and the
+    clock."""
 
     desk: Desk
-    log: InboundLog
-    mailbox: RawMailStore
-    files: AttachmentStore
+    tickets: Tickets
+    customers: Customers
+    log: InboundMailLog
+    mailbox: Mailbox
+    files: Attachments
+    parse: MailParser
     identity: MailIdentity
     settings: InboundSettings
     now: Callable[[], datetime]
@@ -105,7 +109,7 @@ class MailIntake:
         if raw.content is None:
             return self._quarantine(record, f"over size limit ({raw.size} bytes; the raw message stays in {blob!r})")
         try:
-            message = parse_message(raw.content, self._limits())
+            message = self.parse(raw.content, self._limits())
         except UnparseableMail as unreadable:
             return self._quarantine(record, unreadable.reason, raw.content)
         record = replace(
@@ -127,7 +131,7 @@ class MailIntake:
             raise InvalidInput("id", f"no received mail {mail_id!r}")
         if not record.releasable:
             raise Conflict(f"mail {mail_id} is {record.outcome.value}, not held")
-        customer = self.desk.customers.get(customer_id)
+        customer = self.customers.get(customer_id)
         if customer is None:
             raise InvalidInput("customer_id", f"no customer {customer_id!r}")
         if not customer.entitled:
@@ -138,7 +142,7 @@ class MailIntake:
         if raw.content is None:
             raise Conflict(f"the raw message of mail {mail_id} is over the size limit now")
         try:
-            message = parse_message(raw.content, self._limits())
+            message = self.parse(raw.content, self._limits())
         except UnparseableMail as unreadable:
             raise Conflict(f"the raw message of mail {mail_id} cannot be read now: {unreadable.reason}") from None
         claim = self.log.claim_message_id(message.message_id, mail_id)
@@ -175,7 +179,7 @@ class MailIntake:
         if taken and not self._never_answered(claim):
             return self._duplicate(record, claim)
         if not taken and claim.customer_id is not None:  # its delivery started before a crash: finish it
-            started = self.desk.customers.get(claim.customer_id)
+            started = self.customers.get(claim.customer_id)
             if started is not None:
                 return self._save(self._deliver(record, message, started, resumed=True))
         screened = self._screen(record, message)
@@ -207,8 +211,8 @@ class MailIntake:
         if message.sender_doubt:  # From may show one person and be another: never threaded, never answered
             return replace(record, outcome=Outcome.HELD, reason=message.sender_doubt)
         sender = message.sender.address
-        customer_id = self.desk.customers.find_by_address(sender)
-        customer = self.desk.customers.get(customer_id) if customer_id else None
+        customer_id = self.customers.find_by_address(sender)
+        customer = self.customers.get(customer_id) if customer_id else None
         if customer is None:
             return replace(record, outcome=Outcome.HELD, reason="unknown sender")
         if not customer.entitled:
@@ -250,7 +254,7 @@ class MailIntake:
         meanwhile by another worker makes its own transaction fail on that row."""
         record = replace(record, customer_id=customer.id)
         for attempt in range(_CHANGE_ATTEMPTS):
-            done = self.desk.tickets.change_by_mail(customer.id, record.id) if resumed or attempt else None
+            done = self.tickets.change_by_mail(customer.id, record.id) if resumed or attempt else None
             if done is not None:
                 return replace(record, outcome=Outcome(done[1]), ticket_id=done[0])
             try:
@@ -272,13 +276,13 @@ class MailIntake:
             message_domain=self.identity.message_domain,
             ticket_prefix=self.desk.ticket_prefix,
         ):
-            owner = self.desk.tickets.customer_of(clue.ticket_id)
+            owner = self.tickets.customer_of(clue.ticket_id)
             if owner is None:
                 continue
             if owner != customer.id:
                 refused.append(f"{clue.ticket_id} ({clue.sign}) belongs to another customer")
                 continue
-            stored = self.desk.tickets.get(owner, clue.ticket_id)
+            stored = self.tickets.get(owner, clue.ticket_id)
             if stored is None:
                 continue
             ticket = stored.ticket

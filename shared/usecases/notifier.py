@@ -1,9 +1,10 @@
 """Which mails a ticket change sends, and their journey into the outbox with the change.
 
-The desk's use cases say *what* happened as :class:`Notice` values (a customer mail, a mail to
-the team, a mail to an operator). :class:`Notifier` turns them into :class:`Notification` rows
-that commit in the change's own transaction (their intents recorded just before it), then hands
-them to the dispatcher right after the commit.
+The desk's use cases say *what* happened as :class:`~shared.domain.notifications.Notice` values
+(a customer mail, a mail to the team, a mail to an operator). :class:`Notifier` turns them into
+:class:`~shared.domain.notifications.Notification` values that commit in the change's own
+transaction (their intents recorded just before it), then hands them to the dispatcher right
+after the commit.
 
 Confidential tickets stay confidential by mail too: every staff mail about a ``vulnerability``
 ticket (new in the queue, assigned, escalated at any level) goes to the security address instead
@@ -16,45 +17,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import TYPE_CHECKING
 
-from shared.adapters.mail.render import EscalationLevel, NotificationContext, NotificationKind
 from shared.domain.language import Language
-from shared.domain.notifications import Notification
-from shared.domain.sla.policy import Category, Clock
+from shared.domain.notifications import CUSTOMER, TEAM, EscalationLevel, Notice, Notification, NotificationContext
+from shared.domain.sla.policy import Category
 from shared.domain.ticket import Ticket
 
 if TYPE_CHECKING:
-    from shared.adapters.stores.outbox import OutboxStore
     from shared.domain.sla.clock import ClockState
     from shared.usecases.dispatch import Dispatcher
+    from shared.usecases.ports import Outbox
 
-
-@dataclass(frozen=True)
-class Notice:
-    """A mail a change asks for. ``to`` is ``customer`` (the ticket's contact), ``team`` (the
-    support team's address) or a person's address; ``message`` is the text it quotes;
-    ``escalation`` what an escalation mail reports."""
-
-    kind: NotificationKind
-    to: str
-    message: str | None = None
-    escalation: Escalated | None = None
-
-
-@dataclass(frozen=True)
-class Escalated:
-    """What an escalation mail is about: the level reached, the clock, its working time left
-    (negative when overdue)."""
-
-    level: int
-    clock: Clock
-    working_time_left: timedelta
-
-
-CUSTOMER = "customer"
-TEAM = "team"
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +42,7 @@ class Notifier:
     staff mail about one). Customer mails speak the ticket's language, staff mails
     ``staff_language``."""
 
-    outbox: OutboxStore
+    outbox: Outbox
     dispatcher: Dispatcher
     team_address: str | None
     portal_url: str | None
@@ -136,10 +111,6 @@ class Notifier:
         if notice.to == TEAM:
             return (self.team_address, "") if self.team_address else None
         return notice.to, ""
-
-    def rows(self, notifications: list[Notification]) -> list[dict[str, Any]]:
-        """The rows that commit with the change (no round trip of their own)."""
-        return self.outbox.rows(notifications)
 
     def record(self, notifications: list[Notification]) -> None:
         """Before the change commits: the intents (one transaction)."""

@@ -9,7 +9,7 @@ level falls due on the calendar as it now is (:func:`shared.domain.sla.escalatio
 * a clock started after the last changed day never counted one: it stays;
 * a checkpoint planned before the first changed day moves by its working time left, from the
   checkpoint alone; a clock's rows in the range move together, and where two land in one bucket the
-  earliest stays (:meth:`EscalationSchedule.move`);
+  earliest stays (:meth:`~shared.usecases.ports.Schedule.move`);
 * any other clock (one that counted changed days before its last change, or whose rows were
   planned before they recorded what a move needs) is re-planned from its ticket's ledger
   (:meth:`shared.usecases.desk.Desk.replan`).
@@ -26,9 +26,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from shared.adapters.stores.schedule import EscalationSchedule, StoredCheckpoint
 from shared.domain.sla.escalation import Checkpoint, replanned
 from shared.usecases.desk import Desk
+from shared.usecases.ports import Schedule, StoredCheckpoint
 
 __all__ = ["ReplanReport", "replan_from"]
 
@@ -47,7 +47,7 @@ class ReplanReport:
     failed: int
 
 
-def replan_from(desk: Desk, schedule: EscalationSchedule, first_day: date, last_day: date) -> ReplanReport:
+def replan_from(desk: Desk, schedule: Schedule, first_day: date, last_day: date) -> ReplanReport:
     """Re-plan the checkpoints due from the start of ``first_day``, after a change of the calendar
     that changed the working time of the days ``first_day`` to ``last_day`` (in the calendar's
     zone, both included), on ``desk``'s calendar (which must be the changed one) and clock."""

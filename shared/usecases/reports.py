@@ -1,14 +1,14 @@
 """What supervisors see: the tickets at risk of missing their SLA, and the SLA report of a period.
 
-Two use cases over the desk's storage, with the desk's clock and calendar:
+Two use cases of :class:`Reports`, over the desk's tickets, with the desk's clock and calendar:
 
-* :func:`at_risk`: the open tickets (new, accepted, waiting for the customer) the caller may see,
-  the nearest deadline first. Staff only; customers are refused (they follow their own tickets'
-  deadlines in the ticket list). It reads every open ticket the caller may see, a page at a time,
-  up to ``pages`` pages per open status, and sorts in memory: the answer says whether the read was
-  ``complete``. (The escalation schedule, keyed by due time, will give a cheaper view.)
-* :func:`sla_report`: the figures of :mod:`shared.domain.sla.stats` over the tickets opened in a period,
-  per customer and priority. Supervisors and administrators see every customer (or one); a
+* :meth:`Reports.at_risk`: the open tickets (new, accepted, waiting for the customer) the caller
+  may see, the nearest deadline first. Staff only; customers are refused (they follow their own
+  tickets' deadlines in the ticket list). It reads every open ticket the caller may see, a page
+  at a time, up to ``pages`` pages per open status, and sorts in memory: the answer says whether
+  the read was ``complete``. (The escalation schedule, keyed by due time, will give a cheaper view.)
+* :meth:`Reports.sla_report`: the figures of :mod:`shared.domain.sla.stats` over the tickets
+  opened in a period, per customer and priority. Supervisors and administrators see every customer (or one); a
   customer only its own, and naming another company is answered like a ticket it may not see:
   :class:`NotFound`.
 
@@ -17,33 +17,24 @@ The cost of each is in ``docs/reports.md``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
-from shared.domain.access import Caller, can_see, handle_of
+from shared.domain.access import Caller, can_see, handle_of, staff_filter
+from shared.domain.change import role_of
 from shared.domain.errors import Forbidden, InvalidInput, NotFound
-from shared.domain.lifecycle import Role, Status
+from shared.domain.lifecycle import STAFF, Role, Status
 from shared.domain.paging import Page
+from shared.domain.sla.calendar import SlaCalendar
 from shared.domain.sla.clock import ClockState, clock_state
-from shared.domain.sla.policy import Category, Clock
-from shared.domain.sla.stats import ReportedTicket, SlaRow, summarise
+from shared.domain.sla.policy import Clock, SlaPolicy
+from shared.domain.sla.stats import SlaRow, summarise
 from shared.domain.ticket import Ticket
+from shared.usecases.ports import Audit, OpenedTickets, Tickets
 
-if TYPE_CHECKING:
-    from shared.usecases.desk import Desk
-
-__all__ = [
-    "AtRisk",
-    "AtRiskTicket",
-    "OpenedTickets",
-    "ReportPeriod",
-    "SlaReport",
-    "at_risk",
-    "sla_report",
-]
+__all__ = ["AtRisk", "AtRiskTicket", "ReportPeriod", "Reports", "SlaReport"]
 
 #: The statuses of the tickets the desk still owes work on, in the order they are read.
 OPEN_STATUSES = (Status.NEW, Status.ACCEPTED, Status.WAITING_CUSTOMER)
@@ -55,8 +46,6 @@ SCAN_PAGES = 5
 MAX_PERIOD_DAYS = 366
 #: The earliest day a report period may start.
 EARLIEST_DAY = date(1970, 1, 1)
-
-_STAFF = frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.SECURITY})
 
 
 # --- at risk -----------------------------------------------------------------------------------------
@@ -102,80 +91,7 @@ class AtRisk:
     complete: bool
 
 
-def at_risk(
-    desk: Desk,
-    caller: Caller,
-    *,
-    customer_id: str | None = None,
-    limit: int = 25,
-    pages: int = SCAN_PAGES,
-    page_size: int = SCAN_PAGE,
-) -> AtRisk:
-    """The open tickets ``caller`` may see (of ``customer_id`` only, when given), ordered by
-    :meth:`AtRiskTicket.sort_key`, the first ``limit``. Reads up to ``pages`` pages of
-    ``page_size`` tickets per open status, one query each, and audits the tickets shown with one
-    write (like every staff list)."""
-    if Role.CUSTOMER in caller.roles or not caller.roles & _STAFF:
-        raise Forbidden("the at-risk view is for staff")
-    if pages < 1 or page_size < 1:
-        raise ValueError(f"pages and page_size must be at least 1: {pages}, {page_size}")
-    calendar, now = desk.calendar(), desk.now()
-    visible: list[AtRiskTicket] = []
-    complete = True
-    for status in OPEN_STATUSES:
-        cursor: str | None = None
-        for _ in range(pages):
-            page = _open_page(desk, caller, status, customer_id, page_size, cursor)
-            visible += [
-                AtRiskTicket(
-                    ticket,
-                    clock_state(Clock.TAKE_CHARGE, ticket.clocks, calendar, now),
-                    clock_state(Clock.RESOLUTION, ticket.clocks, calendar, now),
-                )
-                for ticket in page.items
-                if can_see(caller, ticket, desk.policy)
-            ]
-            cursor = page.cursor
-            if cursor is None:
-                break
-        complete = complete and cursor is None
-    items = sorted(visible, key=AtRiskTicket.sort_key)[:limit]
-    if items:
-        desk.audit.record_list([item.ticket.id for item in items], now, handle_of(caller), _staff_role(caller))
-    return AtRisk(items, len(visible), complete)
-
-
-def _open_page(
-    desk: Desk, caller: Caller, status: Status, customer_id: str | None, size: int, cursor: str | None
-) -> Page[Ticket]:
-    """One page of the tickets in ``status`` that the caller's lists may hold: the customer's
-    partition, or (like the staff ticket list) the operator's queue and assignments, a
-    supervisor's all, vulnerabilities only for the security role."""
-    if customer_id is not None:
-        return desk.tickets.list_for_customer(customer_id, status=status, limit=size, cursor=cursor)
-    return desk.tickets.list_all(
-        status=status,
-        assignee_in=None if Role.SUPERVISOR in caller.roles else ("", handle_of(caller)),
-        exclude_category=None if Role.SECURITY in caller.roles else Category.VULNERABILITY,
-        limit=size,
-        cursor=cursor,
-    )
-
-
-def _staff_role(caller: Caller) -> str:
-    """The role a staff member's reads are audited under (the highest they hold)."""
-    return next(role.value for role in (Role.SUPERVISOR, Role.SECURITY, Role.OPERATOR) if role in caller.roles)
-
-
 # --- the SLA report ----------------------------------------------------------------------------------
-
-
-class OpenedTickets(Protocol):
-    """Where the report finds the tickets opened in a period (:mod:`shared.adapters.stores.report_queries`)."""
-
-    def opened_between(self, start: datetime, end: datetime, customer_id: str | None) -> Iterable[ReportedTicket]:
-        """The tickets opened in ``[start, end)``, of one customer or of all (None)."""
-        ...
 
 
 @dataclass(frozen=True)
@@ -212,16 +128,81 @@ class SlaReport:
     rows: list[SlaRow]
 
 
-def sla_report(
-    desk: Desk, opened: OpenedTickets, caller: Caller, period: ReportPeriod, customer_id: str | None = None
-) -> SlaReport:
-    """The SLA figures of the tickets opened in ``period`` that ``caller`` may report on, with the
-    desk's calendar, as of the desk's now. Reads the tickets opened in the period once."""
-    scope = _report_scope(caller, customer_id)
-    calendar, now = desk.calendar(), desk.now()
-    start, end = period.bounds(calendar.zone)
-    rows = summarise(opened.opened_between(start, end, scope), calendar, now)
-    return SlaReport(period, scope, now, calendar.zone, rows)
+# --- the use cases -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Reports:
+    """The supervisors' views over the desk's tickets (``tickets``, ``opened`` for the report's
+    query), auditing what staff are shown in ``audit``, with the desk's ``calendar``, ``policy``
+    and clock ``now``."""
+
+    tickets: Tickets
+    opened: OpenedTickets
+    audit: Audit
+    calendar: Callable[[], SlaCalendar]
+    policy: SlaPolicy
+    now: Callable[[], datetime]
+
+    def at_risk(
+        self,
+        caller: Caller,
+        *,
+        customer_id: str | None = None,
+        limit: int = 25,
+        pages: int = SCAN_PAGES,
+        page_size: int = SCAN_PAGE,
+    ) -> AtRisk:
+        """The open tickets ``caller`` may see (of ``customer_id`` only, when given), ordered by
+        :meth:`AtRiskTicket.sort_key`, the first ``limit``. Reads up to ``pages`` pages of
+        ``page_size`` tickets per open status, one query each, and audits the tickets shown with one
+        write (like every staff list)."""
+        if Role.CUSTOMER in caller.roles or not caller.roles & STAFF:
+            raise Forbidden("the at-risk view is for staff")
+        if pages < 1 or page_size < 1:
+            raise ValueError(f"pages and page_size must be at least 1: {pages}, {page_size}")
+        calendar, now = self.calendar(), self.now()
+        visible: list[AtRiskTicket] = []
+        complete = True
+        for status in OPEN_STATUSES:
+            cursor: str | None = None
+            for _ in range(pages):
+                page = self._open_page(caller, status, customer_id, page_size, cursor)
+                visible += [
+                    AtRiskTicket(
+                        ticket,
+                        clock_state(Clock.TAKE_CHARGE, ticket.clocks, calendar, now),
+                        clock_state(Clock.RESOLUTION, ticket.clocks, calendar, now),
+                    )
+                    for ticket in page.items
+                    if can_see(caller, ticket, self.policy)
+                ]
+                cursor = page.cursor
+                if cursor is None:
+                    break
+            complete = complete and cursor is None
+        items = sorted(visible, key=AtRiskTicket.sort_key)[:limit]
+        if items:
+            self.audit.record_list([item.ticket.id for item in items], now, handle_of(caller), role_of(caller))
+        return AtRisk(items, len(visible), complete)
+
+    def sla_report(self, caller: Caller, period: ReportPeriod, customer_id: str | None = None) -> SlaReport:
+        """The SLA figures of the tickets opened in ``period`` that ``caller`` may report on, on
+        the calendar, as of now. Reads the tickets opened in the period once."""
+        scope = _report_scope(caller, customer_id)
+        calendar, now = self.calendar(), self.now()
+        start, end = period.bounds(calendar.zone)
+        rows = summarise(self.opened.opened_between(start, end, scope), calendar, now)
+        return SlaReport(period, scope, now, calendar.zone, rows)
+
+    def _open_page(
+        self, caller: Caller, status: Status, customer_id: str | None, size: int, cursor: str | None
+    ) -> Page[Ticket]:
+        """One page of the tickets in ``status`` that the caller's lists may hold: the customer's
+        partition, or what a staff list holds (:func:`shared.domain.access.staff_filter`)."""
+        if customer_id is not None:
+            return self.tickets.list_for_customer(customer_id, status=status, limit=size, cursor=cursor)
+        return self.tickets.list_all(status=status, visible=staff_filter(caller), limit=size, cursor=cursor)
 
 
 def _report_scope(caller: Caller, customer_id: str | None) -> str | None:

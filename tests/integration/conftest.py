@@ -20,13 +20,14 @@ from azure.storage.blob import BlobServiceClient
 
 from devhost.local_identity import LOCAL_AUDIENCE, LOCAL_ISSUER, ensure_signing_key, mint_token
 from functions import dependencies
-from shared.adapters.auth.tokens import Principal
+from shared.adapters.language_detection import detect_language
 from shared.adapters.storage import AZURITE_ACCOUNT, AZURITE_KEY, DEVELOPMENT_STORAGE, azurite_connection_string
 from shared.adapters.storage_layout import BLOB_CONTAINERS, TABLES
 from shared.adapters.stores.audit import AuditTrail
 from shared.adapters.stores.customers import CustomerRegistry
 from shared.adapters.stores.mail_budget import MailBudgetStore
 from shared.adapters.stores.tickets import TicketStore
+from shared.domain.access import Principal
 from shared.domain.customers import Contact, Customer
 from shared.domain.language import Language
 from shared.domain.lifecycle import Role
@@ -178,6 +179,7 @@ def desk_on(table_service: TableServiceClient, clock: Clock) -> Desk:
         calendar=lambda: calendar,
         policy=SlaPolicy(),
         now=clock,
+        detect_language=detect_language,
         ticket_prefix="IT",
     )
 

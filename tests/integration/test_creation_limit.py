@@ -13,11 +13,12 @@ from azure.data.tables import TableServiceClient
 
 from shared.adapters.storage import azurite_connection_string
 from shared.adapters.stores.creation_limits import CreationLimits
+from shared.domain.change import MailSource
 from shared.domain.creation_limit import CreationLimit
 from shared.domain.customers import Contact, Customer
 from shared.domain.errors import TooManyRequests
 from shared.domain.lifecycle import Role, Status
-from shared.usecases.desk import Desk, MailSource, NewTicket
+from shared.usecases.desk import Desk, NewTicket
 from tests.integration.conftest import Clock, customer_caller, desk_on, staff_caller
 
 CREATORS = 12

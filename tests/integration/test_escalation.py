@@ -11,11 +11,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from azure.data.tables import TableServiceClient
 
+from shared.adapters.mail.render import render
 from shared.adapters.storage_layout import TICKETS_TABLE
 from shared.adapters.stores.mail_budget import MailBudgetStore
 from shared.adapters.stores.outbox import OutboxStore
 from shared.adapters.stores.schedule import EscalationSchedule
-from shared.adapters.stores.tickets import StoredTicket, TicketStore
+from shared.adapters.stores.tickets import TicketStore
 from shared.domain.customers import Customer
 from shared.domain.history import EventType
 from shared.domain.lifecycle import Action, Role
@@ -27,6 +28,7 @@ from shared.usecases.desk import Desk, EscalationPolicy, NewTicket
 from shared.usecases.dispatch import Dispatcher, MailIdentity
 from shared.usecases.escalator import sweep
 from shared.usecases.notifier import Notifier
+from shared.usecases.ports import StoredTicket
 from shared.usecases.replanning import replan_from
 from tests.integration.conftest import Clock as SetClock
 from tests.integration.conftest import customer_caller, staff_caller
@@ -73,7 +75,7 @@ def escalating(
     identity = MailIdentity(
         "donotreply@desk.example", "Support", "support@desk.example", secrets.token_bytes(32), "desk.example"
     )
-    dispatcher = Dispatcher(outbox, recorder, identity, clock, mail_budget)
+    dispatcher = Dispatcher(outbox, recorder, render, identity, clock, mail_budget)
     return replace(
         desk,
         notifier=Notifier(outbox, dispatcher, "team@desk.example", None),

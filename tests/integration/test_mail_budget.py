@@ -15,14 +15,14 @@ from itertools import pairwise
 from azure.data.tables import TableServiceClient
 from azure.storage.blob import BlobServiceClient
 
-from shared.adapters.mail.render import NotificationContext, NotificationKind
+from shared.adapters.mail.render import render
 from shared.adapters.storage_layout import TICKETS_TABLE
 from shared.adapters.stores.mail_budget import MailBudgetStore
-from shared.adapters.stores.outbox import OutboxStore
+from shared.adapters.stores.outbox import OutboxStore, notification_row
 from shared.domain.errors import Conflict
 from shared.domain.language import Language
 from shared.domain.mail_budget import MailLimits
-from shared.domain.notifications import DeliveryState, Notification
+from shared.domain.notifications import DeliveryState, Notification, NotificationContext, NotificationKind
 from shared.domain.outgoing_mail import OutgoingMail
 from shared.domain.sla.policy import Category, Priority
 from shared.usecases.dispatch import SWEEP_MARGIN, Dispatcher, MailIdentity, receipt_delay_bound
@@ -74,8 +74,8 @@ def queued(table_service: TableServiceClient, clock: Clock, count: int) -> list[
             )
         )
     outbox.intend(notifications)
-    for row in outbox.rows(notifications):
-        table_service.get_table_client(TICKETS_TABLE).create_entity(row)
+    for notification in notifications:
+        table_service.get_table_client(TICKETS_TABLE).create_entity(notification_row(notification))
     return notifications
 
 
@@ -86,7 +86,9 @@ def test_two_dispatchers_racing_for_the_same_mails_spend_the_budget_once_and_sen
     name = f"race-{uuid.uuid4().hex[:10]}"
     recorder = Recorder()
     dispatchers = [
-        Dispatcher(OutboxStore(table_service), recorder, IDENTITY, clock, MailBudgetStore(table_service, limits, name))
+        Dispatcher(
+            OutboxStore(table_service), recorder, render, IDENTITY, clock, MailBudgetStore(table_service, limits, name)
+        )
         for _ in range(2)
     ]
     notifications = queued(table_service, clock, 12)
@@ -170,7 +172,7 @@ def test_a_sweep_that_finds_nothing_waiting_for_the_budget_lifts_the_hold_an_ear
         clock.at += timedelta(minutes=1, seconds=1)
         assert budget.look().held(clock.at)
 
-        report = Dispatcher(outbox, Recorder(), IDENTITY, clock, budget).sweep()
+        report = Dispatcher(outbox, Recorder(), render, IDENTITY, clock, budget).sweep()
 
         assert (report.looked_at, report.sent, report.queued) == (1, 0, 0)
         assert not budget.look().held(clock.at)

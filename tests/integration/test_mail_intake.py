@@ -16,8 +16,10 @@ import pytest
 from azure.data.tables import TableServiceClient
 from azure.storage.blob import BlobServiceClient
 
+from shared.adapters.mail.parse import parse_message
+from shared.adapters.mail.render import render
 from shared.adapters.stores.attachments import AttachmentStore
-from shared.adapters.stores.inbound_log import InboundLog, MailCount, MessageClaim, mail_id_of
+from shared.adapters.stores.inbound_log import InboundLog
 from shared.adapters.stores.mail_budget import MailBudgetStore
 from shared.adapters.stores.mailbox import RawMailStore
 from shared.adapters.stores.outbox import OutboxStore
@@ -25,7 +27,7 @@ from shared.config.inbound import InboundSettings
 from shared.domain.customers import Contact, Customer
 from shared.domain.errors import Conflict, NotFound
 from shared.domain.history import EventType
-from shared.domain.inbound.record import InboundRecord, Outcome
+from shared.domain.inbound.record import InboundRecord, Outcome, mail_id_of
 from shared.domain.language import Language
 from shared.domain.lifecycle import Action, Role, Status
 from shared.domain.reply_token import reply_address
@@ -34,6 +36,7 @@ from shared.usecases.dispatch import Dispatcher, MailIdentity
 from shared.usecases.files import TicketFiles
 from shared.usecases.intake import MailIntake
 from shared.usecases.notifier import Notifier
+from shared.usecases.ports import MailCount, MessageClaim
 from tests.integration.conftest import Clock, staff_caller
 from tests.integration.test_escalation import Recorder
 
@@ -53,7 +56,7 @@ def mailing_desk(
     desk: Desk, table_service: TableServiceClient, clock: Clock, recorder: Recorder, mail_budget: MailBudgetStore
 ) -> Desk:
     outbox = OutboxStore(table_service)
-    dispatcher = Dispatcher(outbox, recorder, IDENTITY, clock, mail_budget)
+    dispatcher = Dispatcher(outbox, recorder, render, IDENTITY, clock, mail_budget)
     return replace(desk, notifier=Notifier(outbox, dispatcher, "team@desk.example", None))
 
 
@@ -63,9 +66,12 @@ def intake(
 ) -> MailIntake:
     return MailIntake(
         desk=mailing_desk,
+        tickets=mailing_desk.tickets,
+        customers=mailing_desk.customers,
         log=InboundLog(table_service),
         mailbox=RawMailStore(blob_service),
         files=AttachmentStore(blob_service),
+        parse=parse_message,
         identity=IDENTITY,
         settings=InboundSettings(
             loop_max_messages=1000, customer_max_messages=1000, max_attachments=2, max_attachment_bytes=1000
@@ -392,7 +398,7 @@ def test_attachments_are_kept_within_limits_and_given_only_to_their_ticket(
         "manuale.pdf": "too large",
         "extra.txt": "too many attachments",
     }
-    files = TicketFiles(intake.desk, intake.files)
+    files = TicketFiles(intake.desk, intake.tickets, intake.files)
     downloaded = files.download(OPERATOR, ticket_id, kept[0]["id"])
     assert (downloaded.name, downloaded.content_type, downloaded.content) == (
         "errore.png",

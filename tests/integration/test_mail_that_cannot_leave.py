@@ -20,13 +20,13 @@ import pytest
 from azure.data.tables import TableServiceClient
 from azure.storage.blob import BlobServiceClient
 
-from shared.adapters.mail.render import NotificationContext, NotificationKind
+from shared.adapters.mail.render import render
 from shared.adapters.mail.senders.file_drop import FileDropSender
 from shared.adapters.storage_layout import TICKETS_TABLE
 from shared.adapters.stores.mail_budget import MailBudgetStore
-from shared.adapters.stores.outbox import OutboxStore
+from shared.adapters.stores.outbox import OutboxStore, notification_row
 from shared.domain.language import Language
-from shared.domain.notifications import MAX_ATTEMPTS, DeliveryState, Notification
+from shared.domain.notifications import MAX_ATTEMPTS, DeliveryState, Notification, NotificationContext, NotificationKind
 from shared.domain.outgoing_mail import OutgoingMail
 from shared.domain.sla.policy import Category, Priority
 from shared.usecases.dispatch import Dispatcher, MailIdentity
@@ -92,7 +92,7 @@ def queued(table_service: TableServiceClient, clock: Clock, recipient: str, name
     )
     outbox = OutboxStore(table_service)
     outbox.intend([notification])
-    table_service.get_table_client(TICKETS_TABLE).create_entity(outbox.rows([notification])[0])
+    table_service.get_table_client(TICKETS_TABLE).create_entity(notification_row(notification))
     return notification
 
 
@@ -116,7 +116,7 @@ def test_a_contact_name_with_a_line_break_leaves_on_one_line_and_forges_no_heade
     mail_budget: MailBudgetStore,
 ) -> None:
     notification = queue("anna@acme.example", FORGED_NAME)
-    dispatcher = Dispatcher(OutboxStore(table_service), FileDropSender(tmp_path), IDENTITY, clock, mail_budget)
+    dispatcher = Dispatcher(OutboxStore(table_service), FileDropSender(tmp_path), render, IDENTITY, clock, mail_budget)
 
     assert dispatcher.attempt(notification.customer_id, notification.id) is DeliveryState.SENT
 
@@ -148,7 +148,7 @@ def test_a_mail_that_cannot_be_built_fails_for_good_at_once_listed_and_alerted(
     caplog.set_level("WARNING", logger="shared.usecases.dispatch")
     outbox = OutboxStore(table_service)
     notification = queue(recipient)
-    dispatcher = Dispatcher(outbox, FileDropSender(tmp_path), IDENTITY, clock, mail_budget)
+    dispatcher = Dispatcher(outbox, FileDropSender(tmp_path), render, IDENTITY, clock, mail_budget)
 
     assert dispatcher.attempt(notification.customer_id, notification.id) is DeliveryState.FAILED
 
@@ -170,7 +170,7 @@ def test_a_sweep_every_minute_never_lets_a_dying_worker_spend_more_than_the_maxi
     with run_storage(table_service, blob_service, f"dying{uuid.uuid4().hex[:8]}") as (tables, _):  # its sweeps only
         outbox = OutboxStore(tables)
         notification = queued(tables, clock, "anna@acme.example")
-        dispatcher = Dispatcher(outbox, worker, IDENTITY, clock, MailBudgetStore(tables, ROOMY))
+        dispatcher = Dispatcher(outbox, worker, render, IDENTITY, clock, MailBudgetStore(tables, ROOMY))
         start = clock.at
         for minute in range(1, 61):  # an hour of sweeps, one a minute, each lease expiring
             clock.at = start + timedelta(minutes=minute)

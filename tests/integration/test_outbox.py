@@ -17,14 +17,14 @@ from azure.data.tables import TableServiceClient
 from functions import admin as admin_routes
 from functions import outbox as outbox_routes
 from functions import tickets
-from shared.adapters.mail.render import NotificationContext, NotificationKind
+from shared.adapters.mail.render import render
 from shared.adapters.mail.senders.file_drop import FileDropSender
 from shared.adapters.stores.mail_budget import MailBudgetStore
 from shared.adapters.stores.outbox import OutboxStore
 from shared.domain.customers import Customer
 from shared.domain.language import Language
 from shared.domain.lifecycle import Action, Role, Status
-from shared.domain.notifications import DeliveryState, Notification
+from shared.domain.notifications import DeliveryState, Notification, NotificationContext, NotificationKind
 from shared.domain.outgoing_mail import OutgoingMail, PermanentSendError, TransientSendError
 from shared.domain.sla.policy import Category, Priority
 from shared.usecases.desk import Desk, NewTicket
@@ -62,7 +62,7 @@ def mailing_desk(
     desk: Desk, table_service: TableServiceClient, sender: Switchboard, clock: Clock, mail_budget: MailBudgetStore
 ) -> Desk:
     outbox = OutboxStore(table_service)
-    dispatcher = Dispatcher(outbox, sender, IDENTITY, clock, mail_budget)
+    dispatcher = Dispatcher(outbox, sender, render, IDENTITY, clock, mail_budget)
     return replace(desk, notifier=Notifier(outbox, dispatcher, "team@desk.example", "https://portal.example"))
 
 

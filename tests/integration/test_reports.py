@@ -16,7 +16,7 @@ from shared.domain.lifecycle import Role
 from shared.domain.sla.policy import Priority
 from shared.domain.sla.stats import ClockFigures, SlaRow
 from shared.usecases.desk import Desk
-from shared.usecases.reports import ReportPeriod, at_risk, sla_report
+from shared.usecases.reports import ReportPeriod, Reports
 from tests.integration.conftest import Clock, customer_caller, staff_caller
 from tests.integration.report_scenes import OLGA, SUPERVISOR, Scene, open_fortnight, open_monday
 
@@ -28,6 +28,12 @@ NOVEMBER = ReportPeriod(date(2026, 11, 2), date(2026, 11, 16))
 @pytest.fixture
 def scene(desk: Desk, clock: Clock) -> Scene:
     return Scene(desk, clock)
+
+
+@pytest.fixture
+def reports(desk: Desk, table_service: TableServiceClient) -> Reports:
+    """The reports over the desk's tickets, audit trail, calendar, policy and clock."""
+    return Reports(desk.tickets, ReportQueries(table_service), desk.audit, desk.calendar, desk.policy, desk.now)
 
 
 def figures(stopped: int, met: int, breached: int, median: int | None, p90: int | None) -> ClockFigures:
@@ -46,10 +52,10 @@ def fortnight(scene: Scene) -> tuple[Customer, Customer]:
 
 
 def test_the_report_of_a_fortnight_adds_up_per_customer_and_priority_to_the_second(
-    desk: Desk, table_service: TableServiceClient, fortnight: tuple[Customer, Customer]
+    reports: Reports, fortnight: tuple[Customer, Customer]
 ) -> None:
     acme, _ = fortnight
-    report = sla_report(desk, ReportQueries(table_service), SUPERVISOR, NOVEMBER, acme.id)
+    report = reports.sla_report(SUPERVISOR, NOVEMBER, acme.id)
     assert report.customer_id == acme.id
     assert report.rows == [
         SlaRow(
@@ -82,11 +88,10 @@ def test_the_report_of_a_fortnight_adds_up_per_customer_and_priority_to_the_seco
 
 
 def test_supervisors_see_every_customer_and_a_customer_only_its_own(
-    desk: Desk, table_service: TableServiceClient, fortnight: tuple[Customer, Customer]
+    reports: Reports, fortnight: tuple[Customer, Customer]
 ) -> None:
     acme, beta = fortnight
-    queries = ReportQueries(table_service)
-    everyone = sla_report(desk, queries, SUPERVISOR, NOVEMBER)
+    everyone = reports.sla_report(SUPERVISOR, NOVEMBER)
     ours = {(row.customer_id, row.priority): row for row in everyone.rows if row.customer_id in (acme.id, beta.id)}
     assert set(ours) == {(acme.id, p) for p in (Priority.HIGH, Priority.MEDIUM, Priority.LOW)} | {
         (beta.id, Priority.HIGH)
@@ -94,13 +99,13 @@ def test_supervisors_see_every_customer_and_a_customer_only_its_own(
     assert ours[beta.id, Priority.HIGH].take_charge == figures(stopped=1, met=1, breached=0, median=3_600, p90=3_600)
     assert ours[beta.id, Priority.HIGH].resolution == figures(stopped=1, met=1, breached=0, median=23_400, p90=23_400)
 
-    own = sla_report(desk, queries, customer_caller(acme), NOVEMBER)
+    own = reports.sla_report(customer_caller(acme), NOVEMBER)
     assert (own.customer_id, {row.customer_id for row in own.rows}) == (acme.id, {acme.id})
     assert own.rows == [row for row in everyone.rows if row.customer_id == acme.id]
     with pytest.raises(NotFound):
-        sla_report(desk, queries, customer_caller(acme), NOVEMBER, beta.id)
+        reports.sla_report(customer_caller(acme), NOVEMBER, beta.id)
     with pytest.raises(Forbidden):
-        sla_report(desk, queries, OLGA, NOVEMBER)
+        reports.sla_report(OLGA, NOVEMBER)
 
 
 @pytest.mark.parametrize(
@@ -133,10 +138,10 @@ def monday(scene: Scene) -> tuple[Customer, dict[str, str]]:
 
 
 def test_the_at_risk_view_lists_open_tickets_by_nearest_deadline_with_paused_ones_last(
-    desk: Desk, monday: tuple[Customer, dict[str, str]]
+    reports: Reports, monday: tuple[Customer, dict[str, str]]
 ) -> None:
     company, tickets = monday
-    view = at_risk(desk, SUPERVISOR, customer_id=company.id)
+    view = reports.at_risk(SUPERVISOR, customer_id=company.id)
     names = {ticket_id: name for name, ticket_id in tickets.items()}
     assert [names[item.ticket.id] for item in view.items] == [
         "p1 piero's",
@@ -155,13 +160,13 @@ def test_the_at_risk_view_lists_open_tickets_by_nearest_deadline_with_paused_one
 
 
 def test_the_at_risk_view_hides_what_the_caller_may_not_see(
-    desk: Desk, monday: tuple[Customer, dict[str, str]]
+    reports: Reports, monday: tuple[Customer, dict[str, str]]
 ) -> None:
     company, tickets = monday
     names = {ticket_id: name for name, ticket_id in tickets.items()}
-    olga = at_risk(desk, OLGA, customer_id=company.id)
+    olga = reports.at_risk(OLGA, customer_id=company.id)
     assert [names[item.ticket.id] for item in olga.items] == ["p1 new", "p2 new", "p4 new", "p2 accepted", "p3 waiting"]
-    security = at_risk(desk, SECURITY_SUPERVISOR, customer_id=company.id)
+    security = reports.at_risk(SECURITY_SUPERVISOR, customer_id=company.id)
     assert [names[item.ticket.id] for item in security.items][:4] == [
         "p1 piero's",
         "p1 new",
@@ -170,17 +175,17 @@ def test_the_at_risk_view_hides_what_the_caller_may_not_see(
     ]
     assert security.scanned == 7
     with pytest.raises(Forbidden):
-        at_risk(desk, customer_caller(company))
+        reports.at_risk(customer_caller(company))
 
 
 def test_the_at_risk_view_answers_its_first_items_and_says_when_its_page_bound_cut_the_read(
-    desk: Desk, monday: tuple[Customer, dict[str, str]]
+    reports: Reports, monday: tuple[Customer, dict[str, str]]
 ) -> None:
     company, tickets = monday
-    first_two = at_risk(desk, SUPERVISOR, customer_id=company.id, limit=2)
+    first_two = reports.at_risk(SUPERVISOR, customer_id=company.id, limit=2)
     assert [item.ticket.id for item in first_two.items] == [tickets["p1 piero's"], tickets["p1 new"]]
     assert (first_two.scanned, first_two.complete) == (6, True)
-    bounded = at_risk(desk, SUPERVISOR, customer_id=company.id, pages=1, page_size=2)
+    bounded = reports.at_risk(SUPERVISOR, customer_id=company.id, pages=1, page_size=2)
     # one page of the two newest new tickets (the vulnerability, which a supervisor without the
     # security role may not see, and piero's), the accepted one, the waiting one
     assert (bounded.scanned, bounded.complete) == (3, False)

@@ -7,7 +7,16 @@ from datetime import UTC, datetime
 
 import pytest
 
-from shared.domain.access import UNNAMED_STAFF, assignee_shown_to, can_see, display_name_of, handle_of, person_shown_to
+from shared.domain.access import (
+    UNNAMED_STAFF,
+    StaffFilter,
+    assignee_shown_to,
+    can_see,
+    display_name_of,
+    handle_of,
+    person_shown_to,
+    staff_filter,
+)
 from shared.domain.language import Language
 from shared.domain.lifecycle import Role, Status
 from shared.domain.sla.policy import Category, Priority, SlaPolicy
@@ -130,3 +139,33 @@ def test_a_caller_without_a_name_has_no_display_name() -> None:
 @dataclass(frozen=True)
 class NamedCaller(Caller):
     name: str | None = None
+
+
+@pytest.mark.parametrize(
+    ("roles", "expected"),
+    [
+        ({Role.OPERATOR}, StaffFilter(("", "olga@desk.example"), Category.VULNERABILITY)),
+        ({Role.SECURITY}, StaffFilter(("", "olga@desk.example"), None)),
+        ({Role.OPERATOR, Role.SECURITY}, StaffFilter(("", "olga@desk.example"), None)),
+        ({Role.SUPERVISOR}, StaffFilter(None, Category.VULNERABILITY)),
+        ({Role.SUPERVISOR, Role.SECURITY}, StaffFilter(None, None)),
+    ],
+)
+def test_a_staff_list_asks_for_the_queue_and_assignments_or_all_and_vulnerabilities_only_for_security(
+    roles: set[Role], expected: StaffFilter
+) -> None:
+    assert staff_filter(caller(*roles)) == expected
+
+
+@pytest.mark.parametrize(
+    "roles", [{Role.OPERATOR}, {Role.SECURITY}, {Role.SUPERVISOR}, {Role.SUPERVISOR, Role.SECURITY}]
+)
+def test_a_staff_list_never_leaves_out_a_ticket_its_caller_may_see(roles: set[Role]) -> None:
+    viewer = caller(*roles)
+    wanted = staff_filter(viewer)
+    for category in Category:
+        for assignee in (None, "olga@desk.example", "pia@desk.example"):
+            ticket = replace(TICKET, category=category, assignee=assignee)
+            if can_see(viewer, ticket, POLICY):
+                assert wanted.assignee_in is None or (assignee or "") in wanted.assignee_in
+                assert category is not wanted.exclude_category

@@ -19,9 +19,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from shared.adapters.auth.jwks import FileKeySet, HttpsKeySet
-from shared.adapters.auth.tokens import AuthenticationError, Principal, TokenVerifier, key_source
+from shared.adapters.auth.tokens import AuthenticationError, TokenVerifier, key_source
 from shared.config.auth import AuthSettings, load_auth_settings
 from shared.config.env import SettingsError
+from shared.domain.access import Principal
 from shared.domain.lifecycle import Role
 
 ISSUER = "https://desk.ciamlogin.com/0000-tenant/v2.0"

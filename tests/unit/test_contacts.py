@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from shared.adapters.auth.tokens import Principal
+from shared.domain.access import Principal
 from shared.domain.contacts import TicketContact, contact_for
 from shared.domain.customers import Contact, Customer
 from shared.domain.errors import Conflict, Forbidden, InvalidInput

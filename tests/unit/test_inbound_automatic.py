@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from shared.adapters.language_detection import detect_language
 from shared.adapters.mail.parse import parse_message
 from shared.domain.inbound.automatic import automatic_reason
 from shared.domain.inbound.message import InboundMessage, Mailbox, UnparseableMail
-from shared.domain.language import Language, detect_language
+from shared.domain.language import Language
 
 CORPUS = Path(__file__).parents[1] / "data" / "mail"
 CRAFTED = CORPUS / "crafted"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from shared.domain.language import Language, detect_language
+from shared.adapters.language_detection import detect_language
+from shared.domain.language import Language
 
 
 @pytest.mark.parametrize(

@@ -14,15 +14,9 @@ from typing import Any
 import pytest
 
 from shared.adapters.mail.catalogues import Catalogue, catalogue
-from shared.adapters.mail.render import (
-    MAX_SUBJECT_LENGTH,
-    EscalationLevel,
-    NotificationContext,
-    NotificationKind,
-    RenderedMail,
-    render,
-)
+from shared.adapters.mail.render import MAX_SUBJECT_LENGTH, render
 from shared.domain.language import Language
+from shared.domain.notifications import EscalationLevel, NotificationContext, NotificationKind, RenderedMail
 from shared.domain.sla.policy import Category, Clock, Priority
 
 TICKET = "IZ-2026-000123"

@@ -8,13 +8,13 @@ from typing import Any, cast
 
 import pytest
 
-from shared.adapters.mail.render import NotificationKind
 from shared.domain.language import Language
 from shared.domain.lifecycle import Status
+from shared.domain.notifications import CUSTOMER, TEAM, Escalated, Notice, NotificationKind
 from shared.domain.sla.clock import ClockState
 from shared.domain.sla.policy import Category, Clock, Priority
 from shared.domain.ticket import Channel, Ticket
-from shared.usecases.notifier import CUSTOMER, TEAM, Escalated, Notice, Notifier
+from shared.usecases.notifier import Notifier
 
 AT = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 TEAM_ADDRESS = "team@desk.example"

@@ -1,4 +1,5 @@
-"""Who is calling: the bearer token of an HTTP request checked and turned into a :class:`Principal`.
+"""Who is calling: the bearer token of an HTTP request checked and turned into a
+:class:`~shared.domain.access.Principal`.
 
 Tokens are OAuth 2.0 access tokens issued by the identity provider (Microsoft Entra ID or External
 ID in production, ``python -m devhost token`` locally): JWTs signed with RS256 and nothing else,
@@ -25,7 +26,6 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import jwt
@@ -34,6 +34,7 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from shared.adapters.auth.jwks import FileKeySet, HttpsKeySet, KeySource
 from shared.config.auth import AuthSettings
 from shared.config.env import SettingsError
+from shared.domain.access import Principal
 from shared.domain.customers import normalise_email, valid_customer_id
 from shared.domain.errors import InvalidInput
 from shared.domain.lifecycle import Role
@@ -42,7 +43,6 @@ from shared.domain.text_limits import one_line
 __all__ = [
     "ALGORITHM",
     "AuthenticationError",
-    "Principal",
     "TokenVerifier",
     "key_source",
 ]
@@ -50,7 +50,6 @@ __all__ = [
 #: The one signing algorithm accepted; a token naming any other is refused before anything else.
 ALGORITHM = "RS256"
 
-_STAFF = frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.SECURITY})
 _ROLES_BY_VALUE = {role.value: role for role in Role}
 _REQUIRED_CLAIMS = ["exp", "iss", "aud", "sub"]
 
@@ -62,32 +61,6 @@ class AuthenticationError(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
-
-
-@dataclass(frozen=True)
-class Principal:
-    """An authenticated caller.
-
-    ``subject`` is the token's ``sub``; ``email`` its ``email`` claim, else ``preferred_username``,
-    lower-cased (None when neither is an address); ``name`` its display name on one line;
-    ``roles`` the known app roles it holds (unknown ones are dropped); ``customer_id`` the company
-    a customer acts for, always set for a customer and always None for anyone else.
-    """
-
-    subject: str
-    email: str | None
-    name: str | None
-    roles: frozenset[Role]
-    customer_id: str | None
-
-    @property
-    def is_staff(self) -> bool:
-        """The caller works the desk: an operator, a supervisor or security."""
-        return not self.roles.isdisjoint(_STAFF)
-
-    def has(self, role: Role) -> bool:
-        """The caller holds ``role``."""
-        return role in self.roles
 
 
 def key_source(settings: AuthSettings) -> KeySource:

@@ -1,10 +1,11 @@
 """The desk's notification mails, rendered in the ticket's language (Italian or English).
 
-:func:`render` turns a :class:`NotificationKind` and a :class:`NotificationContext` into a
-:class:`RenderedMail`: a one-line subject and a plain-text and an HTML body. Every word comes
-from the language's catalogue (:mod:`shared.adapters.mail.catalogues`); the Jinja2 templates under
-``templates/`` only lay the words out, one ``.txt`` and one ``.html`` per kind over a shared
-layout. HTML templates escape every value; text templates leave values as they are.
+:func:`render` turns a notification's kind and context (the vocabulary of
+:mod:`shared.domain.notifications`) into a :class:`~shared.domain.notifications.RenderedMail`: a
+one-line subject and a plain-text and an HTML body. Every word comes from the language's
+catalogue (:mod:`shared.adapters.mail.catalogues`); the Jinja2 templates under ``templates/``
+only lay the words out, one ``.txt`` and one ``.html`` per kind over a shared layout. HTML
+templates escape every value; text templates leave values as they are.
 
 Subjects start with the ticket's tag (``[IZ-2026-000123]``), so that a reply finds its ticket;
 they never hold a line break or another control character, whatever the customer typed, and
@@ -15,113 +16,21 @@ Instants are shown on Rome's wall clock.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import IntEnum, StrEnum
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from shared.adapters.mail.catalogues import Catalogue, catalogue
 from shared.domain.language import Language
-from shared.domain.sla.policy import Category, Clock, Priority
+from shared.domain.notifications import EscalationLevel, NotificationContext, NotificationKind, RenderedMail
+from shared.domain.sla.policy import Clock
 from shared.domain.text_limits import one_line
-from shared.domain.ticket import TicketId
 
-__all__ = [
-    "MAX_SUBJECT_LENGTH",
-    "EscalationLevel",
-    "NotificationContext",
-    "NotificationKind",
-    "RenderedMail",
-    "render",
-]
+__all__ = ["MAX_SUBJECT_LENGTH", "render"]
 
 #: The longest subject, tag included; a longer one is cut and ends in "…".
 MAX_SUBJECT_LENGTH = 150
-
-
-class NotificationKind(StrEnum):
-    """What a mail tells. The first eight go to the customer's contact, the last three to staff."""
-
-    RECEIVED = "received"
-    ACCEPTED = "accepted"
-    CLARIFICATION_REQUESTED = "clarification_requested"
-    RESOLVED = "resolved"
-    CLOSED = "closed"
-    REOPENED = "reopened"
-    DECLINED_BY_CUSTOMER = "declined_by_customer"
-    OUT_OF_SCOPE = "out_of_scope"
-    NEW_IN_QUEUE = "new_in_queue"
-    ASSIGNED_TO_YOU = "assigned_to_you"
-    ESCALATION = "escalation"
-
-    @property
-    def internal(self) -> bool:
-        """Whether the mail goes to staff rather than to the customer."""
-        return self in _INTERNAL_KINDS
-
-
-_INTERNAL_KINDS = frozenset(
-    {NotificationKind.NEW_IN_QUEUE, NotificationKind.ASSIGNED_TO_YOU, NotificationKind.ESCALATION}
-)
-
-
-class EscalationLevel(IntEnum):
-    """How far an SLA clock has run through its budget of working time."""
-
-    WARNING = 1
-    """75% of the budget used."""
-    BREACHED = 2
-    """The budget exceeded."""
-    CRITICAL = 3
-    """150% of the budget used."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class NotificationContext:
-    """What a notification may say about its ticket.
-
-    ``operator_name`` is the operator in charge of the ticket (who took charge, or the assignee);
-    ``message`` is the operator's question (clarification), the resolution text (resolved) or
-    the reason (reopened and the two closing outcomes). ``escalation_level`` and
-    ``escalation_clock`` say which clock an escalation is about; ``working_time_left`` is that
-    clock's working time before its due instant, negative once it is overdue. ``portal_url`` is
-    the ticket's page on the portal. A naive due instant, or a portal URL that is not http(s),
-    raises ``ValueError``.
-    """
-
-    ticket_id: TicketId
-    subject: str
-    customer_name: str
-    priority: Priority
-    category: Category
-    contact_name: str | None = None
-    take_charge_due: datetime | None = None
-    resolution_due: datetime | None = None
-    operator_name: str | None = None
-    message: str | None = None
-    escalation_level: EscalationLevel | None = None
-    escalation_clock: Clock | None = None
-    working_time_left: timedelta | None = None
-    portal_url: str | None = None
-
-    def __post_init__(self) -> None:
-        for name, at in (("take_charge_due", self.take_charge_due), ("resolution_due", self.resolution_due)):
-            if at is not None and at.utcoffset() is None:
-                raise ValueError(f"{name} must be an aware datetime")
-        if self.portal_url is not None and urlsplit(self.portal_url).scheme not in {"http", "https"}:
-            raise ValueError("portal_url must be an http or https URL")
-
-
-@dataclass(frozen=True)
-class RenderedMail:
-    """A notification ready to send: a one-line subject and two bodies saying the same."""
-
-    subject: str
-    text: str
-    html: str
 
 
 _ENVIRONMENT = Environment(

@@ -8,24 +8,15 @@ same bytes. Who may download a file is decided by the ticket it belongs to (:mod
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
 from azure.core.exceptions import ResourceNotFoundError
 from azure.storage.blob import BlobServiceClient, ContainerClient, ContentSettings
 
 from shared.adapters.storage_layout import ATTACHMENTS_CONTAINER
+from shared.usecases.ports import StoredFile
 
-__all__ = ["AttachmentStore", "StoredFile"]
-
-
-@dataclass(frozen=True)
-class StoredFile:
-    """A downloaded attachment."""
-
-    name: str
-    content_type: str
-    content: bytes
+__all__ = ["AttachmentStore"]
 
 
 class AttachmentStore:

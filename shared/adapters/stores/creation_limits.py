@@ -21,8 +21,9 @@ from azure.data.tables import TableClient, TableServiceClient, UpdateMode
 from shared.adapters.storage_layout import TICKETS_TABLE
 from shared.domain.creation_limit import Bucket, CreationLimit
 from shared.domain.errors import TooManyRequests
+from shared.usecases.ports import CreationToken
 
-__all__ = ["CreationLimits"]
+__all__ = ["CreationLimits", "bucket_write"]
 
 _ROW = "L|creation"
 
@@ -42,9 +43,9 @@ class CreationLimits:
         self._tickets: TableClient = service.get_table_client(TICKETS_TABLE)
         self.limit = limit
 
-    def spend(self, customer_id: str, at: datetime) -> tuple[str, dict[str, Any], dict[str, Any]]:
-        """Take a token from the customer's bucket at ``at``: the transaction operation that
-        records it, to commit with the ticket in the customer's partition (one point read); raise
+    def spend(self, customer_id: str, at: datetime) -> CreationToken:
+        """Take a token from the customer's bucket at ``at``, to commit with the ticket in the
+        customer's partition (:func:`bucket_write`; one point read); raise
         :class:`TooManyRequests` with the seconds until the next token when the bucket is empty.
         A failed commit means another creator took a token meanwhile: spend again."""
         read = self._read(customer_id)
@@ -56,20 +57,7 @@ class CreationLimits:
                 f"{self.limit.per_hour} an hour; try again in {wait} s",
                 wait,
             )
-        entity = {
-            "PartitionKey": customer_id,
-            "RowKey": _ROW,
-            "Kind": "limit",
-            "Tokens": taken.tokens,
-            "At": taken.at.astimezone(UTC),
-        }
-        if read.etag is None:
-            return ("create", entity, {})
-        return (
-            "update",
-            entity,
-            {"mode": UpdateMode.REPLACE, "etag": read.etag, "match_condition": MatchConditions.IfNotModified},
-        )
+        return CreationToken(customer_id, taken, read.etag)
 
     def bucket(self, customer_id: str) -> Bucket | None:
         """The customer's bucket as last written (None: never): one point read."""
@@ -81,3 +69,22 @@ class CreationLimits:
         except ResourceNotFoundError:
             return _Read(None, None)
         return _Read(Bucket(float(entity["Tokens"]), entity["At"].astimezone(UTC)), str(entity.metadata["etag"]))
+
+
+def bucket_write(token: CreationToken) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """The transaction operation that commits ``token`` with the ticket it opens: the bucket's row
+    created, or replaced under the ETag it was read with (so a concurrent creator's commit fails)."""
+    entity = {
+        "PartitionKey": token.customer_id,
+        "RowKey": _ROW,
+        "Kind": "limit",
+        "Tokens": token.bucket.tokens,
+        "At": token.bucket.at.astimezone(UTC),
+    }
+    if token.etag is None:
+        return ("create", entity, {})
+    return (
+        "update",
+        entity,
+        {"mode": UpdateMode.REPLACE, "etag": token.etag, "match_condition": MatchConditions.IfNotModified},
+    )

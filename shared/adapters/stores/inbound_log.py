@@ -24,7 +24,7 @@ import hashlib
 import random
 import time
 from contextlib import suppress
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -36,8 +36,9 @@ from shared.adapters.storage_layout import INBOUND_TABLE
 from shared.domain.errors import Conflict, InvalidInput
 from shared.domain.inbound.record import InboundRecord, Outcome
 from shared.domain.paging import Page, cursor_field, encode_cursor
+from shared.usecases.ports import MailCount, MessageClaim
 
-__all__ = ["InboundLog", "MailCount", "MessageClaim"]
+__all__ = ["InboundLog"]
 
 _RECORD = "record"
 _MESSAGE_ID = "message-id"
@@ -48,25 +49,6 @@ _COUNT_ATTEMPTS = 16
 #: The longest pause between two attempts at a contended count, growing with the attempt; random,
 #: so that workers that collided do not collide again at once.
 _COUNT_BACKOFF_SECONDS = 0.005
-
-
-@dataclass(frozen=True)
-class MailCount:
-    """How many mails a sender sent to a customer in the window, and the customer received in all."""
-
-    sender: int
-    customer: int
-
-
-@dataclass(frozen=True)
-class MessageClaim:
-    """Who holds a Message-ID: the mail ``holder``, being delivered to ``customer_id`` (None until
-    its delivery starts); ``etag`` guards the next change of the claim."""
-
-    message_id: str
-    holder: str
-    customer_id: str | None
-    etag: str
 
 
 class InboundLog:
@@ -234,11 +216,6 @@ def _count_write(partition: str, row: str, count: int, read: Any) -> tuple[Any, 
         "match_condition": MatchConditions.IfNotModified,
     }
     return ("update", entity, condition)
-
-
-def mail_id_of(blob_name: str) -> str:
-    """A received mail's id: derived from its blob's name, so a blob always maps to one record."""
-    return hashlib.sha256(blob_name.encode()).hexdigest()[:24]
 
 
 def _digest(text: str) -> str:

@@ -8,7 +8,6 @@ containers' blobs once they are older than ``INBOUND_RETENTION_DAYS``.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote, unquote
 
@@ -16,20 +15,11 @@ from azure.core.exceptions import AzureError, ResourceNotFoundError
 from azure.storage.blob import BlobServiceClient, ContainerClient, ContentSettings
 
 from shared.adapters.storage_layout import INBOUND_CONTAINER, QUARANTINE_CONTAINER
+from shared.usecases.ports import RawMail
 
-__all__ = ["RawMail", "RawMailStore"]
+__all__ = ["RawMailStore"]
 
 LOG = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class RawMail:
-    """A raw message as stored: its bytes (None when over the size asked for), its size, and when
-    the connector wrote it (the desk's "received at": the same on every delivery of the blob)."""
-
-    content: bytes | None
-    size: int
-    created: datetime
 
 
 class RawMailStore:

@@ -1,7 +1,7 @@
 """The outbox in Table Storage.
 
 * A notification is a row of ``Tickets`` in its ticket's partition (``O|<ticket>|<seq>|<index>``),
-  created in the ticket change's own transaction (:meth:`OutboxStore.rows`), updated under its ETag.
+  created in the ticket change's own transaction (:func:`notification_row`), updated under its ETag.
 * ``OutboxIndex`` holds what must be found without knowing the partition:
 
   - an **intent** per notification, partition ``pending|<UTC minute of its creation>`` (with
@@ -16,8 +16,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,30 +24,19 @@ from azure.core import MatchConditions
 from azure.core.exceptions import ResourceModifiedError, ResourceNotFoundError
 from azure.data.tables import TableClient, TableServiceClient, UpdateMode
 
-from shared.adapters.mail.render import NotificationKind
 from shared.adapters.storage_layout import OUTBOX_INDEX_TABLE, TICKETS_TABLE
 from shared.domain.errors import Conflict
 from shared.domain.language import Language
-from shared.domain.notifications import DeliveryState, Notification, context_from_json, context_to_json
+from shared.domain.notifications import (
+    DeliveryState,
+    Notification,
+    NotificationKind,
+    context_from_json,
+    context_to_json,
+)
+from shared.usecases.ports import Intent, StoredNotification
 
 _FAILED = "failed"
-
-
-@dataclass(frozen=True)
-class Intent:
-    """A notification that may still need sending, as the index knows it: whose, which, when,
-    and whether it goes to staff (the sweep's order puts customers' mail first)."""
-
-    customer_id: str
-    notification_id: str
-    created_at: datetime
-    staff: bool = False
-
-
-@dataclass(frozen=True)
-class StoredNotification:
-    notification: Notification
-    etag: str
 
 
 class OutboxStore:
@@ -57,11 +45,6 @@ class OutboxStore:
     def __init__(self, service: TableServiceClient) -> None:
         self._tickets: TableClient = service.get_table_client(TICKETS_TABLE)
         self._index: TableClient = service.get_table_client(OUTBOX_INDEX_TABLE)
-
-    @staticmethod
-    def rows(notifications: Iterable[Notification]) -> list[dict[str, Any]]:
-        """The rows to create in the ticket change's transaction (no round trip of its own)."""
-        return [_row(notification) for notification in notifications]
 
     def intend(self, notifications: list[Notification]) -> None:
         """Record the intents of one change's notifications: one transaction per minute of
@@ -89,7 +72,10 @@ class OutboxStore:
         Raises :class:`Conflict` otherwise (another dispatcher has it)."""
         try:
             metadata = self._tickets.update_entity(
-                _row(changed), mode=UpdateMode.REPLACE, etag=stored.etag, match_condition=MatchConditions.IfNotModified
+                notification_row(changed),
+                mode=UpdateMode.REPLACE,
+                etag=stored.etag,
+                match_condition=MatchConditions.IfNotModified,
             )
         except ResourceModifiedError:
             raise Conflict(f"notification {changed.id} was taken by another dispatcher") from None
@@ -169,7 +155,10 @@ def _failure(notification: Notification) -> dict[str, Any]:
     }
 
 
-def _row(notification: Notification) -> dict[str, Any]:
+def notification_row(notification: Notification) -> dict[str, Any]:
+    """The notification's row in its ticket's partition: created in the ticket change's own
+    transaction (:meth:`shared.adapters.stores.tickets.TicketStore.add` and ``save``), replaced
+    under its ETag afterwards."""
     entity: dict[str, Any] = {
         "PartitionKey": notification.customer_id,
         "RowKey": _row_key(notification.id),

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -32,20 +31,13 @@ from azure.data.tables import (
 from shared.adapters.storage_layout import ESCALATIONS_TABLE
 from shared.domain.sla.escalation import Checkpoint
 from shared.domain.sla.policy import Clock
+from shared.usecases.ports import StoredCheckpoint
 
 _WATERMARK = ("watermark", "sweep")
 _BUCKETS_END = "due}"  # '}' sorts right after '|': every bucket's partition key is below it
 _TRANSACTION_LIMIT = 100  # operations per entity group transaction
 _MICROSECOND = timedelta(microseconds=1)
 _Operation = tuple[Any, ...]  # a transaction's operation: (kind, entity[, options])
-
-
-@dataclass(frozen=True)
-class StoredCheckpoint:
-    """A checkpoint as read, with the ETag of its row (which guards a later move of it)."""
-
-    checkpoint: Checkpoint
-    etag: str
 
 
 class EscalationSchedule:

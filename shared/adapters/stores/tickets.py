@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -28,16 +27,21 @@ from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
 from azure.data.tables import TableClient, TableServiceClient, TableTransactionError, UpdateMode
 
 from shared.adapters.storage_layout import TICKET_IDS_TABLE, TICKETS_TABLE
+from shared.adapters.stores.creation_limits import bucket_write
+from shared.adapters.stores.outbox import notification_row
+from shared.domain.access import StaffFilter
 from shared.domain.errors import Conflict, InvalidInput
 from shared.domain.history import EventType, HistoryEvent
 from shared.domain.language import Language
 from shared.domain.lifecycle import Status
+from shared.domain.notifications import Notification
 from shared.domain.paging import Page, cursor_field, encode_cursor
 from shared.domain.sla.clock import ClockEvent, ClockEventKind
 from shared.domain.sla.policy import Category, Clock, Priority
 from shared.domain.ticket import Channel, Ticket, TicketId, format_ticket_id, parse_ticket_id
+from shared.usecases.ports import CreationToken, MailClaim, StoredTicket
 
-__all__ = ["TICKET_ROWS", "StoredTicket", "TicketStore"]
+__all__ = ["TICKET_ROWS", "TicketStore"]
 
 #: The row-key range of a partition's ticket rows (``T|…``; '}' sorts right after '|'), which
 #: leaves out their history events (``E|…``) and the other rows of the partition.
@@ -45,14 +49,6 @@ TICKET_ROWS = ("T|", "T}")
 _MAX_NUMBER = 999_999_999
 _ALLOCATION_ATTEMPTS = 64
 _REMEMBERED_LOCATIONS = 50_000
-
-
-@dataclass(frozen=True)
-class StoredTicket:
-    """A ticket as read, with the storage ETag that guards the next change."""
-
-    ticket: Ticket
-    etag: str
 
 
 class TicketStore:
@@ -111,18 +107,20 @@ class TicketStore:
     def add(
         self,
         ticket: Ticket,
-        events: list[HistoryEvent],
-        rows: Sequence[Mapping[str, Any]] = (),
-        also: Sequence[tuple[str, Mapping[str, Any], Mapping[str, Any]]] = (),
+        events: Sequence[HistoryEvent],
+        notifications: Sequence[Notification] = (),
+        claim: MailClaim | None = None,
+        token: CreationToken | None = None,
     ) -> StoredTicket:
-        """Create the ticket with its first events and ``rows`` (its outgoing notifications, rows of
-        the same partition), and apply ``also`` (transaction operations on rows of the same
-        partition, such as the creation limit's bucket under its ETag): one transaction. A
-        conflict of any of them raises :class:`Conflict` and writes nothing."""
+        """Create the ticket with its first events, its outgoing notifications (rows of the same
+        partition: :func:`shared.adapters.stores.outbox.notification_row`), the claim of the mail
+        it came from, and the creation token it spent (the bucket's row under its ETag:
+        :func:`shared.adapters.stores.creation_limits.bucket_write`): one transaction. A conflict
+        of any of them raises :class:`Conflict` and writes nothing."""
         operations: list[Any] = [("create", _ticket_entity(ticket))]
-        operations += [("create", _event_entity(ticket.customer_id, event)) for event in events]
-        operations += [("create", row) for row in rows]
-        operations += list(also)
+        operations += self._with(ticket, events, notifications, claim)
+        if token is not None:
+            operations.append(bucket_write(token))
         results = self._submit(operations)
         return StoredTicket(ticket, str(results[0]["etag"]))
 
@@ -138,12 +136,13 @@ class TicketStore:
         self,
         stored: StoredTicket,
         changed: Ticket,
-        events: list[HistoryEvent],
-        rows: Sequence[Mapping[str, Any]] = (),
+        events: Sequence[HistoryEvent],
+        notifications: Sequence[Notification] = (),
+        claim: MailClaim | None = None,
     ) -> StoredTicket:
-        """Replace the ticket if nobody changed it since ``stored`` was read, with its new events
-        and ``rows`` (its outgoing notifications): one transaction. A concurrent change raises
-        :class:`Conflict`."""
+        """Replace the ticket if nobody changed it since ``stored`` was read, with its new events,
+        its outgoing notifications and the claim of the mail it came from: one transaction. A
+        concurrent change, or the mail claimed already, raises :class:`Conflict`."""
         operations: list[Any] = [
             (
                 "update",
@@ -151,8 +150,7 @@ class TicketStore:
                 {"mode": UpdateMode.REPLACE, "etag": stored.etag, "match_condition": MatchConditions.IfNotModified},
             )
         ]
-        operations += [("create", _event_entity(changed.customer_id, event)) for event in events]
-        operations += [("create", row) for row in rows]
+        operations += self._with(changed, events, notifications, claim)
         results = self._submit(operations)
         return StoredTicket(changed, str(results[0]["etag"]))
 
@@ -180,14 +178,13 @@ class TicketStore:
         self,
         *,
         status: Status | None,
-        assignee_in: tuple[str, ...] | None,
-        exclude_category: Category | None,
+        visible: StaffFilter,
         limit: int,
         cursor: str | None,
     ) -> Page[Ticket]:
-        """Tickets across customers for staff, filtered by status, by assignee (``""`` is the
-        unassigned queue) and without one category: a query across partitions in key order, the
-        cursor being the last (partition, row) seen."""
+        """Tickets across customers for staff, filtered by status and as ``visible`` says (by
+        assignee, ``""`` being the unassigned queue, and without one category): a query across
+        partitions in key order, the cursor being the last (partition, row) seen."""
         query = "Kind eq @kind"
         parameters: dict[str, Any] = {"kind": "ticket"}
         if cursor is not None:
@@ -196,6 +193,7 @@ class TicketStore:
         if status is not None:
             query += " and Status eq @status"
             parameters["status"] = status.value
+        exclude_category, assignee_in = visible.exclude_category, visible.assignee_in
         if exclude_category is not None:
             query += " and Category ne @excluded"
             parameters["excluded"] = exclude_category.value
@@ -231,19 +229,6 @@ class TicketStore:
 
     # --- mail claims -------------------------------------------------------------------------------
 
-    @staticmethod
-    def mail_claim(customer_id: str, mail_id: str, ticket_id: TicketId, outcome: str) -> dict[str, Any]:
-        """The row that claims mail ``mail_id`` for a change of ``ticket_id`` (``outcome``:
-        ``created`` or ``appended``), to create in the change's own transaction (no round trip of
-        its own)."""
-        return {
-            "PartitionKey": customer_id,
-            "RowKey": f"M|{mail_id}",
-            "Kind": "mail",
-            "TicketId": ticket_id,
-            "Outcome": outcome,
-        }
-
     def change_by_mail(self, customer_id: str, mail_id: str) -> tuple[TicketId, str] | None:
         """The ticket a mail changed in ``customer_id``'s partition and how (``created`` or
         ``appended``), or None: one point read."""
@@ -254,6 +239,18 @@ class TicketStore:
         return str(entity["TicketId"]), str(entity["Outcome"])
 
     # --- internals ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def _with(
+        ticket: Ticket, events: Sequence[HistoryEvent], notifications: Sequence[Notification], claim: MailClaim | None
+    ) -> list[Any]:
+        """The creations that go with a change of ``ticket``: its events, its notifications and
+        its mail claim, rows of its partition (no round trip of their own)."""
+        operations: list[Any] = [("create", _event_entity(ticket.customer_id, event)) for event in events]
+        operations += [("create", notification_row(notification)) for notification in notifications]
+        if claim is not None:
+            operations.append(("create", _claim_entity(ticket, claim)))
+        return operations
 
     def _page(self, query: str, parameters: dict[str, Any], limit: int) -> tuple[list[Any], bool]:
         """Up to ``limit`` rows of the query and whether more may follow. The service may answer
@@ -345,6 +342,17 @@ def _ticket_from(entity: Mapping[str, Any]) -> Ticket:
         revision=int(entity["Revision"]),
         event_count=int(entity["EventCount"]),
     )
+
+
+def _claim_entity(ticket: Ticket, claim: MailClaim) -> dict[str, Any]:
+    """The row that claims the mail for the change of ``ticket`` (read by :meth:`TicketStore.change_by_mail`)."""
+    return {
+        "PartitionKey": ticket.customer_id,
+        "RowKey": f"M|{claim.mail_id}",
+        "Kind": "mail",
+        "TicketId": ticket.id,
+        "Outcome": claim.outcome,
+    }
 
 
 def _event_entity(customer_id: str, event: HistoryEvent) -> dict[str, Any]:

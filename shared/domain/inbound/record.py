@@ -12,11 +12,17 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-__all__ = ["SUSPECTED_LOOP", "InboundRecord", "Outcome"]
+__all__ = ["MAIL_ID", "SUSPECTED_LOOP", "InboundRecord", "Outcome", "is_mail_id", "mail_id_of"]
+
+#: A received mail's id: 24 lower-case hexadecimal digits (a pattern, to build others from).
+MAIL_ID = r"[0-9a-f]{24}"
+_MAIL_ID = re.compile(MAIL_ID)
 
 #: How the reason of a mail held (once: quarantined) as a suspected loop begins.
 SUSPECTED_LOOP = "suspected loop"
@@ -62,3 +68,13 @@ class InboundRecord:
         return self.outcome is Outcome.HELD or (
             self.outcome is Outcome.QUARANTINED and self.reason.startswith(SUSPECTED_LOOP)
         )
+
+
+def mail_id_of(blob_name: str) -> str:
+    """A received mail's id: derived from its blob's name, so a blob always maps to one record."""
+    return hashlib.sha256(blob_name.encode()).hexdigest()[:24]
+
+
+def is_mail_id(text: str) -> bool:
+    """Whether ``text`` has the shape of a mail id (what :func:`mail_id_of` makes)."""
+    return _MAIL_ID.fullmatch(text) is not None

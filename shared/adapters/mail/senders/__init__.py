@@ -1,2 +1,2 @@
-"""Outgoing-mail senders: one :class:`~shared.domain.outgoing_mail.Sender` per way out (ACS, SMTP, a
+"""Outgoing-mail senders: one :class:`~shared.usecases.ports.Sender` per way out (ACS, SMTP, a
 local file drop)."""

@@ -1,0 +1,467 @@
+"""What the use cases need from the world, as protocols, and the values that cross with it.
+
+A use case names each collaborator by its port and imports no adapter: the adapters implement the
+ports (the stores in :mod:`shared.adapters.stores`, the mail parser, renderer and senders in
+:mod:`shared.adapters.mail`, the language detector), and only the composition roots
+(``functions/dependencies.py``, and the tests', benchmarks' and local host's own builders) plug an
+adapter into a use case. Each adapter's docstrings state its storage round trips.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from shared.domain.access import StaffFilter
+from shared.domain.contacts import ContactRegistry
+from shared.domain.creation_limit import Bucket
+from shared.domain.customers import Customer
+from shared.domain.history import HistoryEvent
+from shared.domain.inbound.message import InboundMessage, ParseLimits
+from shared.domain.inbound.record import InboundRecord, Outcome
+from shared.domain.language import Language
+from shared.domain.lifecycle import Status
+from shared.domain.mail_budget import BudgetState, Grant
+from shared.domain.notifications import Notification, NotificationContext, NotificationKind, RenderedMail
+from shared.domain.outgoing_mail import OutgoingMail
+from shared.domain.paging import Page
+from shared.domain.sla.escalation import Checkpoint
+from shared.domain.sla.stats import ReportedTicket
+from shared.domain.ticket import Ticket, TicketId
+
+__all__ = [
+    "Attachments",
+    "Audit",
+    "CreationLimiter",
+    "CreationToken",
+    "Customers",
+    "InboundMailLog",
+    "Intent",
+    "LanguageDetector",
+    "MailBudget",
+    "MailClaim",
+    "MailCount",
+    "MailParser",
+    "Mailbox",
+    "MessageClaim",
+    "OpenedTickets",
+    "Outbox",
+    "RawMail",
+    "Renderer",
+    "Schedule",
+    "Sender",
+    "StoredCheckpoint",
+    "StoredFile",
+    "StoredNotification",
+    "StoredTicket",
+    "Tickets",
+]
+
+
+# --- values that cross -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredTicket:
+    """A ticket as read, with the storage ETag that guards the next change."""
+
+    ticket: Ticket
+    etag: str
+
+
+@dataclass(frozen=True)
+class MailClaim:
+    """The claim a change makes on the mail it came from, committed with the change: mail
+    ``mail_id`` changed the ticket so (``created`` or ``appended``), and a second change by the same
+    mail fails on it."""
+
+    mail_id: str
+    outcome: str
+
+
+@dataclass(frozen=True)
+class CreationToken:
+    """A token taken from ``customer_id``'s ticket-creation bucket, to commit with the ticket it
+    opens: the bucket as it becomes, and the ETag of the bucket as read (None: never written), so
+    that of two creators who read the same level only one commits."""
+
+    customer_id: str
+    bucket: Bucket
+    etag: str | None
+
+
+@dataclass(frozen=True)
+class StoredNotification:
+    """A notification as read, with the ETag that guards its next change (a claim, an outcome)."""
+
+    notification: Notification
+    etag: str
+
+
+@dataclass(frozen=True)
+class Intent:
+    """A notification that may still need sending, as the outbox's index knows it: whose, which,
+    when, and whether it goes to staff (the sweep's order puts customers' mail first)."""
+
+    customer_id: str
+    notification_id: str
+    created_at: datetime
+    staff: bool = False
+
+
+@dataclass(frozen=True)
+class StoredCheckpoint:
+    """A checkpoint as read, with the ETag of its row (which guards a later move of it)."""
+
+    checkpoint: Checkpoint
+    etag: str
+
+
+@dataclass(frozen=True)
+class MessageClaim:
+    """Who holds a Message-ID: the mail ``holder``, being delivered to ``customer_id`` (None until
+    its delivery starts); ``etag`` guards the next change of the claim."""
+
+    message_id: str
+    holder: str
+    customer_id: str | None
+    etag: str
+
+
+@dataclass(frozen=True)
+class MailCount:
+    """How many mails a sender sent to a customer in the window, and the customer received in all."""
+
+    sender: int
+    customer: int
+
+
+@dataclass(frozen=True)
+class RawMail:
+    """A raw message as stored: its bytes (None when over the size asked for), its size, and when
+    the connector wrote it (the desk's "received at": the same on every delivery of the blob)."""
+
+    content: bytes | None
+    size: int
+    created: datetime
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A downloaded attachment."""
+
+    name: str
+    content_type: str
+    content: bytes
+
+
+# --- the desk's ----------------------------------------------------------------------------------------
+
+
+class Tickets(Protocol):
+    """Tickets and their history, numbered per prefix and year, in their customer's partition
+    (:class:`shared.adapters.stores.tickets.TicketStore`)."""
+
+    def allocate_id(self, prefix: str, year: int, customer_id: str) -> TicketId:
+        """A new ticket id, claimed for ``customer_id``."""
+        ...
+
+    def customer_of(self, ticket_id: TicketId) -> str | None:
+        """The customer a ticket id belongs to, or None for an unknown id."""
+        ...
+
+    def get(self, customer_id: str, ticket_id: TicketId) -> StoredTicket | None:
+        """The ticket in ``customer_id``'s partition, or None."""
+        ...
+
+    def add(
+        self,
+        ticket: Ticket,
+        events: Sequence[HistoryEvent],
+        notifications: Sequence[Notification] = (),
+        claim: MailClaim | None = None,
+        token: CreationToken | None = None,
+    ) -> StoredTicket:
+        """Create the ticket with its first events, its notifications, the claim of the mail it
+        came from and the creation token it spent: one transaction (:class:`Conflict` when any of
+        them clashes: the mail already claimed, the bucket changed since it was read)."""
+        ...
+
+    def save(
+        self,
+        stored: StoredTicket,
+        changed: Ticket,
+        events: Sequence[HistoryEvent],
+        notifications: Sequence[Notification] = (),
+        claim: MailClaim | None = None,
+    ) -> StoredTicket:
+        """Replace the ticket unless it changed since ``stored`` was read, with its new events,
+        notifications and mail claim: one transaction (:class:`Conflict`)."""
+        ...
+
+    def change_by_mail(self, customer_id: str, mail_id: str) -> tuple[TicketId, str] | None:
+        """The ticket a mail changed in ``customer_id``'s partition and how (``created``, ``appended``)."""
+        ...
+
+    def list_for_customer(
+        self, customer_id: str, *, status: Status | None, limit: int, cursor: str | None
+    ) -> Page[Ticket]:
+        """A customer's tickets, newest first, a page at a time."""
+        ...
+
+    def list_all(self, *, status: Status | None, visible: StaffFilter, limit: int, cursor: str | None) -> Page[Ticket]:
+        """Tickets across customers, as a staff list may hold them, a page at a time."""
+        ...
+
+    def events(self, ticket: Ticket, *, public_only: bool, limit: int, cursor: str | None) -> Page[HistoryEvent]:
+        """A ticket's history in order, a page at a time."""
+        ...
+
+
+class Customers(ContactRegistry, Protocol):
+    """The customer registry (:class:`shared.adapters.stores.customers.CustomerRegistry`)."""
+
+    def get(self, customer_id: str) -> Customer | None:
+        """The customer, or None."""
+        ...
+
+    def find_by_address(self, email: str) -> str | None:
+        """The customer whose contact ``email`` is, else whose domain it is on, or None."""
+        ...
+
+
+class Audit(Protocol):
+    """Who read or changed which ticket (:class:`shared.adapters.stores.audit.AuditTrail`)."""
+
+    def record(self, ticket_id: str, at: datetime, actor: str, role: str, action: str) -> None:
+        """``actor`` (in ``role``) did ``action`` on the ticket at ``at``."""
+        ...
+
+    def record_list(self, ticket_ids: list[str], at: datetime, actor: str, role: str) -> None:
+        """``actor`` (in ``role``) was shown a list of these tickets at ``at``."""
+        ...
+
+
+class Schedule(Protocol):
+    """The escalation checkpoints, by due hour (:class:`shared.adapters.stores.schedule.EscalationSchedule`)."""
+
+    def plan(self, checkpoints: Iterable[Checkpoint]) -> None:
+        """Write the checkpoints (each over the row of its clock and hour)."""
+        ...
+
+    def due(self, now: datetime) -> list[Checkpoint]:
+        """The checkpoints due at ``now``."""
+        ...
+
+    def planned_from(self, start: datetime) -> list[StoredCheckpoint]:
+        """Every checkpoint due from ``start``'s hour on."""
+        ...
+
+    def move(self, moves: Sequence[tuple[StoredCheckpoint, Checkpoint]]) -> None:
+        """Re-plan checkpoints read by :meth:`planned_from`: each ``(as read, as it becomes)``."""
+        ...
+
+    def drop(self, checkpoint: Checkpoint) -> None:
+        """Delete the checkpoint's row (one already gone is fine)."""
+        ...
+
+    def same_row(self, first: Checkpoint, second: Checkpoint) -> bool:
+        """Whether writing ``second`` replaced the row of ``first``."""
+        ...
+
+    def advance_watermark(self, until: datetime) -> None:
+        """Record that every checkpoint due up to ``until`` was handled."""
+        ...
+
+
+class CreationLimiter(Protocol):
+    """Each customer's ticket-creation bucket (:class:`shared.adapters.stores.creation_limits.CreationLimits`)."""
+
+    def spend(self, customer_id: str, at: datetime) -> CreationToken:
+        """Take a token at ``at``, to commit with the ticket (:class:`TooManyRequests` when the
+        bucket is empty)."""
+        ...
+
+
+# --- mail out ------------------------------------------------------------------------------------------
+
+
+class Outbox(Protocol):
+    """Notifications and their intents (:class:`shared.adapters.stores.outbox.OutboxStore`)."""
+
+    def intend(self, notifications: list[Notification]) -> None:
+        """Record the intents of one change's notifications (before the change commits)."""
+        ...
+
+    def get(self, customer_id: str, notification_id: str) -> StoredNotification | None:
+        """The notification, or None."""
+        ...
+
+    def replace(self, stored: StoredNotification, changed: Notification) -> StoredNotification:
+        """Write ``changed`` unless the row changed since ``stored`` was read (:class:`Conflict`)."""
+        ...
+
+    def settle(self, notification: Notification) -> None:
+        """After a final state: list a failure for administrators, drop the intent."""
+        ...
+
+    def drop_intent(self, intent: Intent) -> None:
+        """Forget an intent (its notification never committed)."""
+        ...
+
+    def intents_before(self, moment: datetime) -> Iterable[Intent]:
+        """The intents created before ``moment``."""
+        ...
+
+    def forget_failure(self, notification: Notification) -> None:
+        """Take a failure off the administrators' list (it is retried)."""
+        ...
+
+
+class MailBudget(Protocol):
+    """The app's one mail budget, shared by every instance
+    (:class:`shared.adapters.stores.mail_budget.MailBudgetStore`)."""
+
+    def look(self) -> BudgetState:
+        """The budget as last written."""
+        ...
+
+    def take_now(self, now: datetime, wanted: int) -> Grant:
+        """Tokens for mails right after their commit."""
+        ...
+
+    def take_queued(self, now: datetime, wanted: int, hold_until: datetime, last_served: str | None) -> Grant:
+        """Tokens for the sweep's queue, held for it until ``hold_until`` when they fall short."""
+        ...
+
+    def finish(self, now: datetime, unused: int, hold_until: datetime | None, last_served: str | None) -> None:
+        """After a sweep: give back ``unused``, keep the hold until ``hold_until`` or lift it."""
+        ...
+
+    def give_back(self, now: datetime, count: int) -> None:
+        """Return tokens taken and not used."""
+        ...
+
+    def pause(self, now: datetime, until: datetime) -> None:
+        """Nobody sends before ``until``."""
+        ...
+
+
+class Sender(Protocol):
+    """A way out for mail (:mod:`shared.adapters.mail.senders`). ``send`` returns once the mail is
+    handed over, or raises :class:`~shared.domain.outgoing_mail.TransientSendError` /
+    :class:`~shared.domain.outgoing_mail.PermanentSendError`."""
+
+    def send(self, mail: OutgoingMail) -> None:
+        """Hand ``mail`` over; raise a :class:`~shared.domain.outgoing_mail.SendError` subclass when that fails."""
+        ...
+
+
+class Renderer(Protocol):
+    """Makes a notification's mail (:func:`shared.adapters.mail.render.render`)."""
+
+    def __call__(self, kind: NotificationKind, language: Language, context: NotificationContext) -> RenderedMail:
+        """The ``kind`` mail about ``context``'s ticket in ``language``."""
+        ...
+
+
+# --- mail in -------------------------------------------------------------------------------------------
+
+
+class InboundMailLog(Protocol):
+    """The record of every received mail, its Message-ID claims and its loop counters
+    (:class:`shared.adapters.stores.inbound_log.InboundLog`)."""
+
+    def get(self, mail_id: str) -> InboundRecord | None:
+        """The mail's record, or None while it has none."""
+        ...
+
+    def save(self, record: InboundRecord, previous: InboundRecord | None = None) -> None:
+        """Write the record (its presence means the mail is done)."""
+        ...
+
+    def list(self, outcome: Outcome | None, *, limit: int, cursor: str | None) -> Page[InboundRecord]:
+        """Records newest first, of one outcome or all, a page at a time."""
+        ...
+
+    def claim_message_id(self, message_id: str, mail_id: str) -> MessageClaim:
+        """The claim on ``message_id``: ``mail_id``'s when it is the first to ask, else the one that stands."""
+        ...
+
+    def take_over(self, claim: MessageClaim, mail_id: str, customer_id: str) -> MessageClaim | None:
+        """Make ``mail_id`` the holder, delivered to ``customer_id``; None when the claim changed meanwhile."""
+        ...
+
+    def start_delivery(self, claim: MessageClaim, customer_id: str) -> MessageClaim:
+        """Record that the holder is being delivered to ``customer_id`` (:class:`Conflict` for another)."""
+        ...
+
+    def count_mail(
+        self, customer_id: str, sender: str, at: datetime, window: timedelta, sender_limit: int
+    ) -> MailCount:
+        """Count one more mail from ``sender`` to ``customer_id`` in the window holding ``at``."""
+        ...
+
+    def purge_counts(self, before: datetime) -> int:
+        """Delete the loop counters of windows that ended before ``before``; how many."""
+        ...
+
+
+class Mailbox(Protocol):
+    """Raw mail as the connector delivers it, and its quarantine
+    (:class:`shared.adapters.stores.mailbox.RawMailStore`)."""
+
+    def read(self, name: str, max_bytes: int) -> RawMail | None:
+        """The raw message ``name``, or None when it is gone; its bytes only up to ``max_bytes``."""
+        ...
+
+    def quarantine(self, name: str, reason: str, content: bytes) -> bool:
+        """Set a copy aside with its reason; whether the copy was written."""
+        ...
+
+    def purge(self, older_than: datetime) -> int:
+        """Delete raw and quarantined messages created before ``older_than``; how many."""
+        ...
+
+
+class Attachments(Protocol):
+    """The files that came with customers' mail (:class:`shared.adapters.stores.attachments.AttachmentStore`)."""
+
+    def put(self, customer_id: str, mail_id: str, index: int, name: str, content_type: str, content: bytes) -> None:
+        """Store one file."""
+        ...
+
+    def get(self, customer_id: str, mail_id: str, index: int) -> StoredFile | None:
+        """The file, or None."""
+        ...
+
+
+class MailParser(Protocol):
+    """Reads a raw message (:func:`shared.adapters.mail.parse.parse_message`)."""
+
+    def __call__(self, raw: bytes, limits: ParseLimits, /) -> InboundMessage:
+        """The mail as the desk understands it; raises
+        :class:`~shared.domain.inbound.message.UnparseableMail` when it cannot read it."""
+        ...
+
+
+# --- the reports' and the language's -------------------------------------------------------------------
+
+
+class OpenedTickets(Protocol):
+    """Where the SLA report finds the tickets opened in a period
+    (:class:`shared.adapters.stores.report_queries.ReportQueries`)."""
+
+    def opened_between(self, start: datetime, end: datetime, customer_id: str | None) -> Iterable[ReportedTicket]:
+        """The tickets opened in ``[start, end)``, of one customer or of all (None)."""
+        ...
+
+
+class LanguageDetector(Protocol):
+    """Tells the language of a text (:func:`shared.adapters.language_detection.detect_language`)."""
+
+    def __call__(self, text: str, fallback: Language) -> Language:
+        """Italian or English as written in ``text``; ``fallback`` when the text cannot tell."""
+        ...
