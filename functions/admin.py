@@ -10,16 +10,17 @@ import azure.functions as func
 from functions.dependencies import calendar, closures, customers, desk, schedule, tables
 from functions.http.endpoint import body_of, dump, endpoint, limit_of, require_admin
 from functions.http.responses import json_response
-from functions.response_shapes import (
+from functions.schemas.admin import (
     AuditList,
-    AuditRecordOut,
     ClosureChangeOut,
+    ClosureDocument,
     ClosureList,
-    ClosureOut,
+    CustomerDocument,
     CustomerList,
-    CustomerOut,
+    audit_record_out,
+    closure_out,
+    customer_out,
 )
-from functions.schemas import ClosureDocument, ContactDocument, CustomerDocument
 from shared.adapters.auth.tokens import Principal
 from shared.adapters.stores.audit import AuditTrail
 from shared.domain.customers import Contact, Customer, normalise_domain, normalise_email, valid_customer_id
@@ -34,21 +35,6 @@ _CLOSURE_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 #: The years a closure may fall in: a desk's closures are announced for the years it works in, and
 #: the escalation schedule's hour buckets are not defined at the ends of the calendar.
 CLOSURE_YEARS = range(2000, 3000)
-
-
-def _customer_out(customer: Customer) -> CustomerOut:
-    return CustomerOut(
-        id=customer.id,
-        name=customer.name,
-        entitled=customer.entitled,
-        email_domains=list(customer.email_domains),
-        contacts=[ContactDocument(email=c.email, name=c.name) for c in customer.contacts],
-        language=customer.language,
-    )
-
-
-def _closure_out(closure: Closure) -> ClosureOut:
-    return ClosureOut(id=closure.id, first_day=closure.first_day, last_day=closure.last_day, note=closure.note)
 
 
 @bp.route(route="admin/customers/{id}", methods=["PUT"], auth_level=func.AuthLevel.ANONYMOUS)
@@ -72,7 +58,7 @@ def put_customer(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
         ),
         language=body.language,
     )
-    return json_response(dump(_customer_out(customers().put(customer))))
+    return json_response(dump(customer_out(customers().put(customer))))
 
 
 @bp.route(route="admin/customers/{id}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
@@ -82,14 +68,14 @@ def get_customer(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
     customer = customers().get(req.route_params["id"]) if valid_customer_id(req.route_params["id"]) else None
     if customer is None:
         raise NotFound("no such customer")
-    return json_response(dump(_customer_out(customer)))
+    return json_response(dump(customer_out(customer)))
 
 
 @bp.route(route="admin/customers", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint
 def list_customers(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
     require_admin(caller)
-    return json_response(dump(CustomerList(items=[_customer_out(c) for c in customers().list()], cursor=None)))
+    return json_response(dump(CustomerList(items=[customer_out(c) for c in customers().list()], cursor=None)))
 
 
 @bp.route(route="admin/closures/{id}", methods=["PUT"], auth_level=func.AuthLevel.ANONYMOUS)
@@ -120,7 +106,7 @@ def _closure_changed(before: Closure | None, after: Closure | None, shown: Closu
     calendar().invalidate()
     report = replan_from(desk(), schedule(), *changed_days(before, after))
     return ClosureChangeOut(
-        **_closure_out(shown).model_dump(), replanned_checkpoints=report.moved, replan_failures=report.failed
+        **closure_out(shown).model_dump(), replanned_checkpoints=report.moved, replan_failures=report.failed
     )
 
 
@@ -128,7 +114,7 @@ def _closure_changed(before: Closure | None, after: Closure | None, shown: Closu
 @endpoint
 def list_closures(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
     require_admin(caller)
-    return json_response(dump(ClosureList(items=[_closure_out(c) for c in closures().list()], cursor=None)))
+    return json_response(dump(ClosureList(items=[closure_out(c) for c in closures().list()], cursor=None)))
 
 
 @bp.route(route="admin/closures/{id}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
@@ -138,7 +124,7 @@ def get_closure(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
     closure = closures().get(req.route_params["id"]) if _CLOSURE_ID.fullmatch(req.route_params["id"]) else None
     if closure is None:
         raise NotFound("no such closure")
-    return json_response(dump(_closure_out(closure)))
+    return json_response(dump(closure_out(closure)))
 
 
 @bp.route(route="admin/closures/{id}", methods=["DELETE"], auth_level=func.AuthLevel.ANONYMOUS)
@@ -161,5 +147,4 @@ def audit_trail(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
     if not ticket_id or parse_ticket_id(ticket_id) is None:
         raise InvalidInput("ticket", "must be a ticket id")
     records = AuditTrail(tables()).for_ticket(ticket_id, limit_of(req))
-    items = [AuditRecordOut(ticket=r.subject, at=r.at, actor=r.actor, role=r.role, action=r.action) for r in records]
-    return json_response(dump(AuditList(items=items, cursor=None)))
+    return json_response(dump(AuditList(items=[audit_record_out(record) for record in records], cursor=None)))

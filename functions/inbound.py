@@ -21,14 +21,13 @@ import azure.functions as func
 from functions.dependencies import intake
 from functions.http.endpoint import body_of, cursor_of, dump, endpoint, limit_of, require_admin
 from functions.http.responses import json_response
-from functions.response_shapes import InboundMailList, InboundMailOut
-from functions.schemas import ReleaseMail
+from functions.schemas.admin import InboundMailList, ReleaseMail, inbound_mail_out
 from shared.adapters.auth.tokens import Principal
 from shared.adapters.stores.mailbox import INBOUND_CONTAINER
 from shared.config.inbound import MAIL_CONNECTION
 from shared.domain.access import handle_of
 from shared.domain.errors import InvalidInput, NotFound
-from shared.domain.inbound.record import InboundRecord, Outcome
+from shared.domain.inbound.record import Outcome
 
 bp = func.Blueprint()
 logger = logging.getLogger(__name__)
@@ -75,7 +74,8 @@ def inbound_mail(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
     """Received mail and its outcome, newest first; ``?outcome=`` keeps one outcome."""
     require_admin(caller)
     page = intake().log.list(_outcome_of(req), limit=limit_of(req), cursor=cursor_of(req))
-    return json_response(dump(InboundMailList(items=[_out(record) for record in page.items], cursor=page.cursor)))
+    items = [inbound_mail_out(record) for record in page.items]
+    return json_response(dump(InboundMailList(items=items, cursor=page.cursor)))
 
 
 @bp.route(route="admin/inbound/{id}/release", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
@@ -94,7 +94,7 @@ def release_inbound_mail(req: func.HttpRequest, caller: Principal) -> func.HttpR
         if error.field == "id":
             raise NotFound("no such mail") from None
         raise
-    return json_response(dump(_out(record)))
+    return json_response(dump(inbound_mail_out(record)))
 
 
 def _blob_name(path: str) -> str:
@@ -110,20 +110,3 @@ def _outcome_of(req: func.HttpRequest) -> Outcome | None:
         return Outcome(raw)
     except ValueError:
         raise InvalidInput("outcome", f"must be one of {', '.join(o.value for o in Outcome)}") from None
-
-
-def _out(record: InboundRecord) -> InboundMailOut:
-    return InboundMailOut(
-        id=record.id,
-        outcome=record.outcome.value,
-        received_at=record.received_at,
-        reason=record.reason,
-        blob=record.blob,
-        message_id=record.message_id,
-        sender=record.sender,
-        subject=record.subject,
-        customer_id=record.customer_id,
-        ticket_id=record.ticket_id,
-        duplicate_of=record.duplicate_of,
-        released_by=record.released_by,
-    )

@@ -18,7 +18,7 @@ import azure.functions as func
 from functions.dependencies import dispatcher, tables
 from functions.http.endpoint import dump, endpoint, limit_of, require_admin
 from functions.http.responses import json_response
-from functions.response_shapes import FailedNotificationList, FailedNotificationOut, RetryOut
+from functions.schemas.admin import FailedNotificationList, FailedNotificationOut, RetryOut
 from shared.adapters.auth.tokens import Principal
 from shared.adapters.stores.outbox import OutboxStore
 from shared.adapters.stores.tickets import TicketStore

@@ -20,7 +20,7 @@ import azure.functions as func
 from functions.dependencies import desk, tables
 from functions.http.endpoint import dump, endpoint, limit_of
 from functions.http.responses import json_response
-from functions.report_shapes import at_risk_out, sla_report_csv, sla_report_out
+from functions.schemas.reports import at_risk_out, sla_report_csv, sla_report_out
 from shared.adapters.auth.tokens import Principal
 from shared.adapters.stores.report_queries import ReportQueries
 from shared.domain.errors import InvalidInput

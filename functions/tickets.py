@@ -11,7 +11,15 @@ import azure.functions as func
 from functions.dependencies import desk
 from functions.http.endpoint import body_of, cursor_of, dump, endpoint, if_match_of, limit_of, status_of
 from functions.http.responses import json_response
-from functions.schemas import ACTION_BODIES, EventList, NewMessage, OpenTicket, TicketList, event_out, ticket_out
+from functions.schemas.tickets import (
+    ACTION_BODIES,
+    EventList,
+    NewMessage,
+    OpenTicket,
+    TicketList,
+    event_out,
+    ticket_out,
+)
 from shared.adapters.auth.tokens import Principal
 from shared.domain.errors import Forbidden, InvalidInput, NotFound
 from shared.domain.lifecycle import Action, Role

@@ -6,7 +6,7 @@ the ones the handlers validate with; :mod:`functions.openapi` turns them into JS
 when the document is first asked for, so importing this module builds nothing.
 
 The ticket actions are one function (``POST tickets/{id}/{action}``) but each is documented as a
-path of its own with its body model (:data:`functions.schemas.ACTION_BODIES`).
+path of its own with its body model (:data:`functions.schemas.tickets.ACTION_BODIES`).
 """
 
 from __future__ import annotations
@@ -19,39 +19,25 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, StringConstraints
 
 from functions.http.endpoint import DEFAULT_LIMIT, MAX_LIMIT
-from functions.report_shapes import AtRiskList, SlaReportOut
-from functions.response_shapes import (
+from functions.schemas.admin import (
     AuditList,
-    CalendarStatusOut,
     ClosureChangeOut,
+    ClosureDocument,
     ClosureList,
     ClosureOut,
+    CustomerDocument,
     CustomerList,
     CustomerOut,
     FailedNotificationList,
-    HealthOut,
-    HealthProblem,
     InboundMailList,
     InboundMailOut,
-    OpenApiDocument,
-    PortalConfigOut,
-    Problem,
+    ReleaseMail,
     RetryOut,
 )
-from functions.schemas import (
-    ACTION_BODIES,
-    Body,
-    ClosureDocument,
-    CustomerDocument,
-    CustomerId,
-    EventList,
-    EventOut,
-    NewMessage,
-    OpenTicket,
-    ReleaseMail,
-    TicketList,
-    TicketOut,
-)
+from functions.schemas.common import Body, CustomerId, Problem
+from functions.schemas.reports import AtRiskList, SlaReportOut
+from functions.schemas.service import CalendarStatusOut, HealthOut, HealthProblem, OpenApiDocument, PortalConfigOut
+from functions.schemas.tickets import ACTION_BODIES, EventList, EventOut, NewMessage, OpenTicket, TicketList, TicketOut
 from shared.domain.inbound.record import Outcome
 from shared.domain.lifecycle import Status
 

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from functions.dependencies import verifier
 from functions.http.responses import problem
-from functions.schemas import MAX_BODY_BYTES
+from functions.schemas.common import MAX_BODY_BYTES
 from shared.adapters.auth.jwks import KeysUnavailableError
 from shared.adapters.auth.tokens import AuthenticationError, Principal
 from shared.config.app import SettingsError

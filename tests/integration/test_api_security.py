@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from devhost.local_identity import AUTH_DIR, KEY_FILE, LOCAL_AUDIENCE, LOCAL_ISSUER, public_jwk
 from functions import admin, tickets
-from functions.schemas import MAX_BODY_BYTES
+from functions.schemas.common import MAX_BODY_BYTES
 from shared.adapters.stores.customers import CustomerRegistry
 from shared.domain.customers import Contact, Customer
 from shared.domain.language import Language

@@ -14,7 +14,7 @@ import function_app
 from devhost.http_dispatch import HttpDispatcher, HttpRoute, http_routes
 from functions.http.catalogue import NOT_OPERATIONS, OPERATIONS
 from functions.openapi import SCHEMA_REF, openapi_document, openapi_json
-from functions.schemas import ACTION_BODIES, TicketOut
+from functions.schemas.tickets import ACTION_BODIES, TicketOut
 from shared import __version__
 
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options")

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from functions.schemas import ClockOut, PriorityValue, clock_out
+from functions.schemas.common import ClockOut, PriorityValue, clock_out
 from shared.domain.lifecycle import Status
 from shared.domain.sla.policy import Category
 from shared.domain.sla.stats import ClockFigures, SlaRow
