@@ -2,8 +2,8 @@
 
 A row names the method, the path (under ``/api``), the request body model, the response model,
 the parameters and every status code the operation can answer. Models and parameter types are
-the ones the handlers validate with; :mod:`functions.openapi` turns them into JSON Schema only
-when the document is first asked for, so importing this module builds nothing.
+the ones the handlers validate with; :mod:`functions.http.openapi_document` turns them into JSON
+Schema only when the document is first asked for, so importing this module builds nothing.
 
 The ticket actions are one function (``POST tickets/{id}/{action}``) but each is documented as a
 path of its own with its body model (:data:`functions.schemas.tickets.ACTION_BODIES`).
@@ -46,7 +46,7 @@ Limit = Annotated[int, Field(ge=1, le=MAX_LIMIT)]
 Cursor = Annotated[str, StringConstraints(min_length=1, max_length=1024)]
 ETagValue = Annotated[str, StringConstraints(pattern=r'^(\*|(W/)?"[0-9]+")$')]
 
-#: Response header names an operation may list; :mod:`functions.openapi` describes each.
+#: Response header names an operation may list; :mod:`functions.http.openapi_document` describes each.
 ResponseHeader = Literal["ETag", "Location"]
 
 #: Routes the app serves that are not operations of the API, each with the reason. The customer

@@ -13,7 +13,8 @@ from openapi_spec_validator import OpenAPIV31SpecValidator, validate
 import function_app
 from devhost.http_dispatch import HttpDispatcher, HttpRoute, http_routes
 from functions.http.catalogue import NOT_OPERATIONS, OPERATIONS
-from functions.openapi import SCHEMA_REF, openapi_document, openapi_json
+from functions.http.openapi_document import SCHEMA_REF, openapi_document
+from functions.openapi import openapi_json
 from functions.schemas.tickets import ACTION_BODIES, TicketOut
 from shared import __version__
 
