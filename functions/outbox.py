@@ -23,6 +23,7 @@ from shared.adapters.auth.tokens import Principal
 from shared.adapters.stores.outbox import OutboxStore
 from shared.adapters.stores.tickets import TicketStore
 from shared.domain.errors import InvalidInput, NotFound
+from shared.domain.notifications import DeliveryState
 from shared.domain.ticket import parse_ticket_id
 
 bp = func.Blueprint()
@@ -64,7 +65,7 @@ def next_occurrence(timer: func.TimerRequest) -> datetime | None:
 def failed_notifications(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
     """``?state=failed``: the notifications that failed for good, with their last error."""
     require_admin(caller)
-    if req.params.get("state", "failed") != "failed":
+    if req.params.get("state", DeliveryState.FAILED) != DeliveryState.FAILED:
         raise InvalidInput("state", "only failed notifications are listed")
     rows = OutboxStore(tables()).failures(limit_of(req))
     items = [
@@ -75,7 +76,7 @@ def failed_notifications(req: func.HttpRequest, caller: Principal) -> func.HttpR
             recipient=row["Recipient"],
             attempts=row["Attempts"],
             last_error=row["LastError"],
-            state="failed",
+            state=DeliveryState.FAILED,
         )
         for row in rows
     ]
@@ -98,4 +99,4 @@ def retry_notification(req: func.HttpRequest, caller: Principal) -> func.HttpRes
         state = dispatcher().retry(customer_id, notification_id)
     except LookupError:
         raise NotFound("no failed notification with this id") from None
-    return json_response(dump(RetryOut(id=notification_id, state=state.value)))
+    return json_response(dump(RetryOut(id=notification_id, state=state)))

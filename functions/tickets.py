@@ -23,7 +23,6 @@ from functions.schemas.tickets import (
 from shared.adapters.auth.tokens import Principal
 from shared.domain.errors import Forbidden, InvalidInput, NotFound
 from shared.domain.lifecycle import Action, Role
-from shared.domain.sla.policy import Priority
 from shared.domain.ticket import Channel
 from shared.usecases.desk import NewTicket, TicketView
 
@@ -64,7 +63,7 @@ def open_ticket(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
         contact_name=body.contact_name or (caller.name if Role.CUSTOMER in caller.roles else None),
         channel=channel,
         category=body.category,
-        priority=Priority(body.priority) if body.priority is not None else None,
+        priority=body.priority,
         language=body.language,
     )
     return _ticket_response(desk().open(caller, request), caller, 201)

@@ -40,6 +40,7 @@ from functions.schemas.service import CalendarStatusOut, HealthOut, HealthProble
 from functions.schemas.tickets import ACTION_BODIES, EventList, EventOut, NewMessage, OpenTicket, TicketList, TicketOut
 from shared.domain.inbound.record import Outcome
 from shared.domain.lifecycle import Status
+from shared.domain.notifications import DeliveryState
 
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]
 Limit = Annotated[int, Field(ge=1, le=MAX_LIMIT)]
@@ -110,7 +111,9 @@ _OUTCOME = Parameter("outcome", "query", Outcome, "Only the mail with this outco
 _ATTACHMENT_ID = Parameter(
     "attachment_id", "path", NonEmpty, "The file's id, as the ticket's history lists it.", required=True
 )
-_OUTBOX_STATE = Parameter("state", "query", Literal["failed"], "Which notifications: only `failed` is listed.")
+_OUTBOX_STATE = Parameter(
+    "state", "query", Literal[DeliveryState.FAILED], "Which notifications: only `failed` is listed."
+)
 _AUDITED_TICKET = Parameter("ticket", "query", NonEmpty, "The id of the ticket whose trail to read.", required=True)
 _REPORTED_CUSTOMER = Parameter("customer", "query", CustomerId, "Only this customer's tickets.")
 _FROM = Parameter("from", "query", date, "The first day of the period (Europe/Rome), from 1970-01-01.", required=True)

@@ -14,8 +14,9 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from functions.schemas.common import Body, CustomerId, Email, OneLine
 from shared.domain.customers import Customer
-from shared.domain.inbound.record import InboundRecord
+from shared.domain.inbound.record import InboundRecord, Outcome
 from shared.domain.language import Language
+from shared.domain.notifications import DeliveryState
 from shared.domain.sla.closures import Closure
 
 if TYPE_CHECKING:
@@ -115,7 +116,7 @@ class FailedNotificationOut(BaseModel):
     recipient: str
     attempts: int
     last_error: str
-    state: Literal["failed"]
+    state: Literal[DeliveryState.FAILED]
 
 
 class FailedNotificationList(BaseModel):
@@ -129,14 +130,14 @@ class RetryOut(BaseModel):
     """A retried notification and its state after one new attempt."""
 
     id: str
-    state: Literal["pending", "sent", "failed"]
+    state: DeliveryState
 
 
 class InboundMailOut(BaseModel):
     """A received mail and its outcome (``GET /api/admin/inbound``)."""
 
     id: str
-    outcome: Literal["created", "appended", "ignored", "held", "quarantined", "duplicate"]
+    outcome: Outcome
     received_at: datetime
     reason: str
     blob: str
@@ -180,7 +181,7 @@ def audit_record_out(record: AuditRecord) -> AuditRecordOut:
 def inbound_mail_out(record: InboundRecord) -> InboundMailOut:
     return InboundMailOut(
         id=record.id,
-        outcome=record.outcome.value,
+        outcome=record.outcome,
         received_at=record.received_at,
         reason=record.reason,
         blob=record.blob,

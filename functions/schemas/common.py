@@ -6,11 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from shared.domain.customers import normalise_email
 from shared.domain.errors import InvalidInput
 from shared.domain.sla.clock import ClockState
+from shared.domain.sla.policy import Priority
 from shared.domain.text_limits import LONG_TEXT_UNITS, one_line, utf16_units
 
 #: The largest request body accepted, in bytes; larger ones are answered 413.
@@ -57,7 +59,19 @@ def _storable(text: str) -> str:
 
 #: A description or message: 20,000 characters, and within what a Table property holds.
 LongText = Annotated[Text, Field(max_length=20_000), AfterValidator(_storable)]
-PriorityValue = Literal[1, 2, 3, 4]
+
+_PRIORITIES = " or ".join(", ".join(str(priority.value) for priority in Priority).rsplit(", ", 1))
+
+
+def _a_number(value: object) -> object:
+    if isinstance(value, str):  # the enum alone would read "2" as 2
+        raise PydanticCustomError("enum", "Input should be {expected}", {"expected": _PRIORITIES})
+    return value
+
+
+#: A priority in a request body: a JSON number, 1 (the most urgent) to 4; the same number as text
+#: is refused like an unknown one.
+PriorityValue = Annotated[Priority, BeforeValidator(_a_number)]
 
 
 class Body(BaseModel):

@@ -57,7 +57,7 @@ class PrioritySla(BaseModel):
     """What a priority promises: charge taking within ``take_charge_hours`` working hours,
     resolution within ``resolution_days`` working days."""
 
-    priority: Literal[1, 2, 3, 4]
+    priority: Priority
     take_charge_hours: int
     resolution_days: int
 
@@ -66,7 +66,7 @@ class CategoryClocks(BaseModel):
     """A category a request can be opened with and the SLA clocks it runs."""
 
     category: str
-    clocks: list[Literal["take_charge", "resolution"]]
+    clocks: list[Clock]
 
 
 class PortalConfigOut(BaseModel):
@@ -109,7 +109,7 @@ def portal_config_out(settings: PortalSettings, policy: SlaPolicy) -> PortalConf
         api="/api",
         priorities=[
             PrioritySla(
-                priority=int(priority),  # type: ignore[arg-type]
+                priority=priority,
                 take_charge_hours=policy.take_charge_hours[priority],
                 resolution_days=policy.resolution_days[priority],
             )
@@ -118,7 +118,7 @@ def portal_config_out(settings: PortalSettings, policy: SlaPolicy) -> PortalConf
         categories=[
             CategoryClocks(
                 category=category.value,
-                clocks=[clock.value for clock in Clock if policy.runs(clock, category)],
+                clocks=[clock for clock in Clock if policy.runs(clock, category)],
             )
             for category in Category
             if not policy.rule_for(category).closes_ticket

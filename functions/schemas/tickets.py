@@ -27,7 +27,7 @@ from shared.domain.access import Caller, assignee_shown_to, person_shown_to
 from shared.domain.history import EventType, HistoryEvent
 from shared.domain.language import Language
 from shared.domain.lifecycle import Role, Status
-from shared.domain.sla.policy import Category
+from shared.domain.sla.policy import Category, Priority
 from shared.domain.ticket import Channel
 from shared.usecases.desk import TicketView
 
@@ -128,7 +128,7 @@ class TicketOut(BaseModel):
     subject: str
     description: str
     category: Category
-    priority: PriorityValue
+    priority: Priority
     status: Status
     language: Language
     channel: Channel
@@ -178,7 +178,7 @@ def ticket_out(view: TicketView, caller: Caller) -> TicketOut:
         subject=ticket.subject,
         description=ticket.description,
         category=ticket.category,
-        priority=int(ticket.priority),  # type: ignore[arg-type]
+        priority=ticket.priority,
         status=ticket.status,
         language=ticket.language,
         channel=ticket.channel,
