@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING
@@ -20,7 +20,7 @@ from shared.adapters.auth.tokens import TokenVerifier, key_source, load_auth_set
 from shared.adapters.mail.senders.acs import AcsSender, email_client
 from shared.adapters.mail.senders.file_drop import FileDropSender
 from shared.adapters.mail.senders.smtp import SmtpSender
-from shared.adapters.storage import blob_service, table_service
+from shared.adapters.storage import blob_service, table_service, table_storage_probe
 from shared.adapters.stores.attachments import AttachmentStore
 from shared.adapters.stores.audit import AuditTrail
 from shared.adapters.stores.closures import ClosureRegistry
@@ -43,6 +43,7 @@ from shared.domain.sla.policy import ResolutionRule, SlaPolicy
 from shared.usecases.desk import Desk, EscalationPolicy
 from shared.usecases.dispatch import Dispatcher, MailIdentity, Timing
 from shared.usecases.files import TicketFiles
+from shared.usecases.health import Probe
 from shared.usecases.intake import MailIntake
 from shared.usecases.notifier import Notifier
 
@@ -232,6 +233,12 @@ def intake() -> MailIntake:
 def files() -> TicketFiles:
     """Downloads of tickets' files."""
     return TicketFiles(desk(), AttachmentStore(mail_blobs()))
+
+
+def health_probes() -> Mapping[str, Probe]:
+    """What ``GET /api/health`` checks: that Table Storage answers (its client built, and so its
+    settings read, inside the probe: a missing setting is a finding, not an error)."""
+    return {"table_storage": table_storage_probe(tables)}
 
 
 def forget() -> None:

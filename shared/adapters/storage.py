@@ -6,7 +6,7 @@ means the local Azurite emulator) or an account endpoint reached with the app's 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from azure.storage.blob import BlobServiceClient
 
     from shared.config.app import TableStorageSettings
+    from shared.usecases.health import Probe
 
 #: The emulator's well-known development account. Its key is public and documented; it opens
 #: nothing but a local Azurite.
@@ -84,3 +85,15 @@ def blob_service(connection: str, environ: Mapping[str, str], *, timeout: float 
     client_id = environ.get(f"{connection}__clientId", "").strip() or None
     credential = DefaultAzureCredential(managed_identity_client_id=client_id)
     return BlobServiceClient(endpoint, credential=credential, connection_timeout=timeout, read_timeout=timeout)
+
+
+def table_storage_probe(service_factory: Callable[[], TableServiceClient]) -> Probe:
+    """A probe (:mod:`shared.usecases.health`) that lists one table page, without retries, so a
+    dead endpoint fails fast."""
+
+    def probe() -> None:
+        service = service_factory()
+        pages = service.list_tables(results_per_page=1, retry_total=0).by_page()
+        next(iter(pages), None)
+
+    return probe

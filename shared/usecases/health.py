@@ -10,12 +10,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from shared import __version__
-
-if TYPE_CHECKING:
-    from azure.data.tables import TableServiceClient
 
 logger = logging.getLogger(__name__)
 
@@ -51,14 +47,3 @@ def check_health(probes: Mapping[str, Probe]) -> HealthReport:
         else:
             checks[name] = "ok"
     return HealthReport(version=__version__, checks=checks)
-
-
-def table_storage_probe(service_factory: Callable[[], TableServiceClient]) -> Probe:
-    """A probe that lists one table page, without retries, so a dead endpoint fails fast."""
-
-    def probe() -> None:
-        service = service_factory()
-        pages = service.list_tables(results_per_page=1, retry_total=0).by_page()
-        next(iter(pages), None)
-
-    return probe
