@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
-from functools import cache
+from functools import cache, partial
 from typing import TYPE_CHECKING
 
 from shared.adapters.auth.tokens import TokenVerifier, key_source, load_auth_settings
@@ -30,6 +30,7 @@ from shared.adapters.stores.inbound_log import InboundLog
 from shared.adapters.stores.mail_budget import MailBudgetStore
 from shared.adapters.stores.mailbox import RawMailStore
 from shared.adapters.stores.outbox import OutboxStore
+from shared.adapters.stores.report_queries import ReportQueries
 from shared.adapters.stores.schedule import EscalationSchedule
 from shared.adapters.stores.tickets import TicketStore
 from shared.config.app import settings
@@ -40,12 +41,14 @@ from shared.domain.outgoing_mail import Sender
 from shared.domain.sla.calendar import SlaCalendar, default_calendar
 from shared.domain.sla.escalation import EscalationMatrix
 from shared.domain.sla.policy import ResolutionRule, SlaPolicy
+from shared.usecases.admin import Administration
 from shared.usecases.desk import Desk, EscalationPolicy
 from shared.usecases.dispatch import Dispatcher, MailIdentity, Timing
 from shared.usecases.files import TicketFiles
 from shared.usecases.health import Probe
 from shared.usecases.intake import MailIntake
 from shared.usecases.notifier import Notifier
+from shared.usecases.replanning import replan_from
 
 if TYPE_CHECKING:
     from azure.data.tables import TableServiceClient
@@ -235,6 +238,28 @@ def files() -> TicketFiles:
     return TicketFiles(desk(), AttachmentStore(mail_blobs()))
 
 
+@cache
+def report_queries() -> ReportQueries:
+    """The SLA report's query over the tickets opened in a period."""
+    return ReportQueries(tables())
+
+
+@cache
+def administration() -> Administration:
+    """The administrators' use cases, on the desk's registries, calendar, schedule and outbox."""
+    return Administration(
+        customers=customers(),
+        closures=closures(),
+        reread_calendar=calendar().invalidate,
+        replan=partial(replan_from, desk(), schedule()),
+        audit=AuditTrail(tables()),
+        inbound=InboundLog(tables()),
+        tickets=TicketStore(tables()),
+        outbox=OutboxStore(tables()),
+        dispatcher=dispatcher(),
+    )
+
+
 def health_probes() -> Mapping[str, Probe]:
     """What ``GET /api/health`` checks: that Table Storage answers (its client built, and so its
     settings read, inside the probe: a missing setting is a finding, not an error)."""
@@ -246,5 +271,5 @@ def forget() -> None:
     (for tests and benchmarks that change the settings within one process)."""
     settings.cache_clear()
     builders = (tables, mail_blobs, verifier, customers, closures, calendar, mail_settings, mail_identity, sender)
-    for built in (*builders, dispatcher, schedule, desk, intake, files):
+    for built in (*builders, dispatcher, schedule, desk, intake, files, report_queries, administration):
         built.cache_clear()

@@ -18,7 +18,7 @@ import re
 
 import azure.functions as func
 
-from functions.dependencies import intake
+from functions.dependencies import administration, intake
 from functions.http.endpoint import body_of, cursor_of, dump, endpoint, limit_of, require_admin
 from functions.http.responses import json_response
 from functions.schemas.admin import InboundMailList, ReleaseMail, inbound_mail_out
@@ -73,7 +73,7 @@ def purge_inbound_mail(timer: func.TimerRequest) -> None:
 def inbound_mail(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
     """Received mail and its outcome, newest first; ``?outcome=`` keeps one outcome."""
     require_admin(caller)
-    page = intake().log.list(_outcome_of(req), limit=limit_of(req), cursor=cursor_of(req))
+    page = administration().received_mail(_outcome_of(req), limit=limit_of(req), cursor=cursor_of(req))
     items = [inbound_mail_out(record) for record in page.items]
     return json_response(dump(InboundMailList(items=items, cursor=page.cursor)))
 

@@ -10,24 +10,19 @@
 from __future__ import annotations
 
 import logging
-import re
 from datetime import UTC, datetime
 
 import azure.functions as func
 
-from functions.dependencies import dispatcher, tables
+from functions.dependencies import administration, dispatcher
 from functions.http.endpoint import dump, endpoint, limit_of, require_admin
 from functions.http.responses import json_response
-from functions.schemas.admin import FailedNotificationList, FailedNotificationOut, RetryOut
+from functions.schemas.admin import FailedNotificationList, RetryOut, failed_notification_out
 from shared.adapters.auth.tokens import Principal
-from shared.adapters.stores.outbox import OutboxStore
-from shared.adapters.stores.tickets import TicketStore
-from shared.domain.errors import InvalidInput, NotFound
+from shared.domain.errors import InvalidInput
 from shared.domain.notifications import DeliveryState
-from shared.domain.ticket import parse_ticket_id
 
 bp = func.Blueprint()
-_EVENT_AND_INDEX = re.compile(r"[0-9]{1,6}\.[0-9]{1,2}")
 logger = logging.getLogger(__name__)
 
 
@@ -67,19 +62,7 @@ def failed_notifications(req: func.HttpRequest, caller: Principal) -> func.HttpR
     require_admin(caller)
     if req.params.get("state", DeliveryState.FAILED) != DeliveryState.FAILED:
         raise InvalidInput("state", "only failed notifications are listed")
-    rows = OutboxStore(tables()).failures(limit_of(req))
-    items = [
-        FailedNotificationOut(
-            id=row["NotificationId"],
-            ticket=row["TicketId"],
-            kind=row["NotificationKind"],
-            recipient=row["Recipient"],
-            attempts=row["Attempts"],
-            last_error=row["LastError"],
-            state=DeliveryState.FAILED,
-        )
-        for row in rows
-    ]
+    items = [failed_notification_out(failure) for failure in administration().failed_notifications(limit_of(req))]
     return json_response(dump(FailedNotificationList(items=items, cursor=None)))
 
 
@@ -89,14 +72,5 @@ def retry_notification(req: func.HttpRequest, caller: Principal) -> func.HttpRes
     """Send a failed notification again; answers its new state."""
     require_admin(caller)
     notification_id = req.route_params["id"]
-    ticket_id, _, event_and_index = notification_id.partition(".")
-    if parse_ticket_id(ticket_id) is None or not _EVENT_AND_INDEX.fullmatch(event_and_index):
-        raise NotFound("no such notification")
-    customer_id = TicketStore(tables()).customer_of(ticket_id)
-    if customer_id is None:
-        raise NotFound("no such notification")
-    try:
-        state = dispatcher().retry(customer_id, notification_id)
-    except LookupError:
-        raise NotFound("no failed notification with this id") from None
+    state = administration().retry(notification_id)
     return json_response(dump(RetryOut(id=notification_id, state=state)))

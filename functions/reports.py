@@ -17,12 +17,11 @@ from datetime import date
 
 import azure.functions as func
 
-from functions.dependencies import desk, tables
+from functions.dependencies import desk, report_queries
 from functions.http.endpoint import dump, endpoint, limit_of
 from functions.http.responses import json_response
 from functions.schemas.reports import at_risk_out, sla_report_csv, sla_report_out
 from shared.adapters.auth.tokens import Principal
-from shared.adapters.stores.report_queries import ReportQueries
 from shared.domain.errors import InvalidInput
 from shared.usecases.reports import ReportPeriod, at_risk, sla_report
 
@@ -47,7 +46,7 @@ def sla_report_of_period(req: func.HttpRequest, caller: Principal) -> func.HttpR
     """SLA figures per customer and priority of the tickets opened in ``[from, to)``."""
     period = ReportPeriod(day_of(req, "from"), day_of(req, "to"))
     wants_csv = wants_csv_of(req)
-    report = sla_report_out(sla_report(desk(), ReportQueries(tables()), caller, period, customer_of(req)))
+    report = sla_report_out(sla_report(desk(), report_queries(), caller, period, customer_of(req)))
     if not wants_csv:
         return json_response(dump(report))
     name = f"sla-{period.first_day.isoformat()}-{period.end_day.isoformat()}.csv"

@@ -21,6 +21,8 @@ from shared.domain.sla.closures import Closure
 
 if TYPE_CHECKING:
     from shared.adapters.stores.audit import AuditRecord
+    from shared.adapters.stores.outbox import FailedNotification
+    from shared.usecases.admin import ClosureChange
 
 
 class ContactDocument(Body):
@@ -172,9 +174,29 @@ def closure_out(closure: Closure) -> ClosureOut:
     return ClosureOut(id=closure.id, first_day=closure.first_day, last_day=closure.last_day, note=closure.note)
 
 
+def closure_change_out(change: ClosureChange) -> ClosureChangeOut:
+    return ClosureChangeOut(
+        **closure_out(change.closure).model_dump(),
+        replanned_checkpoints=change.replan.moved,
+        replan_failures=change.replan.failed,
+    )
+
+
 def audit_record_out(record: AuditRecord) -> AuditRecordOut:
     return AuditRecordOut(
         ticket=record.subject, at=record.at, actor=record.actor, role=record.role, action=record.action
+    )
+
+
+def failed_notification_out(failure: FailedNotification) -> FailedNotificationOut:
+    return FailedNotificationOut(
+        id=failure.id,
+        ticket=failure.ticket_id,
+        kind=failure.kind.value,
+        recipient=failure.recipient,
+        attempts=failure.attempts,
+        last_error=failure.last_error,
+        state=DeliveryState.FAILED,
     )
 
 

@@ -20,7 +20,7 @@ from functions import tickets
 from shared.adapters.mail.render import NotificationContext, NotificationKind
 from shared.adapters.mail.senders.file_drop import FileDropSender
 from shared.adapters.stores.mail_budget import MailBudgetStore
-from shared.adapters.stores.outbox import OutboxStore
+from shared.adapters.stores.outbox import FailedNotification, OutboxStore
 from shared.domain.customers import Customer
 from shared.domain.language import Language
 from shared.domain.lifecycle import Action, Role, Status
@@ -170,10 +170,18 @@ def test_a_throttled_send_holds_every_mail_for_its_retry_after_and_a_permanent_f
     failed = outbox.get(customer.id, f"{ticket_id}.1.0")
     assert failed is not None
     assert failed.notification.last_error == "mailbox unknown"
-    assert f"{ticket_id}.1.0" in {row["NotificationId"] for row in outbox.failures(100)}
+    assert FailedNotification(
+        id=f"{ticket_id}.1.0",
+        ticket_id=ticket_id,
+        customer_id=customer.id,
+        kind=NotificationKind.RECEIVED,
+        recipient=receipt.notification.recipient,
+        attempts=2,
+        last_error="mailbox unknown",
+    ) in outbox.failures(100)
 
     assert dispatcher.retry(customer.id, f"{ticket_id}.1.0") is DeliveryState.SENT
-    assert f"{ticket_id}.1.0" not in {row["NotificationId"] for row in outbox.failures(100)}
+    assert f"{ticket_id}.1.0" not in {failure.id for failure in outbox.failures(100)}
 
 
 def test_two_dispatchers_racing_for_one_mail_send_it_once(

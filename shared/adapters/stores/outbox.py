@@ -16,7 +16,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -44,6 +44,20 @@ class Intent:
     notification_id: str
     created_at: datetime
     staff: bool = False
+
+
+@dataclass(frozen=True)
+class FailedNotification:
+    """A notification that failed for good, as administrators are shown it: its id, ticket and
+    customer, kind, recipient, the attempts made and the last error."""
+
+    id: str
+    ticket_id: str
+    customer_id: str
+    kind: NotificationKind
+    recipient: str
+    attempts: int
+    last_error: str
 
 
 @dataclass(frozen=True)
@@ -120,11 +134,11 @@ class OutboxStore:
             customer_id, notification_id = row["RowKey"].split("|", 1)
             yield Intent(customer_id, notification_id, row["CreatedAt"].astimezone(UTC), bool(row.get("Staff", False)))
 
-    def failures(self, limit: int) -> list[dict[str, Any]]:
-        """Notifications that failed for good, as recorded for administrators: one query."""
+    def failures(self, limit: int) -> list[FailedNotification]:
+        """Up to ``limit`` notifications that failed for good, as recorded for administrators: one query."""
         rows = self._index.query_entities("PartitionKey eq @pk", parameters={"pk": _FAILED}, results_per_page=limit)
         page: Any = next(iter(rows.by_page()), [])
-        return [dict(row) for row in page]
+        return [_failure_from(row) for row in page]
 
     def forget_failure(self, notification: Notification) -> None:
         """One delete (an administrator retries it)."""
@@ -168,6 +182,19 @@ def _failure(notification: Notification) -> dict[str, Any]:
         "LastError": notification.last_error or "",
         "CreatedAt": notification.created_at.astimezone(UTC),
     }
+
+
+def _failure_from(entity: Mapping[str, Any]) -> FailedNotification:
+    customer_id, _, notification_id = entity["RowKey"].partition("|")
+    return FailedNotification(
+        id=notification_id,
+        ticket_id=entity["TicketId"],
+        customer_id=customer_id,
+        kind=NotificationKind(entity["NotificationKind"]),
+        recipient=entity["Recipient"],
+        attempts=entity["Attempts"],
+        last_error=entity["LastError"],
+    )
 
 
 def _row(notification: Notification) -> dict[str, Any]:
