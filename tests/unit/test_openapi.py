@@ -9,35 +9,22 @@ import json
 import pkgutil
 from collections.abc import Iterator
 from enum import Enum
-from types import ModuleType
 from typing import Any
 
 import azure.functions as func
 from openapi_spec_validator import OpenAPIV31SpecValidator, validate
 
-import function_app
 import shared.domain
-from devhost.http_dispatch import HttpDispatcher, HttpRoute, http_routes
+from devhost.http_dispatch import HttpRoute
 from functions.http.catalogue import NOT_OPERATIONS, OPERATIONS
 from functions.http.openapi_document import SCHEMA_REF, openapi_document
 from functions.openapi import openapi_json
 from functions.schemas.tickets import ACTION_BODIES, TicketOut
 from shared import __version__
+from tests.app_routes import registered_routes
 
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 PUBLIC = {("get", "/health"), ("get", "/openapi.json"), ("get", "/calendar/status"), ("get", "/portal/config.json")}
-
-
-def registered_routes() -> list[HttpRoute]:
-    """The HTTP routes of every blueprint ``function_app`` registers, read from a throwaway app
-    (``get_functions`` may be called only once per app object), most specific first."""
-    fresh = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
-    for value in vars(function_app).values():
-        blueprint = getattr(value, "bp", None) if isinstance(value, ModuleType) else None
-        if isinstance(blueprint, func.Blueprint):
-            fresh.register_functions(blueprint)
-    functions = [function for function in fresh.get_functions() if function.is_http_function()]
-    return HttpDispatcher(http_routes(functions), route_prefix="").routes
 
 
 def api_routes() -> list[HttpRoute]:
