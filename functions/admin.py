@@ -7,7 +7,7 @@ from __future__ import annotations
 import azure.functions as func
 
 from functions.dependencies import administration
-from functions.http.endpoint import body_of, dump, endpoint, limit_of, require_admin
+from functions.http.endpoint import admin_endpoint, body_of, dump, limit_of
 from functions.http.responses import json_response
 from functions.schemas.admin import (
     AuditList,
@@ -20,7 +20,7 @@ from functions.schemas.admin import (
     closure_out,
     customer_out,
 )
-from shared.adapters.auth.tokens import Principal
+from shared.domain.access import Caller
 from shared.domain.customers import Contact, Customer
 from shared.domain.sla.closures import Closure
 
@@ -28,10 +28,9 @@ bp = func.Blueprint()
 
 
 @bp.route(route="admin/customers/{id}", methods=["PUT"], auth_level=func.AuthLevel.ANONYMOUS)
-@endpoint
-def put_customer(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
+@admin_endpoint
+def put_customer(req: func.HttpRequest, caller: Caller) -> func.HttpResponse:
     """Create or replace a customer; its domains and contacts must not belong to another one."""
-    require_admin(caller)
     body = body_of(req, CustomerDocument)
     typed = Customer(
         id=req.route_params["id"],
@@ -45,57 +44,50 @@ def put_customer(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
 
 
 @bp.route(route="admin/customers/{id}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
-@endpoint
-def get_customer(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
-    require_admin(caller)
+@admin_endpoint
+def get_customer(req: func.HttpRequest, caller: Caller) -> func.HttpResponse:
     return json_response(dump(customer_out(administration().customer(req.route_params["id"]))))
 
 
 @bp.route(route="admin/customers", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
-@endpoint
-def list_customers(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
-    require_admin(caller)
+@admin_endpoint
+def list_customers(req: func.HttpRequest, caller: Caller) -> func.HttpResponse:
     items = [customer_out(customer) for customer in administration().customers()]
     return json_response(dump(CustomerList(items=items, cursor=None)))
 
 
 @bp.route(route="admin/closures/{id}", methods=["PUT"], auth_level=func.AuthLevel.ANONYMOUS)
-@endpoint
-def put_closure(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
+@admin_endpoint
+def put_closure(req: func.HttpRequest, caller: Caller) -> func.HttpResponse:
     """Announce (or change) a closure period; running SLA clocks follow it, stopped ones do not."""
-    require_admin(caller)
     body = body_of(req, ClosureDocument)
     closure = Closure(req.route_params["id"], body.first_day, body.last_day, body.note)
     return json_response(dump(closure_change_out(administration().put_closure(closure))))
 
 
 @bp.route(route="admin/closures", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
-@endpoint
-def list_closures(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
-    require_admin(caller)
+@admin_endpoint
+def list_closures(req: func.HttpRequest, caller: Caller) -> func.HttpResponse:
     items = [closure_out(closure) for closure in administration().closures()]
     return json_response(dump(ClosureList(items=items, cursor=None)))
 
 
 @bp.route(route="admin/closures/{id}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
-@endpoint
-def get_closure(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
-    require_admin(caller)
+@admin_endpoint
+def get_closure(req: func.HttpRequest, caller: Caller) -> func.HttpResponse:
     return json_response(dump(closure_out(administration().closure(req.route_params["id"]))))
 
 
 @bp.route(route="admin/closures/{id}", methods=["DELETE"], auth_level=func.AuthLevel.ANONYMOUS)
-@endpoint
-def delete_closure(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
+@admin_endpoint
+def delete_closure(req: func.HttpRequest, caller: Caller) -> func.HttpResponse:
     """Withdraw a closure period; running SLA clocks count its days again."""
-    require_admin(caller)
     return json_response(dump(closure_change_out(administration().withdraw_closure(req.route_params["id"]))))
 
 
 @bp.route(route="admin/audit", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
-@endpoint
-def audit_trail(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
+@admin_endpoint
+def audit_trail(req: func.HttpRequest, caller: Caller) -> func.HttpResponse:
     """``?ticket=ID``: who read or changed the ticket, oldest first."""
-    require_admin(caller)
     records = administration().audit_trail(req.params.get("ticket"), limit_of(req))
     return json_response(dump(AuditList(items=[audit_record_out(record) for record in records], cursor=None)))

@@ -14,7 +14,7 @@ import azure.functions as func
 
 from functions.dependencies import files
 from functions.http.endpoint import endpoint
-from shared.adapters.auth.tokens import Principal
+from shared.domain.access import Caller
 
 bp = func.Blueprint()
 _MEDIA_TYPE = re.compile(r"[a-z0-9][a-z0-9.+-]{0,63}/[a-z0-9][a-z0-9.+-]{0,63}")
@@ -22,7 +22,7 @@ _MEDIA_TYPE = re.compile(r"[a-z0-9][a-z0-9.+-]{0,63}/[a-z0-9][a-z0-9.+-]{0,63}")
 
 @bp.route(route="tickets/{id}/attachments/{attachment_id}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint
-def download_attachment(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
+def download_attachment(req: func.HttpRequest, caller: Caller) -> func.HttpResponse:
     """The file's bytes, as a download under its original name."""
     stored = files().download(caller, req.route_params["id"], req.route_params["attachment_id"])
     ascii_name = stored.name.encode("ascii", "replace").decode().replace('"', "_").replace("\\", "_")

@@ -19,13 +19,12 @@ import re
 import azure.functions as func
 
 from functions.dependencies import administration, intake
-from functions.http.endpoint import body_of, cursor_of, dump, endpoint, limit_of, require_admin
+from functions.http.endpoint import admin_endpoint, body_of, cursor_of, dump, limit_of
 from functions.http.responses import json_response
 from functions.schemas.admin import InboundMailList, ReleaseMail, inbound_mail_out
-from shared.adapters.auth.tokens import Principal
 from shared.adapters.stores.mailbox import INBOUND_CONTAINER
 from shared.config.inbound import MAIL_CONNECTION
-from shared.domain.access import handle_of
+from shared.domain.access import Caller, handle_of
 from shared.domain.errors import InvalidInput, NotFound
 from shared.domain.inbound.record import Outcome
 
@@ -69,21 +68,19 @@ def purge_inbound_mail(timer: func.TimerRequest) -> None:
 
 
 @bp.route(route="admin/inbound", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
-@endpoint
-def inbound_mail(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
+@admin_endpoint
+def inbound_mail(req: func.HttpRequest, caller: Caller) -> func.HttpResponse:
     """Received mail and its outcome, newest first; ``?outcome=`` keeps one outcome."""
-    require_admin(caller)
     page = administration().received_mail(_outcome_of(req), limit=limit_of(req), cursor=cursor_of(req))
     items = [inbound_mail_out(record) for record in page.items]
     return json_response(dump(InboundMailList(items=items, cursor=page.cursor)))
 
 
 @bp.route(route="admin/inbound/{id}/release", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
-@endpoint
-def release_inbound_mail(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
+@admin_endpoint
+def release_inbound_mail(req: func.HttpRequest, caller: Caller) -> func.HttpResponse:
     """Take a held mail (or one quarantined as a suspected loop) in as the customer's named in the
     body; answers its new record (409 for any other mail)."""
-    require_admin(caller)
     mail_id = req.route_params["id"]
     if not _MAIL_ID.fullmatch(mail_id):
         raise NotFound("no such mail")

@@ -15,10 +15,10 @@ from datetime import UTC, datetime
 import azure.functions as func
 
 from functions.dependencies import administration, dispatcher
-from functions.http.endpoint import dump, endpoint, limit_of, require_admin
+from functions.http.endpoint import admin_endpoint, dump, limit_of
 from functions.http.responses import json_response
 from functions.schemas.admin import FailedNotificationList, RetryOut, failed_notification_out
-from shared.adapters.auth.tokens import Principal
+from shared.domain.access import Caller
 from shared.domain.errors import InvalidInput
 from shared.domain.notifications import DeliveryState
 
@@ -56,10 +56,9 @@ def next_occurrence(timer: func.TimerRequest) -> datetime | None:
 
 
 @bp.route(route="admin/outbox", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
-@endpoint
-def failed_notifications(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
+@admin_endpoint
+def failed_notifications(req: func.HttpRequest, caller: Caller) -> func.HttpResponse:
     """``?state=failed``: the notifications that failed for good, with their last error."""
-    require_admin(caller)
     if req.params.get("state", DeliveryState.FAILED) != DeliveryState.FAILED:
         raise InvalidInput("state", "only failed notifications are listed")
     items = [failed_notification_out(failure) for failure in administration().failed_notifications(limit_of(req))]
@@ -67,10 +66,9 @@ def failed_notifications(req: func.HttpRequest, caller: Principal) -> func.HttpR
 
 
 @bp.route(route="admin/outbox/{id}/retry", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
-@endpoint
-def retry_notification(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
+@admin_endpoint
+def retry_notification(req: func.HttpRequest, caller: Caller) -> func.HttpResponse:
     """Send a failed notification again; answers its new state."""
-    require_admin(caller)
     notification_id = req.route_params["id"]
     state = administration().retry(notification_id)
     return json_response(dump(RetryOut(id=notification_id, state=state)))

@@ -21,7 +21,7 @@ from functions.dependencies import desk, report_queries
 from functions.http.endpoint import dump, endpoint, limit_of
 from functions.http.responses import json_response
 from functions.schemas.reports import at_risk_out, sla_report_csv, sla_report_out
-from shared.adapters.auth.tokens import Principal
+from shared.domain.access import Caller
 from shared.domain.errors import InvalidInput
 from shared.usecases.reports import ReportPeriod, at_risk, sla_report
 
@@ -34,7 +34,7 @@ _CUSTOMER = re.compile(r"[a-z0-9][a-z0-9-]{1,62}")
 
 @bp.route(route="reports/at-risk", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint
-def at_risk_tickets(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
+def at_risk_tickets(req: func.HttpRequest, caller: Caller) -> func.HttpResponse:
     """The open tickets the caller may see, the nearest deadline first (``?limit=&customer=``)."""
     view = at_risk(desk(), caller, customer_id=customer_of(req), limit=limit_of(req))
     return json_response(dump(at_risk_out(view)))
@@ -42,7 +42,7 @@ def at_risk_tickets(req: func.HttpRequest, caller: Principal) -> func.HttpRespon
 
 @bp.route(route="reports/sla", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint
-def sla_report_of_period(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
+def sla_report_of_period(req: func.HttpRequest, caller: Caller) -> func.HttpResponse:
     """SLA figures per customer and priority of the tickets opened in ``[from, to)``."""
     period = ReportPeriod(day_of(req, "from"), day_of(req, "to"))
     wants_csv = wants_csv_of(req)

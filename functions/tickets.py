@@ -20,7 +20,7 @@ from functions.schemas.tickets import (
     event_out,
     ticket_out,
 )
-from shared.adapters.auth.tokens import Principal
+from shared.domain.access import Caller, display_name_of
 from shared.domain.errors import Forbidden, InvalidInput, NotFound
 from shared.domain.lifecycle import Action, Role
 from shared.domain.ticket import Channel
@@ -29,7 +29,7 @@ from shared.usecases.desk import NewTicket, TicketView
 bp = func.Blueprint()
 
 
-def _ticket_response(view: TicketView, caller: Principal, status: int = 200) -> func.HttpResponse:
+def _ticket_response(view: TicketView, caller: Caller, status: int = 200) -> func.HttpResponse:
     headers = {"ETag": f'"{view.ticket.revision}"'}
     if status == 201:
         headers["Location"] = f"/api/tickets/{view.ticket.id}"
@@ -38,7 +38,7 @@ def _ticket_response(view: TicketView, caller: Principal, status: int = 200) -> 
 
 @bp.route(route="tickets", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint
-def open_ticket(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
+def open_ticket(req: func.HttpRequest, caller: Caller) -> func.HttpResponse:
     """Open a ticket: a customer for its own company, from the address its token carries (none:
     403 naming the ``email`` claim); staff on a caller's behalf."""
     body = body_of(req, OpenTicket)
@@ -60,7 +60,7 @@ def open_ticket(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
         description=body.description,
         customer_id=customer_id,
         contact_email=contact,
-        contact_name=body.contact_name or (caller.name if Role.CUSTOMER in caller.roles else None),
+        contact_name=body.contact_name or (display_name_of(caller) if Role.CUSTOMER in caller.roles else None),
         channel=channel,
         category=body.category,
         priority=body.priority,
@@ -71,7 +71,7 @@ def open_ticket(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
 
 @bp.route(route="tickets", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint
-def list_tickets(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
+def list_tickets(req: func.HttpRequest, caller: Caller) -> func.HttpResponse:
     """The tickets the caller may see, a page at a time (``?limit=&cursor=&status=``)."""
     page = desk().list_tickets(caller, status=status_of(req), limit=limit_of(req), cursor=cursor_of(req))
     items = [ticket_out(view, caller) for view in page.items]
@@ -80,14 +80,14 @@ def list_tickets(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
 
 @bp.route(route="tickets/{id}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint
-def get_ticket(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
+def get_ticket(req: func.HttpRequest, caller: Caller) -> func.HttpResponse:
     """One ticket, with its SLA as of now."""
     return _ticket_response(desk().get(caller, req.route_params["id"]), caller)
 
 
 @bp.route(route="tickets/{id}/events", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint
-def ticket_events(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
+def ticket_events(req: func.HttpRequest, caller: Caller) -> func.HttpResponse:
     """The ticket's history in order; customers see its public events only."""
     page = desk().events(caller, req.route_params["id"], limit=limit_of(req), cursor=cursor_of(req))
     items = [event_out(event, caller) for event in page.items]
@@ -96,7 +96,7 @@ def ticket_events(req: func.HttpRequest, caller: Principal) -> func.HttpResponse
 
 @bp.route(route="tickets/{id}/messages", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint
-def write_message(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
+def write_message(req: func.HttpRequest, caller: Caller) -> func.HttpResponse:
     """A message on the ticket (201 with the event); a customer's answer resumes the clocks."""
     body = body_of(req, NewMessage)
     event = desk().write(caller, req.route_params["id"], body.body, internal=body.internal)
@@ -105,7 +105,7 @@ def write_message(req: func.HttpRequest, caller: Principal) -> func.HttpResponse
 
 @bp.route(route="tickets/{id}/{action}", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint
-def act_on_ticket(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
+def act_on_ticket(req: func.HttpRequest, caller: Caller) -> func.HttpResponse:
     """``accept``, ``assign``, ``classify``, ``request-clarification``, ``resolve``, ``close``,
     ``reopen``: answers the updated ticket."""
     name = req.route_params["action"]
