@@ -22,6 +22,7 @@ from functions.http.endpoint import dump, endpoint, limit_of
 from functions.http.responses import json_response
 from functions.schemas.reports import at_risk_out, sla_report_csv, sla_report_out
 from shared.domain.access import Caller
+from shared.domain.customers import valid_customer_id
 from shared.domain.errors import InvalidInput
 from shared.usecases.reports import ReportPeriod, at_risk, sla_report
 
@@ -29,7 +30,6 @@ bp = func.Blueprint()
 
 CSV = "text/csv"
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_CUSTOMER = re.compile(r"[a-z0-9][a-z0-9-]{1,62}")
 
 
 @bp.route(route="reports/at-risk", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
@@ -74,7 +74,7 @@ def day_of(req: func.HttpRequest, name: str) -> date:
 def customer_of(req: func.HttpRequest) -> str | None:
     """``?customer=``: a customer id, when given."""
     raw: str | None = req.params.get("customer")
-    if raw is not None and _CUSTOMER.fullmatch(raw) is None:
+    if raw is not None and not valid_customer_id(raw):
         raise InvalidInput("customer", "is not a customer id")
     return raw
 

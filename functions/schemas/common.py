@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
-from shared.domain.customers import normalise_email
+from shared.domain.customers import CUSTOMER_ID_PATTERN, normalise_email
 from shared.domain.errors import InvalidInput
 from shared.domain.sla.clock import ClockState
 from shared.domain.sla.policy import Priority
@@ -19,7 +19,7 @@ from shared.domain.text_limits import LONG_TEXT_UNITS, one_line, utf16_units
 MAX_BODY_BYTES = 64 * 1024
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-CustomerId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
+CustomerId = Annotated[str, StringConstraints(pattern=f"^{CUSTOMER_ID_PATTERN}$")]
 
 
 def _plain_address(text: str) -> str:

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from shared.domain.errors import InvalidInput
 from shared.domain.language import Language
 
-__all__ = ["Contact", "Customer", "normalise_domain", "normalise_email", "valid_customer_id"]
+__all__ = ["CUSTOMER_ID_PATTERN", "Contact", "Customer", "normalise_domain", "normalise_email", "valid_customer_id"]
 
-_CUSTOMER_ID = re.compile(r"[a-z0-9][a-z0-9-]{1,62}")
+#: A customer id (:func:`valid_customer_id`), as a regular expression to match whole.
+CUSTOMER_ID_PATTERN = r"[a-z0-9][a-z0-9-]{1,62}"
+_CUSTOMER_ID = re.compile(CUSTOMER_ID_PATTERN)
 _DOMAIN = re.compile(r"(?=.{1,253}\Z)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 _EMAIL = re.compile(r"[^@\s\x00-\x1f\x7f]{1,64}@(?P<domain>[^@\s]+)")
 
