@@ -1,165 +1,93 @@
 """Administration: customers (with their mail domains and contacts), closure periods, and the
-operators' audit trail. Every route needs the ``admin`` role."""
+operators' audit trail. Every route needs the ``admin`` role; what each checks and does is
+:mod:`shared.usecases.admin`'s business."""
 
 from __future__ import annotations
 
-import re
-
 import azure.functions as func
 
-from functions.dependencies import calendar, closures, customers, desk, schedule, tables
-from functions.http.endpoint import body_of, dump, endpoint, limit_of, require_admin
+from functions.dependencies import administration
+from functions.http.endpoint import admin_endpoint, body_of, dump, limit_of
 from functions.http.responses import json_response
-from functions.response_shapes import (
+from functions.schemas.admin import (
     AuditList,
-    AuditRecordOut,
-    ClosureChangeOut,
+    ClosureDocument,
     ClosureList,
-    ClosureOut,
+    CustomerDocument,
     CustomerList,
-    CustomerOut,
+    audit_record_out,
+    closure_change_out,
+    closure_out,
+    customer_out,
 )
-from functions.schemas import ClosureDocument, ContactDocument, CustomerDocument
-from shared.adapters.stores.audit import AuditTrail
 from shared.domain.access import Principal
-from shared.domain.customers import Contact, Customer, normalise_domain, normalise_email, valid_customer_id
-from shared.domain.errors import InvalidInput, NotFound
-from shared.domain.sla.closures import Closure, changed_days
-from shared.domain.ticket import parse_ticket_id
-from shared.usecases.replanning import replan_from
+from shared.domain.customers import Contact, Customer
+from shared.domain.sla.closures import Closure
 
 bp = func.Blueprint()
 
-_CLOSURE_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
-#: The years a closure may fall in: a desk's closures are announced for the years it works in, and
-#: the escalation schedule's hour buckets are not defined at the ends of the calendar.
-CLOSURE_YEARS = range(2000, 3000)
-
-
-def _customer_out(customer: Customer) -> CustomerOut:
-    return CustomerOut(
-        id=customer.id,
-        name=customer.name,
-        entitled=customer.entitled,
-        email_domains=list(customer.email_domains),
-        contacts=[ContactDocument(email=c.email, name=c.name) for c in customer.contacts],
-        language=customer.language,
-    )
-
-
-def _closure_out(closure: Closure) -> ClosureOut:
-    return ClosureOut(id=closure.id, first_day=closure.first_day, last_day=closure.last_day, note=closure.note)
-
 
 @bp.route(route="admin/customers/{id}", methods=["PUT"], auth_level=func.AuthLevel.ANONYMOUS)
-@endpoint
+@admin_endpoint
 def put_customer(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
     """Create or replace a customer; its domains and contacts must not belong to another one."""
-    require_admin(caller)
-    customer_id = req.route_params["id"]
-    if not valid_customer_id(customer_id):
-        raise InvalidInput("id", "must be 2–63 lower-case letters, digits or dashes")
     body = body_of(req, CustomerDocument)
-    customer = Customer(
-        id=customer_id,
+    typed = Customer(
+        id=req.route_params["id"],
         name=body.name,
         entitled=body.entitled,
-        email_domains=tuple(
-            dict.fromkeys(normalise_domain(d, f"email_domains.{i}") for i, d in enumerate(body.email_domains))
-        ),
-        contacts=tuple(
-            Contact(normalise_email(c.email, f"contacts.{i}.email"), c.name) for i, c in enumerate(body.contacts)
-        ),
+        email_domains=tuple(body.email_domains),
+        contacts=tuple(Contact(contact.email, contact.name) for contact in body.contacts),
         language=body.language,
     )
-    return json_response(dump(_customer_out(customers().put(customer))))
+    return json_response(dump(customer_out(administration().put_customer(typed))))
 
 
 @bp.route(route="admin/customers/{id}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
-@endpoint
+@admin_endpoint
 def get_customer(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
-    require_admin(caller)
-    customer = customers().get(req.route_params["id"]) if valid_customer_id(req.route_params["id"]) else None
-    if customer is None:
-        raise NotFound("no such customer")
-    return json_response(dump(_customer_out(customer)))
+    return json_response(dump(customer_out(administration().customer(req.route_params["id"]))))
 
 
 @bp.route(route="admin/customers", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
-@endpoint
+@admin_endpoint
 def list_customers(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
-    require_admin(caller)
-    return json_response(dump(CustomerList(items=[_customer_out(c) for c in customers().list()], cursor=None)))
+    items = [customer_out(customer) for customer in administration().customers()]
+    return json_response(dump(CustomerList(items=items, cursor=None)))
 
 
 @bp.route(route="admin/closures/{id}", methods=["PUT"], auth_level=func.AuthLevel.ANONYMOUS)
-@endpoint
+@admin_endpoint
 def put_closure(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
     """Announce (or change) a closure period; running SLA clocks follow it, stopped ones do not."""
-    require_admin(caller)
-    closure_id = req.route_params["id"]
-    if not _CLOSURE_ID.fullmatch(closure_id):
-        raise InvalidInput("id", "must be lower-case letters, digits or dashes")
     body = body_of(req, ClosureDocument)
-    for name, day in (("first_day", body.first_day), ("last_day", body.last_day)):
-        if day.year not in CLOSURE_YEARS:
-            raise InvalidInput(name, f"must fall in the years {CLOSURE_YEARS[0]} to {CLOSURE_YEARS[-1]}")
-    if body.last_day < body.first_day:
-        raise InvalidInput("last_day", "is before first_day")
-    if (body.last_day - body.first_day).days > 366:
-        raise InvalidInput("last_day", "makes a closure longer than a year")
-    closure = Closure(closure_id, body.first_day, body.last_day, body.note)
-    before = closures().get(closure_id)
-    closures().put(closure)
-    return json_response(dump(_closure_changed(before, closure, closure)))
-
-
-def _closure_changed(before: Closure | None, after: Closure | None, shown: Closure) -> ClosureChangeOut:
-    """After a closure changed from ``before`` to ``after``: the calendar read anew, the escalations
-    it moves re-planned (``docs/escalation.md``), and ``shown`` answered with their count."""
-    calendar().invalidate()
-    report = replan_from(desk(), schedule(), *changed_days(before, after))
-    return ClosureChangeOut(
-        **_closure_out(shown).model_dump(), replanned_checkpoints=report.moved, replan_failures=report.failed
-    )
+    closure = Closure(req.route_params["id"], body.first_day, body.last_day, body.note)
+    return json_response(dump(closure_change_out(administration().put_closure(closure))))
 
 
 @bp.route(route="admin/closures", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
-@endpoint
+@admin_endpoint
 def list_closures(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
-    require_admin(caller)
-    return json_response(dump(ClosureList(items=[_closure_out(c) for c in closures().list()], cursor=None)))
+    items = [closure_out(closure) for closure in administration().closures()]
+    return json_response(dump(ClosureList(items=items, cursor=None)))
 
 
 @bp.route(route="admin/closures/{id}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
-@endpoint
+@admin_endpoint
 def get_closure(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
-    require_admin(caller)
-    closure = closures().get(req.route_params["id"]) if _CLOSURE_ID.fullmatch(req.route_params["id"]) else None
-    if closure is None:
-        raise NotFound("no such closure")
-    return json_response(dump(_closure_out(closure)))
+    return json_response(dump(closure_out(administration().closure(req.route_params["id"]))))
 
 
 @bp.route(route="admin/closures/{id}", methods=["DELETE"], auth_level=func.AuthLevel.ANONYMOUS)
-@endpoint
+@admin_endpoint
 def delete_closure(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
     """Withdraw a closure period; running SLA clocks count its days again."""
-    require_admin(caller)
-    removed = closures().delete(req.route_params["id"]) if _CLOSURE_ID.fullmatch(req.route_params["id"]) else None
-    if removed is None:
-        raise NotFound("no such closure")
-    return json_response(dump(_closure_changed(removed, None, removed)))
+    return json_response(dump(closure_change_out(administration().withdraw_closure(req.route_params["id"]))))
 
 
 @bp.route(route="admin/audit", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
-@endpoint
+@admin_endpoint
 def audit_trail(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
     """``?ticket=ID``: who read or changed the ticket, oldest first."""
-    require_admin(caller)
-    ticket_id = req.params.get("ticket")
-    if not ticket_id or parse_ticket_id(ticket_id) is None:
-        raise InvalidInput("ticket", "must be a ticket id")
-    records = AuditTrail(tables()).for_ticket(ticket_id, limit_of(req))
-    items = [AuditRecordOut(ticket=r.subject, at=r.at, actor=r.actor, role=r.role, action=r.action) for r in records]
-    return json_response(dump(AuditList(items=items, cursor=None)))
+    records = administration().audit_trail(req.params.get("ticket"), limit_of(req))
+    return json_response(dump(AuditList(items=[audit_record_out(record) for record in records], cursor=None)))

@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
-from functools import cache
+from functools import cache, partial
 from typing import TYPE_CHECKING
 
 from shared.adapters.auth.tokens import TokenVerifier, key_source
@@ -44,6 +44,7 @@ from shared.domain.creation_limit import CreationLimit
 from shared.domain.sla.calendar import SlaCalendar, default_calendar
 from shared.domain.sla.escalation import EscalationMatrix
 from shared.domain.sla.policy import SlaPolicy
+from shared.usecases.admin import Administration
 from shared.usecases.desk import Desk, EscalationPolicy
 from shared.usecases.dispatch import Dispatcher, MailIdentity, Timing
 from shared.usecases.files import TicketFiles
@@ -51,6 +52,7 @@ from shared.usecases.health import Probe
 from shared.usecases.intake import MailIntake
 from shared.usecases.notifier import Notifier
 from shared.usecases.ports import Sender
+from shared.usecases.replanning import replan_from
 from shared.usecases.reports import Reports
 
 if TYPE_CHECKING:
@@ -75,11 +77,6 @@ def verifier() -> TokenVerifier:
     """The bearer-token verifier, with the identity provider's keys."""
     auth = load_auth_settings(os.environ)
     return TokenVerifier(auth, key_source(auth))
-
-
-def health_probes() -> dict[str, Probe]:
-    """What ``GET /api/health`` checks: that Table Storage answers."""
-    return {"table_storage": table_storage_probe(tables)}
 
 
 @cache
@@ -265,10 +262,38 @@ def reports() -> Reports:
     return Reports(TicketStore(tables()), ReportQueries(tables()), AuditTrail(tables()), calendar(), policy(), utc_now)
 
 
+@cache
+def report_queries() -> ReportQueries:
+    """The SLA report's query over the tickets opened in a period."""
+    return ReportQueries(tables())
+
+
+@cache
+def administration() -> Administration:
+    """The administrators' use cases, on the desk's registries, calendar, schedule and outbox."""
+    return Administration(
+        customers=customers(),
+        closures=closures(),
+        reread_calendar=calendar().invalidate,
+        replan=partial(replan_from, desk(), schedule()),
+        audit=AuditTrail(tables()),
+        inbound=InboundLog(tables()),
+        tickets=TicketStore(tables()),
+        outbox=OutboxStore(tables()),
+        dispatcher=dispatcher(),
+    )
+
+
+def health_probes() -> Mapping[str, Probe]:
+    """What ``GET /api/health`` checks: that Table Storage answers (its client built, and so its
+    settings read, inside the probe: a missing setting is a finding, not an error)."""
+    return {"table_storage": table_storage_probe(tables)}
+
+
 def forget() -> None:
     """Drop every setting and client built so far, so the next call reads the environment anew
     (for tests and benchmarks that change the settings within one process)."""
     settings.cache_clear()
     builders = (tables, mail_blobs, verifier, customers, closures, calendar, mail_settings, mail_identity, sender)
-    for built in (*builders, policy, dispatcher, schedule, desk, intake, files, reports):
+    for built in (*builders, policy, dispatcher, schedule, desk, intake, files, reports, administration):
         built.cache_clear()

@@ -7,7 +7,7 @@ import azure.functions as func
 from functions.dependencies import health_probes
 from functions.http.endpoint import dump
 from functions.http.responses import json_response, problem
-from functions.response_shapes import HealthOut
+from functions.schemas.service import HealthOut
 from shared.usecases.health import check_health
 
 bp = func.Blueprint()

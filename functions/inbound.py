@@ -17,16 +17,15 @@ import logging
 
 import azure.functions as func
 
-from functions.dependencies import intake
-from functions.http.endpoint import body_of, cursor_of, dump, endpoint, limit_of, require_admin
+from functions.dependencies import administration, intake
+from functions.http.endpoint import admin_endpoint, body_of, cursor_of, dump, limit_of
 from functions.http.responses import json_response
-from functions.response_shapes import InboundMailList, InboundMailOut
-from functions.schemas import ReleaseMail
+from functions.schemas.admin import InboundMailList, ReleaseMail, inbound_mail_out
 from shared.adapters.storage_layout import BLOB_POISON_QUEUE, INBOUND_CONTAINER
 from shared.config.inbound import MAIL_CONNECTION
 from shared.domain.access import Principal, handle_of
 from shared.domain.errors import InvalidInput, NotFound
-from shared.domain.inbound.record import InboundRecord, Outcome, is_mail_id
+from shared.domain.inbound.record import Outcome, is_mail_id
 
 bp = func.Blueprint()
 logger = logging.getLogger(__name__)
@@ -65,20 +64,19 @@ def purge_inbound_mail(timer: func.TimerRequest) -> None:
 
 
 @bp.route(route="admin/inbound", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
-@endpoint
+@admin_endpoint
 def inbound_mail(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
     """Received mail and its outcome, newest first; ``?outcome=`` keeps one outcome."""
-    require_admin(caller)
-    page = intake().log.list(_outcome_of(req), limit=limit_of(req), cursor=cursor_of(req))
-    return json_response(dump(InboundMailList(items=[_out(record) for record in page.items], cursor=page.cursor)))
+    page = administration().received_mail(_outcome_of(req), limit=limit_of(req), cursor=cursor_of(req))
+    items = [inbound_mail_out(record) for record in page.items]
+    return json_response(dump(InboundMailList(items=items, cursor=page.cursor)))
 
 
 @bp.route(route="admin/inbound/{id}/release", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
-@endpoint
+@admin_endpoint
 def release_inbound_mail(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
     """Take a held mail (or one quarantined as a suspected loop) in as the customer's named in the
     body; answers its new record (409 for any other mail)."""
-    require_admin(caller)
     mail_id = req.route_params["id"]
     if not is_mail_id(mail_id):
         raise NotFound("no such mail")
@@ -89,7 +87,7 @@ def release_inbound_mail(req: func.HttpRequest, caller: Principal) -> func.HttpR
         if error.field == "id":
             raise NotFound("no such mail") from None
         raise
-    return json_response(dump(_out(record)))
+    return json_response(dump(inbound_mail_out(record)))
 
 
 def _blob_name(path: str) -> str:
@@ -105,20 +103,3 @@ def _outcome_of(req: func.HttpRequest) -> Outcome | None:
         return Outcome(raw)
     except ValueError:
         raise InvalidInput("outcome", f"must be one of {', '.join(o.value for o in Outcome)}") from None
-
-
-def _out(record: InboundRecord) -> InboundMailOut:
-    return InboundMailOut(
-        id=record.id,
-        outcome=record.outcome.value,
-        received_at=record.received_at,
-        reason=record.reason,
-        blob=record.blob,
-        message_id=record.message_id,
-        sender=record.sender,
-        subject=record.subject,
-        customer_id=record.customer_id,
-        ticket_id=record.ticket_id,
-        duplicate_of=record.duplicate_of,
-        released_by=record.released_by,
-    )

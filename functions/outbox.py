@@ -10,23 +10,19 @@
 from __future__ import annotations
 
 import logging
-import re
 from datetime import UTC, datetime
 
 import azure.functions as func
 
-from functions.dependencies import dispatcher, tables
-from functions.http.endpoint import dump, endpoint, limit_of, require_admin
+from functions.dependencies import administration, dispatcher
+from functions.http.endpoint import admin_endpoint, dump, limit_of
 from functions.http.responses import json_response
-from functions.response_shapes import FailedNotificationList, FailedNotificationOut, RetryOut
-from shared.adapters.stores.outbox import OutboxStore
-from shared.adapters.stores.tickets import TicketStore
+from functions.schemas.admin import FailedNotificationList, RetryOut, failed_notification_out
 from shared.domain.access import Principal
-from shared.domain.errors import InvalidInput, NotFound
-from shared.domain.ticket import parse_ticket_id
+from shared.domain.errors import InvalidInput
+from shared.domain.notifications import DeliveryState
 
 bp = func.Blueprint()
-_EVENT_AND_INDEX = re.compile(r"[0-9]{1,6}\.[0-9]{1,2}")
 logger = logging.getLogger(__name__)
 
 
@@ -60,42 +56,19 @@ def next_occurrence(timer: func.TimerRequest) -> datetime | None:
 
 
 @bp.route(route="admin/outbox", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
-@endpoint
+@admin_endpoint
 def failed_notifications(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
     """``?state=failed``: the notifications that failed for good, with their last error."""
-    require_admin(caller)
-    if req.params.get("state", "failed") != "failed":
+    if req.params.get("state", DeliveryState.FAILED) != DeliveryState.FAILED:
         raise InvalidInput("state", "only failed notifications are listed")
-    rows = OutboxStore(tables()).failures(limit_of(req))
-    items = [
-        FailedNotificationOut(
-            id=row["NotificationId"],
-            ticket=row["TicketId"],
-            kind=row["NotificationKind"],
-            recipient=row["Recipient"],
-            attempts=row["Attempts"],
-            last_error=row["LastError"],
-            state="failed",
-        )
-        for row in rows
-    ]
+    items = [failed_notification_out(failure) for failure in administration().failed_notifications(limit_of(req))]
     return json_response(dump(FailedNotificationList(items=items, cursor=None)))
 
 
 @bp.route(route="admin/outbox/{id}/retry", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
-@endpoint
+@admin_endpoint
 def retry_notification(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
     """Send a failed notification again; answers its new state."""
-    require_admin(caller)
     notification_id = req.route_params["id"]
-    ticket_id, _, event_and_index = notification_id.partition(".")
-    if parse_ticket_id(ticket_id) is None or not _EVENT_AND_INDEX.fullmatch(event_and_index):
-        raise NotFound("no such notification")
-    customer_id = TicketStore(tables()).customer_of(ticket_id)
-    if customer_id is None:
-        raise NotFound("no such notification")
-    try:
-        state = dispatcher().retry(customer_id, notification_id)
-    except LookupError:
-        raise NotFound("no failed notification with this id") from None
-    return json_response(dump(RetryOut(id=notification_id, state=state.value)))
+    state = administration().retry(notification_id)
+    return json_response(dump(RetryOut(id=notification_id, state=state)))

@@ -25,10 +25,12 @@ from urllib.parse import urlsplit
 
 import azure.functions as func
 
+from functions.http.endpoint import dump
 from functions.http.responses import json_response, problem
+from functions.schemas.service import portal_config_out
 from shared.config.env import SettingsError
 from shared.config.portal import PortalSettings, load_portal_settings
-from shared.domain.sla.policy import Category, Clock, Priority, SlaPolicy
+from shared.domain.sla.policy import SlaPolicy
 from shared.domain.ticket import TICKET_ID_IN_TEXT
 
 bp = func.Blueprint()
@@ -162,30 +164,6 @@ def portal_file(req: func.HttpRequest) -> func.HttpResponse:
     return func.HttpResponse(asset.body, status_code=200, headers=headers)
 
 
-def portal_config(settings: PortalSettings, policy: SlaPolicy) -> dict[str, object]:
-    """What the portal needs before anyone signs in: where and how to sign in, and the SLA each
-    priority implies (from the policy, so the form shows the rules the desk applies)."""
-    return {
-        "authority": settings.authority,
-        "client_id": settings.client_id,
-        "scope": settings.scope,
-        "api": "/api",
-        "priorities": [
-            {
-                "priority": int(priority),
-                "take_charge_hours": policy.take_charge_hours[priority],
-                "resolution_days": policy.resolution_days[priority],
-            }
-            for priority in Priority
-        ],
-        "categories": [
-            {"category": category.value, "clocks": [clock.value for clock in Clock if policy.runs(clock, category)]}
-            for category in Category
-            if not policy.rule_for(category).closes_ticket
-        ],
-    }
-
-
 @bp.route(route="portal/config.json", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 def portal_config_document(req: func.HttpRequest) -> func.HttpResponse:
     """The portal's config document (public); 503 naming the setting when sign-in is not configured."""
@@ -193,4 +171,4 @@ def portal_config_document(req: func.HttpRequest) -> func.HttpResponse:
         settings = load_portal_settings(os.environ)
     except SettingsError as error:
         return problem(503, "Service unavailable", str(error))
-    return json_response(portal_config(settings, SlaPolicy()), headers={"Cache-Control": "no-cache"})
+    return json_response(dump(portal_config_out(settings, SlaPolicy())), headers={"Cache-Control": "no-cache"})

@@ -20,7 +20,7 @@ import azure.functions as func
 from functions.dependencies import reports
 from functions.http.endpoint import dump, endpoint, limit_of
 from functions.http.responses import json_response
-from functions.report_shapes import at_risk_out, sla_report_csv, sla_report_out
+from functions.schemas.reports import at_risk_out, sla_report_csv, sla_report_out
 from shared.domain.access import Principal
 from shared.domain.customers import valid_customer_id
 from shared.domain.errors import InvalidInput

@@ -11,11 +11,18 @@ import azure.functions as func
 from functions.dependencies import desk
 from functions.http.endpoint import body_of, cursor_of, dump, endpoint, if_match_of, limit_of, status_of
 from functions.http.responses import json_response
-from functions.schemas import ACTION_BODIES, EventList, NewMessage, OpenTicket, TicketList, event_out, ticket_out
-from shared.domain.access import Principal
+from functions.schemas.tickets import (
+    ACTION_BODIES,
+    EventList,
+    NewMessage,
+    OpenTicket,
+    TicketList,
+    event_out,
+    ticket_out,
+)
+from shared.domain.access import Principal, display_name_of
 from shared.domain.errors import Forbidden, InvalidInput, NotFound
 from shared.domain.lifecycle import Action, Role
-from shared.domain.sla.policy import Priority
 from shared.domain.ticket import Channel
 from shared.usecases.desk import NewTicket, TicketView
 
@@ -53,10 +60,10 @@ def open_ticket(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
         description=body.description,
         customer_id=customer_id,
         contact_email=contact,
-        contact_name=body.contact_name or (caller.name if Role.CUSTOMER in caller.roles else None),
+        contact_name=body.contact_name or (display_name_of(caller) if Role.CUSTOMER in caller.roles else None),
         channel=channel,
         category=body.category,
-        priority=Priority(body.priority) if body.priority is not None else None,
+        priority=body.priority,
         language=body.language,
     )
     return _ticket_response(desk().open(caller, request), caller, 201)

@@ -2,11 +2,11 @@
 
 A row names the method, the path (under ``/api``), the request body model, the response model,
 the parameters and every status code the operation can answer. Models and parameter types are
-the ones the handlers validate with; :mod:`functions.openapi` turns them into JSON Schema only
-when the document is first asked for, so importing this module builds nothing.
+the ones the handlers validate with; :mod:`functions.http.openapi_document` turns them into JSON
+Schema only when the document is first asked for, so importing this module builds nothing.
 
 The ticket actions are one function (``POST tickets/{id}/{action}``) but each is documented as a
-path of its own with its body model (:data:`functions.schemas.ACTION_BODIES`).
+path of its own with its body model (:data:`functions.schemas.tickets.ACTION_BODIES`).
 """
 
 from __future__ import annotations
@@ -19,48 +19,35 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, StringConstraints
 
 from functions.http.endpoint import DEFAULT_LIMIT, MAX_LIMIT
-from functions.report_shapes import AtRiskList, SlaReportOut
-from functions.response_shapes import (
+from functions.schemas.admin import (
     AuditList,
-    CalendarStatusOut,
     ClosureChangeOut,
+    ClosureDocument,
     ClosureList,
     ClosureOut,
+    CustomerDocument,
     CustomerList,
     CustomerOut,
     FailedNotificationList,
-    HealthOut,
-    HealthProblem,
     InboundMailList,
     InboundMailOut,
-    OpenApiDocument,
-    PortalConfigOut,
-    Problem,
+    ReleaseMail,
     RetryOut,
 )
-from functions.schemas import (
-    ACTION_BODIES,
-    Body,
-    ClosureDocument,
-    CustomerDocument,
-    CustomerId,
-    EventList,
-    EventOut,
-    NewMessage,
-    OpenTicket,
-    ReleaseMail,
-    TicketList,
-    TicketOut,
-)
+from functions.schemas.common import Body, CustomerId, Problem
+from functions.schemas.reports import AtRiskList, SlaReportOut
+from functions.schemas.service import CalendarStatusOut, HealthOut, HealthProblem, OpenApiDocument, PortalConfigOut
+from functions.schemas.tickets import ACTION_BODIES, EventList, EventOut, NewMessage, OpenTicket, TicketList, TicketOut
 from shared.domain.inbound.record import Outcome
 from shared.domain.lifecycle import Status
+from shared.domain.notifications import DeliveryState
 
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]
 Limit = Annotated[int, Field(ge=1, le=MAX_LIMIT)]
 Cursor = Annotated[str, StringConstraints(min_length=1, max_length=1024)]
 ETagValue = Annotated[str, StringConstraints(pattern=r'^(\*|(W/)?"[0-9]+")$')]
 
-#: Response header names an operation may list; :mod:`functions.openapi` describes each.
+#: Response header names an operation may list; :mod:`functions.http.openapi_document` describes each.
 ResponseHeader = Literal["ETag", "Location"]
 
 #: Routes the app serves that are not operations of the API, each with the reason. The customer
@@ -124,7 +111,9 @@ _OUTCOME = Parameter("outcome", "query", Outcome, "Only the mail with this outco
 _ATTACHMENT_ID = Parameter(
     "attachment_id", "path", NonEmpty, "The file's id, as the ticket's history lists it.", required=True
 )
-_OUTBOX_STATE = Parameter("state", "query", Literal["failed"], "Which notifications: only `failed` is listed.")
+_OUTBOX_STATE = Parameter(
+    "state", "query", Literal[DeliveryState.FAILED], "Which notifications: only `failed` is listed."
+)
 _AUDITED_TICKET = Parameter("ticket", "query", NonEmpty, "The id of the ticket whose trail to read.", required=True)
 _REPORTED_CUSTOMER = Parameter("customer", "query", CustomerId, "Only this customer's tickets.")
 _FROM = Parameter("from", "query", date, "The first day of the period (Europe/Rome), from 1970-01-01.", required=True)

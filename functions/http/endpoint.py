@@ -2,7 +2,8 @@
 
 :func:`endpoint` wraps a handler: it authenticates the bearer token, runs the handler, and maps
 the domain's errors to RFC 9457 problem documents (422 names the field at fault, a 403 caused by
-the token the claim, a 429 says in ``Retry-After`` when to try again). Handlers
+the token the claim, a 429 says in ``Retry-After`` when to try again); :func:`admin_endpoint`
+also refuses (403) a caller without the ``admin`` role before the handler runs. Handlers
 read their input with :func:`body_of`, :func:`limit_of`, :func:`cursor_of` and :func:`status_of`.
 """
 
@@ -18,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from functions.dependencies import verifier
 from functions.http.responses import problem
-from functions.schemas import MAX_BODY_BYTES
+from functions.schemas.common import MAX_BODY_BYTES
 from shared.adapters.auth.jwks import KeysUnavailableError
 from shared.adapters.auth.tokens import AuthenticationError
 from shared.config.env import SettingsError
@@ -29,7 +30,10 @@ from shared.domain.lifecycle import Role, Status
 logger = logging.getLogger(__name__)
 
 Model = TypeVar("Model", bound=BaseModel)
+#: A handler: the request and the authenticated caller in, the answer out.
 Handler = Callable[[func.HttpRequest, Principal], func.HttpResponse]
+#: A function as the host calls it: the request alone.
+HostFunction = Callable[[func.HttpRequest], func.HttpResponse]
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
@@ -39,16 +43,27 @@ class BodyTooLarge(Exception):  # noqa: N818 (an outcome the edge answers with 4
     """The request body is over :data:`MAX_BODY_BYTES`."""
 
 
-def endpoint(handler: Handler) -> Callable[[func.HttpRequest], func.HttpResponse]:
+def endpoint(handler: Handler) -> HostFunction:
     """Authenticate, run ``handler`` with the caller, answer errors as problem documents.
 
     The wrapper takes the name and docstring of ``handler`` (the function's name in the host) but
     not its signature: the host binds ``req`` alone.
     """
+    return _authenticated(handler, admin=False)
 
+
+def admin_endpoint(handler: Handler) -> HostFunction:
+    """:func:`endpoint` for the administration: a caller without the ``admin`` role is refused
+    (403) before ``handler`` runs."""
+    return _authenticated(handler, admin=True)
+
+
+def _authenticated(handler: Handler, *, admin: bool) -> HostFunction:
     def run(req: func.HttpRequest) -> func.HttpResponse:
         try:
             caller = verifier().verify(req.headers.get("Authorization"))
+            if admin and Role.ADMIN not in caller.roles:
+                raise Forbidden("administration needs the admin role")
             return handler(req, caller)
         except AuthenticationError as error:
             challenge = {"WWW-Authenticate": 'Bearer error="invalid_token"'}
@@ -79,12 +94,6 @@ def endpoint(handler: Handler) -> Callable[[func.HttpRequest], func.HttpResponse
     run.__name__ = run.__qualname__ = handler.__name__
     run.__doc__ = handler.__doc__
     return run
-
-
-def require_admin(caller: Principal) -> None:
-    """Administration needs the ``admin`` role: :class:`Forbidden` otherwise."""
-    if Role.ADMIN not in caller.roles:
-        raise Forbidden("administration needs the admin role")
 
 
 def body_of(req: func.HttpRequest, model: type[Model]) -> Model:

@@ -27,6 +27,7 @@ from shared.domain.mail_budget import BudgetState, Grant
 from shared.domain.notifications import Notification, NotificationContext, NotificationKind, RenderedMail
 from shared.domain.outgoing_mail import OutgoingMail
 from shared.domain.paging import Page
+from shared.domain.sla.closures import Closure
 from shared.domain.sla.escalation import Checkpoint
 from shared.domain.sla.stats import ReportedTicket
 from shared.domain.ticket import Ticket, TicketId
@@ -109,6 +110,32 @@ class Intent:
     notification_id: str
     created_at: datetime
     staff: bool = False
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    """``actor`` (in ``role``) did ``action`` (``read``, ``list``, or the name of a change) on
+    ``subject`` (a ticket id, or the ids a list showed) at ``at``."""
+
+    subject: str
+    at: datetime
+    actor: str
+    role: str
+    action: str
+
+
+@dataclass(frozen=True)
+class FailedNotification:
+    """A notification that failed for good, as administrators are shown it: its id, ticket and
+    customer, kind, recipient, the attempts made and the last error."""
+
+    id: str
+    ticket_id: str
+    customer_id: str
+    kind: NotificationKind
+    recipient: str
+    attempts: int
+    last_error: str
 
 
 @dataclass(frozen=True)
@@ -231,6 +258,34 @@ class Customers(ContactRegistry, Protocol):
         """The customer whose contact ``email`` is, else whose domain it is on, or None."""
         ...
 
+    def list(self) -> list[Customer]:
+        """Every customer."""
+        ...
+
+    def put(self, customer: Customer) -> Customer:
+        """Create or replace the customer, its addresses claimed (:class:`Conflict` when another holds one)."""
+        ...
+
+
+class Closures(Protocol):
+    """The announced closure periods (:class:`shared.adapters.stores.closures.ClosureRegistry`)."""
+
+    def list(self) -> list[Closure]:
+        """Every closure period, by first day."""
+        ...
+
+    def get(self, closure_id: str) -> Closure | None:
+        """The closure period, or None."""
+        ...
+
+    def put(self, closure: Closure) -> None:
+        """Create or replace the closure period of its id."""
+        ...
+
+    def delete(self, closure_id: str) -> Closure | None:
+        """Remove the closure period: the one removed, or None when there was none."""
+        ...
+
 
 class Audit(Protocol):
     """Who read or changed which ticket (:class:`shared.adapters.stores.audit.AuditTrail`)."""
@@ -241,6 +296,10 @@ class Audit(Protocol):
 
     def record_list(self, ticket_ids: list[str], at: datetime, actor: str, role: str) -> None:
         """``actor`` (in ``role``) was shown a list of these tickets at ``at``."""
+        ...
+
+    def for_ticket(self, ticket_id: str, limit: int) -> list[AuditRecord]:
+        """Who read or changed the ticket, oldest first, up to ``limit`` records."""
         ...
 
 
@@ -317,6 +376,10 @@ class Outbox(Protocol):
 
     def forget_failure(self, notification: Notification) -> None:
         """Take a failure off the administrators' list (it is retried)."""
+        ...
+
+    def failures(self, limit: int) -> list[FailedNotification]:
+        """The first ``limit`` notifications that failed for good, as the administrators' list holds them."""
         ...
 
 

@@ -28,11 +28,13 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from devhost.local_identity import AUTH_DIR, KEY_FILE, LOCAL_AUDIENCE, LOCAL_ISSUER, public_jwk
 from functions import admin, tickets
-from functions.schemas import MAX_BODY_BYTES
+from functions.http.catalogue import OPERATIONS
+from functions.schemas.common import MAX_BODY_BYTES
 from shared.adapters.stores.customers import CustomerRegistry
 from shared.domain.customers import Contact, Customer
 from shared.domain.language import Language
 from shared.domain.lifecycle import Role
+from tests.app_routes import registered_routes
 from tests.integration.conftest import Api
 
 OPERATOR = "olga@desk.example"
@@ -573,6 +575,41 @@ def test_a_hostile_id_in_an_admin_route_is_refused_without_reaching_a_record(
 
     problem(response, status)
     assert f"anna@{companies.a}.example" not in response.get_body().decode()
+
+
+#: Every administration route of the app, as it registers them: (method, route template).
+ADMINISTRATION = sorted(
+    (method, route.template.template)
+    for route in registered_routes()
+    if route.template.template.startswith("admin/")
+    for method in route.methods
+)
+
+
+def test_the_administration_routes_are_the_documented_administration_operations() -> None:
+    documented = {
+        (operation.method, operation.path.lstrip("/")) for operation in OPERATIONS if operation.tag == "administration"
+    }
+    assert set(ADMINISTRATION) == documented
+
+
+@pytest.mark.parametrize("role", ["customer_a", "operator", "supervisor", "security", "nobody"])
+def test_every_administration_route_refuses_a_caller_without_the_admin_role_whatever_it_sends(
+    api: Api, tokens: dict[str, str], companies: Companies, role: str
+) -> None:
+    by_template = {route.template.template: route for route in registered_routes()}
+    answers = {}
+    for method, template in ADMINISTRATION:
+        request = func.HttpRequest(
+            method,
+            f"http://127.0.0.1:7071/api/{template}",
+            headers={"Authorization": f"Bearer {tokens[role]}"},
+            params={"ticket": UNKNOWN_TICKET, "state": "failed"},
+            route_params={"id": companies.a},
+            body=b"{}",
+        )
+        answers[method, template] = by_template[template].function.get_user_function()(request).status_code
+    assert answers == dict.fromkeys(ADMINISTRATION, 403)
 
 
 @pytest.mark.parametrize(

@@ -97,7 +97,7 @@ def queued(table_service: TableServiceClient, clock: Clock, recipient: str, name
 
 
 def failed_ids(outbox: OutboxStore) -> set[str]:
-    return {row["NotificationId"] for row in outbox.failures(1000)}
+    return {failure.id for failure in outbox.failures(1000)}
 
 
 def alerts(caplog: pytest.LogCaptureFixture, notification: Notification) -> list[str]:

@@ -30,6 +30,7 @@ from shared.domain.sla.policy import Category, Priority
 from shared.usecases.desk import Desk, NewTicket
 from shared.usecases.dispatch import Dispatcher, MailIdentity
 from shared.usecases.notifier import Notifier
+from shared.usecases.ports import FailedNotification
 from tests.integration.conftest import Api, Clock, customer_caller, staff_caller
 
 OPERATOR = staff_caller("olga@desk.example", Role.OPERATOR)
@@ -170,10 +171,18 @@ def test_a_throttled_send_holds_every_mail_for_its_retry_after_and_a_permanent_f
     failed = outbox.get(customer.id, f"{ticket_id}.1.0")
     assert failed is not None
     assert failed.notification.last_error == "mailbox unknown"
-    assert f"{ticket_id}.1.0" in {row["NotificationId"] for row in outbox.failures(100)}
+    assert FailedNotification(
+        id=f"{ticket_id}.1.0",
+        ticket_id=ticket_id,
+        customer_id=customer.id,
+        kind=NotificationKind.RECEIVED,
+        recipient=receipt.notification.recipient,
+        attempts=2,
+        last_error="mailbox unknown",
+    ) in outbox.failures(100)
 
     assert dispatcher.retry(customer.id, f"{ticket_id}.1.0") is DeliveryState.SENT
-    assert f"{ticket_id}.1.0" not in {row["NotificationId"] for row in outbox.failures(100)}
+    assert f"{ticket_id}.1.0" not in {failure.id for failure in outbox.failures(100)}
 
 
 def test_two_dispatchers_racing_for_one_mail_send_it_once(

@@ -3,34 +3,28 @@ registers, generated from the models the handlers validate with."""
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import json
-from types import ModuleType
+import pkgutil
+from collections.abc import Iterator
+from enum import Enum
 from typing import Any
 
 import azure.functions as func
 from openapi_spec_validator import OpenAPIV31SpecValidator, validate
 
-import function_app
-from devhost.http_dispatch import HttpDispatcher, HttpRoute, http_routes
+import shared.domain
+from devhost.http_dispatch import HttpRoute
 from functions.http.catalogue import NOT_OPERATIONS, OPERATIONS
-from functions.openapi import SCHEMA_REF, openapi_document, openapi_json
-from functions.schemas import ACTION_BODIES, TicketOut
+from functions.http.openapi_document import SCHEMA_REF, openapi_document
+from functions.openapi import openapi_json
+from functions.schemas.tickets import ACTION_BODIES, TicketOut
 from shared import __version__
+from tests.app_routes import registered_routes
 
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 PUBLIC = {("get", "/health"), ("get", "/openapi.json"), ("get", "/calendar/status"), ("get", "/portal/config.json")}
-
-
-def registered_routes() -> list[HttpRoute]:
-    """The HTTP routes of every blueprint ``function_app`` registers, read from a throwaway app
-    (``get_functions`` may be called only once per app object), most specific first."""
-    fresh = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
-    for value in vars(function_app).values():
-        blueprint = getattr(value, "bp", None) if isinstance(value, ModuleType) else None
-        if isinstance(blueprint, func.Blueprint):
-            fresh.register_functions(blueprint)
-    functions = [function for function in fresh.get_functions() if function.is_http_function()]
-    return HttpDispatcher(http_routes(functions), route_prefix="").routes
 
 
 def api_routes() -> list[HttpRoute]:
@@ -149,3 +143,38 @@ def test_the_document_is_served_anonymously_and_built_once() -> None:
     assert response.mimetype == "application/json"
     assert json.loads(response.get_body()) == openapi_document()
     assert openapi_document() is openapi_document()
+
+
+def domain_enums() -> list[type[Enum]]:
+    """Every enum the domain defines (its modules, sub-packages included)."""
+    found: dict[str, type[Enum]] = {}
+    for module_info in pkgutil.walk_packages(shared.domain.__path__, "shared.domain."):
+        module = importlib.import_module(module_info.name)
+        for value in vars(module).values():
+            if inspect.isclass(value) and issubclass(value, Enum) and value.__module__ == module.__name__:
+                found[f"{value.__module__}.{value.__qualname__}"] = value
+    return list(found.values())
+
+
+def schemas_in(node: object, where: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every JSON Schema object under ``node``, with where it sits."""
+    if isinstance(node, dict):
+        yield where, node
+        for key, value in node.items():
+            yield from schemas_in(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from schemas_in(value, f"{where}/{index}")
+
+
+def test_a_set_of_values_the_domain_names_is_documented_as_the_domain_enum_not_a_copy() -> None:
+    """A model refers to the enum's own schema; a parameter's schema is the enum's (titled after it)."""
+    enums = {frozenset(member.value for member in enum): enum.__name__ for enum in domain_enums()}
+    copies = []
+    for where, schema in schemas_in(openapi_document()):
+        name = enums.get(frozenset(schema.get("enum", ())))
+        if name is None or where == f"/components/schemas/{name}":
+            continue
+        if not (where.startswith("/paths/") and schema.get("title") == name):
+            copies.append((where, name))
+    assert copies == []

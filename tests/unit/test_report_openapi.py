@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functions.openapi import openapi_document
+from functions.http.openapi_document import openapi_document
 
 
 def test_the_sla_report_is_documented_as_json_and_as_csv_text_and_its_period_is_required() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from functions.schemas import NewMessage, OpenTicket
+from functions.schemas.tickets import NewMessage, OpenTicket
 from shared.domain.text_limits import LONG_TEXT_UNITS, clipped, one_line, utf16_units
 
 

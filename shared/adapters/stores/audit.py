@@ -10,27 +10,15 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from azure.data.tables import TableClient, TableServiceClient
 
 from shared.adapters.storage_layout import AUDIT_TABLE
+from shared.usecases.ports import AuditRecord
 
 _SEQUENCE = itertools.count()
-
-
-@dataclass(frozen=True)
-class AuditRecord:
-    """``actor`` (in ``role``) did ``action`` (``read``, ``list``, or the name of a change) on
-    ``subject`` (a ticket id, or the ids a list showed) at ``at``."""
-
-    subject: str
-    at: datetime
-    actor: str
-    role: str
-    action: str
 
 
 class AuditTrail:

@@ -16,7 +16,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,7 +34,7 @@ from shared.domain.notifications import (
     context_from_json,
     context_to_json,
 )
-from shared.usecases.ports import Intent, StoredNotification
+from shared.usecases.ports import FailedNotification, Intent, StoredNotification
 
 _FAILED = "failed"
 
@@ -105,11 +105,11 @@ class OutboxStore:
             customer_id, notification_id = row["RowKey"].split("|", 1)
             yield Intent(customer_id, notification_id, row["CreatedAt"].astimezone(UTC), bool(row.get("Staff", False)))
 
-    def failures(self, limit: int) -> list[dict[str, Any]]:
-        """Notifications that failed for good, as recorded for administrators: one query."""
+    def failures(self, limit: int) -> list[FailedNotification]:
+        """Up to ``limit`` notifications that failed for good, as recorded for administrators: one query."""
         rows = self._index.query_entities("PartitionKey eq @pk", parameters={"pk": _FAILED}, results_per_page=limit)
         page: Any = next(iter(rows.by_page()), [])
-        return [dict(row) for row in page]
+        return [_failure_from(row) for row in page]
 
     def forget_failure(self, notification: Notification) -> None:
         """One delete (an administrator retries it)."""
@@ -153,6 +153,19 @@ def _failure(notification: Notification) -> dict[str, Any]:
         "LastError": notification.last_error or "",
         "CreatedAt": notification.created_at.astimezone(UTC),
     }
+
+
+def _failure_from(entity: Mapping[str, Any]) -> FailedNotification:
+    customer_id, _, notification_id = entity["RowKey"].partition("|")
+    return FailedNotification(
+        id=notification_id,
+        ticket_id=entity["TicketId"],
+        customer_id=customer_id,
+        kind=NotificationKind(entity["NotificationKind"]),
+        recipient=entity["Recipient"],
+        attempts=entity["Attempts"],
+        last_error=entity["LastError"],
+    )
 
 
 def notification_row(notification: Notification) -> dict[str, Any]:

@@ -13,9 +13,9 @@ from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from functions.schemas import ClockOut, PriorityValue, clock_out
+from functions.schemas.common import ClockOut, clock_out
 from shared.domain.lifecycle import Status
-from shared.domain.sla.policy import Category
+from shared.domain.sla.policy import Category, Priority
 from shared.domain.sla.stats import ClockFigures, SlaRow
 from shared.usecases.reports import AtRisk, AtRiskTicket, SlaReport
 
@@ -28,7 +28,7 @@ class AtRiskTicketOut(BaseModel):
     customer_id: str
     subject: str
     category: Category
-    priority: PriorityValue
+    priority: Priority
     status: Status
     assignee: str | None
     created_at: datetime
@@ -51,7 +51,7 @@ class SlaReportRow(BaseModel):
     seconds; percentages have one decimal; null where nothing was measured."""
 
     customer_id: str
-    priority: PriorityValue
+    priority: Priority
     opened: int
     take_charge_stopped: int
     take_charge_met: int
@@ -95,7 +95,7 @@ def _at_risk_ticket_out(item: AtRiskTicket) -> AtRiskTicketOut:
         customer_id=ticket.customer_id,
         subject=ticket.subject,
         category=ticket.category,
-        priority=int(ticket.priority),  # type: ignore[arg-type]
+        priority=ticket.priority,
         status=ticket.status,
         assignee=ticket.assignee,
         created_at=ticket.created_at,
@@ -122,7 +122,7 @@ def _row_out(row: SlaRow) -> SlaReportRow:
     return SlaReportRow.model_validate(
         {
             "customer_id": row.customer_id,
-            "priority": int(row.priority),
+            "priority": row.priority,
             "opened": row.opened,
             **_clock_columns("take_charge", row.take_charge),
             **_clock_columns("resolution", row.resolution),

@@ -1,79 +1,35 @@
-"""The HTTP API's documents: request bodies (validated with pydantic) and responses.
+"""The ticket routes' documents: the bodies of opening, writing and acting, and the ticket and its
+history as a caller is shown them.
 
 These models are the single source of the API's shapes: handlers validate with them and
-``GET /api/openapi.json`` is generated from them.
+``GET /api/openapi.json`` is generated from them (as every module of :mod:`functions.schemas`).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Annotated, Literal
+from datetime import datetime
+from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, Field
 
-from shared.domain.access import Caller, assignee_shown_to, person_shown_to
-from shared.domain.customers import CUSTOMER_ID_PATTERN, normalise_email
-from shared.domain.errors import InvalidInput
+from functions.schemas.common import (
+    Body,
+    ClockOut,
+    CustomerId,
+    Email,
+    LongText,
+    OneLine,
+    PriorityValue,
+    Text,
+    clock_out,
+)
+from shared.domain.access import Principal, assignee_shown_to, person_shown_to
 from shared.domain.history import EventType, HistoryEvent
 from shared.domain.language import Language
 from shared.domain.lifecycle import Role, Status
-from shared.domain.sla.clock import ClockState
-from shared.domain.sla.policy import Category
-from shared.domain.text_limits import LONG_TEXT_UNITS, one_line, utf16_units
+from shared.domain.sla.policy import Category, Priority
 from shared.domain.ticket import Channel
 from shared.usecases.desk import TicketView
-
-#: The largest request body accepted, in bytes; larger ones are answered 413.
-MAX_BODY_BYTES = 64 * 1024
-
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-CustomerId = Annotated[str, StringConstraints(pattern=f"^{CUSTOMER_ID_PATTERN}$")]
-
-
-def _plain_address(text: str) -> str:
-    try:
-        return normalise_email(text, "address")
-    except InvalidInput:
-        raise ValueError("is not an email address") from None
-
-
-#: A plain ``local@domain`` address, lower-cased: no display name, no control character, a real
-#: domain (the shape every mail header built from it needs).
-Email = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[^@\s]{1,64}@[^@\s]{1,253}$"),
-    AfterValidator(_plain_address),
-]
-
-
-def _on_one_line(text: str) -> str:
-    line = one_line(text)
-    if not line:
-        raise ValueError("holds nothing but spaces and control characters")
-    return line
-
-
-#: A name, a subject: what a person types that must stay on one line. Control characters (line
-#: breaks, tabs, separators) become a space (``shared.domain.text_limits.one_line``), so no value can
-#: carry a line of its own into a mail.
-OneLine = Annotated[Text, Field(max_length=200), AfterValidator(_on_one_line)]
-
-
-def _storable(text: str) -> str:
-    if utf16_units(text) > LONG_TEXT_UNITS:
-        raise ValueError(f"is too long to keep: at most {LONG_TEXT_UNITS} UTF-16 code units (an emoji counts two)")
-    return text
-
-
-#: A description or message: 20,000 characters, and within what a Table property holds.
-LongText = Annotated[Text, Field(max_length=20_000), AfterValidator(_storable)]
-PriorityValue = Literal[1, 2, 3, 4]
-
-
-class Body(BaseModel):
-    """A request body: unknown fields are refused, so a typo is an error, not a silent no-op."""
-
-    model_config = ConfigDict(extra="forbid")
 
 
 class OpenTicket(Body):
@@ -150,52 +106,6 @@ ACTION_BODIES: dict[str, type[Body]] = {
 }
 
 
-class ContactDocument(Body):
-    email: Email
-    name: OneLine
-
-
-class ReleaseMail(Body):
-    """``POST /api/admin/inbound/{id}/release``: take a held mail (or one quarantined as a
-    suspected loop) in as this customer's."""
-
-    customer_id: CustomerId
-
-
-class CustomerDocument(Body):
-    """``PUT /api/admin/customers/{id}`` and its answers."""
-
-    name: OneLine
-    entitled: bool
-    email_domains: Annotated[list[Annotated[str, StringConstraints(max_length=253)]], Field(max_length=50)]
-    contacts: Annotated[list[ContactDocument], Field(max_length=500)]
-    language: Language
-
-
-class ClosureDocument(Body):
-    """``PUT /api/admin/closures/{id}``: the desk is closed from ``first_day`` to ``last_day``."""
-
-    first_day: date
-    last_day: date
-    note: Annotated[str, StringConstraints(max_length=500)] = ""
-
-
-# --- responses ----------------------------------------------------------------------------------
-
-
-class ClockOut(BaseModel):
-    """One SLA clock: ``state`` is ``not_started``, ``running``, ``paused`` or ``stopped``;
-    durations are working time in seconds."""
-
-    state: Literal["not_started", "running", "paused", "stopped"]
-    due: datetime | None
-    budget_seconds: int
-    elapsed_seconds: int
-    remaining_seconds: int
-    breached: bool
-    met: bool | None
-
-
 class SlaOut(BaseModel):
     take_charge_due: datetime | None
     resolution_due: datetime | None
@@ -218,7 +128,7 @@ class TicketOut(BaseModel):
     subject: str
     description: str
     category: Category
-    priority: PriorityValue
+    priority: Priority
     status: Status
     language: Language
     channel: Channel
@@ -257,25 +167,7 @@ class EventList(BaseModel):
     cursor: str | None
 
 
-def clock_out(state: ClockState) -> ClockOut:
-    if state.started_at is None:
-        kind: Literal["not_started", "running", "paused", "stopped"] = "not_started"
-    elif state.stopped_at is not None:
-        kind = "stopped"
-    else:
-        kind = "paused" if state.paused else "running"
-    return ClockOut(
-        state=kind,
-        due=state.due,
-        budget_seconds=int(state.budget.total_seconds()),
-        elapsed_seconds=int(state.elapsed.total_seconds()),
-        remaining_seconds=int(state.remaining.total_seconds()),
-        breached=state.breached,
-        met=state.met,
-    )
-
-
-def ticket_out(view: TicketView, caller: Caller) -> TicketOut:
+def ticket_out(view: TicketView, caller: Principal) -> TicketOut:
     """The ticket as ``caller`` is shown it (staff names: see :class:`TicketOut`)."""
     ticket, sla = view.ticket, view.sla
     return TicketOut(
@@ -286,7 +178,7 @@ def ticket_out(view: TicketView, caller: Caller) -> TicketOut:
         subject=ticket.subject,
         description=ticket.description,
         category=ticket.category,
-        priority=int(ticket.priority),  # type: ignore[arg-type]
+        priority=ticket.priority,
         status=ticket.status,
         language=ticket.language,
         channel=ticket.channel,
@@ -312,7 +204,7 @@ def ticket_out(view: TicketView, caller: Caller) -> TicketOut:
 _STAFF_HANDLES = ("assignee",)
 
 
-def event_out(event: HistoryEvent, caller: Caller) -> EventOut:
+def event_out(event: HistoryEvent, caller: Principal) -> EventOut:
     """The event as ``caller`` is shown it (staff names: see :class:`EventOut`)."""
     data = dict(event.data)
     if Role.CUSTOMER in caller.roles:
