@@ -46,6 +46,7 @@ lint: deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(MAKE) --no-print-directory infra-lint
 
 ## infra-lint: every .bicep parses (pycep) and keeps our rules and every resource name its type's

@@ -8,7 +8,7 @@ import pytest
 from pydantic import TypeAdapter, ValidationError
 
 from functions.reports import customer_of
-from functions.schemas import CustomerId
+from functions.schemas.common import CustomerId
 from shared.domain.customers import valid_customer_id
 from shared.domain.errors import InvalidInput
 

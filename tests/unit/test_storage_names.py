@@ -25,9 +25,17 @@ def _app_sources() -> Iterator[Path]:
 
 def _names_written_out(source: Path) -> Iterator[str]:
     """Where ``source`` writes a storage name as a string: the name alone, or a blob path
-    starting with it (``"inbound-email/{name}"``, an f-string's literal part included)."""
-    for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+    starting with it (``"inbound-email/{name}"``, an f-string's literal part included). The
+    strings of ``__all__`` name Python objects (the ``Tickets`` port), not storage."""
+    tree = ast.parse(source.read_text(encoding="utf-8"))
+    exported = {
+        id(constant)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets)
+        for constant in ast.walk(node.value)
+    }
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in exported:
             value = node.value
             if value in NAMES or ("/" in value and value.split("/", 1)[0] in NAMES):
                 yield f"{source.relative_to(ROOT)}:{node.lineno}: {value!r}"
