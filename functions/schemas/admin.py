@@ -21,7 +21,7 @@ from shared.domain.sla.closures import Closure
 
 if TYPE_CHECKING:
     from shared.usecases.admin import ClosureChange
-    from shared.usecases.ports import AuditRecord, FailedNotification
+    from shared.usecases.stored import AuditRecord, FailedNotification
 
 
 class ContactDocument(Body):

@@ -33,16 +33,8 @@ if TYPE_CHECKING:
     from shared.domain.notifications import DeliveryState
     from shared.domain.paging import Page
     from shared.usecases.dispatch import Dispatcher
-    from shared.usecases.ports import (
-        Audit,
-        AuditRecord,
-        Closures,
-        Customers,
-        FailedNotification,
-        InboundMailLog,
-        Outbox,
-        Tickets,
-    )
+    from shared.usecases.ports import Audit, Closures, Customers, InboundMailLog, Outbox, Tickets
+    from shared.usecases.stored import AuditRecord, FailedNotification
 
 __all__ = ["Administration", "ClosureChange"]
 

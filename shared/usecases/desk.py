@@ -32,17 +32,8 @@ from shared.domain.sla.escalation import DEFAULT_MATRIX, Checkpoint, EscalationM
 from shared.domain.sla.policy import Category, Clock, Priority, SlaPolicy
 from shared.domain.ticket import Channel, Ticket
 from shared.usecases.notifier import Notifier
-from shared.usecases.ports import (
-    Audit,
-    CreationLimiter,
-    CreationToken,
-    Customers,
-    LanguageDetector,
-    MailClaim,
-    Schedule,
-    StoredTicket,
-    Tickets,
-)
+from shared.usecases.ports import Audit, CreationLimiter, Customers, LanguageDetector, Schedule, Tickets
+from shared.usecases.stored import CreationToken, MailClaim, StoredTicket
 
 __all__ = ["Desk", "EscalationPolicy", "NewTicket", "SlaView", "TicketView"]
 

@@ -43,7 +43,8 @@ from shared.domain.notifications import LEASE, MAX_ATTEMPTS, DeliveryState, Noti
 from shared.domain.outgoing_mail import OutgoingMail, PermanentSendError, TransientSendError
 from shared.domain.reply_token import reply_address
 from shared.domain.text_limits import one_line
-from shared.usecases.ports import Intent, MailBudget, Outbox, Renderer, Sender, StoredNotification
+from shared.usecases.ports import MailBudget, Outbox, Renderer, Sender
+from shared.usecases.stored import Intent, StoredNotification
 
 logger = logging.getLogger(__name__)
 

@@ -19,7 +19,8 @@ from shared.domain.inbound.record import MAIL_ID
 
 if TYPE_CHECKING:
     from shared.usecases.desk import Desk
-    from shared.usecases.ports import Attachments, StoredFile, Tickets
+    from shared.usecases.ports import Attachments, Tickets
+    from shared.usecases.stored import StoredFile
 
 __all__ = ["TicketFiles"]
 

@@ -53,7 +53,8 @@ from shared.domain.text_limits import clipped, one_line
 from shared.domain.ticket import Channel, TicketId
 from shared.usecases.desk import Desk, NewTicket
 from shared.usecases.dispatch import MailIdentity
-from shared.usecases.ports import Attachments, Customers, InboundMailLog, Mailbox, MailParser, MessageClaim, Tickets
+from shared.usecases.ports import Attachments, Customers, InboundMailLog, Mailbox, MailParser, Tickets
+from shared.usecases.stored import MessageClaim
 
 __all__ = ["MailIntake", "request_text"]
 

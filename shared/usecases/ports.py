@@ -1,4 +1,5 @@
-"""What the use cases need from the world, as protocols, and the values that cross with it.
+"""What the use cases need from the world, as protocols (the values that cross them are
+:mod:`shared.usecases.stored`'s).
 
 A use case names each collaborator by its port and imports no adapter: the adapters implement the
 ports (the stores in :mod:`shared.adapters.stores`, the mail parser, renderer and senders in
@@ -10,13 +11,11 @@ adapter into a use case. Each adapter's docstrings state its storage round trips
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from shared.domain.access import StaffFilter
 from shared.domain.contacts import ContactRegistry
-from shared.domain.creation_limit import Bucket
 from shared.domain.customers import Customer
 from shared.domain.history import HistoryEvent
 from shared.domain.inbound.message import InboundMessage, ParseLimits
@@ -31,157 +30,38 @@ from shared.domain.sla.closures import Closure
 from shared.domain.sla.escalation import Checkpoint
 from shared.domain.sla.stats import ReportedTicket
 from shared.domain.ticket import Ticket, TicketId
+from shared.usecases.stored import (
+    AuditRecord,
+    CreationToken,
+    FailedNotification,
+    Intent,
+    MailClaim,
+    MailCount,
+    MessageClaim,
+    RawMail,
+    StoredCheckpoint,
+    StoredFile,
+    StoredNotification,
+    StoredTicket,
+)
 
 __all__ = [
     "Attachments",
     "Audit",
     "CreationLimiter",
-    "CreationToken",
     "Customers",
     "InboundMailLog",
-    "Intent",
     "LanguageDetector",
     "MailBudget",
-    "MailClaim",
-    "MailCount",
     "MailParser",
     "Mailbox",
-    "MessageClaim",
     "OpenedTickets",
     "Outbox",
-    "RawMail",
     "Renderer",
     "Schedule",
     "Sender",
-    "StoredCheckpoint",
-    "StoredFile",
-    "StoredNotification",
-    "StoredTicket",
     "Tickets",
 ]
-
-
-# --- values that cross -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StoredTicket:
-    """A ticket as read, with the storage ETag that guards the next change."""
-
-    ticket: Ticket
-    etag: str
-
-
-@dataclass(frozen=True)
-class MailClaim:
-    """The claim a change makes on the mail it came from, committed with the change: mail
-    ``mail_id`` changed the ticket so (``created`` or ``appended``), and a second change by the same
-    mail fails on it."""
-
-    mail_id: str
-    outcome: str
-
-
-@dataclass(frozen=True)
-class CreationToken:
-    """A token taken from ``customer_id``'s ticket-creation bucket, to commit with the ticket it
-    opens: the bucket as it becomes, and the ETag of the bucket as read (None: never written), so
-    that of two creators who read the same level only one commits."""
-
-    customer_id: str
-    bucket: Bucket
-    etag: str | None
-
-
-@dataclass(frozen=True)
-class StoredNotification:
-    """A notification as read, with the ETag that guards its next change (a claim, an outcome)."""
-
-    notification: Notification
-    etag: str
-
-
-@dataclass(frozen=True)
-class Intent:
-    """A notification that may still need sending, as the outbox's index knows it: whose, which,
-    when, and whether it goes to staff (the sweep's order puts customers' mail first)."""
-
-    customer_id: str
-    notification_id: str
-    created_at: datetime
-    staff: bool = False
-
-
-@dataclass(frozen=True)
-class AuditRecord:
-    """``actor`` (in ``role``) did ``action`` (``read``, ``list``, or the name of a change) on
-    ``subject`` (a ticket id, or the ids a list showed) at ``at``."""
-
-    subject: str
-    at: datetime
-    actor: str
-    role: str
-    action: str
-
-
-@dataclass(frozen=True)
-class FailedNotification:
-    """A notification that failed for good, as administrators are shown it: its id, ticket and
-    customer, kind, recipient, the attempts made and the last error."""
-
-    id: str
-    ticket_id: str
-    customer_id: str
-    kind: NotificationKind
-    recipient: str
-    attempts: int
-    last_error: str
-
-
-@dataclass(frozen=True)
-class StoredCheckpoint:
-    """A checkpoint as read, with the ETag of its row (which guards a later move of it)."""
-
-    checkpoint: Checkpoint
-    etag: str
-
-
-@dataclass(frozen=True)
-class MessageClaim:
-    """Who holds a Message-ID: the mail ``holder``, being delivered to ``customer_id`` (None until
-    its delivery starts); ``etag`` guards the next change of the claim."""
-
-    message_id: str
-    holder: str
-    customer_id: str | None
-    etag: str
-
-
-@dataclass(frozen=True)
-class MailCount:
-    """How many mails a sender sent to a customer in the window, and the customer received in all."""
-
-    sender: int
-    customer: int
-
-
-@dataclass(frozen=True)
-class RawMail:
-    """A raw message as stored: its bytes (None when over the size asked for), its size, and when
-    the connector wrote it (the desk's "received at": the same on every delivery of the blob)."""
-
-    content: bytes | None
-    size: int
-    created: datetime
-
-
-@dataclass(frozen=True)
-class StoredFile:
-    """A downloaded attachment."""
-
-    name: str
-    content_type: str
-    content: bytes
 
 
 # --- the desk's ----------------------------------------------------------------------------------------

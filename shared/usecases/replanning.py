@@ -28,7 +28,8 @@ from datetime import date, datetime, time, timedelta
 
 from shared.domain.sla.escalation import Checkpoint, replanned
 from shared.usecases.desk import Desk
-from shared.usecases.ports import Schedule, StoredCheckpoint
+from shared.usecases.ports import Schedule
+from shared.usecases.stored import StoredCheckpoint
 
 __all__ = ["ReplanReport", "replan_from"]
 

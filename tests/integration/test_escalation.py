@@ -28,8 +28,8 @@ from shared.usecases.desk import Desk, EscalationPolicy, NewTicket
 from shared.usecases.dispatch import Dispatcher, MailIdentity
 from shared.usecases.escalator import sweep
 from shared.usecases.notifier import Notifier
-from shared.usecases.ports import StoredTicket
 from shared.usecases.replanning import replan_from
+from shared.usecases.stored import StoredTicket
 from tests.integration.conftest import Clock as SetClock
 from tests.integration.conftest import customer_caller, staff_caller
 

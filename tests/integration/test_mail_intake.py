@@ -36,7 +36,7 @@ from shared.usecases.dispatch import Dispatcher, MailIdentity
 from shared.usecases.files import TicketFiles
 from shared.usecases.intake import MailIntake
 from shared.usecases.notifier import Notifier
-from shared.usecases.ports import MailCount, MessageClaim
+from shared.usecases.stored import MailCount, MessageClaim
 from tests.integration.conftest import Clock, staff_caller
 from tests.integration.test_escalation import Recorder
 

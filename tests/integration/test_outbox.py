@@ -30,7 +30,7 @@ from shared.domain.sla.policy import Category, Priority
 from shared.usecases.desk import Desk, NewTicket
 from shared.usecases.dispatch import Dispatcher, MailIdentity
 from shared.usecases.notifier import Notifier
-from shared.usecases.ports import FailedNotification
+from shared.usecases.stored import FailedNotification
 from tests.integration.conftest import Api, Clock, customer_caller, staff_caller
 
 OPERATOR = staff_caller("olga@desk.example", Role.OPERATOR)

@@ -13,8 +13,8 @@ from shared.domain.language import Language
 from shared.domain.notifications import DeliveryState
 from shared.domain.sla.closures import Closure
 from shared.usecases.admin import Administration, ClosureChange
-from shared.usecases.ports import AuditRecord
 from shared.usecases.replanning import ReplanReport
+from shared.usecases.stored import AuditRecord
 
 TICKET = "IZ-2026-000123"
 SUMMER = Closure("summer-2026", date(2026, 8, 10), date(2026, 8, 21), "Summer break")

@@ -14,7 +14,7 @@ from azure.core.exceptions import ResourceNotFoundError
 from azure.storage.blob import BlobServiceClient, ContainerClient, ContentSettings
 
 from shared.adapters.storage_layout import ATTACHMENTS_CONTAINER
-from shared.usecases.ports import StoredFile
+from shared.usecases.stored import StoredFile
 
 __all__ = ["AttachmentStore"]
 

@@ -16,7 +16,7 @@ from typing import Any
 from azure.data.tables import TableClient, TableServiceClient
 
 from shared.adapters.storage_layout import AUDIT_TABLE
-from shared.usecases.ports import AuditRecord
+from shared.usecases.stored import AuditRecord
 
 _SEQUENCE = itertools.count()
 

@@ -21,7 +21,7 @@ from azure.data.tables import TableClient, TableServiceClient, UpdateMode
 from shared.adapters.storage_layout import TICKETS_TABLE
 from shared.domain.creation_limit import Bucket, CreationLimit
 from shared.domain.errors import TooManyRequests
-from shared.usecases.ports import CreationToken
+from shared.usecases.stored import CreationToken
 
 __all__ = ["CreationLimits", "bucket_write"]
 

@@ -36,7 +36,7 @@ from shared.adapters.storage_layout import INBOUND_TABLE
 from shared.domain.errors import Conflict, InvalidInput
 from shared.domain.inbound.record import InboundRecord, Outcome
 from shared.domain.paging import Page, cursor_field, encode_cursor
-from shared.usecases.ports import MailCount, MessageClaim
+from shared.usecases.stored import MailCount, MessageClaim
 
 __all__ = ["InboundLog"]
 

@@ -15,7 +15,7 @@ from azure.core.exceptions import AzureError, ResourceNotFoundError
 from azure.storage.blob import BlobServiceClient, ContainerClient, ContentSettings
 
 from shared.adapters.storage_layout import INBOUND_CONTAINER, QUARANTINE_CONTAINER
-from shared.usecases.ports import RawMail
+from shared.usecases.stored import RawMail
 
 __all__ = ["RawMailStore"]
 

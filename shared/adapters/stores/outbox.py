@@ -34,7 +34,7 @@ from shared.domain.notifications import (
     context_from_json,
     context_to_json,
 )
-from shared.usecases.ports import FailedNotification, Intent, StoredNotification
+from shared.usecases.stored import FailedNotification, Intent, StoredNotification
 
 _FAILED = "failed"
 

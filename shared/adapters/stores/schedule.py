@@ -31,7 +31,7 @@ from azure.data.tables import (
 from shared.adapters.storage_layout import ESCALATIONS_TABLE
 from shared.domain.sla.escalation import Checkpoint
 from shared.domain.sla.policy import Clock
-from shared.usecases.ports import StoredCheckpoint
+from shared.usecases.stored import StoredCheckpoint
 
 _WATERMARK = ("watermark", "sweep")
 _BUCKETS_END = "due}"  # '}' sorts right after '|': every bucket's partition key is below it

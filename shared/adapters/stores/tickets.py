@@ -39,7 +39,7 @@ from shared.domain.paging import Page, cursor_field, encode_cursor
 from shared.domain.sla.clock import ClockEvent, ClockEventKind
 from shared.domain.sla.policy import Category, Clock, Priority
 from shared.domain.ticket import Channel, Ticket, TicketId, format_ticket_id, parse_ticket_id
-from shared.usecases.ports import CreationToken, MailClaim, StoredTicket
+from shared.usecases.stored import CreationToken, MailClaim, StoredTicket
 
 __all__ = ["TICKET_ROWS", "TicketStore"]
 
