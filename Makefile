@@ -55,8 +55,8 @@ lint: deps
 ## then checkov with no failed check; the gate in infra/checkov_gate.py also fails when checkov
 ## parsed nothing
 infra-lint: deps checkov-deps azure-sdk-deps
-	$(PYTEST) -q tests/unit/test_infra.py tests/unit/test_infra_names.py tests/unit/test_infra_warnings.py \
-		tests/unit/test_infra_mail_sender.py tests/unit/test_postdeploy_hook.py
+	$(PYTEST) -q tests/unit/infra/test_infra.py tests/unit/infra/test_infra_names.py tests/unit/infra/test_infra_warnings.py \
+		tests/unit/infra/test_infra_mail_sender.py tests/unit/infra/test_postdeploy_hook.py
 	$(BIN)/python -m infra.azure_types
 	$(BIN)/python infra/checkov_gate.py --checkov $(CHECKOV_VENV)/bin/checkov --directory infra
 

@@ -3,7 +3,7 @@
 checkov exits 0 on a file it cannot parse (it counts a "parsing error" and moves on), so its exit
 code alone proves nothing: this reads its JSON report and fails when
 
-- it parsed no Bicep resource, or reported a parsing error (tests/unit/test_infra.py, the pycep
+- it parsed no Bicep resource, or reported a parsing error (tests/unit/infra/test_infra.py, the pycep
   parse, stays the syntax gate; this is the second line);
 - a check failed;
 - a check was skipped without a reason (``checkov:skip=CKV_X: why`` in the template).

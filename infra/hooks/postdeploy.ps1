@@ -9,8 +9,8 @@
 # blobs_extension key, 6 the Event Grid deployment keeps failing, 7 a wrong setting; 0 when the
 # subscription is in place or POSTDEPLOY_SKIP_EVENT_GRID=true skips it (with a warning).
 #
-# PowerShell is not available where the project is tested: tests/unit/test_postdeploy_hook.py runs
-# postdeploy.sh only, and tests/unit/test_infra.py holds this script to the same codes, settings and
+# PowerShell is not available where the project is tested: tests/unit/infra/test_postdeploy_hook.py runs
+# postdeploy.sh only, and tests/unit/infra/test_infra.py holds this script to the same codes, settings and
 # deployment parameters.
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest

@@ -1,6 +1,6 @@
 """The storage resources the desk needs, each name written once: the stores, the edges, the local
-host, provisioning and the templates all take theirs from here (``tests/unit/test_storage_names.py``
-fails on a name written anywhere else; ``tests/unit/test_infra.py`` checks the Bicep templates
+host, provisioning and the templates all take theirs from here (``tests/unit/adapters/test_storage_names.py``
+fails on a name written anywhere else; ``tests/unit/infra/test_infra.py`` checks the Bicep templates
 create the same ones).
 
 The local host creates exactly these on Azurite at start; the Bicep templates create the same

@@ -16,7 +16,7 @@ from infra.azure_types.__main__ import main
 from infra.azure_types.evaluate import Issue, check_folder
 from infra.azure_types.typedata import TypeData
 
-INFRA = Path(__file__).resolve().parents[2] / "infra"
+INFRA = Path(__file__).resolve().parents[3] / "infra"
 
 
 @pytest.fixture(scope="module")

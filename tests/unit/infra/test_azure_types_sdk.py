@@ -13,7 +13,7 @@ import pytest
 from infra.azure_types import bicep, sdk
 from infra.azure_types.evaluate import Issue, check_folder
 from infra.azure_types.sdk_operations import resource_of
-from tests.unit.fake_azure_sdk import fake_sdk
+from tests.unit.infra.fake_azure_sdk import fake_sdk
 
 WIDGET = """
 resource widget 'Test.Rp/widgets@2024-01-01' = {{

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.bicep_names import parse
+from tests.unit.infra.bicep_names import parse
 
-INFRA = Path(__file__).resolve().parents[2] / "infra"
+INFRA = Path(__file__).resolve().parents[3] / "infra"
 BICEP_FILES = sorted(INFRA.rglob("*.bicep"))
 
 #: The diagnostics a template may suppress, each for the reason written beside it in the template.

@@ -27,7 +27,7 @@ from shared.adapters.mail.parse import (
 )
 from shared.domain.inbound.message import InboundMessage, ParseLimits, UnparseableMail
 
-CORPUS = Path(__file__).parents[1] / "data" / "mail"
+CORPUS = Path(__file__).parents[3] / "data" / "mail"
 NOT_MAIL = {"LICENSE", "NOTICE", "README.md", "manifest.tsv", "expected.tsv", ".gitattributes"}
 ALL_MAIL = sorted(path for path in CORPUS.rglob("*") if path.is_file() and path.name not in NOT_MAIL)
 #: The refusals a well-formed corpus message may meet; "unreadable structure" would be a parser bug.

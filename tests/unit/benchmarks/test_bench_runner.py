@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks import run_all
-from tests.unit.test_benchmarks_load import BENCHMARKS
+from tests.unit.benchmarks.test_benchmarks_load import BENCHMARKS
 
 
 def test_make_bench_runs_every_benchmark_the_load_test_checks() -> None:

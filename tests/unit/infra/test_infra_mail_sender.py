@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from tests.unit.bicep_names import Opaque, Scope, Text, evaluate, parse
+from tests.unit.infra.bicep_names import Opaque, Scope, Text, evaluate, parse
 
-INFRA = Path(__file__).resolve().parents[2] / "infra"
+INFRA = Path(__file__).resolve().parents[3] / "infra"
 COMMUNICATION = INFRA / "modules" / "communication.bicep"
 SENDER_USERNAMES = "Microsoft.Communication/emailServices/domains/senderUsernames"
 

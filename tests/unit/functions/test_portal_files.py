@@ -243,5 +243,5 @@ def test_a_missing_client_id_is_named() -> None:
 
 
 def test_the_portal_knows_a_ticket_id_by_the_desk_s_own_shape() -> None:
-    script = (Path(__file__).resolve().parents[2] / "portal" / "js" / "api.js").read_text(encoding="utf-8")
+    script = (Path(__file__).resolve().parents[3] / "portal" / "js" / "api.js").read_text(encoding="utf-8")
     assert f"const TICKET_ID = /^{TICKET_ID_IN_TEXT}$/;" in script

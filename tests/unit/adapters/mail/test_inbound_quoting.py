@@ -11,7 +11,7 @@ import pytest
 from shared.adapters.mail.parse import parse_message
 from shared.adapters.mail.quoting import MAX_PATTERN_LINE_CHARS, strip_quoted
 
-TALON = Path(__file__).parents[1] / "data" / "mail" / "talon" / "standard_replies"
+TALON = Path(__file__).parents[3] / "data" / "mail" / "talon" / "standard_replies"
 
 ANSWER = "Yes, it happens on every order.\nThanks"
 RISPOSTA = "Sì, succede con ogni ordine.\nGrazie"

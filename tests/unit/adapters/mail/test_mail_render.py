@@ -21,7 +21,7 @@ from shared.domain.sla.policy import Category, Clock, Priority
 
 TICKET = "IZ-2026-000123"
 TAG = f"[{TICKET}] "
-TEMPLATES = Path(__file__).parents[2] / "shared" / "adapters" / "mail" / "templates"
+TEMPLATES = Path(__file__).parents[4] / "shared" / "adapters" / "mail" / "templates"
 OTHER = {Language.ITALIAN: Language.ENGLISH, Language.ENGLISH: Language.ITALIAN}
 
 BARE = NotificationContext(

@@ -11,7 +11,7 @@ import pytest
 
 from infra.azure_types import allowlist, bicep
 from infra.azure_types.evaluate import Issue, check_folder
-from tests.unit.fake_azure_types import fake_types
+from tests.unit.infra.fake_azure_types import fake_types
 
 WIDGET = """
 resource widget 'Test.Rp/widgets@2024-01-01' = {{

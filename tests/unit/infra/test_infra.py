@@ -23,7 +23,7 @@ from pycep import BicepParser
 
 from shared.adapters import storage_layout
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 INFRA = ROOT / "infra"
 MAIN = INFRA / "main.bicep"
 FUNCTION_APP = INFRA / "modules" / "function-app.bicep"
@@ -657,7 +657,7 @@ def _deployment_command(script: str) -> str:
 
 
 def test_the_powershell_hook_keeps_the_posix_hook_s_exit_codes_and_settings() -> None:
-    """PowerShell cannot run here (tests/unit/test_postdeploy_hook.py runs the sh hook only): the
+    """PowerShell cannot run here (tests/unit/infra/test_postdeploy_hook.py runs the sh hook only): the
     .ps1 must at least fail with the same codes and read the same settings."""
     posix = (HOOKS / "postdeploy.sh").read_text(encoding="utf-8")
     windows = (HOOKS / "postdeploy.ps1").read_text(encoding="utf-8")

@@ -5,7 +5,7 @@ deployment keeps failing; it retries the lookups and the deployment; it never sh
 only POSTDEPLOY_SKIP_EVENT_GRID=true skips the step.
 
 PowerShell cannot be installed here, so postdeploy.ps1 (the same steps, the same exit codes) is
-held to the same structure by tests/unit/test_infra.py only.
+held to the same structure by tests/unit/infra/test_infra.py only.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-HOOK = Path(__file__).resolve().parents[2] / "infra" / "hooks" / "postdeploy.sh"
+HOOK = Path(__file__).resolve().parents[3] / "infra" / "hooks" / "postdeploy.sh"
 KEY = "s3cr3t-blobs-extension-key=="
 
 #: The stand-in Azure CLI: answers the commands the hook runs, as STUB_* variables say, and logs

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-BENCHMARKS = sorted(Path(__file__).resolve().parents[2].joinpath("benchmarks").glob("bench_*.py"))
+BENCHMARKS = sorted(Path(__file__).resolve().parents[3].joinpath("benchmarks").glob("bench_*.py"))
 
 
 @pytest.mark.parametrize("path", BENCHMARKS, ids=lambda path: path.stem)

@@ -1,7 +1,7 @@
 """Every resource name the templates build keeps its resource type's naming rule, for the default
 parameters and for the longest environment name azd accepts with every optional part switched on.
 
-The names are derived from the parsed templates (tests/unit/bicep_names.py), never copied here:
+The names are derived from the parsed templates (tests/unit/infra/bicep_names.py), never copied here:
 ``uniqueString()`` counts as 13 characters of ``[a-z0-9]`` and the environment name as any string
 azd accepts, so a rule that holds here holds for every name the templates can produce.
 
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.bicep_names import (
+from tests.unit.infra.bicep_names import (
     ALPHANUMERICS,
     DEPLOYMENT,
     DIGITS,
@@ -33,7 +33,7 @@ from tests.unit.bicep_names import (
     parse,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 INFRA = ROOT / "infra"
 
 PAGE = "learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules"

@@ -11,7 +11,7 @@ from pathlib import Path
 from shared.adapters import storage_layout
 from shared.adapters.storage_layout import BLOB_CONTAINERS, QUEUES, TABLES
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 LAYOUT = Path(storage_layout.__file__).resolve()
 NAMES = frozenset((*TABLES, *BLOB_CONTAINERS, *QUEUES))
 

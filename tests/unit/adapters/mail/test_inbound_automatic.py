@@ -14,7 +14,7 @@ from shared.domain.inbound.automatic import automatic_reason
 from shared.domain.inbound.message import InboundMessage, Mailbox, UnparseableMail
 from shared.domain.language import Language
 
-CORPUS = Path(__file__).parents[1] / "data" / "mail"
+CORPUS = Path(__file__).parents[3] / "data" / "mail"
 CRAFTED = CORPUS / "crafted"
 OWN_ADDRESSES = frozenset({"support@desk.localhost"})
 OWN_DOMAIN = "desk.localhost"
