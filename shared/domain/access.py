@@ -68,7 +68,10 @@ class Principal:
     ``subject`` is the token's ``sub``; ``email`` its ``email`` claim, else ``preferred_username``,
     lower-cased (None when neither is an address); ``name`` its display name on one line;
     ``roles`` the known app roles it holds (unknown ones are dropped); ``customer_id`` the company
-    a customer acts for, always set for a customer and always None for anyone else.
+    a customer acts for, always set for a customer and always None for anyone else; ``issuer``
+    the token's ``iss`` and ``object_id`` its ``oid`` (the directory object of the person in
+    Microsoft Entra ID, which a user cannot edit), else its ``sub``: together they name a person
+    for good (None for a caller that no token describes).
     """
 
     subject: str
@@ -76,6 +79,8 @@ class Principal:
     name: str | None
     roles: frozenset[Role]
     customer_id: str | None
+    issuer: str | None = None
+    object_id: str | None = None
 
     @property
     def is_staff(self) -> bool:

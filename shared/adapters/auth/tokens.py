@@ -203,6 +203,8 @@ def _principal(claims: Mapping[str, Any], customer_claim: str) -> Principal:
         name=one_line(name) or None if name else None,
         roles=roles,
         customer_id=customer_id,
+        issuer=_text(claims, "iss"),
+        object_id=_text(claims, "oid") or subject,
     )
 
 

@@ -114,9 +114,17 @@ def test_a_customer_token_yields_a_customer_acting_for_its_company() -> None:
         name="Ada",
         roles=frozenset({Role.CUSTOMER}),
         customer_id="acme",
+        issuer=ISSUER,
+        object_id="00000000-aaaa-bbbb-cccc-000000000001",
     )
     assert not principal.is_staff
     assert principal.has(Role.CUSTOMER)
+
+
+def test_a_person_is_named_by_the_issuer_and_the_directory_object_id_rather_than_the_subject() -> None:
+    principal = verifier().verify(bearer(token(claims(oid="11111111-2222-3333-4444-555555555555"))), now=NOW)
+    assert (principal.issuer, principal.object_id) == (ISSUER, "11111111-2222-3333-4444-555555555555")
+    assert principal.subject == "00000000-aaaa-bbbb-cccc-000000000001"
 
 
 def test_a_staff_token_yields_staff_with_no_company_even_when_the_claim_is_present() -> None:
