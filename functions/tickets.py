@@ -1,7 +1,8 @@
 """Tickets over HTTP: open, list, read, follow the history, write, and the operators' actions.
 
 Every route needs a bearer token; who may see and do what is the desk's business
-(:mod:`shared.usecases.desk`). A ticket's ``ETag`` is its revision; actions honour ``If-Match``.
+(:mod:`shared.usecases.desk`). A ticket's ``ETag`` is its revision; actions and messages honour
+``If-Match``.
 """
 
 from __future__ import annotations
@@ -97,9 +98,11 @@ def ticket_events(req: func.HttpRequest, caller: Principal) -> func.HttpResponse
 @bp.route(route="tickets/{id}/messages", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint
 def write_message(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
-    """A message on the ticket (201 with the event); a customer's answer resumes the clocks."""
+    """A message on the ticket (201 with the event); a customer's answer resumes the clocks, a
+    staff reply is mailed to the customer; with ``If-Match``, a ticket changed since is 412."""
     body = body_of(req, NewMessage)
-    event = desk().write(caller, req.route_params["id"], body.body, internal=body.internal)
+    if_match = if_match_of(req)
+    event = desk().write(caller, req.route_params["id"], body.body, internal=body.internal, if_match=if_match)
     return json_response(dump(event_out(event, caller)), 201)
 
 

@@ -185,8 +185,9 @@ OPERATIONS: tuple[Operation, ...] = (
     ),
     Operation(
         "POST", "/tickets/{id}/messages", "write_message", "tickets",
-        "A message on the ticket; a customer's answer resumes the clocks", 201, EventOut,
-        errors=(*_AUTHENTICATED, 403, 404, 409, 413, 422), body=NewMessage, parameters=(_TICKET_ID,),
+        "A message on the ticket; a customer's answer resumes the clocks, a staff reply is mailed to the customer",
+        201, EventOut, errors=(*_AUTHENTICATED, 403, 404, 409, 412, 413, 422), body=NewMessage,
+        parameters=(_TICKET_ID, _IF_MATCH),
     ),
     *(_action(name, body) for name, body in ACTION_BODIES.items()),
     Operation(

@@ -4,15 +4,17 @@ instant, the SLA policy and the calendar; the use case (:mod:`shared.usecases.de
 ticket, then commits what the change became.
 
 Who may take which action from which status is the lifecycle's table
-(:func:`shared.domain.lifecycle.transition`): a role that may never take it is :class:`Forbidden`,
-a status it cannot be taken from a :class:`Conflict`. What each action then does:
+(:func:`shared.domain.lifecycle.transition`): a role that may never take it, or may take it only on
+its own ticket and this one is not (an operator assigning a ticket that is not his), is
+:class:`Forbidden`, a status it cannot be taken from a :class:`Conflict`. What each action then does:
 
 =========================  ========================================================================
 action                     effect
 =========================  ========================================================================
 ``accept``                 the caller becomes the assignee (unless there is one); the charge-taking
                            clock stops; the customer is told
-``assign``                 ``assignee`` becomes the assignee (internal event); they are told
+``assign``                 ``assignee`` becomes the assignee (internal event); they are told (a
+                           supervisor assigns any ticket, an operator hands his own over)
 ``classify``               new category and/or priority: clocks the category no longer runs stop,
                            one it now runs starts, the others count to the new goal from their start
 ``classify`` to an         (``declined_by_customer``, ``out_of_scope``, with ``reason``) every clock
@@ -26,7 +28,9 @@ outcome                    stops and the ticket closes; the customer is told why
 
 A message (:meth:`Change.write`) from a customer to a ticket waiting for it answers the
 clarification request (back to ``accepted``, the clocks resume); customers write neither internal
-notes nor to a ticket that is no longer open (they reopen it).
+notes nor to a ticket that is no longer open (they reopen it). A public message from staff is a
+reply: it is mailed to the customer's contact (``reply``, quoting it); an internal note mails
+nobody, and a customer's own message is not mailed back to the customer.
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ from typing import Any
 from shared.domain.access import Caller, display_name_of, handle_of
 from shared.domain.errors import Conflict, Forbidden, InvalidInput
 from shared.domain.history import EventType, HistoryEvent
-from shared.domain.lifecycle import Action, Role, Status, TransitionRefused, transition
+from shared.domain.lifecycle import STAFF, Action, Role, Status, TransitionRefused, transition
 from shared.domain.notifications import CUSTOMER, Escalated, Notice, NotificationKind
 from shared.domain.sla.calendar import SlaCalendar
 from shared.domain.sla.clock import ClockEvent, ClockState, clock_state
@@ -131,19 +135,22 @@ class Change:
             raise ValueError("a customer's reply is a message: write it")
         if action is Action.CLASSIFY and _is_outcome(self.policy, payload.get("category")):
             action = Action.OUTCOME
+        assignee = self.before.assignee is not None and self.before.assignee == handle_of(self.caller)
         try:
-            self.status = transition(action, self.before.status, self.caller.roles)
+            self.status = transition(action, self.before.status, self.caller.roles, assignee=assignee)
         except TransitionRefused as refused:
-            if refused.reason == "role":
-                raise Forbidden(str(refused)) from None
-            raise Conflict(str(refused)) from None
+            if refused.reason == "status":
+                raise Conflict(str(refused)) from None
+            raise Forbidden(str(refused)) from None
         _APPLY[action](self, payload)
         return action
 
     def write(self, body: str, *, internal: bool) -> None:
         """Add a message (an internal note when ``internal``). A customer writes to an open ticket
         only, never an internal note; its message to a ticket waiting for it answers the
-        clarification request: the ticket is accepted again and its clocks resume."""
+        clarification request: the ticket is accepted again and its clocks resume. A public
+        message by staff (operator, supervisor, security) asks for the ``reply`` mail to the
+        customer, quoting it; nothing else written asks for a mail."""
         is_customer = Role.CUSTOMER in self.caller.roles
         if internal and is_customer:
             raise Forbidden("customers cannot write internal notes")
@@ -154,6 +161,8 @@ class Change:
                 self.status = transition(Action.CUSTOMER_REPLY, self.before.status, self.caller.roles)
                 self.resume_clocks()
         self.event(EventType.MESSAGE, public=not internal, body=body)
+        if not internal and self.caller.roles & STAFF:
+            self.notices.append(Notice(NotificationKind.REPLY, CUSTOMER, body, author=display_name_of(self.caller)))
 
     def escalate(self, clock: Clock, state: ClockState, reached: int, recipient: Callable[[int], str]) -> None:
         """Escalate ``clock`` (``state``: as of the change) to level ``reached``: the ticket

@@ -5,7 +5,9 @@ which role may make which transition from which status.
 
 The table is the only place these rules live; the HTTP edge, the mail ingestion and the tests all
 ask :func:`transition` . Which *ticket* a caller may act on (its own company's, its assignments, the
-security role for vulnerabilities) is decided elsewhere; this module decides what the role may do.
+security role for vulnerabilities) is decided elsewhere; this module decides what the role may do,
+and, for the roles a row allows only on the caller's own tickets (an operator handing his ticket
+over to a colleague), whether the caller is the ticket's assignee.
 """
 
 from __future__ import annotations
@@ -60,21 +62,29 @@ class Action(StrEnum):
 
 @dataclass(frozen=True)
 class Transition:
-    """``action`` may be taken by ``roles`` from any of ``sources``; it leads to ``target``
-    (``None``: the status does not change)."""
+    """``action`` may be taken by ``roles`` from any of ``sources``, and by ``assignee_roles``
+    only on a ticket assigned to the caller; it leads to ``target`` (``None``: the status does not
+    change)."""
 
     action: Action
     sources: frozenset[Status]
     target: Status | None
     roles: frozenset[Role]
+    assignee_roles: frozenset[Role] = frozenset()
 
 
 #: The roles that work the desk: they see the queue, take tickets and act on them.
 STAFF = frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.SECURITY})
 
 
-def _row(action: Action, sources: set[Status], target: Status | None, roles: frozenset[Role]) -> Transition:
-    return Transition(action, frozenset(sources), target, roles)
+def _row(
+    action: Action,
+    sources: set[Status],
+    target: Status | None,
+    roles: frozenset[Role],
+    assignee_roles: frozenset[Role] = frozenset(),
+) -> Transition:
+    return Transition(action, frozenset(sources), target, roles, assignee_roles)
 
 
 #: The lifecycle, one row per action.
@@ -83,7 +93,8 @@ TRANSITIONS: Mapping[Action, Transition] = MappingProxyType(
         row.action: row
         for row in (
             _row(Action.ACCEPT, {Status.NEW}, Status.ACCEPTED, STAFF),
-            _row(Action.ASSIGN, set(_OPEN), None, frozenset({Role.SUPERVISOR})),
+            # Supervisors assign any ticket; an operator hands his own over to a colleague.
+            _row(Action.ASSIGN, set(_OPEN), None, frozenset({Role.SUPERVISOR}), STAFF - {Role.SUPERVISOR}),
             _row(Action.CLASSIFY, set(_OPEN), None, STAFF),
             _row(Action.REQUEST_CLARIFICATION, {Status.ACCEPTED}, Status.WAITING_CUSTOMER, STAFF),
             _row(Action.CUSTOMER_REPLY, {Status.WAITING_CUSTOMER}, Status.ACCEPTED, frozenset({Role.CUSTOMER})),
@@ -97,21 +108,30 @@ TRANSITIONS: Mapping[Action, Transition] = MappingProxyType(
 
 
 class TransitionRefused(Exception):  # noqa: N818 (a domain outcome, not a programming error)
-    """The action is not allowed: ``reason`` is ``"role"`` (never for this role) or ``"status"``
-    (not from the ticket's current status)."""
+    """The action is not allowed: ``reason`` is ``"role"`` (never for this role), ``"assignee"``
+    (for this role only on a ticket assigned to the caller) or ``"status"`` (not from the ticket's
+    current status)."""
 
     def __init__(self, action: Action, status: Status, reason: str) -> None:
         self.action, self.status, self.reason = action, status, reason
-        what = "is not allowed for this role" if reason == "role" else f"is not possible from status {status.value!r}"
+        what = {
+            "role": "is not allowed for this role",
+            "assignee": "is allowed for this role only on a ticket assigned to you",
+        }.get(reason, f"is not possible from status {status.value!r}")
         super().__init__(f"{action.value} {what}")
 
 
-def transition(action: Action, status: Status, roles: frozenset[Role]) -> Status:
-    """The status after ``action`` taken from ``status`` by someone holding ``roles``; raise
-    :class:`TransitionRefused` when no role held may take it, or not from this status."""
+def transition(action: Action, status: Status, roles: frozenset[Role], *, assignee: bool = False) -> Status:
+    """The status after ``action`` taken from ``status`` by someone holding ``roles`` (who is the
+    ticket's assignee when ``assignee``); raise :class:`TransitionRefused` when no role held may
+    take it, when the roles held may take it only on their own ticket and this one is not, or when
+    it cannot be taken from this status. The role is checked before the status."""
     row = TRANSITIONS[action]
     if not row.roles & roles:
-        raise TransitionRefused(action, status, "role")
+        if not row.assignee_roles & roles:
+            raise TransitionRefused(action, status, "role")
+        if not assignee:
+            raise TransitionRefused(action, status, "assignee")
     if status not in row.sources:
         raise TransitionRefused(action, status, "status")
     return row.target or status

@@ -54,7 +54,7 @@ __all__ = [
 
 
 class NotificationKind(StrEnum):
-    """What a mail tells. The first eight go to the customer's contact, the last three to staff."""
+    """What a mail tells. The first nine go to the customer's contact, the last three to staff."""
 
     RECEIVED = "received"
     ACCEPTED = "accepted"
@@ -64,6 +64,7 @@ class NotificationKind(StrEnum):
     REOPENED = "reopened"
     DECLINED_BY_CUSTOMER = "declined_by_customer"
     OUT_OF_SCOPE = "out_of_scope"
+    REPLY = "reply"
     NEW_IN_QUEUE = "new_in_queue"
     ASSIGNED_TO_YOU = "assigned_to_you"
     ESCALATION = "escalation"
@@ -95,8 +96,8 @@ class NotificationContext:
     """What a notification may say about its ticket.
 
     ``operator_name`` is the operator in charge of the ticket (who took charge, or the assignee);
-    ``message`` is the operator's question (clarification), the resolution text (resolved) or
-    the reason (reopened and the two closing outcomes). ``escalation_level`` and
+    ``message`` is the operator's question (clarification), the resolution text (resolved), the
+    staff's public message (reply) or the reason (reopened and the two closing outcomes). ``escalation_level`` and
     ``escalation_clock`` say which clock an escalation is about; ``working_time_left`` is that
     clock's working time before its due instant, negative once it is overdue. ``portal_url`` is
     the ticket's page on the portal. A naive due instant, or a portal URL that is not http(s),
@@ -133,12 +134,14 @@ class NotificationContext:
 class Notice:
     """A mail a change asks for. ``to`` is ``customer`` (the ticket's contact), ``team`` (the
     support team's address) or a person's address; ``message`` is the text it quotes;
-    ``escalation`` what an escalation mail reports."""
+    ``escalation`` what an escalation mail reports; ``author`` the display name of whoever wrote
+    the quoted message (a reply; None when they have none), who is not always the assignee."""
 
     kind: NotificationKind
     to: str
     message: str | None = None
     escalation: Escalated | None = None
+    author: str | None = None
 
 
 @dataclass(frozen=True)

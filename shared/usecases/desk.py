@@ -243,20 +243,29 @@ class Desk:
         reopening by mail (``source``) records the mail."""
         stored = self._visible(caller, ticket_id)
         ticket = stored.ticket
-        if if_match is not None and if_match != ticket.revision:
-            raise PreconditionFailed(f"the ticket is at revision {ticket.revision}, not {if_match}")
+        _hold_to(if_match, ticket)
         change = self._change(caller, ticket, source)
         taken = change.take(action, payload)
         return self._commit(caller, stored, change, taken.value)[0]
 
     def write(
-        self, caller: Caller, ticket_id: str, body: str, *, internal: bool, source: MailSource | None = None
+        self,
+        caller: Caller,
+        ticket_id: str,
+        body: str,
+        *,
+        internal: bool,
+        source: MailSource | None = None,
+        if_match: int | None = None,
     ) -> HistoryEvent:
         """Add a message. A customer's message to a ticket waiting for it answers the clarification
         request (the ticket goes back to ``accepted`` and its clocks resume); internal notes are
-        for staff only; a customer writes to a resolved or closed ticket by reopening it. A message
-        that came by mail (``source``) records the mail."""
+        for staff only; a customer writes to a resolved or closed ticket by reopening it; a public
+        message by staff is mailed to the customer (``reply``). A message that came by mail
+        (``source``) records the mail. With ``if_match``, a ticket at another revision is
+        :class:`PreconditionFailed` and nothing is written."""
         stored = self._visible(caller, ticket_id)
+        _hold_to(if_match, stored.ticket)
         change = self._change(caller, stored.ticket, source)
         change.write(body, internal=internal)
         self._commit(caller, stored, change, "message")
@@ -437,6 +446,12 @@ def _drop_unless_replaced(schedule: Schedule, checkpoints: Iterable[Checkpoint],
     for checkpoint in checkpoints:
         if not any(schedule.same_row(checkpoint, new) for new in planned):
             schedule.drop(checkpoint)
+
+
+def _hold_to(if_match: int | None, ticket: Ticket) -> None:
+    """:class:`PreconditionFailed` unless ``if_match`` is None or the ticket's revision."""
+    if if_match is not None and if_match != ticket.revision:
+        raise PreconditionFailed(f"the ticket is at revision {ticket.revision}, not {if_match}")
 
 
 def _contact_name(customer: Customer, email: str) -> str | None:

@@ -9,7 +9,9 @@ after the commit.
 Confidential tickets stay confidential by mail too: every staff mail about a ``vulnerability``
 ticket (new in the queue, assigned, escalated at any level) goes to the security address instead
 of the team, the assignee, the supervisors or management; with no security address set it is not
-sent at all (logged), never sent to anyone else. The customer's own mails are unchanged.
+sent at all (logged), never sent to anyone else. The customer's own mails are unchanged: a
+staff reply on a ``vulnerability`` ticket goes to its contact like any other customer mail (the
+customer sees its own ticket), and never to staff.
 """
 
 from __future__ import annotations
@@ -21,7 +23,15 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from shared.domain.language import Language
-from shared.domain.notifications import CUSTOMER, TEAM, EscalationLevel, Notice, Notification, NotificationContext
+from shared.domain.notifications import (
+    CUSTOMER,
+    TEAM,
+    EscalationLevel,
+    Notice,
+    Notification,
+    NotificationContext,
+    NotificationKind,
+)
 from shared.domain.sla.policy import Category
 from shared.domain.ticket import Ticket
 
@@ -74,8 +84,7 @@ class Notifier:
                 contact_name=ticket.contact_name,
                 take_charge_due=take_charge.due,
                 resolution_due=resolution.due,
-                # Customers are told the operator's name, never an address (shared.domain.access).
-                operator_name=ticket.assignee if notice.kind.internal else ticket.assignee_name,
+                operator_name=_operator_named(ticket, notice),
                 message=notice.message,
                 escalation_level=EscalationLevel(min(notice.escalation.level, 3)) if notice.escalation else None,
                 escalation_clock=notice.escalation.clock if notice.escalation else None,
@@ -120,3 +129,14 @@ class Notifier:
     def dispatch(self, notifications: list[Notification]) -> None:
         """Right after the change committed: one attempt each; what fails is the sweep's."""
         self.dispatcher.deliver(notifications)
+
+
+def _operator_named(ticket: Ticket, notice: Notice) -> str | None:
+    """Who the mail names as the operator: staff mails the assignee's handle; customer mails a
+    name, never an address (:mod:`shared.domain.access`): a reply its author's, the others the
+    assignee's."""
+    if notice.kind.internal:
+        return ticket.assignee
+    if notice.kind is NotificationKind.REPLY:
+        return notice.author
+    return ticket.assignee_name

@@ -12,13 +12,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from shared.domain.access import Caller, handle_of
+from shared.domain.access import Caller, display_name_of, handle_of
 from shared.domain.change import SYSTEM, Change, MailSource, role_of
 from shared.domain.errors import Conflict, Forbidden, InvalidInput
 from shared.domain.history import EventType
 from shared.domain.language import Language
-from shared.domain.lifecycle import TRANSITIONS, Action, Role, Status
-from shared.domain.notifications import CUSTOMER, Escalated, NotificationKind
+from shared.domain.lifecycle import STAFF, TRANSITIONS, Action, Role, Status
+from shared.domain.notifications import CUSTOMER, Escalated, Notice, NotificationKind
 from shared.domain.sla.calendar import default_calendar
 from shared.domain.sla.clock import ClockEvent, ClockEventKind, clock_state
 from shared.domain.sla.policy import Category, Clock, Priority, SlaPolicy
@@ -203,9 +203,12 @@ NOTICES: dict[str, list[tuple[NotificationKind, str, str | None]]] = {
 
 def _refusal(request: str, status: Status, caller: Caller) -> type[Exception] | None:
     """What the lifecycle's table says of the request: Forbidden when no role of the caller may
-    ever take it, Conflict when it cannot be taken from ``status``, None when it may."""
+    ever take it, or only on its own ticket and the caller is not the assignee of
+    :func:`ticket_in` (Olga, once accepted), Conflict when it cannot be taken from ``status``,
+    None when it may."""
     row = TRANSITIONS[REQUESTS[request][2]]
-    if not row.roles & caller.roles:
+    own = ticket_in(status).assignee == handle_of(caller)
+    if not row.roles & caller.roles and not (row.assignee_roles & caller.roles and own):
         return Forbidden
     if status not in row.sources:
         return Conflict
@@ -420,7 +423,40 @@ def test_a_message_is_refused_or_written_by_the_rules(status: Status, caller: Ca
     assert (change.status, tuple((e.clock, e.kind) for e in change.ticket.clocks[len(ticket.clocks) :])) == expected
     [event] = change.events
     assert (event.type, event.public, event.body, event.seq) == (EventType.MESSAGE, not internal, "Allego il log", 5)
+    reply = Notice(NotificationKind.REPLY, CUSTOMER, "Allego il log", author=display_name_of(caller))
+    assert change.notices == ([reply] if not internal and caller.roles & STAFF else [])
+
+
+def test_a_staff_reply_asks_for_the_reply_mail_to_the_customer_naming_its_author_and_a_note_for_none() -> None:
+    reply, note = change_of(SARA, ticket_in(Status.ACCEPTED)), change_of(SARA, ticket_in(Status.ACCEPTED))
+    reply.write("Abbiamo rilasciato la correzione", internal=False)
+    note.write("Da verificare con lo sviluppo", internal=True)
+
+    assert [(n.kind, n.to, n.message, n.author) for n in reply.notices] == [
+        (NotificationKind.REPLY, CUSTOMER, "Abbiamo rilasciato la correzione", "Sara Blu")
+    ]
+    assert note.notices == []
+
+
+def test_a_customers_own_message_mails_nobody() -> None:
+    change = change_of(ANNA, ticket_in(Status.ACCEPTED))
+    change.write("Grazie, attendo", internal=False)
+
     assert change.notices == []
+
+
+def test_an_operator_hands_his_ticket_over_and_may_not_assign_one_that_is_not_his() -> None:
+    mine = change_of(OLGA, ticket_in(Status.ACCEPTED))
+    mine.take(Action.ASSIGN, {"assignee": "otto@desk.example"})
+    assert (mine.ticket.assignee, mine.ticket.assignee_name) == ("otto@desk.example", None)
+    assert [(n.kind, n.to) for n in mine.notices] == [(NotificationKind.ASSIGNED_TO_YOU, "otto@desk.example")]
+
+    others = replace(ticket_in(Status.ACCEPTED), assignee="otto@desk.example", assignee_name="Otto")
+    for ticket in (others, ticket_in(Status.NEW)):
+        with pytest.raises(Forbidden, match="only on a ticket assigned to you"):
+            change_of(OLGA, ticket).take(Action.ASSIGN, {"assignee": "pia@desk.example"})
+    with pytest.raises(Forbidden, match="not allowed for this role"):
+        change_of(ANNA, ticket_in(Status.ACCEPTED)).take(Action.ASSIGN, {"assignee": "pia@desk.example"})
 
 
 # --- escalations ---------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ nobody on the staff but the security address."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
@@ -105,3 +106,16 @@ def test_the_customer_s_own_mails_about_a_vulnerability_are_unchanged(
     planned = recipients(notifier(security), Category.VULNERABILITY, [Notice(kind, CUSTOMER, "ok")])
 
     assert planned == [(kind.value, "anna@acme.example")]
+
+
+@pytest.mark.parametrize(("author", "named"), [("Sara Blu", "Sara Blu"), (None, None)])
+def test_a_reply_goes_to_the_contact_in_the_ticket_s_language_naming_its_author_never_the_assignee(
+    author: str | None, named: str | None
+) -> None:
+    english = replace(ticket(Category.VULNERABILITY), language=Language.ENGLISH, assignee_name="Olga Neri")
+    notice = Notice(NotificationKind.REPLY, CUSTOMER, "Patched in 4.2", author=author)
+
+    [mail] = notifier(SECURITY).plan(english, [notice], 2, AT, clock(Clock.TAKE_CHARGE), clock(Clock.RESOLUTION))
+
+    assert (mail.recipient, mail.language) == ("anna@acme.example", Language.ENGLISH)
+    assert (mail.context.message, mail.context.operator_name) == ("Patched in 4.2", named)
