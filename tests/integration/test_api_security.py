@@ -181,7 +181,9 @@ ACCESS = {
     ("events", "new"):                        (200,   404,    200,  404,      200,  404,     404,  404),
     ("messages", "accepted"):                 (201,   404,    201,  404,      201,  404,     404,  404),
     ("accept", "new"):                        (403,   404,    200,  404,      200,  404,     404,  404),
-    ("assign", "accepted"):                   (403,   404,    403,  404,      200,  404,     404,  404),
+    ("assign", "accepted"):                   (403,   404,    200,  404,      200,  404,     404,  404),
+    # an operator hands over only his own ticket: the unassigned queue is for accept
+    ("assign", "opened"):                     (403,   404,    403,  403,      200,  403,     404,  404),
     ("classify", "accepted"):                 (403,   404,    200,  404,      200,  404,     404,  404),
     ("request-clarification", "accepted"):    (403,   404,    200,  404,      200,  404,     404,  404),
     ("resolve", "accepted"):                  (403,   404,    200,  404,      200,  404,     404,  404),
@@ -192,7 +194,7 @@ ACCESS = {
     ("close", "accepted"):                    (403,   404,    409,  404,      409,  404,     404,  404),
     ("reopen", "accepted"):                   (409,   404,    409,  404,      409,  404,     404,  404),
     ("classify", "closed"):                   (403,   404,    409,  404,      409,  404,     404,  404),
-    ("assign", "closed"):                     (403,   404,    403,  404,      409,  404,     404,  404),
+    ("assign", "closed"):                     (403,   404,    409,  404,      409,  404,     404,  404),
     ("messages", "closed"):                   (409,   404,    201,  404,      201,  404,     404,  404),
     # a vulnerability: its customer and the security role see it, other staff do not
     ("get", "vulnerability"):                 (200,   404,    404,  404,      404,  200,     404,  404),
