@@ -68,6 +68,9 @@ def test_a_customer_and_an_operator_walk_a_ticket_over_http(azurite: bool, tmp_p
             assert (status, changed.get("status")) == (200, expected), changed
         status, _ = call(host, "POST", f"/api/tickets/{ticket_id}/messages", customer, {"body": "Da Pescara."})
         assert status == 201
+        for body in ({"body": "Grazie, stiamo verificando."}, {"body": "Indice da ricostruire", "internal": True}):
+            status, _ = call(host, "POST", f"/api/tickets/{ticket_id}/messages", operator, body)
+            assert status == 201, host.output()
         for action, body, expected in (
             ("resolve", {"resolution": "Indice ricostruito."}, "resolved"),
             ("close", {}, "closed"),
@@ -82,8 +85,12 @@ def test_a_customer_and_an_operator_walk_a_ticket_over_http(azurite: bool, tmp_p
             for path in (tmp_path / "mail").glob(f"*{str(ticket_id).lower()}*.eml")
         }
         assert sorted(mails) == sorted(
-            ["received", "new_in_queue", "accepted", "clarification_requested", "resolved", "closed"]
-        )
+            ["received", "new_in_queue", "accepted", "clarification_requested", "reply", "resolved", "closed"]
+        )  # the reply mailed, the internal note not
+        reply = mails["reply"].get_body(preferencelist=("plain",))
+        assert reply is not None
+        assert "Grazie, stiamo verificando." in reply.get_content()
+        assert "Indice da ricostruire" not in reply.get_content()
         for kind, mail in mails.items():
             assert f"[{ticket_id}]" in str(mail["Subject"])
             if kind != "new_in_queue":
