@@ -26,7 +26,16 @@ from azure.data.tables import TableServiceClient
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from devhost.local_identity import AUTH_DIR, KEY_FILE, LOCAL_AUDIENCE, LOCAL_ISSUER, public_jwk
+from devhost.local_identity import (
+    AUTH_DIR,
+    KEY_FILE,
+    LOCAL_AUDIENCE,
+    LOCAL_ISSUER,
+    LOCAL_STAFF_ISSUER,
+    STAFF_KEY_FILE,
+    issuer_for,
+    public_jwk,
+)
 from functions import admin, tickets
 from functions.http.catalogue import OPERATIONS
 from functions.schemas.common import MAX_BODY_BYTES
@@ -263,13 +272,15 @@ def companies(table_service: TableServiceClient) -> Companies:
 
 
 class Signer:
-    """Tokens signed with the key the ``api`` fixture made for the test, with the claims of
-    ``mint_token`` (which loads and validates the key again for every token: 40 ms each)."""
+    """Tokens signed with the keys the ``api`` fixture made for the test, with the claims of
+    ``mint_token`` (which loads and validates the key again for every token: 40 ms each): from
+    the customers' issuer for the customer role, else from the staff issuer, each with its key.
+    ``key``, ``kid`` and ``public_pem`` are the staff issuer's, whose tokens the attacks forge."""
 
     def __init__(self, root: Path) -> None:
-        pem = (root / AUTH_DIR / KEY_FILE).read_bytes()
-        # The fixture made this key moments ago; validating it again would only cost time.
-        self.key = serialization.load_pem_private_key(pem, None, unsafe_skip_rsa_key_validation=True)
+        self.keys = {LOCAL_ISSUER: _load_key(root / AUTH_DIR / KEY_FILE)}
+        self.keys[LOCAL_STAFF_ISSUER] = _load_key(root / AUTH_DIR / STAFF_KEY_FILE)
+        self.key = self.keys[LOCAL_STAFF_ISSUER]
         self.kid = public_jwk(self.key.public_key())["kid"]
         self.public_pem = self.key.public_key().public_bytes(
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
@@ -280,7 +291,7 @@ class Signer:
     ) -> dict[str, Any]:
         now = int(time.time())
         claims: dict[str, Any] = {
-            "iss": LOCAL_ISSUER,
+            "iss": LOCAL_ISSUER if issuer_for(roles) == "customers" else LOCAL_STAFF_ISSUER,
             "aud": LOCAL_AUDIENCE,
             "sub": subject,
             "email": subject,
@@ -294,7 +305,18 @@ class Signer:
         return {**claims, **overrides}
 
     def sign(self, claims: dict[str, Any], key: rsa.RSAPrivateKey | None = None) -> str:
-        return jwt.encode(claims, key or self.key, algorithm="RS256", headers={"kid": self.kid, "typ": "JWT"})
+        """``claims`` signed with ``key``, by default the key of the issuer they name, under that
+        issuer's key id."""
+        own = self.keys.get(str(claims.get("iss")), self.key)
+        kid = public_jwk(own.public_key())["kid"]
+        return jwt.encode(claims, key or own, algorithm="RS256", headers={"kid": kid, "typ": "JWT"})
+
+
+def _load_key(path: Path) -> rsa.RSAPrivateKey:
+    # The fixture made this key moments ago; validating it again would only cost time.
+    key = serialization.load_pem_private_key(path.read_bytes(), None, unsafe_skip_rsa_key_validation=True)
+    assert isinstance(key, rsa.RSAPrivateKey)
+    return key
 
 
 @pytest.fixture
