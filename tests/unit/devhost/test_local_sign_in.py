@@ -22,7 +22,7 @@ from devhost.demo import DEMO_CUSTOMERS, demo_users
 from devhost.http_dispatch import HttpDispatcher, IncomingRequest, OutgoingResponse, http_routes
 from devhost.http_server import DevHostServer
 from devhost.local_identity import local_auth_environment
-from devhost.local_sign_in import CODE_SECONDS, MOUNT, LocalSignIn, s256
+from devhost.local_sign_in import CODE_SECONDS, MOUNT, LocalSignIn, customer_sign_ins, s256
 from devhost.serve import is_loopback
 from devhost.serve import run as serve
 from shared.adapters.auth.jwks import FileKeySet
@@ -50,7 +50,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def provider(tmp_path: Path, clock: Clock) -> LocalSignIn:
-    return LocalSignIn(demo_users(), CLIENT, base_url=BASE, key_root=tmp_path, clock=clock)
+    return LocalSignIn(customer_sign_ins(demo_users()), CLIENT, base_url=BASE, key_root=tmp_path, clock=clock)
 
 
 def call(
@@ -212,7 +212,13 @@ def test_only_demo_users_can_be_chosen(provider: LocalSignIn) -> None:
 
 def test_the_provider_refuses_to_exist_on_azure(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError, match="never on Azure"):
-        LocalSignIn(demo_users(), CLIENT, base_url=BASE, key_root=tmp_path, environ={"WEBSITE_INSTANCE_ID": "abc"})
+        LocalSignIn(
+            customer_sign_ins(demo_users()),
+            CLIENT,
+            base_url=BASE,
+            key_root=tmp_path,
+            environ={"WEBSITE_INSTANCE_ID": "abc"},
+        )
 
 
 def test_the_azure_guard_reads_the_process_environment_by_default(
@@ -220,7 +226,7 @@ def test_the_azure_guard_reads_the_process_environment_by_default(
 ) -> None:
     monkeypatch.setenv("WEBSITE_INSTANCE_ID", "abc")
     with pytest.raises(RuntimeError, match="never on Azure"):
-        LocalSignIn(demo_users(), CLIENT, base_url=BASE, key_root=tmp_path)
+        LocalSignIn(customer_sign_ins(demo_users()), CLIENT, base_url=BASE, key_root=tmp_path)
 
 
 REBOUND = "http://rebound.evil.example:7071"
