@@ -745,6 +745,55 @@ def test_a_customer_token_whose_company_id_is_no_customer_id_is_refused_401(
     assert ticket.secret not in response.get_body().decode()
 
 
+# --- two issuers: each grants only its own kind of role -------------------------------------------------
+
+
+@pytest.mark.parametrize("route", ["list", "get", "messages"])
+def test_a_staff_issuer_token_claiming_the_customer_role_is_refused_401(
+    api: Api, signer: Signer, tokens: dict[str, str], companies: Companies, route: str
+) -> None:
+    ticket = open_ticket(api, tokens, "customer_a", "new")
+    claims = signer.claims([Role.CUSTOMER], f"eve@{companies.a}.example", companies.a, iss=LOCAL_STAFF_ISSUER)
+
+    response = ROUTES[route].call(api, signer.sign(claims), ticket=ticket.id, company=companies.a)
+
+    assert problem(response, 401)["detail"] == "role not granted by this issuer"
+    assert ticket.secret not in response.get_body().decode()
+
+
+@pytest.mark.parametrize("state", ["new", "vulnerability"])
+def test_a_staff_issuer_token_s_customer_claim_opens_no_customer_s_tickets(
+    api: Api, signer: Signer, tokens: dict[str, str], companies: Companies, state: str
+) -> None:
+    """An operator's token naming company A sees A's tickets as an operator, never as A: not A's
+    vulnerability ticket, which A's own customer sees."""
+    ticket = open_ticket(api, tokens, "customer_a", state)
+    posing = signer.sign(signer.claims([Role.OPERATOR], OPERATOR, companies.a))
+
+    listed = ROUTES["list"].call(api, posing, params={"limit": "100"})
+    read = ROUTES["get"].call(api, posing, ticket=ticket.id)
+
+    assert listed.status_code == 200, listed.get_body()
+    shown = any(item["id"] == ticket.id for item in document(listed)["items"])
+    assert shown is LISTED[(state, "operator")] is (state == "new")
+    assert read.status_code == ROUTES["get"].call(api, tokens["operator"], ticket=ticket.id).status_code
+    assert (ticket.secret in read.get_body().decode()) is shown
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.SUPERVISOR, Role.OPERATOR, Role.SECURITY])
+@pytest.mark.parametrize("route", ["list", "admin customers", "get"])
+def test_a_customers_issuer_token_claiming_a_staff_role_is_refused_401(
+    api: Api, signer: Signer, tokens: dict[str, str], companies: Companies, role: Role, route: str
+) -> None:
+    ticket = open_ticket(api, tokens, "customer_a", "new")
+    claims = signer.claims([role], f"anna@{companies.a}.example", companies.a, iss=LOCAL_ISSUER)
+
+    response = ROUTES[route].call(api, signer.sign(claims), ticket=ticket.id, company=companies.a)
+
+    assert problem(response, 401)["detail"] == "role not granted by this issuer"
+    assert ticket.secret not in response.get_body().decode()
+
+
 @pytest.mark.parametrize("if_match", ["\"1' or '1' eq '1\"", '"²"', '"-1"', 'W/"one"'])
 def test_a_hostile_if_match_is_answered_422_and_changes_nothing(
     api: Api, tokens: dict[str, str], if_match: str
