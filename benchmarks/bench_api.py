@@ -63,7 +63,7 @@ from azure.data.tables import TableServiceClient
 
 from benchmarks.harness import CountingTransport, bench_customer, clean_up, counting_service
 from devhost.azurite import ensure_azurite
-from devhost.local_identity import LOCAL_AUDIENCE, LOCAL_ISSUER, ensure_signing_key, mint_token
+from devhost.local_identity import local_auth_environment, mint_token
 from functions import dependencies, tickets
 from shared.adapters.storage import DEVELOPMENT_STORAGE, azurite_connection_string, connection_string
 from shared.adapters.storage_layout import CLOSURES_TABLE, TABLES
@@ -421,13 +421,10 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as scratch, ensure_azurite(Path(scratch) / "azurite") as started:
         root = Path(scratch)
-        key = ensure_signing_key(root)
         os.environ.update(
             TABLES_CONNECTION_STRING=DEVELOPMENT_STORAGE,
             TICKET_PREFIX=TICKET_PREFIX,
-            AUTH_ISSUER=LOCAL_ISSUER,
-            AUTH_AUDIENCE=LOCAL_AUDIENCE,
-            AUTH_LOCAL_JWKS_FILE=str(key.jwks_path),
+            **local_auth_environment(root),
             MAIL_SENDER_KIND="file",
             MAIL_DROP_DIR=str(root / "mail"),
             MAIL_REPLY_TOKEN_KEY=secrets.token_urlsafe(32),

@@ -1,10 +1,15 @@
-"""A stand-in identity provider for local runs: one RSA signing key, its public key set, and
+"""Stand-in identity providers for local runs: two issuers, as in production (the customers'
+issuer and the staff issuer), each with its own RSA signing key and public key set, issuing
 access tokens shaped like Microsoft Entra ID's (app roles in ``roles``).
 
-The private key is made on first use under ``.local/auth/signing-key.pem`` (mode 0600, never
-committed: ``.local/`` is ignored) and its public JWKS is written next to it as ``jwks.json``,
-the file ``AUTH_LOCAL_JWKS_FILE`` names in ``local.settings.json``. The key id is the key's
-RFC 7638 thumbprint, so a new key gets a new id.
+The customers' private key is made on first use under ``.local/auth/signing-key.pem`` (mode 0600,
+never committed: ``.local/`` is ignored) and its public JWKS is written next to it as
+``jwks.json``, the file ``AUTH_LOCAL_JWKS_FILE`` names in ``local.settings.json``; the staff
+issuer's are ``staff-signing-key.pem`` and ``staff-jwks.json`` (``AUTH_STAFF_LOCAL_JWKS_FILE``).
+A key id is the key's RFC 7638 thumbprint, so a new key gets a new id.
+
+:func:`mint_token` picks the issuer from the roles: the customers' issuer for a token holding the
+customer role, the staff issuer otherwise, as the two real providers would.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import jwt
 from cryptography.hazmat.primitives import serialization
@@ -27,13 +32,21 @@ from devhost import PROJECT_ROOT
 from shared.adapters.auth.tokens import ALGORITHM
 from shared.config.auth import DEFAULT_CUSTOMER_CLAIM
 
-#: The issuer and audience of local tokens; ``local.settings.sample.json`` sets the same values.
+#: The issuers and audience of local tokens; ``local.settings.sample.json`` sets the same values.
 LOCAL_ISSUER = "http://127.0.0.1:7071/local-issuer"
+LOCAL_STAFF_ISSUER = "http://127.0.0.1:7071/local-staff-issuer"
 LOCAL_AUDIENCE = "api://support-desk-local"
-#: Where the key and the key set live, relative to the project root.
+#: Where the keys and the key sets live, relative to the project root.
 AUTH_DIR = Path(".local") / "auth"
 KEY_FILE = "signing-key.pem"
 JWKS_FILE = "jwks.json"
+STAFF_KEY_FILE = "staff-signing-key.pem"
+STAFF_JWKS_FILE = "staff-jwks.json"
+
+#: Which local issuer: the customers' or the staff's.
+Issuer = Literal["customers", "staff"]
+_FILES: dict[Issuer, tuple[str, str]] = {"customers": (KEY_FILE, JWKS_FILE), "staff": (STAFF_KEY_FILE, STAFF_JWKS_FILE)}
+_ISSUERS: dict[Issuer, str] = {"customers": LOCAL_ISSUER, "staff": LOCAL_STAFF_ISSUER}
 
 DEFAULT_SUBJECT = "dev@example.test"
 DEFAULT_MINUTES = 60
@@ -49,14 +62,34 @@ class SigningKey:
     jwks_path: Path
 
 
-def ensure_signing_key(root: Path = PROJECT_ROOT) -> SigningKey:
-    """The signing key under ``root/.local/auth``, made (with its key set) on first use; the key
-    set is rewritten when it is missing or does not match the key."""
+def issuer_for(roles: Iterable[str]) -> Issuer:
+    """The issuer that grants ``roles``: the customers' for the customer role, else the staff's."""
+    return "customers" if "customer" in {str(role) for role in roles} else "staff"
+
+
+def local_auth_environment(root: Path = PROJECT_ROOT) -> dict[str, str]:
+    """The ``AUTH_*`` settings that make an app trust both local issuers with the keys under
+    ``root`` (made on first use), as a test or a benchmark hands them to a host."""
+    customers, staff = ensure_signing_key(root, "customers"), ensure_signing_key(root, "staff")
+    return {
+        "AUTH_ISSUER": LOCAL_ISSUER,
+        "AUTH_AUDIENCE": LOCAL_AUDIENCE,
+        "AUTH_LOCAL_JWKS_FILE": str(customers.jwks_path),
+        "AUTH_STAFF_ISSUER": LOCAL_STAFF_ISSUER,
+        "AUTH_STAFF_AUDIENCE": LOCAL_AUDIENCE,
+        "AUTH_STAFF_LOCAL_JWKS_FILE": str(staff.jwks_path),
+    }
+
+
+def ensure_signing_key(root: Path = PROJECT_ROOT, issuer: Issuer = "customers") -> SigningKey:
+    """The signing key of ``issuer`` under ``root/.local/auth``, made (with its key set) on first
+    use; the key set is rewritten when it is missing or does not match the key."""
     directory = root / AUTH_DIR
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    private_key = _load_or_create(directory / KEY_FILE)
+    key_file, jwks_file = _FILES[issuer]
+    private_key = _load_or_create(directory / key_file)
     jwk = public_jwk(private_key.public_key())
-    jwks_path = directory / JWKS_FILE
+    jwks_path = directory / jwks_file
     document = json.dumps({"keys": [jwk]}, indent=2) + "\n"
     if not jwks_path.is_file() or jwks_path.read_text(encoding="utf-8") != document:
         _write_atomically(jwks_path, document)
@@ -81,22 +114,26 @@ def mint_token(
     minutes: int = DEFAULT_MINUTES,
     extra_claims: Mapping[str, Any] | None = None,
     root: Path = PROJECT_ROOT,
+    issuer: Issuer | None = None,
 ) -> str:
-    """An access token for ``subject`` holding ``roles``, valid from now for ``minutes``, signed
-    with the key under ``root``. ``customer_id`` goes into the ``customer_id`` claim when given;
+    """An access token for ``subject`` holding ``roles``, valid from now for ``minutes``, from
+    ``issuer`` (by default the one that grants the roles, :func:`issuer_for`) and signed with that
+    issuer's key under ``root``. ``customer_id`` goes into the ``customer_id`` claim when given;
     ``extra_claims`` are set last and so may override any claim (to make deliberately bad tokens).
     Nothing is checked here: the verifier decides what it accepts."""
-    key = ensure_signing_key(root)
+    roles = [str(role) for role in roles]
+    chosen = issuer or issuer_for(roles)
+    key = ensure_signing_key(root, chosen)
     now = int(time.time())
     claims: dict[str, Any] = {
-        "iss": LOCAL_ISSUER,
+        "iss": _ISSUERS[chosen],
         "aud": LOCAL_AUDIENCE,
         "sub": subject,
         "email": subject,
         "iat": now,
         "nbf": now,
         "exp": now + minutes * 60,
-        "roles": list(roles),
+        "roles": roles,
     }
     if name is not None:
         claims["name"] = name

@@ -1,19 +1,23 @@
-"""A local OpenID Connect provider for the portal on ``make run``: authorization code + PKCE.
+"""Local OpenID Connect providers on ``make run``: authorization code + PKCE, one per issuer.
 
-It is the local stand-in for Microsoft Entra External ID, so the portal's sign-in code is the same
-locally and in production: the portal reads ``/.well-known/openid-configuration`` under its
+They are the local stand-ins for the two production providers, so the browser apps' sign-in code
+is the same locally and in production: the customers' issuer (Microsoft Entra External ID) for the
+portal, mounted at :data:`MOUNT`, and the staff issuer (Microsoft Entra ID) for the console,
+mounted at :data:`STAFF_MOUNT`. An app reads ``/.well-known/openid-configuration`` under its
 authority, sends the browser to ``authorize``, and exchanges the code at ``token`` with its PKCE
-verifier. Instead of a password, the authorize page lists the demo users (:mod:`devhost.demo`);
-choosing one issues a one-time code, and the token endpoint answers an access token minted with
-the local key (:mod:`devhost.local_identity`), which the app trusts only through
-``AUTH_LOCAL_JWKS_FILE``. It lives in the local host, which is never deployed, and refuses to
-start where ``WEBSITE_INSTANCE_ID`` says it runs on Azure.
+verifier. Instead of a password, the authorize page lists the demo people (the portal's demo users
+of :mod:`devhost.demo`, the console's demo staff of :mod:`devhost.demo_staff`); choosing one
+issues a one-time code, and the token endpoint answers an access token minted with that issuer's
+local key (:mod:`devhost.local_identity`), which the app trusts only through
+``AUTH_LOCAL_JWKS_FILE`` or ``AUTH_STAFF_LOCAL_JWKS_FILE``. A staff token carries the member's
+``oid``, ``roles``, ``name`` and ``email``. They live in the local host, which is never deployed,
+and refuse to start where ``WEBSITE_INSTANCE_ID`` says they run on Azure.
 
-Its issuer and the one redirect URI it accepts come from the address the host is bound to
+Each one's issuer and the one redirect URI it accepts come from the address the host is bound to
 (``base_url``), never from the request's ``Host`` header, which a page could choose (DNS
 rebinding); the HTTP listener refuses such hosts anyway (:mod:`devhost.http_server`).
 
-Served under ``/local-issuer`` (the local tokens' issuer):
+Served under each mount (the local tokens' issuer):
 
 * ``GET  /.well-known/openid-configuration``: the discovery document;
 * ``GET  /authorize``: the sign-in page (``response_type=code``, ``code_challenge_method=S256``
@@ -30,8 +34,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import html
-import json
 import os
 import re
 import secrets
@@ -47,34 +49,36 @@ import jwt
 
 from devhost import PROJECT_ROOT
 from devhost.demo import DemoUser
+from devhost.demo_staff import DemoStaffMember
 from devhost.http_dispatch import IncomingRequest, OutgoingResponse
-from devhost.local_identity import ensure_signing_key, mint_token, public_jwk
+from devhost.local_identity import Issuer, ensure_signing_key, mint_token, public_jwk
+from devhost.local_sign_in_pages import SignInUser, html_answer, json_answer, language, refusal_page, sign_in_page
 from shared.adapters.auth.tokens import ALGORITHM
 
-#: Where the provider is mounted: the path of the local tokens' issuer.
+#: Where the providers are mounted: the paths of the local customers' and staff issuers.
 MOUNT = "/local-issuer"
+STAFF_MOUNT = "/local-staff-issuer"
 CODE_SECONDS = 120
 TOKEN_MINUTES = 60
 _VERIFIER_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 #: An S256 challenge: base64url of a SHA-256 digest, unpadded (RFC 7636, 4.2).
 _CHALLENGE = re.compile(r"[A-Za-z0-9_-]{43}")
-#: Where the portal is served (``routePrefix`` ``api``): its page is the one redirect URI.
+#: Where the portal is served (``routePrefix`` ``api``): its page is the one redirect URI of the
+#: customers' provider (the console's, ``/api/console/``, is the staff provider's).
 PORTAL_PATH = "/api/portal/"
 
-_PAGE_TEXT = {
-    "it": {
-        "title": "Accesso locale",
-        "lead": "Ambiente di sviluppo: scegli un utente dimostrativo. Nessuna password, nessun dato reale.",
-        "as": "Entra come",
-        "bad": "Richiesta di accesso non valida",
-    },
-    "en": {
-        "title": "Local sign-in",
-        "lead": "Development environment: pick a demo user. No password, no real data.",
-        "as": "Sign in as",
-        "bad": "Invalid sign-in request",
-    },
-}
+
+def customer_sign_ins(users: Sequence[DemoUser]) -> list[SignInUser]:
+    """The portal's demo users as the customers' provider offers them."""
+    return [SignInUser(u.email, u.name, u.customer_name, ("customer",), customer_id=u.customer_id) for u in users]
+
+
+def staff_sign_ins(staff: Sequence[DemoStaffMember]) -> list[SignInUser]:
+    """The demo staff as the staff provider offers them, named by their directory object id."""
+    return [
+        SignInUser(m.email, m.name, ", ".join(sorted(m.roles)), tuple(sorted(m.roles)), object_id=m.object_id)
+        for m in staff
+    ]
 
 
 class SignInRefused(Exception):  # noqa: N818 (an answer to the client, not a failure of ours)
@@ -87,7 +91,7 @@ class SignInRefused(Exception):  # noqa: N818 (an answer to the client, not a fa
 
 @dataclass(frozen=True)
 class _Grant:
-    user: DemoUser
+    user: SignInUser
     client_id: str
     redirect_uri: str
     challenge: str
@@ -97,28 +101,33 @@ class _Grant:
 
 
 class LocalSignIn:
-    """The provider: ``respond`` answers the requests under :data:`MOUNT`."""
+    """One provider: ``respond`` answers the requests under its mount."""
 
     def __init__(
         self,
-        users: Sequence[DemoUser],
+        users: Sequence[SignInUser],
         client_id: str,
         *,
         base_url: str,
-        portal_path: str = PORTAL_PATH,
+        app_path: str = PORTAL_PATH,
+        issuer: Issuer = "customers",
         key_root: Path = PROJECT_ROOT,
         clock: Callable[[], float] = time.time,
         environ: Mapping[str, str] = os.environ,
     ) -> None:
-        """Sign in ``users`` for the portal whose client id is ``client_id``, served at
-        ``base_url`` + ``portal_path`` (its one redirect URI); ``base_url`` is the host's own
-        ``http://host:port`` as bound, and the issuer is ``base_url`` + :data:`MOUNT`. Tokens are
-        signed with the key under ``key_root``. Refuses to exist on Azure (``WEBSITE_INSTANCE_ID``
-        in ``environ``, the process environment unless a test says otherwise)."""
+        """Sign in ``users`` for the browser app whose client id is ``client_id``, served at
+        ``base_url`` + ``app_path`` (its one redirect URI), as the local ``issuer``: the
+        customers' (mounted at :data:`MOUNT`) or the staff's (at :data:`STAFF_MOUNT`).
+        ``base_url`` is the host's own ``http://host:port`` as bound, and the issuer is
+        ``base_url`` + the mount. Tokens are signed with that issuer's key under ``key_root``.
+        Refuses to exist on Azure (``WEBSITE_INSTANCE_ID`` in ``environ``, the process
+        environment unless a test says otherwise)."""
         if environ.get("WEBSITE_INSTANCE_ID"):
             raise RuntimeError("the local sign-in is for local runs only, never on Azure")
-        self._issuer = base_url.rstrip("/") + MOUNT
-        self._redirect_uri = base_url.rstrip("/") + "/" + portal_path.strip("/") + "/"
+        self.mount = MOUNT if issuer == "customers" else STAFF_MOUNT
+        self._kind: Issuer = issuer
+        self._issuer = base_url.rstrip("/") + self.mount
+        self._redirect_uri = base_url.rstrip("/") + "/" + app_path.strip("/") + "/"
         self._users = {user.email: user for user in users}
         self._client_id = client_id
         self._key_root = key_root
@@ -127,9 +136,9 @@ class LocalSignIn:
         self._lock = threading.Lock()
 
     def respond(self, request: IncomingRequest) -> OutgoingResponse:
-        """The answer to a request whose path starts with :data:`MOUNT`."""
+        """The answer to a request whose path starts with the provider's mount."""
         split = urlsplit(request.target)
-        path, method = split.path.removeprefix(MOUNT), request.method.upper()
+        path, method = split.path.removeprefix(self.mount), request.method.upper()
         routes: dict[tuple[str, str], Callable[[IncomingRequest, dict[str, str]], OutgoingResponse]] = {
             ("GET", "/.well-known/openid-configuration"): self._discovery,
             ("GET", "/authorize"): self._page,
@@ -139,7 +148,7 @@ class LocalSignIn:
         }
         handler = routes.get((method, path))
         if handler is None:
-            return _json(HTTPStatus.NOT_FOUND, {"error": "not_found", "error_description": f"no {method} {path}"})
+            return json_answer(HTTPStatus.NOT_FOUND, {"error": "not_found", "error_description": f"no {method} {path}"})
         form = dict(parse_qsl(request.body.decode("utf-8", "replace") if method == "POST" else split.query))
         return handler(request, form)
 
@@ -147,7 +156,7 @@ class LocalSignIn:
 
     def _discovery(self, request: IncomingRequest, form: dict[str, str]) -> OutgoingResponse:
         issuer = self._issuer
-        return _json(
+        return json_answer(
             HTTPStatus.OK,
             {
                 "issuer": issuer,
@@ -164,26 +173,26 @@ class LocalSignIn:
         )
 
     def _jwks(self, request: IncomingRequest, form: dict[str, str]) -> OutgoingResponse:
-        key = ensure_signing_key(self._key_root)
-        return _json(HTTPStatus.OK, {"keys": [public_jwk(key.private_key.public_key())]})
+        key = ensure_signing_key(self._key_root, self._kind)
+        return json_answer(HTTPStatus.OK, {"keys": [public_jwk(key.private_key.public_key())]})
 
     def _page(self, request: IncomingRequest, form: dict[str, str]) -> OutgoingResponse:
-        language = _language(form)
+        locale = language(form)
         try:
             self._check_authorize(request, form)
         except SignInRefused as refused:
-            return _html(HTTPStatus.BAD_REQUEST, _refusal_page(language, refused.description))
-        return _html(HTTPStatus.OK, _sign_in_page(language, form, list(self._users.values())))
+            return html_answer(HTTPStatus.BAD_REQUEST, refusal_page(locale, refused.description))
+        return html_answer(HTTPStatus.OK, sign_in_page(locale, form, list(self._users.values()), self.mount))
 
     def _choose(self, request: IncomingRequest, form: dict[str, str]) -> OutgoingResponse:
-        language = _language(form)
+        locale = language(form)
         try:
             self._check_authorize(request, form)
             user = self._users.get(form.get("login_hint", ""))
             if user is None:
                 raise SignInRefused("access_denied", "no such demo user")
         except SignInRefused as refused:
-            return _html(HTTPStatus.BAD_REQUEST, _refusal_page(language, refused.description))
+            return html_answer(HTTPStatus.BAD_REQUEST, refusal_page(locale, refused.description))
         code = secrets.token_urlsafe(32)
         grant = _Grant(
             user=user,
@@ -206,13 +215,16 @@ class LocalSignIn:
         try:
             grant = self._redeem(form)
         except SignInRefused as refused:
-            return _json(HTTPStatus.BAD_REQUEST, {"error": refused.error, "error_description": refused.description})
+            return json_answer(
+                HTTPStatus.BAD_REQUEST, {"error": refused.error, "error_description": refused.description}
+            )
         user = grant.user
         access = mint_token(
-            ["customer"], user.customer_id, subject=user.email, name=user.name, minutes=TOKEN_MINUTES,
-            root=self._key_root,
+            user.roles, user.customer_id, subject=user.email, name=user.name, minutes=TOKEN_MINUTES,
+            extra_claims={"oid": user.object_id} if user.object_id else None, root=self._key_root,
+            issuer=self._kind,
         )  # fmt: skip
-        key = ensure_signing_key(self._key_root)
+        key = ensure_signing_key(self._key_root, self._kind)
         now = int(self._clock())
         id_claims = {
             "iss": self._issuer,
@@ -225,7 +237,7 @@ class LocalSignIn:
             **({"nonce": grant.nonce} if grant.nonce else {}),
         }
         id_token = jwt.encode(id_claims, key.private_key, algorithm=ALGORITHM, headers={"kid": key.kid})
-        return _json(
+        return json_answer(
             HTTPStatus.OK,
             {
                 "access_token": access,
@@ -272,63 +284,3 @@ def s256(verifier: str) -> str:
     """The PKCE S256 challenge of ``verifier``: base64url(SHA-256(verifier)), unpadded."""
     digest = hashlib.sha256(verifier.encode("ascii")).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
-
-
-def _language(form: Mapping[str, str]) -> str:
-    return "it" if form.get("ui_locales", "").lower().startswith("it") else "en"
-
-
-_HEADERS = [
-    ("Cache-Control", "no-store"),
-    ("X-Content-Type-Options", "nosniff"),
-    (
-        "Content-Security-Policy",
-        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; "
-        "frame-ancestors 'none'",
-    ),
-]
-
-
-def _json(status: HTTPStatus, document: object) -> OutgoingResponse:
-    return OutgoingResponse(
-        status, [("Content-Type", "application/json"), ("Cache-Control", "no-store")], json.dumps(document).encode()
-    )
-
-
-def _html(status: HTTPStatus, page: str) -> OutgoingResponse:
-    return OutgoingResponse(status, [("Content-Type", "text/html; charset=utf-8"), *_HEADERS], page.encode())
-
-
-def _document(language: str, title: str, body: str) -> str:
-    escape = html.escape
-    return (
-        f'<!doctype html>\n<html lang="{language}"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f'<title>{escape(title)}</title><link rel="stylesheet" href="/api/portal/portal.css"></head>'
-        f'<body><main id="main" class="page sign-in">{body}</main></body></html>\n'
-    )
-
-
-def _sign_in_page(language: str, form: Mapping[str, str], users: Sequence[DemoUser]) -> str:
-    text, escape = _PAGE_TEXT[language], html.escape
-    carried = ("client_id", "redirect_uri", "response_type", "scope", "state", "nonce", "code_challenge",
-               "code_challenge_method", "ui_locales")  # fmt: skip
-    hidden = "".join(
-        f'<input type="hidden" name="{name}" value="{escape(form[name])}">' for name in carried if name in form
-    )
-    buttons = "".join(
-        f'<li><button type="submit" class="button" name="login_hint" value="{escape(user.email)}">'
-        f"{escape(text['as'])} {escape(user.name)} "
-        f'<span class="muted">({escape(user.email)}, {escape(user.customer_name)})</span></button></li>'
-        for user in users
-    )
-    body = (
-        f"<h1>{escape(text['title'])}</h1><p>{escape(text['lead'])}</p>"
-        f'<form method="post" action="{MOUNT}/authorize">{hidden}<ul class="plain">{buttons}</ul></form>'
-    )
-    return _document(language, text["title"], body)
-
-
-def _refusal_page(language: str, reason: str) -> str:
-    text, escape = _PAGE_TEXT[language], html.escape
-    return _document(language, text["bad"], f'<h1>{escape(text["bad"])}</h1><p role="alert">{escape(reason)}</p>')

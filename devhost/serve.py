@@ -26,11 +26,13 @@ from devhost.blob_receipts import ReceiptStore
 from devhost.blob_triggers import blob_jobs, start_blob_pollers
 from devhost.connections import MissingConnectionError, resolve_connection
 from devhost.demo import demo_users, seed_demo
+from devhost.demo_staff import DEMO_STAFF
 from devhost.host_config import HostConfig, load_host_config
 from devhost.http_dispatch import HttpDispatcher, LocalHandler, http_routes
 from devhost.http_server import DevHostServer
 from devhost.invocation import name_of
-from devhost.local_sign_in import MOUNT, LocalSignIn
+from devhost.local_identity import Issuer
+from devhost.local_sign_in import LocalSignIn, customer_sign_ins, staff_sign_ins
 from devhost.polling import poll_interval
 from devhost.provision import provision_layout
 from devhost.queue_triggers import queue_jobs, start_queue_pollers
@@ -104,8 +106,9 @@ def _serve(args: argparse.Namespace) -> None:
         stack.callback(server.shutdown)
         _log_routes(server, config)
         if dispatcher.mounts:
-            LOG.info("portal: %s/%s/portal/ (local sign-in at %s%s)", server.base_url, config.route_prefix,
-                     server.base_url, MOUNT)  # fmt: skip
+            LOG.info("portal: %s/%s/portal/, console: %s/%s/console/ (local sign-in at %s)", server.base_url,
+                     config.route_prefix, server.base_url, config.route_prefix,
+                     ", ".join(server.base_url + mount for mount in dispatcher.mounts))  # fmt: skip
         LOG.info("host ready on %s (Ctrl-C stops it)", server.base_url)
         listener.join()
 
@@ -127,24 +130,44 @@ def is_loopback(host: str) -> bool:
 
 
 def _local_sign_in(environ: Mapping[str, str], base_url: str, route_prefix: str) -> dict[str, LocalHandler]:
-    """The local OpenID Connect provider at ``/local-issuer`` of ``base_url`` (the bound
-    address), for the portal under ``route_prefix``, when the app trusts the local key set
-    (``AUTH_LOCAL_JWKS_FILE``) and the portal has a client id; otherwise nothing."""
-    jwks_setting, client_id = environ.get("AUTH_LOCAL_JWKS_FILE"), environ.get("PORTAL_OIDC_CLIENT_ID")
-    if not jwks_setting or not client_id:
-        LOG.info("local sign-in off: AUTH_LOCAL_JWKS_FILE or PORTAL_OIDC_CLIENT_ID is not set")
-        return {}
+    """The local OpenID Connect providers of ``base_url`` (the bound address): the customers'
+    issuer at ``/local-issuer`` for the portal under ``route_prefix``, when the app trusts its
+    local key set (``AUTH_LOCAL_JWKS_FILE``) and the portal has a client id; the staff issuer at
+    ``/local-staff-issuer`` for the console, when the app trusts the staff key set
+    (``AUTH_STAFF_LOCAL_JWKS_FILE``) and the console has a client id. Each is left out otherwise."""
+    prefix = route_prefix.strip("/")
+    providers: tuple[tuple[Issuer, str, str, str], ...] = (
+        ("customers", "AUTH_LOCAL_JWKS_FILE", "PORTAL_OIDC_CLIENT_ID", f"{prefix}/portal/"),
+        ("staff", "AUTH_STAFF_LOCAL_JWKS_FILE", "CONSOLE_OIDC_CLIENT_ID", f"{prefix}/console/"),
+    )
+    mounts: dict[str, LocalHandler] = {}
+    for issuer, jwks_name, client_name, app_path in providers:
+        key_root, client_id = _key_root(environ, jwks_name), environ.get(client_name)
+        if key_root is None or not client_id:
+            LOG.info(
+                "local %s sign-in off: %s (a .local/auth key set) or %s is not set", issuer, jwks_name, client_name
+            )
+            continue
+        users = customer_sign_ins(demo_users()) if issuer == "customers" else staff_sign_ins(DEMO_STAFF)
+        provider = LocalSignIn(
+            users, client_id, base_url=base_url, app_path=app_path, issuer=issuer, key_root=key_root, environ=environ
+        )
+        mounts[provider.mount] = provider.respond
+    return mounts
+
+
+def _key_root(environ: Mapping[str, str], jwks_name: str) -> Path | None:
+    """The project root whose ``.local/auth`` holds the key set the setting ``jwks_name`` names,
+    or None when it names none (or a file ``devhost token`` did not write)."""
+    jwks_setting = environ.get(jwks_name)
+    if not jwks_setting:
+        return None
     jwks = Path(jwks_setting) if Path(jwks_setting).is_absolute() else PROJECT_ROOT / jwks_setting
     local_auth = jwks.parent
-    key_root = local_auth.parent.parent if (local_auth.name, local_auth.parent.name) == ("auth", ".local") else None
-    if key_root is None:
-        LOG.warning("local sign-in off: AUTH_LOCAL_JWKS_FILE is not a .local/auth/jwks.json of devhost token")
-        return {}
-    portal_path = f"{route_prefix.strip('/')}/portal/"
-    provider = LocalSignIn(
-        demo_users(), client_id, base_url=base_url, portal_path=portal_path, key_root=key_root, environ=environ
-    )
-    return {MOUNT: provider.respond}
+    if (local_auth.name, local_auth.parent.name) != ("auth", ".local"):
+        LOG.warning("%s is not a key set of devhost token under .local/auth", jwks_name)
+        return None
+    return local_auth.parent.parent
 
 
 def _start_triggers(catalog: FunctionCatalog, config: HostConfig, threads: ThreadGroup) -> None:

@@ -4,9 +4,12 @@ The token is the last line of standard output, alone, so that a shell can take i
 
     curl -H "Authorization: Bearer $(python -m devhost token --role operator)" http://127.0.0.1:7071/api/...
 
-What it holds goes to standard error. Tokens are signed with the local key (made on first use,
-see :mod:`devhost.local_identity`) and accepted only by an app whose ``AUTH_LOCAL_JWKS_FILE``
-names that key's set.
+What it holds goes to standard error. The role picks the local issuer, as in production: a
+customer's token comes from the customers' issuer, signed with its key and accepted only by an
+app whose ``AUTH_LOCAL_JWKS_FILE`` names that key's set; any staff role's from the staff issuer,
+signed with the staff key (``AUTH_STAFF_LOCAL_JWKS_FILE``). The keys are made on first use, see
+:mod:`devhost.local_identity`. A token cannot mix the customer role with staff roles: no issuer
+grants both.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import sys
 from pathlib import Path
 
 from devhost import PROJECT_ROOT
-from devhost.local_identity import DEFAULT_MINUTES, DEFAULT_SUBJECT, ensure_signing_key, mint_token
+from devhost.local_identity import DEFAULT_MINUTES, DEFAULT_SUBJECT, ensure_signing_key, issuer_for, mint_token
 from shared.domain.lifecycle import Role
 
 LOG = logging.getLogger(__name__)
@@ -49,11 +52,16 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def run(args: argparse.Namespace) -> int:
-    """Write the token as the last line of standard output; 2 when the roles need --customer."""
+    """Write the token as the last line of standard output; 2 when the roles need --customer or
+    mix the customer role with staff roles."""
     if Role.CUSTOMER in args.roles and not args.customer:
         LOG.error("--role customer requires --customer")
         return 2
-    key = ensure_signing_key(args.root)
+    if Role.CUSTOMER in args.roles and len(set(args.roles)) > 1:
+        LOG.error("--role customer cannot be combined with staff roles: no issuer grants both")
+        return 2
+    issuer = issuer_for(args.roles)
+    key = ensure_signing_key(args.root, issuer)
     token = mint_token(
         args.roles,
         args.customer,
@@ -63,8 +71,9 @@ def run(args: argparse.Namespace) -> int:
         root=args.root,
     )
     LOG.info(
-        "token for %s, roles %s%s, valid %d minutes, key %s (%s)",
+        "token for %s from the %s issuer, roles %s%s, valid %d minutes, key %s (%s)",
         args.subject,
+        issuer,
         ",".join(args.roles),
         f", customer {args.customer}" if args.customer else "",
         args.minutes,

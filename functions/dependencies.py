@@ -74,9 +74,10 @@ def mail_blobs() -> BlobServiceClient:
 
 @cache
 def verifier() -> TokenVerifier:
-    """The bearer-token verifier, with the identity provider's keys."""
+    """The bearer-token verifier, trusting the customers' issuer and the staff issuer, each with
+    its own keys."""
     auth = load_auth_settings(os.environ)
-    return TokenVerifier(auth, key_source(auth))
+    return TokenVerifier(auth, key_source(auth.customers), key_source(auth.staff))
 
 
 @cache

@@ -43,16 +43,28 @@ param alwaysReady array = []
 // Identity provider (shared/adapters/auth/tokens.py)
 
 @minLength(1)
-@description('AUTH_ISSUER: the iss a bearer token must carry (for Entra ID: https://login.microsoftonline.com/<tenant>/v2.0).')
+@description('AUTH_ISSUER: the customers\' issuer, the iss their bearer tokens carry (External ID: https://<tenant-id>.ciamlogin.com/<tenant-id>/v2.0); its tokens may hold the customer role only.')
 param authIssuer string
 
 @minLength(1)
-@description('AUTH_AUDIENCE: the aud a bearer token must carry (the API app registration\'s Application ID URI or client id).')
+@description('AUTH_AUDIENCE: the aud a customer\'s bearer token must carry (the API app registration\'s Application ID URI or client id in the customers\' tenant).')
 param authAudience string
 
 @minLength(1)
-@description('AUTH_JWKS_URL: the provider\'s signing keys (for Entra ID: https://login.microsoftonline.com/<tenant>/discovery/v2.0/keys).')
+@description('AUTH_JWKS_URL: the customers\' issuer\'s signing keys (External ID: https://<tenant>.ciamlogin.com/<tenant-id>/discovery/v2.0/keys).')
 param authJwksUrl string
+
+@minLength(1)
+@description('AUTH_STAFF_ISSUER: the staff issuer, the iss staff bearer tokens carry (Entra ID: https://login.microsoftonline.com/<tenant-id>/v2.0); its tokens may hold staff roles only. Must differ from AUTH_ISSUER.')
+param authStaffIssuer string
+
+@minLength(1)
+@description('AUTH_STAFF_AUDIENCE: the aud a staff bearer token must carry (the API app registration\'s Application ID URI or client id in the staff tenant).')
+param authStaffAudience string
+
+@minLength(1)
+@description('AUTH_STAFF_JWKS_URL: the staff issuer\'s signing keys (Entra ID: https://login.microsoftonline.com/<tenant-id>/discovery/v2.0/keys).')
+param authStaffJwksUrl string
 
 @minLength(1)
 @description('AUTH_CUSTOMER_CLAIM: the token claim that carries a customer\'s company id.')
@@ -73,6 +85,18 @@ param portalOidcClientId string = ''
 
 @description('PORTAL_OIDC_SCOPE: what the portal asks for, the API\'s delegated scope included (api://<api-client-id>/tickets.access).')
 param portalOidcScope string = 'openid profile'
+
+// ---------------------------------------------------------------------------------------------
+// The staff console's sign-in (shared/config/console.py, docs/console.md): Microsoft Entra ID.
+
+@description('CONSOLE_OIDC_AUTHORITY: the console\'s OpenID Connect authority, the staff issuer (https://login.microsoftonline.com/<tenant-id>/v2.0); empty: the console cannot sign in yet.')
+param consoleOidcAuthority string = ''
+
+@description('CONSOLE_OIDC_CLIENT_ID: the console\'s app registration in the staff tenant (a single-page application: public client, PKCE).')
+param consoleOidcClientId string = ''
+
+@description('CONSOLE_OIDC_SCOPE: what the console asks for, the API\'s delegated scope included (api://<api-client-id>/tickets.access).')
+param consoleOidcScope string = 'openid profile'
 
 // ---------------------------------------------------------------------------------------------
 // The desk (shared/config/app.py)
@@ -413,6 +437,9 @@ module functionApp 'modules/function-app.bicep' = {
     authIssuer: authIssuer
     authAudience: authAudience
     authJwksUrl: authJwksUrl
+    authStaffIssuer: authStaffIssuer
+    authStaffAudience: authStaffAudience
+    authStaffJwksUrl: authStaffJwksUrl
     authCustomerClaim: authCustomerClaim
     authMaxTokenLifetimeSeconds: authMaxTokenLifetimeSeconds
     outboxSchedule: outboxSchedule
@@ -426,6 +453,9 @@ module functionApp 'modules/function-app.bicep' = {
     portalOidcAuthority: portalOidcAuthority
     portalOidcClientId: portalOidcClientId
     portalOidcScope: portalOidcScope
+    consoleOidcAuthority: consoleOidcAuthority
+    consoleOidcClientId: consoleOidcClientId
+    consoleOidcScope: consoleOidcScope
     mailMaxPerMinute: mailMaxPerMinute
     mailMaxPerHour: mailMaxPerHour
     staffLanguage: staffLanguage

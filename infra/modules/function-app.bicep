@@ -79,6 +79,9 @@ param storageTimeoutSeconds int
 param authIssuer string
 param authAudience string
 param authJwksUrl string
+param authStaffIssuer string
+param authStaffAudience string
+param authStaffJwksUrl string
 param authCustomerClaim string
 param authMaxTokenLifetimeSeconds int
 param outboxSchedule string
@@ -92,6 +95,9 @@ param portalUrl string
 param portalOidcAuthority string
 param portalOidcClientId string
 param portalOidcScope string
+param consoleOidcAuthority string
+param consoleOidcClientId string
+param consoleOidcScope string
 param mailMaxPerMinute int
 param mailMaxPerHour int
 param staffLanguage string
@@ -219,6 +225,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     AUTH_ISSUER: authIssuer
     AUTH_AUDIENCE: authAudience
     AUTH_JWKS_URL: authJwksUrl
+    AUTH_STAFF_ISSUER: authStaffIssuer
+    AUTH_STAFF_AUDIENCE: authStaffAudience
+    AUTH_STAFF_JWKS_URL: authStaffJwksUrl
     AUTH_CUSTOMER_CLAIM: authCustomerClaim
     AUTH_MAX_TOKEN_LIFETIME_SECONDS: string(authMaxTokenLifetimeSeconds)
     // Mail (shared/config/mail.py) through ACS with the managed identity.
@@ -235,6 +244,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     PORTAL_OIDC_AUTHORITY: portalOidcAuthority
     PORTAL_OIDC_CLIENT_ID: portalOidcClientId
     PORTAL_OIDC_SCOPE: portalOidcScope
+    CONSOLE_OIDC_AUTHORITY: consoleOidcAuthority
+    CONSOLE_OIDC_CLIENT_ID: consoleOidcClientId
+    CONSOLE_OIDC_SCOPE: consoleOidcScope
     MAIL_MAX_PER_MINUTE: string(mailMaxPerMinute)
     MAIL_MAX_PER_HOUR: string(mailMaxPerHour)
     STAFF_LANGUAGE: staffLanguage

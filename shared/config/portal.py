@@ -1,5 +1,6 @@
 """The customer portal's sign-in settings, read apart from the rest: the portal's page and its
-config document need them, and nothing else does.
+config document need them, and nothing else does. The staff console signs in the same way with
+its own ``CONSOLE_OIDC_*`` settings (:mod:`shared.config.console`), read by the same code here.
 
 | setting | meaning |
 |---|---|
@@ -17,18 +18,18 @@ from urllib.parse import SplitResult, urlsplit
 
 from shared.config.env import LOOPBACK_HOSTS, SettingsError, required, text
 
-__all__ = ["PortalSettings", "load_portal_settings"]
+__all__ = ["OidcClientSettings", "PortalSettings", "load_oidc_client_settings", "load_portal_settings"]
 
 
 @dataclass(frozen=True)
-class PortalSettings:
-    """How the customer portal signs its users in (OpenID Connect, authorization code + PKCE):
-    ``authority`` is the identity provider's issuer URL, whose
-    ``/.well-known/openid-configuration`` names the authorize and token endpoints
-    (``PORTAL_OIDC_AUTHORITY``); ``client_id`` the portal's public client
-    (``PORTAL_OIDC_CLIENT_ID``); ``scope`` what it asks for, the API's scope included
-    (``PORTAL_OIDC_SCOPE``, default ``openid profile``). None of them is a secret: the portal
-    is a public client and these values are served to every browser."""
+class OidcClientSettings:
+    """How a browser app (the customer portal, the staff console) signs its users in (OpenID
+    Connect, authorization code + PKCE): ``authority`` is the identity provider's issuer URL,
+    whose ``/.well-known/openid-configuration`` names the authorize and token endpoints
+    (``<PREFIX>AUTHORITY``); ``client_id`` the app's public client (``<PREFIX>CLIENT_ID``);
+    ``scope`` what it asks for, the API's scope included (``<PREFIX>SCOPE``, default
+    ``openid profile``). None of them is a secret: the app is a public client and these values
+    are served to every browser."""
 
     authority: str
     client_id: str
@@ -37,9 +38,12 @@ class PortalSettings:
     @property
     def authority_origin(self) -> str:
         """``scheme://host[:port]`` of the authority, rebuilt from its parsed parts (the value
-        was checked by :func:`load_portal_settings`): where the browser may connect to sign in."""
+        was checked by :func:`load_oidc_client_settings`): where the browser may connect to sign in."""
         return _authority_origin(urlsplit(self.authority))
 
+
+#: The portal's sign-in settings are those of one browser app.
+PortalSettings = OidcClientSettings
 
 #: A DNS name (letters, digits, hyphens; dot-separated labels) or the IPv6 loopback in brackets,
 #: then an optional numeric port: all an authority's network location may hold.
@@ -57,13 +61,13 @@ def _authority_origin(split: SplitResult) -> str:
     return f"{split.scheme}://{host}" + (f":{split.port}" if split.port is not None else "")
 
 
-def _authority(raw: str) -> str:
-    """``PORTAL_OIDC_AUTHORITY`` checked piece by piece (it ends up in the page's CSP and in the
-    config document): ``https``, or ``http`` on loopback; a DNS host name and an optional port,
-    no user information, query or fragment; a plain path. Without its trailing slash."""
+def _authority(raw: str, name: str) -> str:
+    """The authority setting ``name`` checked piece by piece (it ends up in the page's CSP and in
+    the config document): ``https``, or ``http`` on loopback; a DNS host name and an optional
+    port, no user information, query or fragment; a plain path. Without its trailing slash."""
     authority = raw.rstrip("/")
     wrong = SettingsError(
-        "PORTAL_OIDC_AUTHORITY must be an https:// issuer URL (http:// only on loopback) with a host name, "
+        f"{name} must be an https:// issuer URL (http:// only on loopback) with a host name, "
         f"an optional port and a path, nothing else, not {raw!r}"
     )
     split = urlsplit(authority)
@@ -84,12 +88,24 @@ def _authority(raw: str) -> str:
     return authority
 
 
-def load_portal_settings(environ: Mapping[str, str]) -> PortalSettings:
-    """Read the portal's sign-in settings; :class:`SettingsError` names a missing or malformed one.
-    The authority must be ``https://``, or ``http://`` on the loopback interface (local runs)."""
-    authority = _authority(required(environ, "PORTAL_OIDC_AUTHORITY", meaning="the identity provider's issuer URL"))
-    client_id = required(environ, "PORTAL_OIDC_CLIENT_ID", meaning="the portal's client id at the identity provider")
+def load_portal_settings(environ: Mapping[str, str]) -> OidcClientSettings:
+    """Read the portal's sign-in settings (``PORTAL_OIDC_*``), as :func:`load_oidc_client_settings`."""
+    return load_oidc_client_settings(
+        environ, "the portal", "PORTAL_OIDC_AUTHORITY", "PORTAL_OIDC_CLIENT_ID", "PORTAL_OIDC_SCOPE"
+    )
+
+
+def load_oidc_client_settings(
+    environ: Mapping[str, str], app: str, authority_name: str, client_name: str, scope_name: str
+) -> OidcClientSettings:
+    """Read the sign-in settings of the browser app ``app``: its authority, client id and scope
+    from the settings so named; :class:`SettingsError` names a missing or malformed one. The
+    authority must be ``https://``, or ``http://`` on the loopback interface (local runs)."""
+    authority = _authority(
+        required(environ, authority_name, meaning="the identity provider's issuer URL"), authority_name
+    )
+    client_id = required(environ, client_name, meaning=f"{app}'s client id at the identity provider")
     if not re.fullmatch(r"[A-Za-z0-9._:/-]{1,200}", client_id):
-        raise SettingsError(f"PORTAL_OIDC_CLIENT_ID has characters a client id cannot hold: {client_id!r}")
-    scope = " ".join(text(environ, "PORTAL_OIDC_SCOPE", default="openid profile").split())
-    return PortalSettings(authority=authority, client_id=client_id, scope=scope)
+        raise SettingsError(f"{client_name} has characters a client id cannot hold: {client_id!r}")
+    scope = " ".join(text(environ, scope_name, default="openid profile").split())
+    return OidcClientSettings(authority=authority, client_id=client_id, scope=scope)

@@ -41,7 +41,7 @@ from schemathesis.specs.openapi.checks import (
 
 from devhost.__main__ import main as devhost_command
 from devhost.azurite import AZURITE_EXECUTABLE, is_listening
-from devhost.local_identity import LOCAL_AUDIENCE, LOCAL_ISSUER, ensure_signing_key
+from devhost.local_identity import local_auth_environment
 from functions.http.catalogue import NOT_OPERATIONS, OPERATIONS
 from shared.adapters.storage import AZURITE_ACCOUNT, AZURITE_HOST, AZURITE_KEY
 from shared.domain.lifecycle import Role
@@ -163,15 +163,12 @@ def contract_host(azurite: bool, tmp_path_factory: pytest.TempPathFactory) -> It
     """The app on the local host with the demo data, a customer of the test's own and one of its
     tickets already there."""
     root = tmp_path_factory.mktemp("contract")
-    key = ensure_signing_key(root)
     company = f"acme-{uuid.uuid4().hex[:8]}"
     tokens = {role: devhost_token(root, role, company) for role in Role}
     with private_tables(root) as tables:
         app_settings = {
             "TABLES_CONNECTION_STRING": tables,
-            "AUTH_ISSUER": LOCAL_ISSUER,
-            "AUTH_AUDIENCE": LOCAL_AUDIENCE,
-            "AUTH_LOCAL_JWKS_FILE": str(key.jwks_path),
+            **local_auth_environment(root),
         }
         with running_devhost("function_app:app", root, app_settings, arguments=["--demo"]) as host:
             _send(host, "PUT", f"/api/admin/customers/{company}", tokens[Role.ADMIN], customer_document(company))

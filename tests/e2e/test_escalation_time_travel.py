@@ -11,7 +11,7 @@ import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from devhost.local_identity import LOCAL_AUDIENCE, LOCAL_ISSUER, ensure_signing_key, mint_token
+from devhost.local_identity import local_auth_environment, mint_token
 from shared.domain.sla.calendar import default_calendar
 from tests.e2e.devhost_process import PROJECT_ROOT, DevHost, running_devhost
 from tests.run_storage import ROOMY_SETTINGS
@@ -37,11 +37,8 @@ def sweep_at(moment: datetime, settings: dict[str, str]) -> dict[str, object]:
 
 
 def test_sweeping_forward_escalates_a_blocking_ticket_once_per_level(azurite: bool, tmp_path: Path) -> None:
-    key = ensure_signing_key(tmp_path)
     settings = {
-        "AUTH_ISSUER": LOCAL_ISSUER,
-        "AUTH_AUDIENCE": LOCAL_AUDIENCE,
-        "AUTH_LOCAL_JWKS_FILE": str(key.jwks_path),
+        **local_auth_environment(tmp_path),
         "MAIL_DROP_DIR": str(tmp_path / "mail"),
         "AzureWebJobsStorage": "UseDevelopmentStorage=true",
         "TABLES_CONNECTION_STRING": "UseDevelopmentStorage=true",

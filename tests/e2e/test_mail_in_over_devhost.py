@@ -29,7 +29,7 @@ from typing import Any
 
 import pytest
 
-from devhost.local_identity import LOCAL_AUDIENCE, LOCAL_ISSUER, ensure_signing_key, mint_token
+from devhost.local_identity import local_auth_environment, mint_token
 from shared.adapters.storage import DEVELOPMENT_STORAGE
 from tests.e2e.devhost_process import PROJECT_ROOT, DevHost, running_devhost, wait_until
 
@@ -235,11 +235,8 @@ def addresses(message: EmailMessage, header: str) -> list[str]:
 @pytest.fixture(scope="module")
 def desk(azurite: bool, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
     root = tmp_path_factory.mktemp("mail-in")
-    key = ensure_signing_key(root)
     settings = {
-        "AUTH_ISSUER": LOCAL_ISSUER,
-        "AUTH_AUDIENCE": LOCAL_AUDIENCE,
-        "AUTH_LOCAL_JWKS_FILE": str(key.jwks_path),
+        **local_auth_environment(root),
         "MailStorage": DEVELOPMENT_STORAGE,
         "DEVHOST_BLOB_POLL_SECONDS": "0.2",
         "MAIL_SENDER_KIND": "file",

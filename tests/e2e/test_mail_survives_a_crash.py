@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from devhost.local_identity import LOCAL_AUDIENCE, LOCAL_ISSUER, ensure_signing_key, mint_token
+from devhost.local_identity import local_auth_environment, mint_token
 from tests.e2e.devhost_process import DevHost, running_devhost, wait_until
 
 
@@ -52,9 +52,8 @@ def silent_smtp_server() -> Iterator[int]:
 
 
 def test_killing_the_host_mid_dispatch_loses_and_duplicates_no_mail(azurite: bool, tmp_path: Path) -> None:
-    key = ensure_signing_key(tmp_path)
     company = f"crash-{uuid.uuid4().hex[:8]}"
-    auth = {"AUTH_ISSUER": LOCAL_ISSUER, "AUTH_AUDIENCE": LOCAL_AUDIENCE, "AUTH_LOCAL_JWKS_FILE": str(key.jwks_path)}
+    auth = local_auth_environment(tmp_path)
     admin = mint_token(["admin"], root=tmp_path)
     customer = mint_token(["customer"], company, subject=f"anna@{company}.example", root=tmp_path)
     body = {"subject": "Login broken", "description": "Nobody can sign in since this morning."}

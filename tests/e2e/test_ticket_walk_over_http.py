@@ -8,7 +8,7 @@ import uuid
 from email import policy
 from pathlib import Path
 
-from devhost.local_identity import LOCAL_AUDIENCE, LOCAL_ISSUER, ensure_signing_key, mint_token
+from devhost.local_identity import local_auth_environment, mint_token
 from tests.e2e.devhost_process import DevHost, running_devhost
 
 
@@ -19,12 +19,7 @@ def call(host: DevHost, method: str, path: str, token: str, body: object = None)
 
 
 def test_a_customer_and_an_operator_walk_a_ticket_over_http(azurite: bool, tmp_path: Path) -> None:
-    key = ensure_signing_key(tmp_path)
-    settings = {
-        "AUTH_ISSUER": LOCAL_ISSUER,
-        "AUTH_AUDIENCE": LOCAL_AUDIENCE,
-        "AUTH_LOCAL_JWKS_FILE": str(key.jwks_path),
-    }
+    settings = local_auth_environment(tmp_path)
     company = f"acme-{uuid.uuid4().hex[:8]}"
     admin = mint_token(["admin"], root=tmp_path)
     customer = mint_token(["customer"], company, subject=f"anna@{company}.example", root=tmp_path)

@@ -18,7 +18,7 @@ from azure.core.exceptions import ResourceExistsError
 from azure.data.tables import TableServiceClient
 from azure.storage.blob import BlobServiceClient
 
-from devhost.local_identity import LOCAL_AUDIENCE, LOCAL_ISSUER, ensure_signing_key, mint_token
+from devhost.local_identity import local_auth_environment, mint_token
 from functions import dependencies
 from shared.adapters.language_detection import detect_language
 from shared.adapters.storage import AZURITE_ACCOUNT, AZURITE_KEY, DEVELOPMENT_STORAGE, azurite_connection_string
@@ -95,18 +95,15 @@ class Api:
 def signing_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Where the session's local signing key lives (made once: an RSA key takes a while)."""
     root = tmp_path_factory.mktemp("identity")
-    ensure_signing_key(root)
+    local_auth_environment(root)
     return root
 
 
 @pytest.fixture
 def api(app_settings: AppSettings, table_service: TableServiceClient, signing_root: Path, tmp_path: Path) -> Api:
     """The app configured for Azurite and for tokens signed by the session's local key."""
-    key = ensure_signing_key(signing_root)
     app_settings(
-        AUTH_ISSUER=LOCAL_ISSUER,
-        AUTH_AUDIENCE=LOCAL_AUDIENCE,
-        AUTH_LOCAL_JWKS_FILE=str(key.jwks_path),
+        **local_auth_environment(signing_root),
         MAIL_SENDER_KIND="file",
         MAIL_DROP_DIR=str(tmp_path / "mail"),
         MAIL_REPLY_TOKEN_KEY=secrets.token_urlsafe(32),

@@ -26,7 +26,16 @@ from azure.data.tables import TableServiceClient
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from devhost.local_identity import AUTH_DIR, KEY_FILE, LOCAL_AUDIENCE, LOCAL_ISSUER, public_jwk
+from devhost.local_identity import (
+    AUTH_DIR,
+    KEY_FILE,
+    LOCAL_AUDIENCE,
+    LOCAL_ISSUER,
+    LOCAL_STAFF_ISSUER,
+    STAFF_KEY_FILE,
+    issuer_for,
+    public_jwk,
+)
 from functions import admin, tickets
 from functions.http.catalogue import OPERATIONS
 from functions.schemas.common import MAX_BODY_BYTES
@@ -265,13 +274,15 @@ def companies(table_service: TableServiceClient) -> Companies:
 
 
 class Signer:
-    """Tokens signed with the key the ``api`` fixture made for the test, with the claims of
-    ``mint_token`` (which loads and validates the key again for every token: 40 ms each)."""
+    """Tokens signed with the keys the ``api`` fixture made for the test, with the claims of
+    ``mint_token`` (which loads and validates the key again for every token: 40 ms each): from
+    the customers' issuer for the customer role, else from the staff issuer, each with its key.
+    ``key``, ``kid`` and ``public_pem`` are the staff issuer's, whose tokens the attacks forge."""
 
     def __init__(self, root: Path) -> None:
-        pem = (root / AUTH_DIR / KEY_FILE).read_bytes()
-        # The fixture made this key moments ago; validating it again would only cost time.
-        self.key = serialization.load_pem_private_key(pem, None, unsafe_skip_rsa_key_validation=True)
+        self.keys = {LOCAL_ISSUER: _load_key(root / AUTH_DIR / KEY_FILE)}
+        self.keys[LOCAL_STAFF_ISSUER] = _load_key(root / AUTH_DIR / STAFF_KEY_FILE)
+        self.key = self.keys[LOCAL_STAFF_ISSUER]
         self.kid = public_jwk(self.key.public_key())["kid"]
         self.public_pem = self.key.public_key().public_bytes(
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
@@ -282,7 +293,7 @@ class Signer:
     ) -> dict[str, Any]:
         now = int(time.time())
         claims: dict[str, Any] = {
-            "iss": LOCAL_ISSUER,
+            "iss": LOCAL_ISSUER if issuer_for(roles) == "customers" else LOCAL_STAFF_ISSUER,
             "aud": LOCAL_AUDIENCE,
             "sub": subject,
             "email": subject,
@@ -296,7 +307,18 @@ class Signer:
         return {**claims, **overrides}
 
     def sign(self, claims: dict[str, Any], key: rsa.RSAPrivateKey | None = None) -> str:
-        return jwt.encode(claims, key or self.key, algorithm="RS256", headers={"kid": self.kid, "typ": "JWT"})
+        """``claims`` signed with ``key``, by default the key of the issuer they name, under that
+        issuer's key id."""
+        own = self.keys.get(str(claims.get("iss")), self.key)
+        kid = public_jwk(own.public_key())["kid"]
+        return jwt.encode(claims, key or own, algorithm="RS256", headers={"kid": kid, "typ": "JWT"})
+
+
+def _load_key(path: Path) -> rsa.RSAPrivateKey:
+    # The fixture made this key moments ago; validating it again would only cost time.
+    key = serialization.load_pem_private_key(path.read_bytes(), None, unsafe_skip_rsa_key_validation=True)
+    assert isinstance(key, rsa.RSAPrivateKey)
+    return key
 
 
 @pytest.fixture
@@ -722,6 +744,55 @@ def test_a_customer_token_whose_company_id_is_no_customer_id_is_refused_401(
 
     assert problem(response, 401)["detail"] == "malformed customer id"
     assert response.headers["WWW-Authenticate"].startswith("Bearer ")
+    assert ticket.secret not in response.get_body().decode()
+
+
+# --- two issuers: each grants only its own kind of role -------------------------------------------------
+
+
+@pytest.mark.parametrize("route", ["list", "get", "messages"])
+def test_a_staff_issuer_token_claiming_the_customer_role_is_refused_401(
+    api: Api, signer: Signer, tokens: dict[str, str], companies: Companies, route: str
+) -> None:
+    ticket = open_ticket(api, tokens, "customer_a", "new")
+    claims = signer.claims([Role.CUSTOMER], f"eve@{companies.a}.example", companies.a, iss=LOCAL_STAFF_ISSUER)
+
+    response = ROUTES[route].call(api, signer.sign(claims), ticket=ticket.id, company=companies.a)
+
+    assert problem(response, 401)["detail"] == "role not granted by this issuer"
+    assert ticket.secret not in response.get_body().decode()
+
+
+@pytest.mark.parametrize("state", ["new", "vulnerability"])
+def test_a_staff_issuer_token_s_customer_claim_opens_no_customer_s_tickets(
+    api: Api, signer: Signer, tokens: dict[str, str], companies: Companies, state: str
+) -> None:
+    """An operator's token naming company A sees A's tickets as an operator, never as A: not A's
+    vulnerability ticket, which A's own customer sees."""
+    ticket = open_ticket(api, tokens, "customer_a", state)
+    posing = signer.sign(signer.claims([Role.OPERATOR], OPERATOR, companies.a))
+
+    listed = ROUTES["list"].call(api, posing, params={"limit": "100"})
+    read = ROUTES["get"].call(api, posing, ticket=ticket.id)
+
+    assert listed.status_code == 200, listed.get_body()
+    shown = any(item["id"] == ticket.id for item in document(listed)["items"])
+    assert shown is LISTED[(state, "operator")] is (state == "new")
+    assert read.status_code == ROUTES["get"].call(api, tokens["operator"], ticket=ticket.id).status_code
+    assert (ticket.secret in read.get_body().decode()) is shown
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.SUPERVISOR, Role.OPERATOR, Role.SECURITY])
+@pytest.mark.parametrize("route", ["list", "admin customers", "get"])
+def test_a_customers_issuer_token_claiming_a_staff_role_is_refused_401(
+    api: Api, signer: Signer, tokens: dict[str, str], companies: Companies, role: Role, route: str
+) -> None:
+    ticket = open_ticket(api, tokens, "customer_a", "new")
+    claims = signer.claims([role], f"anna@{companies.a}.example", companies.a, iss=LOCAL_ISSUER)
+
+    response = ROUTES[route].call(api, signer.sign(claims), ticket=ticket.id, company=companies.a)
+
+    assert problem(response, 401)["detail"] == "role not granted by this issuer"
     assert ticket.secret not in response.get_body().decode()
 
 

@@ -1,21 +1,29 @@
 """Who is calling: the bearer token of an HTTP request checked and turned into a
 :class:`~shared.domain.access.Principal`.
 
-Tokens are OAuth 2.0 access tokens issued by the identity provider (Microsoft Entra ID or External
-ID in production, ``python -m devhost token`` locally): JWTs signed with RS256 and nothing else,
-by a key of the provider's key set (see :mod:`shared.adapters.auth.jwks`), for this API's audience, from the
-configured issuer, within their validity (with a leeway for clock skew).
+Tokens are OAuth 2.0 access tokens issued by one of two identity providers: the customers' issuer
+(Microsoft Entra External ID in production) and the staff issuer (the company's Entra ID tenant);
+``python -m devhost token`` plays both locally. They are JWTs signed with RS256 and nothing else.
+The token's ``iss``, read unverified, only chooses which issuer's settings check it; an ``iss``
+naming neither is refused. The token must then be signed by a key of that issuer's key set (see
+:mod:`shared.adapters.auth.jwks`), for that issuer's audience, and within its validity (with a
+leeway for clock skew): a token signed by the other issuer's key is refused.
 
 A token may not live longer than a maximum (``exp`` minus ``iat``, or minus now without ``iat``):
 by default 28 hours, the longest access tokens Microsoft Entra issues (60 to 90 minutes by
 default, at most a day by a lifetime policy, up to 28 hours with continuous access evaluation).
 
-The principal's roles are the token's app roles (``roles`` claim). A customer acts for exactly one
-company, named by a claim (``customer_id`` unless configured otherwise) that must be a well-formed
-customer id; a token with the customer role and no company, or with the customer role and any
-other role, is refused. The display name (``name``) is made one line; an ``email`` (or
-``preferred_username``) that is not an address counts as absent. Which tickets a principal may see
-or change is decided elsewhere.
+The principal's roles are the token's app roles (``roles`` claim; values that name no role are
+ignored), bound to the issuer:
+
+* a token of the customers' issuer must carry the customer role and no other, and a claim
+  (``customer_id`` unless configured otherwise) naming its company by a well-formed customer id;
+* a token of the staff issuer may carry staff roles only (operator, supervisor, security, admin):
+  one claiming the customer role is refused, and its customer claim, if any, is ignored (the
+  principal acts for no customer).
+
+The display name (``name``) is made one line; an ``email`` (or ``preferred_username``) that is not
+an address counts as absent. Which tickets a principal may see or change is decided elsewhere.
 
 Refusals raise :class:`AuthenticationError` with a short reason fit for a 401 answer; neither the
 token nor its claims are logged above debug level.
@@ -32,7 +40,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
 from shared.adapters.auth.jwks import FileKeySet, HttpsKeySet, KeySource
-from shared.config.auth import AuthSettings
+from shared.config.auth import AuthSettings, IssuerSettings
 from shared.config.env import SettingsError
 from shared.domain.access import Principal
 from shared.domain.customers import normalise_email, valid_customer_id
@@ -63,21 +71,25 @@ class AuthenticationError(Exception):
         self.reason = reason
 
 
-def key_source(settings: AuthSettings) -> KeySource:
-    """The key source the settings name: the provider's endpoint, or the local file."""
+def key_source(settings: IssuerSettings) -> KeySource:
+    """The key source an issuer's settings name: the provider's endpoint, or the local file."""
     if settings.jwks_url:
         return HttpsKeySet(settings.jwks_url)
     if settings.local_jwks_file:
         return FileKeySet(settings.local_jwks_file)
-    raise SettingsError("no source of signing keys: set AUTH_JWKS_URL or AUTH_LOCAL_JWKS_FILE")
+    raise SettingsError(f"no source of signing keys for the issuer {settings.issuer}: set its JWKS URL or local file")
 
 
 class TokenVerifier:
-    """Checks bearer tokens against the settings with the keys of ``keys``."""
+    """Checks bearer tokens against the settings: those of the customers' issuer with the keys of
+    ``customer_keys``, those of the staff issuer with the keys of ``staff_keys``."""
 
-    def __init__(self, settings: AuthSettings, keys: KeySource) -> None:
+    def __init__(self, settings: AuthSettings, customer_keys: KeySource, staff_keys: KeySource) -> None:
         self._settings = settings
-        self._keys = keys
+        self._issuers = {
+            settings.customers.issuer: (settings.customers, customer_keys, False),
+            settings.staff.issuer: (settings.staff, staff_keys, True),
+        }
 
     def verify(self, authorization_header: str | None, now: float | None = None) -> Principal:
         """The principal of a valid ``Authorization: Bearer <token>`` header value, at ``now``
@@ -85,44 +97,59 @@ class TokenVerifier:
         :class:`AuthenticationError` for any fault of the token, and
         :class:`shared.adapters.auth.jwks.KeysUnavailableError` when the signing keys cannot be had."""
         token = _bearer_token(authorization_header)
-        key = self._signing_key(_checked_header(token))
-        claims = self._verified_claims(token, key)
+        header = _checked_header(token)
+        issuer, keys, staff = self._issuer_of(token)
+        claims = _verified_claims(token, _signing_key(keys, header), issuer)
         settings, at = self._settings, time.time() if now is None else now
         _check_times(claims, at, settings.leeway_seconds, settings.max_lifetime_seconds)
-        return _principal(claims, settings.customer_claim)
+        return _principal(claims, settings.customer_claim, staff=staff)
 
-    def _signing_key(self, header: Mapping[str, Any]) -> RSAPublicKey:
-        kid = header.get("kid")
-        if not isinstance(kid, str) or not kid:
-            raise AuthenticationError("unknown signing key")
-        key = self._keys.signing_keys().get(kid) or self._keys.signing_keys(refresh=True).get(kid)
-        if key is None:
-            raise AuthenticationError("unknown signing key")
-        return key
-
-    def _verified_claims(self, token: str, key: RSAPublicKey) -> dict[str, Any]:
+    def _issuer_of(self, token: str) -> tuple[IssuerSettings, KeySource, bool]:
+        """The trusted issuer the token's unverified ``iss`` names (only to choose whose settings
+        and keys check it), with its keys and whether it is the staff issuer."""
         try:
-            return jwt.decode(
-                token,
-                key,
-                algorithms=[ALGORITHM],
-                audience=self._settings.audience,
-                issuer=self._settings.issuer,
-                # Times are checked against the caller's ``now`` by _check_times.
-                options={"require": _REQUIRED_CLAIMS, "verify_exp": False, "verify_nbf": False, "verify_iat": False},
-            )
-        except jwt.InvalidSignatureError:
-            raise AuthenticationError("invalid signature") from None
-        except jwt.InvalidAudienceError:
-            raise AuthenticationError("wrong audience") from None
-        except jwt.InvalidIssuerError:
-            raise AuthenticationError("wrong issuer") from None
-        except jwt.MissingRequiredClaimError:
-            raise AuthenticationError("missing required claim") from None
-        except jwt.InvalidAlgorithmError:
-            raise AuthenticationError("unsupported algorithm") from None
+            unverified = jwt.decode(token, options={"verify_signature": False})
         except jwt.InvalidTokenError:
             raise AuthenticationError("malformed token") from None
+        issuer = unverified.get("iss")
+        if not isinstance(issuer, str) or issuer not in self._issuers:
+            raise AuthenticationError("unknown issuer")
+        return self._issuers[issuer]
+
+
+def _signing_key(keys: KeySource, header: Mapping[str, Any]) -> RSAPublicKey:
+    kid = header.get("kid")
+    if not isinstance(kid, str) or not kid:
+        raise AuthenticationError("unknown signing key")
+    key = keys.signing_keys().get(kid) or keys.signing_keys(refresh=True).get(kid)
+    if key is None:
+        raise AuthenticationError("unknown signing key")
+    return key
+
+
+def _verified_claims(token: str, key: RSAPublicKey, issuer: IssuerSettings) -> dict[str, Any]:
+    try:
+        return jwt.decode(
+            token,
+            key,
+            algorithms=[ALGORITHM],
+            audience=issuer.audience,
+            issuer=issuer.issuer,
+            # Times are checked against the caller's ``now`` by _check_times.
+            options={"require": _REQUIRED_CLAIMS, "verify_exp": False, "verify_nbf": False, "verify_iat": False},
+        )
+    except jwt.InvalidSignatureError:
+        raise AuthenticationError("invalid signature") from None
+    except jwt.InvalidAudienceError:
+        raise AuthenticationError("wrong audience") from None
+    except jwt.InvalidIssuerError:
+        raise AuthenticationError("wrong issuer") from None
+    except jwt.MissingRequiredClaimError:
+        raise AuthenticationError("missing required claim") from None
+    except jwt.InvalidAlgorithmError:
+        raise AuthenticationError("unsupported algorithm") from None
+    except jwt.InvalidTokenError:
+        raise AuthenticationError("malformed token") from None
 
 
 def _bearer_token(authorization_header: str | None) -> str:
@@ -179,7 +206,7 @@ def _timestamp(claims: Mapping[str, Any], name: str) -> float | None:
     return seconds
 
 
-def _principal(claims: Mapping[str, Any], customer_claim: str) -> Principal:
+def _principal(claims: Mapping[str, Any], customer_claim: str, *, staff: bool) -> Principal:
     subject = claims.get("sub")
     raw_roles = claims.get("roles", [])
     if not isinstance(subject, str) or not subject or not isinstance(raw_roles, list):
@@ -187,15 +214,9 @@ def _principal(claims: Mapping[str, Any], customer_claim: str) -> Principal:
     roles = frozenset(
         _ROLES_BY_VALUE[value] for value in raw_roles if isinstance(value, str) and value in _ROLES_BY_VALUE
     )
-    customer_id = None
-    if Role.CUSTOMER in roles:
-        if len(roles) > 1:
-            raise AuthenticationError("ambiguous roles")
-        customer_id = _text(claims, customer_claim)
-        if customer_id is None:
-            raise AuthenticationError("customer id missing")
-        if not valid_customer_id(customer_id):
-            raise AuthenticationError("malformed customer id")
+    customer_id = None if staff else _customer_id(claims, roles, customer_claim)
+    if staff and Role.CUSTOMER in roles:
+        raise AuthenticationError("role not granted by this issuer")
     name = _text(claims, "name")
     return Principal(
         subject=subject,
@@ -206,6 +227,19 @@ def _principal(claims: Mapping[str, Any], customer_claim: str) -> Principal:
         issuer=_text(claims, "iss"),
         object_id=_text(claims, "oid") or subject,
     )
+
+
+def _customer_id(claims: Mapping[str, Any], roles: frozenset[Role], customer_claim: str) -> str:
+    """The company a customers' issuer token acts for: the token must hold the customer role and
+    no other, and name a well-formed customer id."""
+    if roles != {Role.CUSTOMER}:
+        raise AuthenticationError("ambiguous roles" if Role.CUSTOMER in roles else "role not granted by this issuer")
+    customer_id = _text(claims, customer_claim)
+    if customer_id is None:
+        raise AuthenticationError("customer id missing")
+    if not valid_customer_id(customer_id):
+        raise AuthenticationError("malformed customer id")
+    return customer_id
 
 
 def _text(claims: Mapping[str, Any], name: str) -> str | None:

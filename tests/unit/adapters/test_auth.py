@@ -1,4 +1,6 @@
 """Bearer tokens: what is accepted, what is refused and why, and the settings that drive it.
+Two issuers are trusted, the customers' and the staff's, each for its own roles and with its own
+keys.
 
 Keys are made here; the key source is an in-memory fake, so nothing touches the network.
 """
@@ -10,6 +12,7 @@ import hashlib
 import hmac
 import json
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +23,15 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from shared.adapters.auth.jwks import FileKeySet, HttpsKeySet
 from shared.adapters.auth.tokens import AuthenticationError, TokenVerifier, key_source
-from shared.config.auth import AuthSettings, load_auth_settings
+from shared.config.auth import AuthSettings, IssuerSettings, load_auth_settings
 from shared.config.env import SettingsError
 from shared.domain.access import Principal
 from shared.domain.lifecycle import Role
 
-ISSUER = "https://desk.ciamlogin.com/0000-tenant/v2.0"
+CUSTOMER_ISSUER = "https://desk.ciamlogin.com/0000-tenant/v2.0"
+STAFF_ISSUER = "https://login.microsoftonline.com/1111-tenant/v2.0"
 AUDIENCE = "api://support-desk"
+STAFF_AUDIENCE = "api://support-desk-staff"
 NOW = 1_800_000_000
 KID = "key-1"
 
@@ -35,7 +40,9 @@ OTHER_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 PUBLIC_PEM = SIGNING_KEY.public_key().public_bytes(
     serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
 )
-SETTINGS = AuthSettings(issuer=ISSUER, audience=AUDIENCE, jwks_url="https://idp.example/keys", local_jwks_file=None)
+CUSTOMERS = IssuerSettings(CUSTOMER_ISSUER, AUDIENCE, "https://desk.ciamlogin.com/keys", None)
+STAFF = IssuerSettings(STAFF_ISSUER, STAFF_AUDIENCE, "https://login.microsoftonline.com/keys", None)
+SETTINGS = AuthSettings(customers=CUSTOMERS, staff=STAFF)
 
 
 class FakeKeys:
@@ -57,10 +64,12 @@ class FakeKeys:
 
 
 def claims(**overrides: Any) -> dict[str, Any]:
-    """A valid operator's claims at NOW, with ``overrides`` (None removes a claim)."""
+    """A valid operator's claims at NOW, with ``overrides`` (None removes a claim); from the
+    customers' issuer when the roles hold the customer role, else from the staff issuer."""
+    customer = "customer" in (overrides.get("roles") or [])
     base: dict[str, Any] = {
-        "iss": ISSUER,
-        "aud": AUDIENCE,
+        "iss": CUSTOMER_ISSUER if customer else STAFF_ISSUER,
+        "aud": AUDIENCE if customer else STAFF_AUDIENCE,
         "sub": "00000000-aaaa-bbbb-cccc-000000000001",
         "email": "ada@example.test",
         "name": "Ada",
@@ -95,8 +104,13 @@ def handmade(header: dict[str, Any], payload: dict[str, Any], sign: Any = None) 
     return f"{signing_input}.{b64url(signature)}"
 
 
-def verifier(settings: AuthSettings = SETTINGS, keys: FakeKeys | None = None) -> TokenVerifier:
-    return TokenVerifier(settings, keys or FakeKeys({KID: SIGNING_KEY.public_key()}))
+def verifier(
+    settings: AuthSettings = SETTINGS, keys: FakeKeys | None = None, staff_keys: FakeKeys | None = None
+) -> TokenVerifier:
+    """A verifier whose two issuers trust ``keys`` (by default the signing key), unless
+    ``staff_keys`` gives the staff issuer keys of its own."""
+    customer_keys = keys or FakeKeys({KID: SIGNING_KEY.public_key()})
+    return TokenVerifier(settings, customer_keys, staff_keys or customer_keys)
 
 
 def bearer(value: str) -> str:
@@ -114,7 +128,7 @@ def test_a_customer_token_yields_a_customer_acting_for_its_company() -> None:
         name="Ada",
         roles=frozenset({Role.CUSTOMER}),
         customer_id="acme",
-        issuer=ISSUER,
+        issuer=CUSTOMER_ISSUER,
         object_id="00000000-aaaa-bbbb-cccc-000000000001",
     )
     assert not principal.is_staff
@@ -123,7 +137,7 @@ def test_a_customer_token_yields_a_customer_acting_for_its_company() -> None:
 
 def test_a_person_is_named_by_the_issuer_and_the_directory_object_id_rather_than_the_subject() -> None:
     principal = verifier().verify(bearer(token(claims(oid="11111111-2222-3333-4444-555555555555"))), now=NOW)
-    assert (principal.issuer, principal.object_id) == (ISSUER, "11111111-2222-3333-4444-555555555555")
+    assert (principal.issuer, principal.object_id) == (STAFF_ISSUER, "11111111-2222-3333-4444-555555555555")
     assert principal.subject == "00000000-aaaa-bbbb-cccc-000000000001"
 
 
@@ -202,7 +216,7 @@ def test_a_token_living_longer_than_the_maximum_is_refused(lifetime: dict[str, A
 
 
 def test_the_maximum_lifetime_is_configurable() -> None:
-    settings = AuthSettings(ISSUER, AUDIENCE, "https://idp.example/keys", None, max_lifetime_seconds=HOUR)
+    settings = replace(SETTINGS, max_lifetime_seconds=HOUR)
     assert verifier(settings).verify(bearer(token(claims(exp=NOW + HOUR))), now=NOW).has(Role.OPERATOR)
     with pytest.raises(AuthenticationError, match="token lifetime too long"):
         verifier(settings).verify(bearer(token(claims(exp=NOW + 2 * HOUR))), now=NOW)
@@ -213,7 +227,7 @@ def test_the_scheme_is_case_insensitive() -> None:
 
 
 def test_the_customer_claim_is_configurable() -> None:
-    settings = AuthSettings(ISSUER, AUDIENCE, "https://idp.example/keys", None, customer_claim="extension_CompanyId")
+    settings = replace(SETTINGS, customer_claim="extension_CompanyId")
     payload = claims(roles=["customer"], extension_CompanyId="acme", customer_id="other")
     assert verifier(settings).verify(bearer(token(payload)), now=NOW).customer_id == "acme"
 
@@ -230,7 +244,7 @@ def test_the_customer_claim_is_configurable() -> None:
     ],
 )
 def test_the_leeway_is_honoured(payload: dict[str, Any], leeway: int, accepted: bool) -> None:
-    settings = AuthSettings(ISSUER, AUDIENCE, "https://idp.example/keys", None, leeway_seconds=leeway)
+    settings = replace(SETTINGS, leeway_seconds=leeway)
     try:
         verifier(settings).verify(bearer(token(payload)), now=NOW)
     except AuthenticationError:
@@ -284,7 +298,7 @@ REFUSED = [
     pytest.param(bearer(token(claims(nbf=NOW + 61))), "token not yet valid", id="not-before-in-the-future"),
     pytest.param(bearer(token(claims(iat=NOW + 61))), "token not yet valid", id="issued-in-the-future"),
     pytest.param(bearer(token(claims(aud="api://another-app"))), "wrong audience", id="wrong-audience"),
-    pytest.param(bearer(token(claims(iss="https://evil.example/v2.0"))), "wrong issuer", id="wrong-issuer"),
+    pytest.param(bearer(token(claims(iss="https://evil.example/v2.0"))), "unknown issuer", id="unknown-issuer"),
     pytest.param(bearer(token(key=OTHER_KEY)), "invalid signature", id="another-key-same-kid"),
     pytest.param(bearer(_tampered()), "invalid signature", id="tampered-payload"),
     pytest.param(bearer(token(headers={"kid": "key-2"})), "unknown signing key", id="unknown-kid"),
@@ -357,17 +371,26 @@ def test_a_refusal_reveals_nothing_of_the_token_or_the_expected_values() -> None
 
 # --- settings -------------------------------------------------------------------------------
 
-BASE = {"AUTH_ISSUER": ISSUER, "AUTH_AUDIENCE": AUDIENCE}
+STAFF_ENVIRON = {
+    "AUTH_STAFF_ISSUER": STAFF_ISSUER,
+    "AUTH_STAFF_AUDIENCE": STAFF_AUDIENCE,
+    "AUTH_STAFF_JWKS_URL": "https://login.microsoftonline.com/keys",
+}
+BASE = {"AUTH_ISSUER": CUSTOMER_ISSUER, "AUTH_AUDIENCE": AUDIENCE, **STAFF_ENVIRON}
+CUSTOMER_ENVIRON = {**BASE, "AUTH_JWKS_URL": "https://desk.ciamlogin.com/keys"}
 
 
-def test_production_settings_name_the_providers_key_endpoint() -> None:
+def test_production_settings_name_each_providers_key_endpoint() -> None:
     url = "https://desk.ciamlogin.com/0000-tenant/discovery/v2.0/keys"
     settings = load_auth_settings({**BASE, "AUTH_JWKS_URL": url})
     assert settings == AuthSettings(
-        issuer=ISSUER, audience=AUDIENCE, jwks_url=url, local_jwks_file=None, customer_claim="customer_id"
+        customers=IssuerSettings(issuer=CUSTOMER_ISSUER, audience=AUDIENCE, jwks_url=url, local_jwks_file=None),
+        staff=STAFF,
+        customer_claim="customer_id",
     )
     assert settings.leeway_seconds == 60
-    assert isinstance(key_source(settings), HttpsKeySet)
+    assert isinstance(key_source(settings.customers), HttpsKeySet)
+    assert isinstance(key_source(settings.staff), HttpsKeySet)
 
 
 def test_a_relative_local_key_file_is_taken_from_the_current_directory(
@@ -375,9 +398,9 @@ def test_a_relative_local_key_file_is_taken_from_the_current_directory(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     settings = load_auth_settings({**BASE, "AUTH_LOCAL_JWKS_FILE": ".local/auth/jwks.json"})
-    assert settings.jwks_url is None
-    assert settings.local_jwks_file == tmp_path / ".local" / "auth" / "jwks.json"
-    assert isinstance(key_source(settings), FileKeySet)
+    assert settings.customers.jwks_url is None
+    assert settings.customers.local_jwks_file == tmp_path / ".local" / "auth" / "jwks.json"
+    assert isinstance(key_source(settings.customers), FileKeySet)
 
 
 @pytest.mark.parametrize(("value", "seconds"), [(None, 28 * HOUR), ("3600", 3600), (" 90000 ", 90000)])
@@ -396,8 +419,16 @@ def test_the_customer_claim_setting_overrides_the_default() -> None:
 @pytest.mark.parametrize(
     ("environ", "named"),
     [
-        pytest.param({"AUTH_AUDIENCE": AUDIENCE, "AUTH_JWKS_URL": "https://x/keys"}, "AUTH_ISSUER", id="no-issuer"),
-        pytest.param({"AUTH_ISSUER": ISSUER, "AUTH_JWKS_URL": "https://x/keys"}, "AUTH_AUDIENCE", id="no-audience"),
+        pytest.param(
+            {**STAFF_ENVIRON, "AUTH_AUDIENCE": AUDIENCE, "AUTH_JWKS_URL": "https://x/keys"},
+            "AUTH_ISSUER",
+            id="no-issuer",
+        ),
+        pytest.param(
+            {**STAFF_ENVIRON, "AUTH_ISSUER": CUSTOMER_ISSUER, "AUTH_JWKS_URL": "https://x/keys"},
+            "AUTH_AUDIENCE",
+            id="no-audience",
+        ),
         pytest.param({**BASE, "AUTH_AUDIENCE": "  ", "AUTH_JWKS_URL": "https://x/k"}, "AUTH_AUDIENCE", id="blank"),
         pytest.param(BASE, "AUTH_JWKS_URL", id="no-key-source"),
         pytest.param({**BASE, "AUTH_JWKS_URL": "http://idp.example/keys"}, "AUTH_JWKS_URL", id="http-url"),
@@ -422,6 +453,32 @@ def test_the_customer_claim_setting_overrides_the_default() -> None:
             "AUTH_LOCAL_JWKS_FILE",
             id="local-file-on-azure",
         ),
+        pytest.param({**CUSTOMER_ENVIRON, "AUTH_STAFF_ISSUER": ""}, "AUTH_STAFF_ISSUER", id="no-staff-issuer"),
+        pytest.param({**CUSTOMER_ENVIRON, "AUTH_STAFF_AUDIENCE": ""}, "AUTH_STAFF_AUDIENCE", id="no-staff-audience"),
+        pytest.param({**CUSTOMER_ENVIRON, "AUTH_STAFF_JWKS_URL": ""}, "AUTH_STAFF_JWKS_URL", id="no-staff-key-source"),
+        pytest.param(
+            {**CUSTOMER_ENVIRON, "AUTH_STAFF_JWKS_URL": "http://login.example/keys"},
+            "AUTH_STAFF_JWKS_URL",
+            id="staff-http-url",
+        ),
+        pytest.param(
+            {**CUSTOMER_ENVIRON, "AUTH_STAFF_LOCAL_JWKS_FILE": "staff-jwks.json"},
+            "AUTH_STAFF_JWKS_URL or AUTH_STAFF_LOCAL_JWKS_FILE, not both",
+            id="two-staff-key-sources",
+        ),
+        pytest.param(
+            {
+                **CUSTOMER_ENVIRON,
+                "AUTH_STAFF_JWKS_URL": "",
+                "AUTH_STAFF_LOCAL_JWKS_FILE": "staff-jwks.json",
+                "WEBSITE_INSTANCE_ID": "abc",
+            },
+            "AUTH_STAFF_LOCAL_JWKS_FILE is for local runs only",
+            id="staff-local-file-on-azure",
+        ),
+        pytest.param(
+            {**CUSTOMER_ENVIRON, "AUTH_STAFF_ISSUER": CUSTOMER_ISSUER}, "AUTH_STAFF_ISSUER must differ", id="one-issuer"
+        ),
     ],
 )
 def test_a_missing_or_invalid_auth_setting_is_named(environ: dict[str, str], named: str) -> None:
@@ -433,9 +490,10 @@ def test_the_local_key_file_is_never_a_default() -> None:
     with pytest.raises(SettingsError, match="AUTH_LOCAL_JWKS_FILE"):
         load_auth_settings(BASE)
     settings = load_auth_settings({**BASE, "AUTH_JWKS_URL": "https://idp.example/keys"})
-    assert settings.local_jwks_file is None
+    assert settings.customers.local_jwks_file is None
+    assert settings.staff.local_jwks_file is None
 
 
 def test_settings_made_by_hand_without_a_key_source_are_refused() -> None:
-    with pytest.raises(SettingsError, match="AUTH_JWKS_URL"):
-        key_source(AuthSettings(issuer=ISSUER, audience=AUDIENCE, jwks_url=None, local_jwks_file=None))
+    with pytest.raises(SettingsError, match="no source of signing keys"):
+        key_source(IssuerSettings(issuer=CUSTOMER_ISSUER, audience=AUDIENCE, jwks_url=None, local_jwks_file=None))

@@ -16,22 +16,26 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from devhost import PROJECT_ROOT
 from devhost.local_identity import (
-    LOCAL_AUDIENCE,
-    LOCAL_ISSUER,
+    LOCAL_STAFF_ISSUER,
     ensure_signing_key,
+    local_auth_environment,
     mint_token,
     public_jwk,
 )
 from shared.adapters.auth.jwks import FileKeySet
 from shared.adapters.auth.tokens import TokenVerifier
-from shared.config.auth import AuthSettings
+from shared.config.auth import load_auth_settings
 from shared.domain.lifecycle import Role
 
 
 def local_verifier(root: Path) -> TokenVerifier:
-    jwks = root / ".local" / "auth" / "jwks.json"
-    settings = AuthSettings(issuer=LOCAL_ISSUER, audience=LOCAL_AUDIENCE, jwks_url=None, local_jwks_file=jwks)
-    return TokenVerifier(settings, FileKeySet(jwks))
+    """The app's verifier as the local settings configure it, trusting both local issuers."""
+    settings = load_auth_settings(local_auth_environment(root))
+    assert settings.customers.local_jwks_file
+    assert settings.staff.local_jwks_file
+    return TokenVerifier(
+        settings, FileKeySet(settings.customers.local_jwks_file), FileKeySet(settings.staff.local_jwks_file)
+    )
 
 
 def test_the_key_is_made_once_and_reused(tmp_path: Path) -> None:
@@ -123,3 +127,18 @@ def _devhost(*arguments: str) -> subprocess.CompletedProcess[str]:
         timeout=60,
         check=False,
     )
+
+
+def test_a_staff_role_picks_the_staff_issuer_and_its_own_key(tmp_path: Path) -> None:
+    staff = mint_token([Role.OPERATOR], "acme", root=tmp_path)
+    customer = mint_token([Role.CUSTOMER], "acme", root=tmp_path)
+    assert jwt.decode(staff, options={"verify_signature": False})["iss"] == LOCAL_STAFF_ISSUER
+    assert jwt.get_unverified_header(staff)["kid"] != jwt.get_unverified_header(customer)["kid"]
+    caller = local_verifier(tmp_path).verify(f"Bearer {staff}")
+    assert (caller.roles, caller.customer_id, caller.issuer) == ({Role.OPERATOR}, None, LOCAL_STAFF_ISSUER)
+
+
+def test_the_token_command_refuses_to_mix_the_customer_role_with_staff_roles(tmp_path: Path) -> None:
+    result = _devhost("token", "--role", "customer", "--role", "admin", "--customer", "acme", "--root", str(tmp_path))
+    assert result.returncode == 2
+    assert "no issuer grants both" in result.stderr

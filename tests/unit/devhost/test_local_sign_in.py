@@ -21,13 +21,13 @@ import pytest
 from devhost.demo import DEMO_CUSTOMERS, demo_users
 from devhost.http_dispatch import HttpDispatcher, IncomingRequest, OutgoingResponse, http_routes
 from devhost.http_server import DevHostServer
-from devhost.local_identity import LOCAL_AUDIENCE, LOCAL_ISSUER
-from devhost.local_sign_in import CODE_SECONDS, MOUNT, LocalSignIn, s256
+from devhost.local_identity import local_auth_environment
+from devhost.local_sign_in import CODE_SECONDS, MOUNT, LocalSignIn, customer_sign_ins, s256
 from devhost.serve import is_loopback
 from devhost.serve import run as serve
 from shared.adapters.auth.jwks import FileKeySet
 from shared.adapters.auth.tokens import TokenVerifier
-from shared.config.auth import AuthSettings
+from shared.config.auth import load_auth_settings
 from shared.domain.lifecycle import Role
 
 BASE = "http://127.0.0.1:7071"
@@ -50,7 +50,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def provider(tmp_path: Path, clock: Clock) -> LocalSignIn:
-    return LocalSignIn(demo_users(), CLIENT, base_url=BASE, key_root=tmp_path, clock=clock)
+    return LocalSignIn(customer_sign_ins(demo_users()), CLIENT, base_url=BASE, key_root=tmp_path, clock=clock)
 
 
 def call(
@@ -131,9 +131,9 @@ def test_the_code_and_verifier_give_a_customer_token_the_app_accepts(provider: L
     answer = redeem(provider, sign_in(provider, verifier), verifier)
     assert answer.status == 200
     tokens = json.loads(answer.body)
-    jwks = tmp_path / ".local" / "auth" / "jwks.json"
-    settings = AuthSettings(issuer=LOCAL_ISSUER, audience=LOCAL_AUDIENCE, jwks_url=None, local_jwks_file=jwks)
-    caller = TokenVerifier(settings, FileKeySet(jwks)).verify(f"Bearer {tokens['access_token']}")
+    settings = load_auth_settings(local_auth_environment(tmp_path))
+    keys = [FileKeySet(path) for path in (settings.customers.local_jwks_file, settings.staff.local_jwks_file) if path]
+    caller = TokenVerifier(settings, *keys).verify(f"Bearer {tokens['access_token']}")
     assert (caller.subject, caller.roles, caller.customer_id) == ("anna@acme.example", {Role.CUSTOMER}, "acme")
     identity = jwt.decode(tokens["id_token"], options={"verify_signature": False})
     assert (identity["aud"], identity["nonce"], identity["name"]) == (CLIENT, "n-456", "Anna Bianchi")
@@ -212,7 +212,13 @@ def test_only_demo_users_can_be_chosen(provider: LocalSignIn) -> None:
 
 def test_the_provider_refuses_to_exist_on_azure(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError, match="never on Azure"):
-        LocalSignIn(demo_users(), CLIENT, base_url=BASE, key_root=tmp_path, environ={"WEBSITE_INSTANCE_ID": "abc"})
+        LocalSignIn(
+            customer_sign_ins(demo_users()),
+            CLIENT,
+            base_url=BASE,
+            key_root=tmp_path,
+            environ={"WEBSITE_INSTANCE_ID": "abc"},
+        )
 
 
 def test_the_azure_guard_reads_the_process_environment_by_default(
@@ -220,7 +226,7 @@ def test_the_azure_guard_reads_the_process_environment_by_default(
 ) -> None:
     monkeypatch.setenv("WEBSITE_INSTANCE_ID", "abc")
     with pytest.raises(RuntimeError, match="never on Azure"):
-        LocalSignIn(demo_users(), CLIENT, base_url=BASE, key_root=tmp_path)
+        LocalSignIn(customer_sign_ins(demo_users()), CLIENT, base_url=BASE, key_root=tmp_path)
 
 
 REBOUND = "http://rebound.evil.example:7071"

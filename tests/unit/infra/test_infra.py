@@ -49,6 +49,7 @@ LOCAL_ONLY: dict[str, tuple[str, ...]] = {
     "TABLES_CONNECTION_STRING": ("TABLES_ENDPOINT", "AZURE_CLIENT_ID"),
     # The key set `devhost token` writes -> the identity provider's keys.
     "AUTH_LOCAL_JWKS_FILE": ("AUTH_JWKS_URL",),
+    "AUTH_STAFF_LOCAL_JWKS_FILE": ("AUTH_STAFF_JWKS_URL",),
     # The mail functions' storage (blob trigger, poison queue) by connection string -> by identity;
     # a blob trigger needs the queue endpoint as well as the blob one.
     "MailStorage": (
