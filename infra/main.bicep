@@ -268,6 +268,7 @@ var tableNames = [
   'Customers'
   'CustomerAddresses'
   'Closures'
+  'StaffDirectory'
   'Audit'
   'OutboxIndex'
   'Escalations'
