@@ -17,6 +17,7 @@ from functions import (
     outbox,
     portal,
     reports,
+    staff,
     tickets,
 )
 
@@ -29,6 +30,7 @@ for blueprint in (
     attachments.bp,
     reports.bp,
     admin.bp,
+    staff.bp,
     outbox.bp,
     inbound.bp,
     escalation.bp,

@@ -14,15 +14,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from devhost.demo_staff import DEMO_STAFF, DemoStaffMember
 from shared.adapters.stores.customers import CustomerRegistry
 from shared.domain.access import Principal
 from shared.domain.customers import Contact, Customer
 from shared.domain.language import Language
 from shared.domain.lifecycle import Action, Role
 from shared.domain.sla.policy import Category, Priority
+from shared.domain.staff import staff_key, staff_member
 from shared.usecases.desk import Desk, NewTicket
+from shared.usecases.ports import StaffDirectory
 
 LOG = logging.getLogger(__name__)
+
+#: The issuer of the local sign-in's staff tokens, which names the demo staff in the directory
+#: (the same value as the local identity's staff issuer).
+LOCAL_STAFF_ISSUER = "http://127.0.0.1:7071/local-staff-issuer"
 
 #: The staff member the demo tickets are handled by.
 DEMO_SUPERVISOR = Principal(
@@ -183,8 +190,11 @@ def portal_principal(user: DemoUser) -> Principal:
 
 
 def seed_demo(desk: Desk, customers: CustomerRegistry, catalogue: Sequence[DemoCustomer] = DEMO_CUSTOMERS) -> int:
-    """Write the demo customers of ``catalogue`` and, for those that have no ticket yet, their
-    tickets; the number of tickets made (0 when everything was already there)."""
+    """Write the demo staff into the desk's staff directory (:func:`seed_staff`), the demo
+    customers of ``catalogue`` and, for those that have no ticket yet, their tickets; the number
+    of tickets made (0 when everything was already there)."""
+    if desk.staff is not None:
+        seed_staff(desk.staff)
     made = 0
     for demo in catalogue:
         customers.put(demo.customer)
@@ -208,3 +218,25 @@ def seed_demo(desk: Desk, customers: CustomerRegistry, catalogue: Sequence[DemoC
             made += 1
     LOG.info("demo data: %d customers, %d new tickets", len(catalogue), made)
     return made
+
+
+def seed_staff(directory: StaffDirectory, staff: Sequence[DemoStaffMember] = DEMO_STAFF) -> int:
+    """Add each demo member the directory lacks, active, under :data:`LOCAL_STAFF_ISSUER`; a
+    member already there is left as an administrator made it. How many were added."""
+    added = 0
+    for person in staff:
+        if directory.get(staff_key(LOCAL_STAFF_ISSUER, person.object_id)) is not None:
+            continue
+        member = staff_member(
+            LOCAL_STAFF_ISSUER,
+            person.object_id,
+            name=person.name,
+            email=person.email,
+            roles=person.roles,
+            language=person.language,
+            active=True,
+        )
+        directory.put(member)
+        added += 1
+    LOG.info("demo staff: %d members, %d added", len(staff), added)
+    return added

@@ -4,6 +4,9 @@ worker.
 Nothing is built at import time: Flex Consumption gives an app 30 seconds to start, and a cold
 start should not wait on storage. The SLA calendar is rebuilt from the closure periods at most
 every ``CALENDAR_REFRESH_SECONDS`` (and at once in the worker where an administrator changed them).
+Whether a staff caller is an active member is asked of the staff directory at most every
+:data:`STAFF_REFRESH_SECONDS` per caller (and at once in the worker where an administrator changed
+the member).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from shared.adapters.stores.mailbox import RawMailStore
 from shared.adapters.stores.outbox import OutboxStore
 from shared.adapters.stores.report_queries import ReportQueries
 from shared.adapters.stores.schedule import EscalationSchedule
+from shared.adapters.stores.staff import StaffStore
 from shared.adapters.stores.tickets import TicketStore
 from shared.config.app import settings
 from shared.config.auth import load_auth_settings
@@ -54,10 +58,16 @@ from shared.usecases.notifier import Notifier
 from shared.usecases.ports import Sender
 from shared.usecases.replanning import replan_from
 from shared.usecases.reports import Reports
+from shared.usecases.staff import ActiveStaff, StaffAdministration
 
 if TYPE_CHECKING:
     from azure.data.tables import TableServiceClient
     from azure.storage.blob import BlobServiceClient
+
+
+#: How long a worker trusts what the staff directory said of a caller: a member deactivated in
+#: another worker can go on calling for at most this long.
+STAFF_REFRESH_SECONDS = 60.0
 
 
 @cache
@@ -83,6 +93,23 @@ def verifier() -> TokenVerifier:
 @cache
 def customers() -> CustomerRegistry:
     return CustomerRegistry(tables())
+
+
+@cache
+def staff_directory() -> StaffStore:
+    return StaffStore(tables())
+
+
+@cache
+def active_staff() -> ActiveStaff:
+    """The per-worker check that a staff caller is not an inactive member of the directory."""
+    return ActiveStaff(staff_directory(), STAFF_REFRESH_SECONDS, time.monotonic)
+
+
+@cache
+def staff_administration() -> StaffAdministration:
+    """The administrators' use cases on the staff directory; a change is seen at once here."""
+    return StaffAdministration(staff_directory(), active_staff().forget)
 
 
 @cache
@@ -217,6 +244,7 @@ def desk_at(now: Callable[[], datetime], mail: Dispatcher | None = None) -> Desk
         creation_limits=CreationLimits(
             tables(), CreationLimit(desk_settings.creation_burst, desk_settings.creation_per_hour)
         ),
+        staff=staff_directory(),
     )
 
 
@@ -296,5 +324,6 @@ def forget() -> None:
     (for tests and benchmarks that change the settings within one process)."""
     settings.cache_clear()
     builders = (tables, mail_blobs, verifier, customers, closures, calendar, mail_settings, mail_identity, sender)
-    for built in (*builders, policy, dispatcher, schedule, desk, intake, files, reports, administration):
+    staff = (staff_directory, active_staff, staff_administration)
+    for built in (*builders, *staff, policy, dispatcher, schedule, desk, intake, files, reports, administration):
         built.cache_clear()

@@ -292,6 +292,7 @@ var tableNames = [
   'Customers'
   'CustomerAddresses'
   'Closures'
+  'StaffDirectory'
   'Audit'
   'OutboxIndex'
   'Escalations'

@@ -37,6 +37,7 @@ from functions.schemas.admin import (
 from functions.schemas.common import Body, CustomerId, Problem
 from functions.schemas.reports import AtRiskList, SlaReportOut
 from functions.schemas.service import CalendarStatusOut, HealthOut, HealthProblem, OpenApiDocument, PortalConfigOut
+from functions.schemas.staff import StaffDocument, StaffList, StaffOut, StaffPatch
 from functions.schemas.tickets import ACTION_BODIES, EventList, EventOut, NewMessage, OpenTicket, TicketList, TicketOut
 from shared.domain.inbound.record import Outcome
 from shared.domain.lifecycle import Status
@@ -79,7 +80,7 @@ class Operation:
     caller asks for it; ``errors`` are the other codes, each answered with a ``problem`` document.
     ``public`` operations need no bearer token."""
 
-    method: Literal["GET", "POST", "PUT", "DELETE"]
+    method: Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
     path: str
     operation_id: str
     tag: str
@@ -102,6 +103,9 @@ def _path_parameter(description: str) -> Parameter:
 _TICKET_ID = _path_parameter("The ticket's id, such as IZ-2026-000123.")
 _CUSTOMER_ID = _path_parameter("The customer's id: 2–63 lower-case letters, digits or dashes.")
 _CLOSURE_ID = _path_parameter("The closure's id: 1–63 lower-case letters, digits or dashes.")
+_STAFF_KEY = Parameter(
+    "key", "path", NonEmpty, "The member's key, as the directory answers it: s and 64 hex digits.", required=True
+)
 _LIMIT = Parameter("limit", "query", Limit, f"How many items a page holds at most (default {DEFAULT_LIMIT}).")
 _CURSOR = Parameter("cursor", "query", Cursor, "The cursor of the next page, as the previous page answered it.")
 _STATUS = Parameter("status", "query", Status, "Only the tickets in this status.")
@@ -214,6 +218,24 @@ OPERATIONS: tuple[Operation, ...] = (
         "PUT", "/admin/customers/{id}", "put_customer", "administration",
         "Create or replace a customer; its domains and contacts must not belong to another one", 200, CustomerOut,
         errors=(*_AUTHENTICATED, 403, 409, 413, 422), body=CustomerDocument, parameters=(_CUSTOMER_ID,),
+    ),
+    Operation(
+        "GET", "/admin/staff", "list_staff", "administration", "A page of the staff directory, in key order", 200,
+        StaffList, errors=(*_AUTHENTICATED, 403, 422), parameters=(_LIMIT, _CURSOR),
+    ),
+    Operation(
+        "PUT", "/admin/staff", "put_staff", "administration",
+        "Create or replace the member of staff the body's issuer and object id name", 200, StaffOut,
+        errors=(*_AUTHENTICATED, 403, 413, 422), body=StaffDocument,
+    ),
+    Operation(
+        "GET", "/admin/staff/{key}", "get_staff", "administration", "One member of staff", 200, StaffOut,
+        errors=(*_AUTHENTICATED, 403, 404), parameters=(_STAFF_KEY,),
+    ),
+    Operation(
+        "PATCH", "/admin/staff/{key}", "patch_staff", "administration",
+        "Change a member's name, address, roles, language or activity", 200, StaffOut,
+        errors=(*_AUTHENTICATED, 403, 404, 413, 422), body=StaffPatch, parameters=(_STAFF_KEY,),
     ),
     Operation(
         "GET", "/admin/closures", "list_closures", "administration", "Every closure period", 200, ClosureList,

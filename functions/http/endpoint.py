@@ -3,7 +3,9 @@
 :func:`endpoint` wraps a handler: it authenticates the bearer token, runs the handler, and maps
 the domain's errors to RFC 9457 problem documents (422 names the field at fault, a 403 caused by
 the token the claim, a 429 says in ``Retry-After`` when to try again); :func:`admin_endpoint`
-also refuses (403) a caller without the ``admin`` role before the handler runs. Handlers
+also refuses (403) a caller without the ``admin`` role before the handler runs. A staff caller
+who is an inactive member of the staff directory is refused (403) on every route
+(:class:`shared.usecases.staff.ActiveStaff`). Handlers
 read their input with :func:`body_of`, :func:`limit_of`, :func:`cursor_of` and :func:`status_of`.
 """
 
@@ -17,7 +19,7 @@ from typing import Any, TypeVar
 import azure.functions as func
 from pydantic import BaseModel, ValidationError
 
-from functions.dependencies import verifier
+from functions.dependencies import active_staff, verifier
 from functions.http.responses import problem
 from functions.schemas.common import MAX_BODY_BYTES
 from shared.adapters.auth.jwks import KeysUnavailableError
@@ -62,6 +64,7 @@ def _authenticated(handler: Handler, *, admin: bool) -> HostFunction:
     def run(req: func.HttpRequest) -> func.HttpResponse:
         try:
             caller = verifier().verify(req.headers.get("Authorization"))
+            active_staff().admit(caller)
             if admin and Role.ADMIN not in caller.roles:
                 raise Forbidden("administration needs the admin role")
             return handler(req, caller)

@@ -17,6 +17,8 @@ CUSTOMERS_TABLE = "Customers"
 #: The customers' contact addresses and mail domains.
 ADDRESSES_TABLE = "CustomerAddresses"
 CLOSURES_TABLE = "Closures"
+#: The staff directory: who a member of staff is, by issuer and directory object id.
+STAFF_TABLE = "StaffDirectory"
 AUDIT_TABLE = "Audit"
 #: The outbox's index of mail to send and of mail that failed, and the app's one mail budget.
 OUTBOX_INDEX_TABLE = "OutboxIndex"
@@ -30,6 +32,7 @@ TABLES: tuple[str, ...] = (
     CUSTOMERS_TABLE,
     ADDRESSES_TABLE,
     CLOSURES_TABLE,
+    STAFF_TABLE,
     AUDIT_TABLE,
     OUTBOX_INDEX_TABLE,
     ESCALATIONS_TABLE,

@@ -32,7 +32,16 @@ from shared.domain.sla.escalation import DEFAULT_MATRIX, Checkpoint, EscalationM
 from shared.domain.sla.policy import Category, Clock, Priority, SlaPolicy
 from shared.domain.ticket import Channel, Ticket
 from shared.usecases.notifier import Notifier
-from shared.usecases.ports import Audit, CreationLimiter, Customers, LanguageDetector, Schedule, Tickets
+from shared.usecases.ports import (
+    Audit,
+    CreationLimiter,
+    Customers,
+    LanguageDetector,
+    Schedule,
+    StaffDirectory,
+    Tickets,
+)
+from shared.usecases.staff import check_assignee
 from shared.usecases.stored import CreationToken, MailClaim, StoredTicket
 
 __all__ = ["Desk", "EscalationPolicy", "NewTicket", "SlaView", "TicketView"]
@@ -102,7 +111,8 @@ class TicketView:
 class Desk:
     """The use cases, bound to their ports (:mod:`shared.usecases.ports`): the tickets, the
     customers, the audit trail, the escalation schedule and the creation limit; the calendar, the
-    SLA policy, the clock and the language detector; the notifier that sends the changes' mail."""
+    SLA policy, the clock and the language detector; the notifier that sends the changes' mail;
+    the staff directory an assignment's target must be an active member of (none: not checked)."""
 
     tickets: Tickets
     customers: Customers
@@ -116,6 +126,7 @@ class Desk:
     schedule: Schedule | None = None
     escalation: EscalationPolicy = field(default_factory=EscalationPolicy)
     creation_limits: CreationLimiter | None = None
+    staff: StaffDirectory | None = None
 
     # --- reads ---------------------------------------------------------------------------------------
 
@@ -246,6 +257,8 @@ class Desk:
         _hold_to(if_match, ticket)
         change = self._change(caller, ticket, source)
         taken = change.take(action, payload)
+        if action == Action.ASSIGN and self.staff is not None and change.ticket.assignee is not None:
+            check_assignee(self.staff, change.ticket.assignee, change.ticket.category)
         return self._commit(caller, stored, change, taken.value)[0]
 
     def write(

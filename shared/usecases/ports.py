@@ -29,6 +29,7 @@ from shared.domain.paging import Page
 from shared.domain.sla.closures import Closure
 from shared.domain.sla.escalation import Checkpoint
 from shared.domain.sla.stats import ReportedTicket
+from shared.domain.staff import StaffMember
 from shared.domain.ticket import Ticket, TicketId
 from shared.usecases.stored import (
     AuditRecord,
@@ -60,6 +61,7 @@ __all__ = [
     "Renderer",
     "Schedule",
     "Sender",
+    "StaffDirectory",
     "Tickets",
 ]
 
@@ -144,6 +146,26 @@ class Customers(ContactRegistry, Protocol):
 
     def put(self, customer: Customer) -> Customer:
         """Create or replace the customer, its addresses claimed (:class:`Conflict` when another holds one)."""
+        ...
+
+
+class StaffDirectory(Protocol):
+    """The staff directory (:class:`shared.adapters.stores.staff.StaffStore`)."""
+
+    def get(self, key: str) -> StaffMember | None:
+        """The member under ``key`` (:func:`shared.domain.staff.staff_key`), or None: one point read."""
+        ...
+
+    def put(self, member: StaffMember) -> None:
+        """Create or replace the member: one write."""
+        ...
+
+    def page(self, *, limit: int, cursor: str | None) -> Page[StaffMember]:
+        """Members in key order, ``limit`` a page: one query a page."""
+        ...
+
+    def with_email(self, email: str) -> list[StaffMember]:
+        """Every member whose address is ``email`` (lower case): one query."""
         ...
 
 

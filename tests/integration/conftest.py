@@ -26,6 +26,7 @@ from shared.adapters.storage_layout import BLOB_CONTAINERS, TABLES
 from shared.adapters.stores.audit import AuditTrail
 from shared.adapters.stores.customers import CustomerRegistry
 from shared.adapters.stores.mail_budget import MailBudgetStore
+from shared.adapters.stores.staff import StaffStore
 from shared.adapters.stores.tickets import TicketStore
 from shared.domain.access import Principal
 from shared.domain.customers import Contact, Customer
@@ -33,12 +34,31 @@ from shared.domain.language import Language
 from shared.domain.lifecycle import Role
 from shared.domain.sla.calendar import default_calendar
 from shared.domain.sla.policy import SlaPolicy
+from shared.domain.staff import staff_member
 from shared.usecases.desk import Desk
 from tests.run_storage import ROOMY, ROOMY_SETTINGS
 
 ROME = ZoneInfo("Europe/Rome")
 
 AppSettings = Callable[..., None]
+
+#: The staff the API tests assign tickets to, as the staff directory lists them (active).
+DIRECTORY: tuple[tuple[str, frozenset[Role]], ...] = (
+    ("olga@desk.example", frozenset({Role.OPERATOR})),
+    ("otto@desk.example", frozenset({Role.OPERATOR})),
+    ("sara@desk.example", frozenset({Role.SUPERVISOR})),
+    ("sue@desk.example", frozenset({Role.SUPERVISOR})),
+    ("sam@desk.example", frozenset({Role.SECURITY, Role.OPERATOR})),
+    ("piero@desk.example", frozenset({Role.OPERATOR})),
+)
+
+
+def seed_directory(table_service: TableServiceClient) -> None:
+    """Put :data:`DIRECTORY` in the staff directory, each keyed as its local token names it."""
+    store = StaffStore(table_service)
+    for email, roles in DIRECTORY:
+        name = email.split("@")[0].title()
+        store.put(staff_member(LOCAL_ISSUER, email, name=name, email=email, roles=roles, language="en", active=True))
 
 
 @pytest.fixture
@@ -110,6 +130,7 @@ def api(app_settings: AppSettings, table_service: TableServiceClient, signing_ro
         SUPPORT_TEAM_ADDRESS="team@desk.example",
         **ROOMY_SETTINGS,
     )
+    seed_directory(table_service)
     return Api(signing_root)
 
 

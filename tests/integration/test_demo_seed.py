@@ -8,9 +8,12 @@ from dataclasses import replace
 
 from azure.data.tables import TableServiceClient
 
-from devhost.demo import DEMO_CUSTOMERS, DemoCustomer, portal_principal, seed_demo
+from devhost.demo import DEMO_CUSTOMERS, LOCAL_STAFF_ISSUER, DemoCustomer, portal_principal, seed_demo, seed_staff
+from devhost.demo_staff import DEMO_STAFF
 from shared.adapters.stores.customers import CustomerRegistry
+from shared.adapters.stores.staff import StaffStore
 from shared.domain.customers import Contact
+from shared.domain.staff import StaffChange, staff_key
 from shared.usecases.desk import Desk
 
 
@@ -46,3 +49,19 @@ def test_the_first_seeding_makes_every_ticket_and_the_next_adds_nothing(
     assert sorted(before[catalogue[1].customer.id]) == ["closed", "new", "waiting_customer"]
     for demo in catalogue:
         assert registry.get(demo.customer.id) == demo.customer
+
+
+def test_the_demo_staff_are_seeded_once_and_an_admins_change_survives_the_next_seeding(
+    table_service: TableServiceClient,
+) -> None:
+    directory = StaffStore(table_service)
+    seed_staff(directory)
+    olga = directory.get(staff_key(LOCAL_STAFF_ISSUER, DEMO_STAFF[0].object_id))
+    assert olga is not None
+    assert (olga.email, olga.active, olga.language.value) == (DEMO_STAFF[0].email, True, DEMO_STAFF[0].language)
+    directory.put(StaffChange(active=False).applied_to(olga))
+    assert seed_staff(directory) == 0
+    again = directory.get(olga.key)
+    assert again is not None
+    assert not again.active
+    directory.put(olga)
