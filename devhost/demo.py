@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from devhost.demo_staff import DEMO_STAFF, DemoStaffMember
+from devhost.local_identity import LOCAL_STAFF_ISSUER
 from shared.adapters.stores.customers import CustomerRegistry
 from shared.domain.access import Principal
 from shared.domain.customers import Contact, Customer
@@ -26,10 +27,6 @@ from shared.usecases.desk import Desk, NewTicket
 from shared.usecases.ports import StaffDirectory
 
 LOG = logging.getLogger(__name__)
-
-#: The issuer of the local sign-in's staff tokens, which names the demo staff in the directory
-#: (the same value as the local identity's staff issuer).
-LOCAL_STAFF_ISSUER = "http://127.0.0.1:7071/local-staff-issuer"
 
 #: The staff member the demo tickets are handled by.
 DEMO_SUPERVISOR = Principal(

@@ -8,8 +8,9 @@ from dataclasses import replace
 
 from azure.data.tables import TableServiceClient
 
-from devhost.demo import DEMO_CUSTOMERS, LOCAL_STAFF_ISSUER, DemoCustomer, portal_principal, seed_demo, seed_staff
+from devhost.demo import DEMO_CUSTOMERS, DemoCustomer, portal_principal, seed_demo, seed_staff
 from devhost.demo_staff import DEMO_STAFF
+from devhost.local_identity import LOCAL_STAFF_ISSUER
 from shared.adapters.stores.customers import CustomerRegistry
 from shared.adapters.stores.staff import StaffStore
 from shared.domain.customers import Contact
