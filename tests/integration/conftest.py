@@ -18,7 +18,7 @@ from azure.core.exceptions import ResourceExistsError
 from azure.data.tables import TableServiceClient
 from azure.storage.blob import BlobServiceClient
 
-from devhost.local_identity import local_auth_environment, mint_token
+from devhost.local_identity import LOCAL_STAFF_ISSUER, local_auth_environment, mint_token
 from functions import dependencies
 from shared.adapters.language_detection import detect_language
 from shared.adapters.storage import AZURITE_ACCOUNT, AZURITE_KEY, DEVELOPMENT_STORAGE, azurite_connection_string
@@ -58,7 +58,9 @@ def seed_directory(table_service: TableServiceClient) -> None:
     store = StaffStore(table_service)
     for email, roles in DIRECTORY:
         name = email.split("@")[0].title()
-        store.put(staff_member(LOCAL_ISSUER, email, name=name, email=email, roles=roles, language="en", active=True))
+        store.put(
+            staff_member(LOCAL_STAFF_ISSUER, email, name=name, email=email, roles=roles, language="en", active=True)
+        )
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import azure.functions as func
 import pytest
 from azure.data.tables import TableServiceClient
 
-from devhost.local_identity import LOCAL_ISSUER
+from devhost.local_identity import LOCAL_STAFF_ISSUER
 from functions import admin, staff, tickets
 from shared.adapters.stores.staff import StaffStore
 from shared.domain.lifecycle import Role
@@ -28,7 +28,7 @@ def unique(name: str) -> str:
     return f"{name}-{uuid.uuid4().hex[:10]}@desk.example"
 
 
-def member_body(email: str, *roles: str, issuer: str = LOCAL_ISSUER, active: bool = True) -> dict[str, object]:
+def member_body(email: str, *roles: str, issuer: str = LOCAL_STAFF_ISSUER, active: bool = True) -> dict[str, object]:
     return {
         "issuer": issuer,
         "object_id": email,
@@ -121,7 +121,7 @@ def test_a_bad_member_is_refused_naming_the_field(api: Api, change: dict[str, ob
 
 
 def test_an_unknown_key_is_not_found_and_another_members_address_is_refused(api: Api) -> None:
-    key = staff_key(LOCAL_ISSUER, unique("nobody"))
+    key = staff_key(LOCAL_STAFF_ISSUER, unique("nobody"))
     read = api.call(
         staff.get_staff, "GET", f"admin/staff/{key}", token=api.token(Role.ADMIN), route_params={"key": key}
     )
