@@ -18,6 +18,7 @@ from azure.core.exceptions import ResourceExistsError
 from azure.data.tables import TableServiceClient
 from azure.storage.blob import BlobServiceClient
 
+from devhost.demo_staff import DEMO_STAFF
 from devhost.local_identity import LOCAL_STAFF_ISSUER, local_auth_environment, mint_token
 from functions import dependencies
 from shared.adapters.language_detection import detect_language
@@ -54,12 +55,16 @@ DIRECTORY: tuple[tuple[str, frozenset[Role]], ...] = (
 
 
 def seed_directory(table_service: TableServiceClient) -> None:
-    """Put :data:`DIRECTORY` in the staff directory, each keyed as its local token names it."""
+    """Put :data:`DIRECTORY` in the staff directory, each keyed as its local token names it (the
+    subject), except the demo staff, keyed by their demo object ids: the demo seeding then finds
+    them and adds no second member with the same address."""
     store = StaffStore(table_service)
+    demo_ids = {person.email: person.object_id for person in DEMO_STAFF}
     for email, roles in DIRECTORY:
         name = email.split("@")[0].title()
+        object_id = demo_ids.get(email, email)
         store.put(
-            staff_member(LOCAL_STAFF_ISSUER, email, name=name, email=email, roles=roles, language="en", active=True)
+            staff_member(LOCAL_STAFF_ISSUER, object_id, name=name, email=email, roles=roles, language="en", active=True)
         )
 
 

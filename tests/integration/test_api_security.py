@@ -767,19 +767,17 @@ def test_a_staff_issuer_token_claiming_the_customer_role_is_refused_401(
 def test_a_staff_issuer_token_s_customer_claim_opens_no_customer_s_tickets(
     api: Api, signer: Signer, tokens: dict[str, str], companies: Companies, state: str
 ) -> None:
-    """An operator's token naming company A sees A's tickets as an operator, never as A: not A's
-    vulnerability ticket, which A's own customer sees."""
+    """An operator's token naming company A reads A's tickets as an operator, never as A: not A's
+    vulnerability ticket, which A's own customer reads. (The read, not the list: the staff list
+    spans every company's tickets in the shared tables, so one page need not hold this one.)"""
     ticket = open_ticket(api, tokens, "customer_a", state)
     posing = signer.sign(signer.claims([Role.OPERATOR], OPERATOR, companies.a))
 
-    listed = ROUTES["list"].call(api, posing, params={"limit": "100"})
     read = ROUTES["get"].call(api, posing, ticket=ticket.id)
+    as_operator = ROUTES["get"].call(api, tokens["operator"], ticket=ticket.id)
 
-    assert listed.status_code == 200, listed.get_body()
-    shown = any(item["id"] == ticket.id for item in document(listed)["items"])
-    assert shown is LISTED[(state, "operator")] is (state == "new")
-    assert read.status_code == ROUTES["get"].call(api, tokens["operator"], ticket=ticket.id).status_code
-    assert (ticket.secret in read.get_body().decode()) is shown
+    assert read.status_code == as_operator.status_code == (200 if LISTED[(state, "operator")] else 404)
+    assert (ticket.secret in read.get_body().decode()) is LISTED[(state, "operator")] is (state == "new")
 
 
 @pytest.mark.parametrize("role", [Role.ADMIN, Role.SUPERVISOR, Role.OPERATOR, Role.SECURITY])
