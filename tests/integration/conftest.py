@@ -56,15 +56,18 @@ DIRECTORY: tuple[tuple[str, frozenset[Role]], ...] = (
 
 def seed_directory(table_service: TableServiceClient) -> None:
     """Put :data:`DIRECTORY` in the staff directory, each keyed as its local token names it (the
-    subject), except the demo staff, keyed by their demo object ids: the demo seeding then finds
-    them and adds no second member with the same address."""
+    subject), except the demo staff, put as the demo seeding would put them (object id, name and
+    language): the demo seeding then finds them as it made them and adds no second member with the
+    same address."""
     store = StaffStore(table_service)
-    demo_ids = {person.email: person.object_id for person in DEMO_STAFF}
+    demo = {person.email: person for person in DEMO_STAFF}
     for email, roles in DIRECTORY:
-        name = email.split("@")[0].title()
-        object_id = demo_ids.get(email, email)
+        person = demo.get(email)
+        object_id, name, language = (
+            (person.object_id, person.name, person.language) if person else (email, email.split("@")[0].title(), "en")
+        )
         store.put(
-            staff_member(LOCAL_STAFF_ISSUER, object_id, name=name, email=email, roles=roles, language="en", active=True)
+            staff_member(LOCAL_STAFF_ISSUER, object_id, name=name, email=email, roles=roles, language=language, active=True)
         )
 
 
