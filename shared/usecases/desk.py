@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -258,7 +258,8 @@ class Desk:
         change = self._change(caller, ticket, source)
         taken = change.take(action, payload)
         if action == Action.ASSIGN and self.staff is not None and change.ticket.assignee is not None:
-            check_assignee(self.staff, change.ticket.assignee, change.ticket.category)
+            member = check_assignee(self.staff, change.ticket.assignee, change.ticket.category)
+            change.ticket = replace(change.ticket, assignee_name=member.name)  # the directory names people
         return self._commit(caller, stored, change, taken.value)[0]
 
     def write(

@@ -117,9 +117,11 @@ class StaffAdministration:
         return member
 
 
-def check_assignee(directory: StaffDirectory, assignee: str, category: Category) -> None:
-    """Raise :class:`InvalidInput` naming ``assignee`` unless the address names one active
-    member who works tickets (with the ``security`` role for a ``vulnerability`` ticket): one query."""
-    refusal = assignment_refusal(directory.with_email(assignee), category)
+def check_assignee(directory: StaffDirectory, assignee: str, category: Category) -> StaffMember:
+    """The one active member the address names, who works tickets (with the ``security`` role
+    for a ``vulnerability`` ticket); :class:`InvalidInput` naming ``assignee`` otherwise. One query."""
+    members = directory.with_email(assignee)
+    refusal = assignment_refusal(members, category)
     if refusal is not None:
         raise InvalidInput("assignee", refusal)
+    return members[0]

@@ -202,6 +202,18 @@ def test_a_ticket_is_assigned_only_to_an_active_member(api: Api, company: str) -
     assert assign(api, ticket_id, "olga@desk.example").status_code == 200
 
 
+def test_an_assignment_names_the_assignee_as_the_directory_does(api: Api, company: str) -> None:
+    """Assigned, the ticket shows the member's directory name at once, before the assignee acts."""
+    colleague = unique("rita")
+    body = {**member_body(colleague), "name": "Rita Mancini"}
+    assert put(api, body).status_code == 200
+    ticket_id = open_ticket(api, company)
+    assigned = assign(api, ticket_id, colleague)
+    assert assigned.status_code == 200, assigned.get_body()
+    answer = document(assigned)
+    assert (answer["assignee"], answer["assignee_name"]) == (colleague, "Rita Mancini")
+
+
 def test_a_vulnerability_ticket_is_assigned_only_to_a_security_member(api: Api, company: str) -> None:
     ticket_id = open_ticket(api, company, "vulnerability")
     refused = assign(api, ticket_id, "olga@desk.example")

@@ -536,7 +536,11 @@ def test_rows_written_before_names_were_recorded_show_customers_no_address(
     assert "olga@" not in bodies
 
 
-def test_an_assignee_named_by_a_supervisor_is_shown_by_name_once_they_act(api: Api, company: str) -> None:
+def test_an_assignee_named_by_a_supervisor_is_shown_by_the_directory_name_then_by_their_own(
+    api: Api, company: str
+) -> None:
+    """Assigned, the ticket shows the staff directory's name (the test directory names Olga as the
+    demo does); once she acts, the name her own token carries."""
     anna, ticket_id = opened_by_anna(api, company)
     sara = mint_token([Role.SUPERVISOR], subject="sara@desk.example", name="Sara Conti", root=api.root)
     olga = mint_token([Role.OPERATOR], subject=OLGA, name="Olga Neri", root=api.root)
@@ -546,7 +550,7 @@ def test_an_assignee_named_by_a_supervisor_is_shown_by_name_once_they_act(api: A
     act(api, olga, ticket_id, "accept", {})
     accepted, _, later_bodies = seen(api, anna, ticket_id)
 
-    assert (assigned["assignee"], accepted["assignee"]) == ("support", "Olga Neri")
+    assert (assigned["assignee"], accepted["assignee"]) == ("Olga Conti", "Olga Neri")
     assert "olga@" not in bodies + later_bodies
     assert "sara@" not in bodies + later_bodies
 
