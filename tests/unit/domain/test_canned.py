@@ -97,7 +97,7 @@ def test_a_body_naming_an_unknown_variable_is_refused_naming_the_body_and_the_va
 
 
 def test_braces_that_are_no_placeholder_are_text() -> None:
-    body = "Use {x}, a closing }} before an opening {{ or a JSON {\"a\": {\"b\": 1}}"
+    body = 'Use {x}, a closing }} before an opening {{ or a JSON {"a": {"b": 1}}'
     assert reply(bodies={EN: body}).bodies[EN] == body
 
 
