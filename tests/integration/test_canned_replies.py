@@ -12,15 +12,20 @@ import azure.functions as func
 import pytest
 from azure.data.tables import TableServiceClient
 
+from benchmarks.harness import counting_service
 from devhost.local_identity import mint_token
 from functions import admin, replies, tickets
 from shared.adapters.mail.catalogues import instant_in
+from shared.adapters.storage import azurite_connection_string
 from shared.adapters.stores.canned import CannedReplyStore
 from shared.domain.canned import ReplyChange, canned_reply
+from shared.domain.customers import Customer
 from shared.domain.errors import Conflict
 from shared.domain.language import Language
 from shared.domain.lifecycle import Role
-from tests.integration.conftest import Api
+from shared.usecases.canned import NewReply, ReplyAdministration, ReplyComposer
+from shared.usecases.desk import Desk, NewTicket
+from tests.integration.conftest import Api, Clock, customer_caller, desk_on, staff_caller
 
 #: A contact name that is a variable and template code: it must come out as it is.
 HOSTILE_NAME = "Anna {{ticket}} {% if 1 %}{{ 7*7 }}{% endif %}"
@@ -80,6 +85,46 @@ def test_the_store_writes_under_etags_and_refuses_a_stale_one(table_service: Tab
     assert reply.id in [found.reply.id for found in store.all()]
     store.delete(reply.id, again.etag)
     assert store.get(reply.id) is None
+
+
+def test_each_operation_costs_the_storage_requests_its_docstring_says(
+    desk: Desk, customer: Customer, clock: Clock
+) -> None:
+    service, transport = counting_service(azurite_connection_string(), 10.0)
+    store = CannedReplyStore(service)
+    administration = ReplyAdministration(store, lambda: unique("r"))
+    composer = ReplyComposer(store, desk_on(service, clock), instant_in)
+    supervisor = staff_caller("sue@desk.example", Role.SUPERVISOR)
+    request = NewTicket("Stampa", "La stampa non parte", customer.id, customer.contacts[0].email)
+    ticket_id = desk.open(customer_caller(customer), request).ticket.id
+    reply_id = unique("cost")
+
+    def cost(action: object) -> int:
+        before = len(transport.sent)
+        action()  # type: ignore[operator]
+        return len(transport.sent) - before
+
+    new = NewReply(title="Costo", tags=(), bodies={Language.ITALIAN: "Ciao {{contact_name}}"}, id=reply_id)
+    costs = {
+        "put (create)": cost(lambda: administration.put(new)),
+        "put (replace)": cost(lambda: administration.put(new, 1)),
+        "get": cost(lambda: administration.reply(reply_id)),
+        "patch": cost(lambda: administration.patch(reply_id, ReplyChange(title="Nuovo"), 2)),
+        "search": cost(lambda: composer.search(supervisor, "nuovo", limit=10)),
+        "fill (first read of the ticket in the worker)": cost(lambda: composer.fill(supervisor, ticket_id, reply_id)),
+        "fill (ticket located before)": cost(lambda: composer.fill(supervisor, ticket_id, reply_id)),
+        "delete": cost(lambda: administration.delete(reply_id, 3)),
+    }
+    assert costs == {
+        "put (create)": 2,
+        "put (replace)": 2,
+        "get": 1,
+        "patch": 2,
+        "search": 1,
+        "fill (first read of the ticket in the worker)": 4,  # locate, ticket, audit write, reply
+        "fill (ticket located before)": 3,
+        "delete": 2,
+    }
 
 
 def test_an_admin_creates_reads_patches_and_deletes_a_reply_under_its_etag(api: Api) -> None:
