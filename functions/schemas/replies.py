@@ -13,10 +13,10 @@ from typing import Annotated
 from pydantic import BaseModel, Field, StringConstraints
 
 from functions.schemas.common import Body
-from shared.domain.canned import MAX_BODY, CannedReply, FilledReply, ReplyChange
+from shared.domain.canned import MAX_BODY, REPLY_ID_PATTERN, CannedReply, FilledReply, ReplyChange
 from shared.domain.language import Language
 
-ReplyId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
+ReplyId = Annotated[str, StringConstraints(pattern=f"^{REPLY_ID_PATTERN}$")]
 Title = Annotated[str, StringConstraints(max_length=200)]
 Tags = Annotated[list[Annotated[str, StringConstraints(max_length=100)]], Field(max_length=50)]
 BodyText = Annotated[str, StringConstraints(max_length=MAX_BODY)]

@@ -31,6 +31,7 @@ __all__ = [
     "MAX_BODY",
     "MAX_REPLIES",
     "MAX_TAGS",
+    "REPLY_ID_PATTERN",
     "CannedReply",
     "FilledReply",
     "ReplyChange",
@@ -51,7 +52,9 @@ MAX_TITLE = 120
 MAX_TAGS = 10
 MAX_TAG = 30
 
-_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+#: A reply's id: 1 to 63 lower-case letters, digits or dashes, not starting with a dash.
+REPLY_ID_PATTERN = r"[a-z0-9][a-z0-9-]{0,62}"
+_ID = re.compile(REPLY_ID_PATTERN)
 _PLACEHOLDER = re.compile(r"\{\{([^{}]*)\}\}")
 _TAG = re.compile(r"[\w-]+")
 _WORD = re.compile(r"\w+")
