@@ -293,6 +293,7 @@ var tableNames = [
   'CustomerAddresses'
   'Closures'
   'StaffDirectory'
+  'CannedReplies'
   'Audit'
   'OutboxIndex'
   'Escalations'
