@@ -10,6 +10,8 @@ from functions import (
     admin,
     attachments,
     calendar_status,
+    common_files,
+    console,
     escalation,
     health,
     inbound,
@@ -36,5 +38,7 @@ for blueprint in (
     escalation.bp,
     openapi.bp,
     portal.bp,
+    console.bp,
+    common_files.bp,
 ):
     app.register_functions(blueprint)

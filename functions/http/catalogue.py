@@ -36,7 +36,14 @@ from functions.schemas.admin import (
 )
 from functions.schemas.common import Body, CustomerId, Problem
 from functions.schemas.reports import AtRiskList, SlaReportOut
-from functions.schemas.service import CalendarStatusOut, HealthOut, HealthProblem, OpenApiDocument, PortalConfigOut
+from functions.schemas.service import (
+    CalendarStatusOut,
+    ConsoleConfigOut,
+    HealthOut,
+    HealthProblem,
+    OpenApiDocument,
+    PortalConfigOut,
+)
 from functions.schemas.staff import StaffDocument, StaffList, StaffOut, StaffPatch
 from functions.schemas.tickets import ACTION_BODIES, EventList, EventOut, NewMessage, OpenTicket, TicketList, TicketOut
 from shared.domain.inbound.record import Outcome
@@ -52,10 +59,13 @@ ETagValue = Annotated[str, StringConstraints(pattern=r'^(\*|(W/)?"[0-9]+")$')]
 ResponseHeader = Literal["ETag", "Location"]
 
 #: Routes the app serves that are not operations of the API, each with the reason. The customer
-#: portal's static files (HTML, JavaScript, CSS under one catch-all route) are a web page for
-#: browsers, not JSON; they are public, hold no data, and are described in docs/portal.md.
+#: portal's and the staff console's static files (HTML, JavaScript, CSS under one catch-all route
+#: each, and the modules they share under a third) are web pages for browsers, not JSON; they are
+#: public, hold no data, and are described in docs/portal.md and docs/console.md.
 NOT_OPERATIONS: dict[str, str] = {
     "portal/{*path}": "the customer portal's static files (docs/portal.md)",
+    "console/{*path}": "the staff console's static files (docs/console.md)",
+    "common/{*path}": "the browser modules the portal and the console share (docs/console.md)",
 }
 
 #: What every authenticated operation can answer: a bad or missing token, or no signing keys.
@@ -167,6 +177,11 @@ OPERATIONS: tuple[Operation, ...] = (
         "GET", "/portal/config.json", "portal_config", "portal",
         "The customer portal's sign-in settings (identity provider, public client id, scopes) and SLA rules", 200,
         PortalConfigOut, errors=(503,), public=True,
+    ),
+    Operation(
+        "GET", "/console/config.json", "console_config", "console",
+        "The staff console's sign-in settings (staff issuer, public client id, scopes), the staff's default "
+        "language, priorities and categories", 200, ConsoleConfigOut, errors=(503,), public=True,
     ),
     Operation(
         "POST", "/tickets", "open_ticket", "tickets",
