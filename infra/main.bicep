@@ -158,7 +158,7 @@ param mailMaxPerHour int = 10
   'it'
   'en'
 ])
-@description('STAFF_LANGUAGE: the language of mails to staff.')
+@description('STAFF_LANGUAGE: the language of mails to staff, and the console'\''s until a member chooses one.')
 param staffLanguage string = 'it'
 
 @description('OUTBOX_SCHEDULE: the outbox sweep timer (NCRONTAB, UTC).')
