@@ -17,6 +17,7 @@ from functions import (
     outbox,
     portal,
     reports,
+    screen,
     staff,
     tickets,
 )
@@ -27,6 +28,7 @@ for blueprint in (
     health.bp,
     calendar_status.bp,
     tickets.bp,
+    screen.bp,
     attachments.bp,
     reports.bp,
     admin.bp,
