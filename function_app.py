@@ -19,6 +19,7 @@ from functions import (
     outbox,
     portal,
     reports,
+    screen,
     staff,
     tickets,
 )
@@ -29,6 +30,7 @@ for blueprint in (
     health.bp,
     calendar_status.bp,
     tickets.bp,
+    screen.bp,
     attachments.bp,
     reports.bp,
     admin.bp,

@@ -36,6 +36,7 @@ from shared.adapters.stores.inbound_log import InboundLog
 from shared.adapters.stores.mail_budget import MailBudgetStore
 from shared.adapters.stores.mailbox import RawMailStore
 from shared.adapters.stores.outbox import OutboxStore
+from shared.adapters.stores.presence import PresenceStore
 from shared.adapters.stores.report_queries import ReportQueries
 from shared.adapters.stores.schedule import EscalationSchedule
 from shared.adapters.stores.staff import StaffStore
@@ -44,6 +45,7 @@ from shared.config.app import settings
 from shared.config.auth import load_auth_settings
 from shared.config.inbound import load_inbound_settings, load_mail_storage
 from shared.config.mail import MailSettings, load_mail_settings
+from shared.config.presence import PresenceSettings, load_presence_settings
 from shared.domain.creation_limit import CreationLimit
 from shared.domain.sla.calendar import SlaCalendar, default_calendar
 from shared.domain.sla.escalation import EscalationMatrix
@@ -56,6 +58,7 @@ from shared.usecases.health import Probe
 from shared.usecases.intake import MailIntake
 from shared.usecases.notifier import Notifier
 from shared.usecases.ports import Sender
+from shared.usecases.presence import Presence
 from shared.usecases.replanning import replan_from
 from shared.usecases.reports import Reports
 from shared.usecases.staff import ActiveStaff, StaffAdministration
@@ -313,6 +316,18 @@ def administration() -> Administration:
     )
 
 
+@cache
+def presence_settings() -> PresenceSettings:
+    return load_presence_settings(os.environ)
+
+
+@cache
+def presence() -> Presence:
+    """Presence on the ticket screen, on the desk's own ticket store (a ticket the desk located
+    is not located again) and the system clock."""
+    return Presence(desk().tickets, PresenceStore(tables()), policy(), presence_settings().interval, utc_now)
+
+
 def health_probes() -> Mapping[str, Probe]:
     """What ``GET /api/health`` checks: that Table Storage answers (its client built, and so its
     settings read, inside the probe: a missing setting is a finding, not an error)."""
@@ -327,3 +342,5 @@ def forget() -> None:
     staff = (staff_directory, active_staff, staff_administration)
     for built in (*builders, *staff, policy, dispatcher, schedule, desk, intake, files, reports, administration):
         built.cache_clear()
+    presence_settings.cache_clear()
+    presence.cache_clear()

@@ -98,6 +98,13 @@ param consoleOidcClientId string = ''
 @description('CONSOLE_OIDC_SCOPE: what the console asks for, the API\'s delegated scope included (api://<api-client-id>/tickets.access).')
 param consoleOidcScope string = 'openid profile'
 
+// The console's presence on the ticket screen (shared/config/presence.py, docs/console.md).
+
+@minValue(1)
+@maxValue(300)
+@description('CONSOLE_HEARTBEAT_SECONDS: how often the ticket screen sends its presence heartbeat; a mark expires after 2.5 of them.')
+param consoleHeartbeatSeconds int = 15
+
 // ---------------------------------------------------------------------------------------------
 // The desk (shared/config/app.py)
 
@@ -297,6 +304,7 @@ var tableNames = [
   'OutboxIndex'
   'Escalations'
   'InboundMail'
+  'Presence'
 ]
 var blobContainerNames = [
   'inbound-email'
@@ -457,6 +465,7 @@ module functionApp 'modules/function-app.bicep' = {
     consoleOidcAuthority: consoleOidcAuthority
     consoleOidcClientId: consoleOidcClientId
     consoleOidcScope: consoleOidcScope
+    consoleHeartbeatSeconds: consoleHeartbeatSeconds
     mailMaxPerMinute: mailMaxPerMinute
     mailMaxPerHour: mailMaxPerHour
     staffLanguage: staffLanguage

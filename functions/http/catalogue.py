@@ -36,6 +36,7 @@ from functions.schemas.admin import (
 )
 from functions.schemas.common import Body, CustomerId, Problem
 from functions.schemas.reports import AtRiskList, SlaReportOut
+from functions.schemas.screen import Heartbeat, PresenceOut, TicketScreenOut
 from functions.schemas.service import (
     CalendarStatusOut,
     ConsoleConfigOut,
@@ -209,6 +210,24 @@ OPERATIONS: tuple[Operation, ...] = (
         parameters=(_TICKET_ID, _IF_MATCH),
     ),
     *(_action(name, body) for name, body in ACTION_BODIES.items()),
+    Operation(
+        "GET", "/tickets/{id}/screen", "ticket_screen", "console",
+        "Staff: everything the console's ticket screen shows, in one call of at most 4 reads: the ticket (as GET "
+        "/tickets/{id}), the first page of its history, the customer panel with the customer's other open tickets "
+        "the caller may see, and the ticket's outgoing mails with their delivery state", 200, TicketScreenOut,
+        errors=(*_AUTHENTICATED, 403, 404, 422), parameters=(_TICKET_ID, _LIMIT), headers=("ETag",),
+    ),
+    Operation(
+        "PUT", "/tickets/{id}/presence", "beat_presence", "console",
+        "Staff: the caller's heartbeat on the ticket's screen (composing or not); answers the others present. "
+        "Never changes the ticket or its ETag", 200, PresenceOut,
+        errors=(*_AUTHENTICATED, 403, 404, 413, 422), body=Heartbeat, parameters=(_TICKET_ID,),
+    ),
+    Operation(
+        "GET", "/tickets/{id}/presence", "look_at_presence", "console",
+        "Staff: the others present on the ticket's screen, without recording the caller", 200, PresenceOut,
+        errors=(*_AUTHENTICATED, 403, 404), parameters=(_TICKET_ID,),
+    ),
     Operation(
         "GET", "/reports/at-risk", "at_risk_tickets", "reports",
         "Staff: the open tickets the caller may see, the nearest deadline first, paused ones last", 200,

@@ -98,6 +98,7 @@ param portalOidcScope string
 param consoleOidcAuthority string
 param consoleOidcClientId string
 param consoleOidcScope string
+param consoleHeartbeatSeconds int
 param mailMaxPerMinute int
 param mailMaxPerHour int
 param staffLanguage string
@@ -247,6 +248,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     CONSOLE_OIDC_AUTHORITY: consoleOidcAuthority
     CONSOLE_OIDC_CLIENT_ID: consoleOidcClientId
     CONSOLE_OIDC_SCOPE: consoleOidcScope
+    CONSOLE_HEARTBEAT_SECONDS: string(consoleHeartbeatSeconds)
     MAIL_MAX_PER_MINUTE: string(mailMaxPerMinute)
     MAIL_MAX_PER_HOUR: string(mailMaxPerHour)
     STAFF_LANGUAGE: staffLanguage

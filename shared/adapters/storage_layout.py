@@ -25,6 +25,8 @@ OUTBOX_INDEX_TABLE = "OutboxIndex"
 ESCALATIONS_TABLE = "Escalations"
 #: Received mail and its outcome.
 INBOUND_TABLE = "InboundMail"
+#: Who has which ticket's screen open in the console, one partition per ticket.
+PRESENCE_TABLE = "Presence"
 
 TABLES: tuple[str, ...] = (
     TICKETS_TABLE,
@@ -37,6 +39,7 @@ TABLES: tuple[str, ...] = (
     OUTBOX_INDEX_TABLE,
     ESCALATIONS_TABLE,
     INBOUND_TABLE,
+    PRESENCE_TABLE,
 )
 
 # -- Blob containers ----------------------------------------------------------------------------------

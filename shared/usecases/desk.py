@@ -24,6 +24,7 @@ from shared.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, Pr
 from shared.domain.history import EventType, HistoryEvent
 from shared.domain.language import Language
 from shared.domain.lifecycle import STAFF, Action, Role, Status
+from shared.domain.mail_recipients import RecipientRole, recipient_role
 from shared.domain.notifications import CUSTOMER, TEAM, Notice, Notification, NotificationKind
 from shared.domain.paging import Page
 from shared.domain.sla.calendar import SlaCalendar
@@ -43,8 +44,9 @@ from shared.usecases.ports import (
 )
 from shared.usecases.staff import check_assignee
 from shared.usecases.stored import CreationToken, MailClaim, StoredTicket
+from shared.usecases.visibility import customer_of, visible_ticket
 
-__all__ = ["Desk", "EscalationPolicy", "NewTicket", "SlaView", "TicketView"]
+__all__ = ["Desk", "EscalationPolicy", "NewTicket", "ScreenMail", "SlaView", "TicketScreen", "TicketView"]
 
 LOG = logging.getLogger(__name__)
 
@@ -107,6 +109,27 @@ class TicketView:
     sla: SlaView
 
 
+@dataclass(frozen=True)
+class TicketScreen:
+    """What the ticket screen shows: the ticket as read, the first page of its history, its
+    customer (None when the registry no longer holds it), the customer's other open tickets the
+    caller may see (newest first) and the ticket's outgoing mails (in the order they were made)."""
+
+    view: TicketView
+    history: Page[HistoryEvent]
+    customer: Customer | None
+    other_open: list[Ticket]
+    mails: list[ScreenMail]
+
+
+@dataclass(frozen=True)
+class ScreenMail:
+    """An outgoing mail of the ticket, with the role of whoever it went to (never the address)."""
+
+    notification: Notification
+    to_role: RecipientRole
+
+
 @dataclass
 class Desk:
     """The use cases, bound to their ports (:mod:`shared.usecases.ports`): the tickets, the
@@ -158,6 +181,40 @@ class Desk:
         self._audit(caller, stored.ticket.id, "read-history")
         public_only = Role.CUSTOMER in caller.roles
         return self.tickets.events(stored.ticket, public_only=public_only, limit=limit, cursor=cursor)
+
+    # --- the ticket screen ---------------------------------------------------------------------------
+
+    def screen(self, caller: Caller, ticket_id: str, *, events: int) -> TicketScreen:
+        """Everything the console's ticket screen shows, for staff who may see the ticket (else
+        :class:`NotFound`; other callers :class:`Forbidden`): the ticket, the first ``events`` of
+        its history, its customer, the customer's other open tickets the caller may see, and the
+        ticket's outgoing mails. At most four reads: the locator's (none once the worker knows
+        the id), the ticket partition's one query (:meth:`Tickets.screen`), the history's first
+        page and the customer's record. Audited as a read."""
+        if not caller.roles & STAFF:
+            raise Forbidden("the ticket screen is for staff")
+        customer_id = customer_of(self.tickets, caller, ticket_id)
+        read = self.tickets.screen(customer_id, ticket_id) if customer_id else None
+        if read is None or not can_see(caller, read.ticket.ticket, self.policy):
+            raise NotFound(f"ticket {ticket_id} not found")
+        ticket = read.ticket.ticket
+        history = self.tickets.events(ticket, public_only=False, limit=events, cursor=None)
+        others = [other for other in read.open_tickets if other.id != ticket.id and can_see(caller, other, self.policy)]
+        mailboxes = self._shared_mailboxes()
+        mails = [ScreenMail(mail, recipient_role(mail, mailboxes)) for mail in read.notifications]
+        self._audit(caller, ticket.id, "read-screen")
+        return TicketScreen(self._view(ticket), history, self.customers.get(ticket.customer_id), others, mails)
+
+    def _shared_mailboxes(self) -> dict[str, RecipientRole]:
+        """The desk's shared addresses, by the role a mail to one of them reached."""
+        notifier, escalation = self.notifier, self.escalation
+        named = (
+            (RecipientRole.TEAM, notifier.team_address if notifier else None),
+            (RecipientRole.SUPERVISORS, escalation.supervisors),
+            (RecipientRole.MANAGEMENT, escalation.management),
+            (RecipientRole.SECURITY, notifier.security_address if notifier else None),
+        )
+        return {address.lower(): role for role, address in named if address}
 
     # --- changes -------------------------------------------------------------------------------------
 
@@ -287,11 +344,7 @@ class Desk:
     # --- internals -----------------------------------------------------------------------------------
 
     def _visible(self, caller: Caller, ticket_id: str) -> StoredTicket:
-        customer_id = caller.customer_id if Role.CUSTOMER in caller.roles else self.tickets.customer_of(ticket_id)
-        stored = self.tickets.get(customer_id, ticket_id) if customer_id else None
-        if stored is None or not can_see(caller, stored.ticket, self.policy):
-            raise NotFound(f"ticket {ticket_id} not found")
-        return stored
+        return visible_ticket(self.tickets, self.policy, caller, ticket_id)
 
     def _customer_for(self, caller: Caller, request: NewTicket) -> Customer:
         if Role.CUSTOMER in caller.roles:

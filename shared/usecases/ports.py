@@ -26,6 +26,7 @@ from shared.domain.mail_budget import BudgetState, Grant
 from shared.domain.notifications import Notification, NotificationContext, NotificationKind, RenderedMail
 from shared.domain.outgoing_mail import OutgoingMail
 from shared.domain.paging import Page
+from shared.domain.presence import PresenceMark
 from shared.domain.sla.closures import Closure
 from shared.domain.sla.escalation import Checkpoint
 from shared.domain.sla.stats import ReportedTicket
@@ -40,8 +41,10 @@ from shared.usecases.stored import (
     MailCount,
     MessageClaim,
     RawMail,
+    ScreenRead,
     StoredCheckpoint,
     StoredFile,
+    StoredMark,
     StoredNotification,
     StoredTicket,
 )
@@ -58,6 +61,7 @@ __all__ = [
     "Mailbox",
     "OpenedTickets",
     "Outbox",
+    "PresenceBoard",
     "Renderer",
     "Schedule",
     "Sender",
@@ -126,6 +130,10 @@ class Tickets(Protocol):
 
     def events(self, ticket: Ticket, *, public_only: bool, limit: int, cursor: str | None) -> Page[HistoryEvent]:
         """A ticket's history in order, a page at a time."""
+        ...
+
+    def screen(self, customer_id: str, ticket_id: TicketId) -> ScreenRead | None:
+        """The ticket with its outgoing mails and its customer's open tickets (one query), or None."""
         ...
 
 
@@ -429,4 +437,23 @@ class LanguageDetector(Protocol):
 
     def __call__(self, text: str, fallback: Language) -> Language:
         """Italian or English as written in ``text``; ``fallback`` when the text cannot tell."""
+        ...
+
+
+# --- the console's ------------------------------------------------------------------------------------
+
+
+class PresenceBoard(Protocol):
+    """Who has which ticket's screen open (:class:`shared.adapters.stores.presence.PresenceStore`)."""
+
+    def marks(self, ticket_id: TicketId) -> list[StoredMark]:
+        """Every mark left on the ticket, current or expired."""
+        ...
+
+    def leave(self, mark: PresenceMark) -> None:
+        """Create or replace the person's mark on its ticket."""
+        ...
+
+    def remove(self, marks: Sequence[StoredMark]) -> None:
+        """Delete these marks of one ticket, each unless it changed since it was read."""
         ...

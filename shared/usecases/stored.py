@@ -12,6 +12,7 @@ from datetime import datetime
 
 from shared.domain.creation_limit import Bucket
 from shared.domain.notifications import Notification, NotificationKind
+from shared.domain.presence import PresenceMark
 from shared.domain.sla.escalation import Checkpoint
 from shared.domain.ticket import Ticket
 
@@ -24,8 +25,10 @@ __all__ = [
     "MailCount",
     "MessageClaim",
     "RawMail",
+    "ScreenRead",
     "StoredCheckpoint",
     "StoredFile",
+    "StoredMark",
     "StoredNotification",
     "StoredTicket",
 ]
@@ -149,3 +152,23 @@ class StoredFile:
     name: str
     content_type: str
     content: bytes
+
+
+@dataclass(frozen=True)
+class ScreenRead:
+    """What the ticket screen reads of a ticket's partition in one query: the ticket as read (with
+    its ETag), its outgoing mails in order, and its customer's open tickets, newest first (the
+    ticket itself among them when it is open)."""
+
+    ticket: StoredTicket
+    notifications: tuple[Notification, ...]
+    open_tickets: tuple[Ticket, ...]
+
+
+@dataclass(frozen=True)
+class StoredMark:
+    """A presence mark as read, with the ETag its deletion is guarded by (a heartbeat that came
+    meanwhile keeps its mark)."""
+
+    mark: PresenceMark
+    etag: str

@@ -36,7 +36,7 @@ from devhost.local_identity import (
     issuer_for,
     public_jwk,
 )
-from functions import admin, tickets
+from functions import admin, screen, tickets
 from functions.http.catalogue import OPERATIONS
 from functions.schemas.common import MAX_BODY_BYTES
 from shared.adapters.stores.customers import CustomerRegistry
@@ -139,6 +139,11 @@ ROUTES = {
     "messages": Route(
         tickets.write_message, "POST", "tickets/{ticket}/messages", {"id": "{ticket}"}, body={"body": "Any news?"}
     ),
+    "screen": Route(screen.ticket_screen, "GET", "tickets/{ticket}/screen", {"id": "{ticket}"}),
+    "presence": Route(
+        screen.beat_presence, "PUT", "tickets/{ticket}/presence", {"id": "{ticket}"}, body={"composing": True}
+    ),
+    "presence look": Route(screen.look_at_presence, "GET", "tickets/{ticket}/presence", {"id": "{ticket}"}),
     "accept": _action("accept", {}),
     "assign": _action("assign", {"assignee": OPERATOR}),
     "classify": _action("classify", {"priority": 1}),
@@ -212,6 +217,13 @@ ACCESS = {
     ("accept", "vulnerability"):              (403,   404,    404,  404,      404,  200,     404,  404),
     ("classify", "vulnerability"):            (403,   404,    404,  404,      404,  200,     404,  404),
     ("reopen", "vulnerability"):              (409,   404,    404,  404,      404,  409,     404,  404),
+    # the console's ticket screen and presence: staff only, and only on a ticket they may see
+    ("screen", "new"):                        (403,   403,    200,  404,      200,  404,     403,  403),
+    ("screen", "vulnerability"):              (403,   403,    404,  404,      404,  200,     403,  403),
+    ("presence", "new"):                      (403,   403,    200,  404,      200,  404,     403,  403),
+    ("presence", "vulnerability"):            (403,   403,    404,  404,      404,  200,     403,  403),
+    ("presence look", "new"):                 (403,   403,    200,  404,      200,  404,     403,  403),
+    ("presence look", "vulnerability"):       (403,   403,    404,  404,      404,  200,     403,  403),
     # lists, opening (a body naming company A), administration
     ("list", "new"):                          (200,   200,    200,  200,      200,  200,     403,  403),
     ("open", "new"):                          (422,   422,    201,  201,      201,  201,     403,  403),
@@ -478,6 +490,8 @@ AUTHENTICATED_ROUTES = {
     "events": 404,
     "messages": 404,
     "accept": 404,
+    "screen": 404,
+    "presence": 404,
     "open": 201,
     "admin customers": 200,
     "admin audit": 200,
@@ -887,6 +901,8 @@ AUDITED = [
     ("resolved", "supervisor", "reopen", (SUPERVISOR, "supervisor", "reopen")),
     ("closed", "operator", "reopen", (OPERATOR, "operator", "reopen")),
     ("vulnerability", "security", "get", (SECURITY, "security", "read")),
+    ("new", "operator", "screen", (OPERATOR, "operator", "read-screen")),
+    ("vulnerability", "security", "screen", (SECURITY, "security", "read-screen")),
     ("vulnerability", "security", "accept", (SECURITY, "security", "accept")),
 ]
 

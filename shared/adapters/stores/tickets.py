@@ -28,7 +28,7 @@ from azure.data.tables import TableClient, TableServiceClient, TableTransactionE
 
 from shared.adapters.storage_layout import TICKET_IDS_TABLE, TICKETS_TABLE
 from shared.adapters.stores.creation_limits import bucket_write
-from shared.adapters.stores.outbox import notification_row
+from shared.adapters.stores.outbox import notification_from, notification_row
 from shared.domain.access import StaffFilter
 from shared.domain.errors import Conflict, InvalidInput
 from shared.domain.history import EventType, HistoryEvent
@@ -39,7 +39,7 @@ from shared.domain.paging import Page, cursor_field, encode_cursor
 from shared.domain.sla.clock import ClockEvent, ClockEventKind
 from shared.domain.sla.policy import Category, Clock, Priority
 from shared.domain.ticket import Channel, Ticket, TicketId, format_ticket_id, parse_ticket_id
-from shared.usecases.stored import CreationToken, MailClaim, StoredTicket
+from shared.usecases.stored import CreationToken, MailClaim, ScreenRead, StoredTicket
 
 __all__ = ["TICKET_ROWS", "TicketStore"]
 
@@ -226,6 +226,51 @@ class TicketStore:
         rows, more = self._page(query, parameters, limit)
         next_cursor = encode_cursor({"rk": rows[-1]["RowKey"]}) if rows and more else None
         return Page([_event_from(entity) for entity in rows], next_cursor)
+
+    # --- the ticket screen -----------------------------------------------------------------------------
+
+    def screen(self, customer_id: str, ticket_id: TicketId) -> ScreenRead | None:
+        """The ticket, its outgoing mails and its customer's open tickets, or None when the
+        partition holds no such ticket: one query of the partition, over the row keys from the
+        ticket's first notification (``O|<id>|…``) to the end of the ticket rows, keeping the
+        ticket's own rows and the open ticket rows. Its answer comes in one page unless the ticket
+        has sent over a thousand mails or its customer has over a thousand open tickets: then one
+        more query per thousand rows, up to the page that holds the ticket."""
+        query = (
+            "PartitionKey eq @pk and RowKey ge @first and RowKey lt @last"
+            " and ( TicketId eq @id or ( Kind eq @ticket and Status ne @resolved and Status ne @closed ) )"
+        )
+        parameters: dict[str, Any] = {
+            "pk": customer_id,
+            "first": f"O|{ticket_id}|",
+            "last": TICKET_ROWS[1],
+            "id": ticket_id,
+            "ticket": "ticket",
+            "resolved": Status.RESOLVED.value,
+            "closed": Status.CLOSED.value,
+        }
+        own_row = _ticket_row(ticket_id)
+        found: StoredTicket | None = None
+        notifications: list[Notification] = []
+        open_tickets: list[Ticket] = []
+        pager: Any = self._tickets.query_entities(query, parameters=parameters, results_per_page=1000).by_page()
+        for page in pager:
+            for entity in page:
+                if entity["Kind"] == "outbox":
+                    notifications.append(notification_from(entity))
+                    continue
+                ticket = _ticket_from(entity)
+                if entity["RowKey"] == own_row:
+                    found = StoredTicket(ticket, str(entity.metadata["etag"]))
+                if ticket.status.is_open:
+                    open_tickets.append(ticket)
+            if found is not None:
+                break
+        if found is None:
+            return None
+        for listed in open_tickets:  # staff open what the panel lists: spare them the locator read
+            self._remember(listed.id, listed.customer_id)
+        return ScreenRead(found, tuple(notifications), tuple(open_tickets))
 
     # --- mail claims -------------------------------------------------------------------------------
 
