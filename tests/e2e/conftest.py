@@ -34,6 +34,7 @@ def web_host(azurite: bool, web_host_mail: Path) -> Iterator[DevHost]:
         "CONSOLE_OIDC_AUTHORITY": f"http://127.0.0.1:{port}/local-staff-issuer",
         "CONSOLE_OIDC_CLIENT_ID": "support-desk-console-local",
         "STAFF_LANGUAGE": "it",
+        "CONSOLE_HEARTBEAT_SECONDS": "1",  # presence seen within a second or two, not the default 15
     }
     with running_devhost("function_app:app", web_host_mail, settings, port=port, arguments=["--demo"]) as host:
         yield host

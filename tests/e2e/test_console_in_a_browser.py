@@ -166,6 +166,14 @@ def test_an_operator_works_a_request_from_queue_to_resolution_in_the_console(
     assert wait_until(reply_mailed, MAIL_SECONDS, interval=0.5), web_host.output()[-3000:]
     assert str(found[0]["Subject"]).startswith(f"[{ticket_id}] Nuova risposta alla Sua richiesta:")
 
+    # The customer panel and the outgoing mails, with their delivery state once reloaded.
+    page.reload()
+    customer = page.get_by_role("region", name="Customer")
+    expect(customer).to_contain_text("ACME S.p.A.")
+    expect(customer).to_contain_text("Entitled to support")
+    expect(customer).to_contain_text("Marco Rossi <marco@acme.example>")
+    expect(page.locator('[data-mail="reply"]')).to_contain_text("Reply → the customer · Sent")
+
     # n: an internal note, set apart in the timeline and absent from what the customer's API shows.
     page.locator("body").press("n")
     expect(page.locator("#composer-text")).to_be_focused()
@@ -280,8 +288,9 @@ def test_only_the_security_team_sees_vulnerabilities_and_a_handover_leaves_the_o
     nav = page.get_by_role("navigation", name="Viste")
     expect(nav.get_by_role("link", name="Vulnerabilità")).to_have_count(0)
     watched.check("12-view-not-available")
-    for view in ("queue", "at_risk"):
+    for view, heading in (("queue", "Coda"), ("at_risk", "A rischio"), ("mine", "Miei")):
         page.goto(f"{base}/api/console/#/views/{view}")
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
         expect(page.locator("#rows")).to_be_visible()
         expect(page.locator(f'tr[data-ticket="{vulnerability["id"]}"]')).to_have_count(0)
     page.goto(f"{base}/api/console/#/tickets/{vulnerability['id']}")
@@ -289,12 +298,24 @@ def test_only_the_security_team_sees_vulnerabilities_and_a_handover_leaves_the_o
     assert "SQL injection" not in page.locator("main").inner_text()
     watched.check("13-ticket-not-available")
 
-    # A handover: Olga accepts a new request and assigns it to Otto; it leaves her sight.
+    # The customer panel of another ACME ticket: its other open tickets without the vulnerability
+    # for Olga, with it for Sam.
     anna = customer_token("acme", "anna@acme.example", "Anna Bianchi")
+    neighbour = api(web_host, "POST", "/api/tickets", anna, {
+        "subject": f"Una domanda sul contratto {marker}", "description": "Quando scade il contratto?",
+    })  # fmt: skip
+    page.goto(f"{base}/api/console/#/tickets/{neighbour['id']}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(neighbour["subject"])
+    expect(page.locator("#other-open")).to_be_visible()
+    expect(page.locator("#other-open")).not_to_contain_text(vulnerability["id"])
+    assert "SQL injection" not in page.locator("main").inner_text()
+
+    # A handover: Olga accepts a new request and assigns it to Otto; it leaves her sight.
     handed = api(web_host, "POST", "/api/tickets", anna, {
         "subject": f"Passaggio di consegne {marker}", "description": "Una richiesta qualsiasi.",
     })  # fmt: skip
     page.goto(f"{base}/api/console/#/tickets/{handed['id']}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(handed["subject"])
     page.get_by_role("button", name="Prendi in carico").click()
     expect(page.locator(".facts .status")).to_have_text("Preso in carico")
     page.get_by_role("button", name="Assegna").click()
@@ -305,3 +326,53 @@ def test_only_the_security_team_sees_vulnerabilities_and_a_handover_leaves_the_o
     )
     watched.check("14-handed-over")
     context.close()
+
+    context, watched = open_page(browser, "en-GB", ARTIFACTS)
+    page = watched.page
+    sign_in(page, base, "Sam Greco", f"#/tickets/{neighbour['id']}")
+    expect(page.locator("#other-open")).to_contain_text(vulnerability["id"])
+    context.close()
+
+
+def test_two_members_on_one_ticket_see_each_other_and_the_stale_reply_guard_fires(
+    browser: Browser, web_host: DevHost
+) -> None:
+    base = f"http://127.0.0.1:{web_host.port}"
+    marker = uuid.uuid4().hex[:8]
+    anna = customer_token("acme", "anna@acme.example", "Anna Bianchi")
+    ticket = api(web_host, "POST", "/api/tickets", anna, {
+        "subject": f"Il backup notturno non parte {marker}", "description": "Da due notti il backup non parte.",
+    })  # fmt: skip
+    route = f"#/tickets/{ticket['id']}"
+    olga_context, olga = open_page(browser, "en-GB", ARTIFACTS)
+    sue_context, sue = open_page(browser, "en-GB", ARTIFACTS)
+    sign_in(olga.page, base, "Olga Conti", route)
+    sign_in(sue.page, base, "Sue Palmer", route)
+
+    # In the staff's default language (Italian): each sees the other on the screen; Sue sees
+    # Olga writing once she types.
+    expect(olga.page.locator('[data-present="Sue Palmer"]')).to_contain_text("lo ha aperto")
+    expect(sue.page.locator('[data-present="Olga Conti"]')).to_contain_text("lo ha aperto")
+    olga.page.locator("body").press("r")
+    olga.page.keyboard.type(f"Stiamo verificando {marker}.")
+    expect(sue.page.locator('[data-present="Olga Conti"]')).to_contain_text("sta scrivendo")
+    sue.check("15-presence")
+
+    # Sue changes the ticket meanwhile (a priority): Olga's reply is refused as stale, nothing is
+    # sent; she sees what is new and sends again.
+    sue.page.get_by_role("button", name="Classifica").click()
+    sue.page.get_by_label("Priorità").select_option("2")
+    sue.page.get_by_label("Motivo").fill("I backup sono critici per questo cliente.")
+    sue.page.locator(".action-form").get_by_role("button", name="Classifica").click()
+    expect(sue.page.locator(".facts").first).to_contain_text("2 – Alta")
+    olga.page.get_by_role("button", name="Invia la risposta").click()
+    expect(olga.page.get_by_role("alert").filter(has_text="Il ticket è cambiato")).to_be_visible()
+    expect(olga.page.locator(".facts").first).to_contain_text("2 – Alta")
+    expect(olga.page.locator("#composer-text")).to_have_value(f"Stiamo verificando {marker}.")
+    events = api(web_host, "GET", f"/api/tickets/{ticket['id']}/events?limit=100", staff_token("Sue"))["items"]
+    assert not [event for event in events if event["type"] == "message" and marker in (event["body"] or "")]
+    olga.check("16-stale-reply")
+    olga.page.get_by_role("button", name="Invia di nuovo").click()
+    expect(olga.page.locator(".timeline li.public-reply")).to_contain_text(f"Stiamo verificando {marker}.")
+    olga_context.close()
+    sue_context.close()

@@ -12,7 +12,10 @@ import pytest
 from functions.http.web_files import WEB_ROOT
 from shared.domain.history import EventType
 from shared.domain.lifecycle import Status
+from shared.domain.mail_recipients import RecipientRole
+from shared.domain.notifications import DeliveryState, NotificationKind
 from shared.domain.sla.policy import Category, Clock, Priority
+from shared.domain.ticket import Channel
 
 APPS = ("portal", "console")
 COMMON = sorted((WEB_ROOT / "common" / "js").rglob("*.js"))
@@ -60,6 +63,19 @@ def test_every_message_the_code_names_exists(app: str) -> None:
 )
 def test_every_value_the_api_answers_has_words(app: str, prefix: str, values: list[str]) -> None:
     assert {f"{prefix}.{value}" for value in values} - catalogue(app, "en") == set()
+
+
+@pytest.mark.parametrize(
+    ("prefix", "values"),
+    [
+        ("channel", [channel.value for channel in Channel]),
+        ("mail", [kind.value for kind in NotificationKind]),
+        ("delivery", [state.value for state in DeliveryState]),
+        ("recipient", [role.value for role in RecipientRole]),
+    ],
+)
+def test_every_value_the_ticket_screen_answers_has_words_in_the_console(prefix: str, values: list[str]) -> None:
+    assert {f"{prefix}.{value}" for value in values} - catalogue("console", "en") == set()
 
 
 @pytest.mark.parametrize("path", ALL_SCRIPTS, ids=lambda path: Path(path).relative_to(WEB_ROOT).as_posix())

@@ -132,6 +132,8 @@ async function render() {
   }
   const [path, queryText] = route.slice(1).split("?");
   const query = new URLSearchParams(queryText || "");
+  // The page left is gone at once: nothing on show can be acted on while the next one loads.
+  replace(main, h("p", { class: "muted" }, t("app.loading")));
   try {
     const list = path.match(/^\/views\/([a-z_]+)$/);
     const ticket = path.match(/^\/tickets\/([^/]*)$/);

@@ -1,12 +1,14 @@
 // The ticket screen: the header (facts and both clocks), the timeline, the composer (Reply,
-// Internal note) and the actions. Every reply and action carries If-Match with the ticket's
-// ETag; a 412 reloads what is new and offers to send again or to discard. Text from the ticket
-// is always inserted as text.
+// Internal note), the actions, the customer panel, the outgoing mails and who else is here. One
+// call, GET /api/tickets/{id}/screen, answers all but presence (and the later pages of a long
+// history). Every reply and action carries If-Match with the ticket's ETag; a 412 reloads what
+// is new and offers to send again or to discard. Text from the ticket is always inserted as text.
 import { ApiError, api, apiTagged, isTicketId, ticketPath } from "../../../common/js/api.js";
 import { announce, h, replace } from "../../../common/js/dom.js";
 import { dateTime, workingTime } from "../../../common/js/format.js";
 import { t } from "../../../common/js/i18n.js";
 import { dropDraft, draft, keepDraft } from "../drafts.js";
+import { startPresence } from "../presence.js";
 
 const OPEN = ["new", "accepted", "waiting_customer"];
 const MAX_EVENT_PAGES = 10;
@@ -25,18 +27,18 @@ const ACTIONS = [
   { name: "reopen", from: ["resolved", "closed"], fields: [{ name: "reason", kind: "text", required: true }] },
 ];
 
-async function firstEvents(id) {
-  const events = [];
-  let cursor = null;
-  for (let page = 0; page < MAX_EVENT_PAGES; page += 1) {
-    const query = new URLSearchParams({ limit: "100" });
-    if (cursor) query.set("cursor", cursor);
-    const answer = await api(ticketPath(id, `/events?${query}`));
+/** The ticket's screen (its ETag beside it) with the whole history: the pages after the
+ * screen's first one come from the events route (a long history only). */
+async function screen(id) {
+  const tagged = await apiTagged(ticketPath(id, "/screen?limit=100"));
+  const events = [...tagged.body.events];
+  let cursor = tagged.body.events_cursor;
+  for (let page = 1; cursor && page < MAX_EVENT_PAGES; page += 1) {
+    const answer = await api(ticketPath(id, `/events?${new URLSearchParams({ limit: "100", cursor })}`));
     events.push(...answer.items);
     cursor = answer.cursor;
-    if (!cursor) break;
   }
-  return events;
+  return { ...tagged.body, events, etag: tagged.etag };
 }
 
 /** A plain page for a ticket the member may not see (or that does not exist): no contents. */
@@ -78,6 +80,46 @@ function factsPanel(ticket) {
       fact("ticket.status", h("span", { class: "status" }, t(`status.${ticket.status}`))),
       fact("ticket.assignee", ticket.assignee_name || ticket.assignee || t("list.unassigned")),
       fact("ticket.opened", dateTime(ticket.created_at))));
+}
+
+function customerPanel(customer, others) {
+  return h("section", { class: "panel", "aria-labelledby": "customer-title" },
+    h("h2", { id: "customer-title" }, t("customer.title")),
+    h("dl", { class: "facts" },
+      h("dt", {}, t("customer.name")), h("dd", {}, customer.name, " ", h("span", { class: "muted" }, `(${customer.id})`)),
+      h("dt", {}, t("customer.entitlement")),
+      h("dd", {}, customer.entitled ? t("customer.entitled") : h("span", { class: "badge badge-paused" }, t("customer.notEntitled"))),
+      h("dt", {}, t("customer.language")), h("dd", {}, t(`language.${customer.language}`))),
+    h("h3", {}, t("customer.contacts")),
+    customer.contacts.length
+      ? h("ul", { class: "plain" }, customer.contacts.map((contact) => h("li", {}, `${contact.name} <${contact.email}>`)))
+      : h("p", { class: "muted" }, t("customer.noContacts")),
+    h("h3", {}, t("customer.otherOpen")),
+    others.length
+      ? h("ul", { class: "plain", id: "other-open" }, others.map((other) => h("li", {},
+        h("a", { href: `#/tickets/${other.id}` }, h("span", { class: "ticket-id" }, other.id), " ", other.subject),
+        " · ", t(`status.${other.status}`), " · ", t(`priority.${other.priority}`))))
+      : h("p", { class: "muted" }, t("customer.noOtherOpen")));
+}
+
+function mailsPanel(mails) {
+  return h("section", { class: "panel", "aria-labelledby": "mails-title" },
+    h("h2", { id: "mails-title" }, t("mails.title")),
+    mails.length ? h("ul", { class: "plain mails" }, mails.map((mail) => h("li", { "data-mail": mail.kind },
+      h("span", { class: "event-kind" }, t(`mail.${mail.kind}`)), " → ", t(`recipient.${mail.to_role}`), " · ",
+      h("span", { class: mail.state === "failed" ? "badge badge-breached" : mail.state === "sent" ? "badge badge-ok"
+        : "badge badge-paused" }, t(`delivery.${mail.state}`)),
+      " · ", h("time", { datetime: mail.sent_at || mail.created_at }, dateTime(mail.sent_at || mail.created_at)),
+      mail.attempts > 1 ? ` · ${t("mails.attempts", { n: mail.attempts })}` : null,
+      mail.reason ? h("p", { class: "hint" }, mail.reason) : null)))
+      : h("p", { class: "muted" }, t("mails.none")));
+}
+
+function presenceLine(others) {
+  if (!others.length) return h("p", { class: "muted" }, t("presence.alone"));
+  return h("ul", { class: "plain" }, others.map((other) => h("li", { "data-present": other.name },
+    other.composing ? t("presence.writing", { name: other.name, since: dateTime(other.since) })
+      : t("presence.viewing", { name: other.name, since: dateTime(other.since) }))));
 }
 
 function slaPanel(ticket) {
@@ -148,16 +190,19 @@ export async function ticketPage(main, id, context) {
     return {};
   }
   // `typed`: what the open action's form holds, so a reload (a 412) shows it again.
-  const state = { ticket: null, etag: null, events: [], notice: null, open: null, typed: {}, changed: null,
-    mode: "reply" };
+  const state = { ticket: null, etag: null, events: [], customer: null, others: [], mails: [], present: [],
+    notice: null, open: null, typed: {}, changed: null, mode: "reply" };
   const saved = draft(id);
   if (saved) state.mode = saved.mode === "note" ? "note" : "reply";
 
   async function load() {
-    const [tagged, events] = await Promise.all([apiTagged(ticketPath(id)), firstEvents(id)]);
-    state.ticket = tagged.body;
-    state.etag = tagged.etag;
-    state.events = events;
+    const answer = await screen(id);
+    state.ticket = answer.ticket;
+    state.etag = answer.etag;
+    state.events = answer.events;
+    state.customer = answer.customer;
+    state.others = answer.other_open;
+    state.mails = answer.mails;
   }
 
   try {
@@ -199,6 +244,7 @@ export async function ticketPage(main, id, context) {
       await load();
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) {
+        presence.stop();
         unavailablePage(main, id, "ticket.handedOver");
         announce(t("ticket.handedOverShort"));
         return false;
@@ -285,7 +331,10 @@ export async function ticketPage(main, id, context) {
     const note = state.mode === "note";
     const alert = h("p", { class: "notice notice-error", role: "alert", hidden: true });
     const text = h("textarea", { id: "composer-text", name: "body", rows: "6",
-      oninput: () => keepDraft(id, state.mode, text.value) });
+      oninput: () => {
+        keepDraft(id, state.mode, text.value);
+        presence.changed();
+      } });
     text.value = current ? current.text : "";
     const mode = (name) => h("label", {}, h("input", { type: "radio", name: "mode", value: name,
       checked: state.mode === name, onchange: () => {
@@ -352,9 +401,17 @@ export async function ticketPage(main, id, context) {
           h("h2", {}, t("ticket.timeline")),
           timeline(state.events),
           OPEN.includes(ticket.status) || ticket.status === "resolved" ? composer() : null),
-        h("div", {}, factsPanel(ticket), slaPanel(ticket))));
+        h("div", {},
+          h("section", { class: "panel", "aria-labelledby": "presence-title" },
+            h("h2", { id: "presence-title" }, t("presence.title")), h("div", { id: "presence" }, presenceLine(state.present))),
+          factsPanel(ticket), slaPanel(ticket), customerPanel(state.customer, state.others), mailsPanel(state.mails))));
   }
 
+  const presence = startPresence(id, () => Boolean(draft(id)?.text), (others) => {
+    state.present = others;
+    const holder = main.querySelector("#presence");
+    if (holder) replace(holder, presenceLine(others));
+  });
   render();
   const focusComposer = (mode) => {
     if (!main.querySelector("#composer-text")) return;
@@ -365,6 +422,7 @@ export async function ticketPage(main, id, context) {
     main.querySelector("#composer-text").focus();
   };
   return {
+    stop: presence.stop,
     reply: () => focusComposer("reply"),
     note: () => focusComposer("note"),
     accept: () => main.querySelector('[data-action="accept"]')?.click(),
