@@ -259,3 +259,18 @@ def test_the_screen_costs_at_most_four_reads_on_a_worker_that_never_saw_the_id_a
     assert warm_reads == cold_reads[1:]
     for sent in (cold_requests, warm_requests):  # on top: the audit record of a staff read
         assert [r.table for r in sent if r.method != "GET"] == [AUDIT_TABLE]
+
+
+def test_a_resolved_ticket_s_screen_lists_its_customer_s_open_tickets_newest_first(api: Api, company: Customer) -> None:
+    token = tokens(api, company)
+    first = open_ticket(api, token["customer"], "Primo")
+    done = open_ticket(api, token["customer"], "Risolto")
+    last = open_ticket(api, token["customer"], "Ultimo")
+    act(api, token["supervisor"], done, "accept", {})
+    act(api, token["supervisor"], done, "resolve", {"resolution": "Fatto."})
+
+    answer = document(call_screen(api, token["supervisor"], done))
+
+    assert (answer["ticket"]["id"], answer["ticket"]["status"]) == (done, "resolved")
+    assert [other["id"] for other in answer["other_open"]] == [last, first]
+    assert [mail["kind"] for mail in answer["mails"]] == ["received", "new_in_queue", "accepted", "resolved"]
