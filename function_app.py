@@ -17,6 +17,7 @@ from functions import (
     outbox,
     portal,
     reports,
+    search,
     staff,
     tickets,
 )
@@ -31,6 +32,7 @@ for blueprint in (
     reports.bp,
     admin.bp,
     staff.bp,
+    search.bp,
     outbox.bp,
     inbound.bp,
     escalation.bp,

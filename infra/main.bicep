@@ -207,6 +207,9 @@ param mailReplyTokenKey string
 @description('ESCALATION_SCHEDULE: the escalation timer (NCRONTAB, UTC).')
 param escalationSchedule string = '0 */5 * * * *'
 
+@description('SEARCH_REPAIR_SCHEDULE: the search index repair timer (NCRONTAB, UTC).')
+param searchRepairSchedule string = '0 */5 * * * *'
+
 @description('ESCALATION_MATRIX: increasing percentages of the SLA that raise levels 1, 2, 3.')
 param escalationMatrix string = '75,100,150'
 
@@ -297,6 +300,7 @@ var tableNames = [
   'OutboxIndex'
   'Escalations'
   'InboundMail'
+  'SearchIndex'
 ]
 var blobContainerNames = [
   'inbound-email'
@@ -461,6 +465,7 @@ module functionApp 'modules/function-app.bicep' = {
     mailMaxPerHour: mailMaxPerHour
     staffLanguage: staffLanguage
     escalationSchedule: escalationSchedule
+    searchRepairSchedule: searchRepairSchedule
     escalationMatrix: escalationMatrix
     escalationSupervisorsAddress: escalationSupervisorsAddress
     escalationManagementAddress: escalationManagementAddress

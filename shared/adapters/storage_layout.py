@@ -25,6 +25,9 @@ OUTBOX_INDEX_TABLE = "OutboxIndex"
 ESCALATIONS_TABLE = "Escalations"
 #: Received mail and its outcome.
 INBOUND_TABLE = "InboundMail"
+#: The search index: a row per term of a ticket (id, contact, subject and customer words), newest
+#: first, and the intents of rows about to be written.
+SEARCH_INDEX_TABLE = "SearchIndex"
 
 TABLES: tuple[str, ...] = (
     TICKETS_TABLE,
@@ -37,6 +40,7 @@ TABLES: tuple[str, ...] = (
     OUTBOX_INDEX_TABLE,
     ESCALATIONS_TABLE,
     INBOUND_TABLE,
+    SEARCH_INDEX_TABLE,
 )
 
 # -- Blob containers ----------------------------------------------------------------------------------

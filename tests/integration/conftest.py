@@ -67,7 +67,9 @@ def seed_directory(table_service: TableServiceClient) -> None:
             (person.object_id, person.name, person.language) if person else (email, email.split("@")[0].title(), "en")
         )
         store.put(
-            staff_member(LOCAL_STAFF_ISSUER, object_id, name=name, email=email, roles=roles, language=language, active=True)
+            staff_member(
+                LOCAL_STAFF_ISSUER, object_id, name=name, email=email, roles=roles, language=language, active=True
+            )
         )
 
 
