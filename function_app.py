@@ -20,6 +20,7 @@ from functions import (
     portal,
     reports,
     screen,
+    search,
     staff,
     tickets,
 )
@@ -35,6 +36,7 @@ for blueprint in (
     reports.bp,
     admin.bp,
     staff.bp,
+    search.bp,
     outbox.bp,
     inbound.bp,
     escalation.bp,

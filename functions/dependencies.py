@@ -39,6 +39,7 @@ from shared.adapters.stores.outbox import OutboxStore
 from shared.adapters.stores.presence import PresenceStore
 from shared.adapters.stores.report_queries import ReportQueries
 from shared.adapters.stores.schedule import EscalationSchedule
+from shared.adapters.stores.search_index import SearchIndexStore
 from shared.adapters.stores.staff import StaffStore
 from shared.adapters.stores.tickets import TicketStore
 from shared.config.app import settings
@@ -61,6 +62,7 @@ from shared.usecases.ports import Sender
 from shared.usecases.presence import Presence
 from shared.usecases.replanning import replan_from
 from shared.usecases.reports import Reports
+from shared.usecases.search import IndexedTickets, IndexRepair, Search
 from shared.usecases.staff import ActiveStaff, StaffAdministration
 
 if TYPE_CHECKING:
@@ -229,7 +231,7 @@ def desk_at(now: Callable[[], datetime], mail: Dispatcher | None = None) -> Desk
         mail_config.security_address,
     )
     return Desk(
-        tickets=TicketStore(tables()),
+        tickets=IndexedTickets(TicketStore(tables()), search_index(), now),
         customers=customers(),
         audit=AuditTrail(tables()),
         calendar=calendar(),
@@ -255,6 +257,26 @@ def desk_at(now: Callable[[], datetime], mail: Dispatcher | None = None) -> Desk
 def desk() -> Desk:
     """The desk on the system clock."""
     return desk_at(utc_now, dispatcher())
+
+
+# --- search: its index kept with each ticket change (the desk's ticket store above), its repair, its reads
+
+
+@cache
+def search_index() -> SearchIndexStore:
+    return SearchIndexStore(tables())
+
+
+@cache
+def search() -> Search:
+    """Staff search over the index, on the system clock."""
+    return Search(search_index(), AuditTrail(tables()), calendar(), policy(), utc_now)
+
+
+@cache
+def index_repair() -> IndexRepair:
+    """The search index's safety net, on the system clock."""
+    return IndexRepair(TicketStore(tables()), search_index(), utc_now)
 
 
 def intake_at(now: Callable[[], datetime], desk_now: Desk | None = None) -> MailIntake:
@@ -340,7 +362,8 @@ def forget() -> None:
     settings.cache_clear()
     builders = (tables, mail_blobs, verifier, customers, closures, calendar, mail_settings, mail_identity, sender)
     staff = (staff_directory, active_staff, staff_administration)
-    for built in (*builders, *staff, policy, dispatcher, schedule, desk, intake, files, reports, administration):
+    desks = (policy, dispatcher, schedule, desk, intake, files, reports, administration)
+    for built in (*builders, *staff, search_index, search, index_repair, *desks):
         built.cache_clear()
     presence_settings.cache_clear()
     presence.cache_clear()

@@ -165,7 +165,7 @@ param mailMaxPerHour int = 10
   'it'
   'en'
 ])
-@description('STAFF_LANGUAGE: the language of mails to staff, and the console'\''s until a member chooses one.')
+@description('STAFF_LANGUAGE: the language of mails to staff, and the console\'s until a member chooses one.')
 param staffLanguage string = 'it'
 
 @description('OUTBOX_SCHEDULE: the outbox sweep timer (NCRONTAB, UTC).')
@@ -213,6 +213,9 @@ param mailReplyTokenKey string
 
 @description('ESCALATION_SCHEDULE: the escalation timer (NCRONTAB, UTC).')
 param escalationSchedule string = '0 */5 * * * *'
+
+@description('SEARCH_REPAIR_SCHEDULE: the search index repair timer (NCRONTAB, UTC).')
+param searchRepairSchedule string = '0 */5 * * * *'
 
 @description('ESCALATION_MATRIX: increasing percentages of the SLA that raise levels 1, 2, 3.')
 param escalationMatrix string = '75,100,150'
@@ -305,6 +308,7 @@ var tableNames = [
   'Escalations'
   'InboundMail'
   'Presence'
+  'SearchIndex'
 ]
 var blobContainerNames = [
   'inbound-email'
@@ -470,6 +474,7 @@ module functionApp 'modules/function-app.bicep' = {
     mailMaxPerHour: mailMaxPerHour
     staffLanguage: staffLanguage
     escalationSchedule: escalationSchedule
+    searchRepairSchedule: searchRepairSchedule
     escalationMatrix: escalationMatrix
     escalationSupervisorsAddress: escalationSupervisorsAddress
     escalationManagementAddress: escalationManagementAddress

@@ -37,6 +37,7 @@ from functions.schemas.admin import (
 from functions.schemas.common import Body, CustomerId, Problem
 from functions.schemas.reports import AtRiskList, SlaReportOut
 from functions.schemas.screen import Heartbeat, PresenceOut, TicketScreenOut
+from functions.schemas.search import SearchList
 from functions.schemas.service import (
     CalendarStatusOut,
     ConsoleConfigOut,
@@ -50,6 +51,7 @@ from functions.schemas.tickets import ACTION_BODIES, EventList, EventOut, NewMes
 from shared.domain.inbound.record import Outcome
 from shared.domain.lifecycle import Status
 from shared.domain.notifications import DeliveryState
+from shared.domain.search import MAX_QUERY_CHARS
 
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]
 Limit = Annotated[int, Field(ge=1, le=MAX_LIMIT)]
@@ -139,6 +141,12 @@ _FORMAT = Parameter(
     "format", "query", Literal["json", "csv"],
     "`csv` answers text/csv (a header row, one row per customer and priority); without it, `Accept` decides.",
 )  # fmt: skip
+_SEARCH_TERM = Parameter(
+    "q", "query", Annotated[str, StringConstraints(min_length=1, max_length=MAX_QUERY_CHARS)],
+    "One term: a ticket id, a contact address, a customer id or name word, or a word or word prefix (3 letters "
+    "or more) of the subject; words match whatever their case and accents.",
+    required=True,
+)  # fmt: skip
 _IF_MATCH = Parameter(
     "If-Match", "header", ETagValue, "The ETag the ticket was read with: refused with 412 if it changed since."
 )
@@ -227,6 +235,12 @@ OPERATIONS: tuple[Operation, ...] = (
         "GET", "/tickets/{id}/presence", "look_at_presence", "console",
         "Staff: the others present on the ticket's screen, without recording the caller", 200, PresenceOut,
         errors=(*_AUTHENTICATED, 403, 404), parameters=(_TICKET_ID,),
+    ),
+    Operation(
+        "GET", "/search", "search_tickets", "tickets",
+        "Staff: the newest tickets matching one term that the caller may see, a page at a time (a page the "
+        "caller's visibility thins out may be short, with a cursor)", 200, SearchList,
+        errors=(*_AUTHENTICATED, 403, 422), parameters=(_SEARCH_TERM, _LIMIT, _CURSOR),
     ),
     Operation(
         "GET", "/reports/at-risk", "at_risk_tickets", "reports",

@@ -103,6 +103,7 @@ param mailMaxPerMinute int
 param mailMaxPerHour int
 param staffLanguage string
 param escalationSchedule string
+param searchRepairSchedule string
 param escalationMatrix string
 param escalationSupervisorsAddress string
 param escalationManagementAddress string
@@ -260,6 +261,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     ESCALATION_MATRIX: escalationMatrix
     ESCALATION_SUPERVISORS_ADDRESS: escalationSupervisorsAddress
     ESCALATION_MANAGEMENT_ADDRESS: escalationManagementAddress
+    // Search (functions/search.py).
+    SEARCH_REPAIR_SCHEDULE: searchRepairSchedule
     // Email in (functions: ingest_inbound_mail, quarantine_poisoned_mail, purge_inbound_mail).
     INBOUND_MAX_MESSAGE_BYTES: string(inboundMaxMessageBytes)
     INBOUND_MAX_ATTACHMENTS: string(inboundMaxAttachments)

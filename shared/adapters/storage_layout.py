@@ -27,6 +27,9 @@ ESCALATIONS_TABLE = "Escalations"
 INBOUND_TABLE = "InboundMail"
 #: Who has which ticket's screen open in the console, one partition per ticket.
 PRESENCE_TABLE = "Presence"
+#: The search index: a row per term of a ticket (id, contact, subject and customer words), newest
+#: first, and the intents of rows about to be written.
+SEARCH_INDEX_TABLE = "SearchIndex"
 
 TABLES: tuple[str, ...] = (
     TICKETS_TABLE,
@@ -40,6 +43,7 @@ TABLES: tuple[str, ...] = (
     ESCALATIONS_TABLE,
     INBOUND_TABLE,
     PRESENCE_TABLE,
+    SEARCH_INDEX_TABLE,
 )
 
 # -- Blob containers ----------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ adapter into a use case. Each adapter's docstrings state its storage round trips
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -27,6 +27,7 @@ from shared.domain.notifications import Notification, NotificationContext, Notif
 from shared.domain.outgoing_mail import OutgoingMail
 from shared.domain.paging import Page
 from shared.domain.presence import PresenceMark
+from shared.domain.search import IndexedTicket
 from shared.domain.sla.closures import Closure
 from shared.domain.sla.escalation import Checkpoint
 from shared.domain.sla.stats import ReportedTicket
@@ -36,6 +37,7 @@ from shared.usecases.stored import (
     AuditRecord,
     CreationToken,
     FailedNotification,
+    IndexIntent,
     Intent,
     MailClaim,
     MailCount,
@@ -64,6 +66,7 @@ __all__ = [
     "PresenceBoard",
     "Renderer",
     "Schedule",
+    "SearchIndex",
     "Sender",
     "StaffDirectory",
     "Tickets",
@@ -134,6 +137,33 @@ class Tickets(Protocol):
 
     def screen(self, customer_id: str, ticket_id: TicketId) -> ScreenRead | None:
         """The ticket with its outgoing mails and its customer's open tickets (one query), or None."""
+        ...
+
+
+class SearchIndex(Protocol):
+    """The search index: one row per term of a ticket, and the intents of rows about to be written
+    (:class:`shared.adapters.stores.search_index.SearchIndexStore`)."""
+
+    def intend(self, customer_id: str, ticket_id: str, at: datetime) -> IndexIntent:
+        """Record that the ticket's rows are about to be written (before its change commits): one write."""
+        ...
+
+    def put(self, ticket: IndexedTicket) -> None:
+        """Write the ticket's row under each of its terms: one write per term."""
+        ...
+
+    def drop_intent(self, intent: IndexIntent) -> None:
+        """Forget the intent (its rows are written, or its change never committed): one delete."""
+        ...
+
+    def intents_before(self, moment: datetime) -> list[IndexIntent]:
+        """The intents recorded before ``moment``: one query per 1,000."""
+        ...
+
+    def pages(self, key: str, after: str, visible: StaffFilter) -> Iterator[tuple[list[IndexedTicket], str | None]]:
+        """The rows of term ``key`` after row key ``after``, newest first, as ``visible`` lets a staff
+        list hold them: one query per page, each with the row key the next page starts at (None
+        after the last)."""
         ...
 
 

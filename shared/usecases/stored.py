@@ -20,6 +20,7 @@ __all__ = [
     "AuditRecord",
     "CreationToken",
     "FailedNotification",
+    "IndexIntent",
     "Intent",
     "MailClaim",
     "MailCount",
@@ -80,6 +81,18 @@ class Intent:
     notification_id: str
     created_at: datetime
     staff: bool = False
+
+
+@dataclass(frozen=True)
+class IndexIntent:
+    """A ticket whose search rows a change is about to write, as the search index's intents know
+    it (written before the change commits, dropped once its rows are written): whose, which, and
+    the intent's own row (``partition``, ``row``)."""
+
+    customer_id: str
+    ticket_id: str
+    partition: str
+    row: str
 
 
 @dataclass(frozen=True)
