@@ -6,11 +6,12 @@ default language, Italian, then English by her choice, kept for her), sees a new
 in the queue without a reload, opens it with the keyboard, accepts it, replies (the customer's
 mail lands in the host's mail folder, in the ticket's language), writes an internal note (which
 the customer's API never shows), asks for a clarification (the badge says paused), hits the
-stale-reply guard when the customer answers meanwhile, sends again and resolves; then takes a
-phone request. Then Sam, of the security team, sees the Vulnerabilities view and Olga does not,
-and a handover takes a ticket out of Olga's sight. Every screen is checked with axe-core, must
-raise no script error and no CSP violation, and leaves a screenshot under
-``tests/artifacts/console/``.
+stale-reply guard when the customer answers meanwhile, sends again and resolves, finds the
+ticket with the search box; then takes a phone request. Then Sam, of the security team, sees
+the Vulnerabilities view, the search match and the customer panel's entry, and Olga none of
+them; a handover takes a ticket out of Olga's sight. Olga and Sue on one ticket see each other,
+and Sue's change makes Olga's reply stale. Every screen is checked with axe-core, must raise no
+script error and no CSP violation, and leaves a screenshot under ``tests/artifacts/console/``.
 """
 
 from __future__ import annotations
@@ -221,11 +222,22 @@ def test_an_operator_works_a_request_from_queue_to_resolution_in_the_console(
     assert (served["status"], served["resolution"]) == ("resolved", resolution)
     watched.check("08-ticket-resolved")
 
+    # /: the search box; a word of the subject finds the ticket.
+    page.locator("body").press("/")
+    expect(page.get_by_role("searchbox", name="Search tickets")).to_be_focused()
+    page.keyboard.type(marker)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Search: {marker}")
+    expect(page.locator(f'tr[data-ticket="{ticket_id}"]')).to_contain_text("Resolved")
+    watched.check("09-search")
+    page.go_back()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"{ticket_id} {subject}")
+
     # The shortcuts, listed with ?.
     page.locator("body").press("?")
     dialog = page.get_by_role("dialog", name="Keyboard shortcuts")
     expect(dialog).to_contain_text("Write an internal note")
-    watched.check("09-shortcuts")
+    watched.check("10-shortcuts")
     page.keyboard.press("Escape")
     expect(dialog).to_have_count(0)
 
@@ -235,7 +247,7 @@ def test_an_operator_works_a_request_from_queue_to_resolution_in_the_console(
     page.get_by_role("button", name="Open the request").click()
     expect(page.get_by_role("alert")).to_have_text("Please fill in: Customer id.")
     expect(page.get_by_label("Customer id")).to_be_focused()
-    watched.check("10-phone-request")
+    watched.check("11-phone-request")
     page.get_by_label("Customer id").fill("acme")
     page.get_by_label("Contact's email").fill("marco@acme.example")
     page.get_by_label("Contact's name").fill("Marco Rossi")
@@ -277,7 +289,10 @@ def test_only_the_security_team_sees_vulnerabilities_and_a_handover_leaves_the_o
     nav.get_by_role("link", name="Vulnerabilità").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Vulnerabilità")
     expect(page.locator(f'tr[data-ticket="{vulnerability["id"]}"]')).to_be_visible()
-    watched.check("11-vulnerabilities")
+    watched.check("12-vulnerabilities")
+    page.get_by_role("searchbox").fill("injection")
+    page.get_by_role("searchbox").press("Enter")
+    expect(page.locator(f'tr[data-ticket="{vulnerability["id"]}"]')).to_be_visible()
     context.close()
 
     # Olga (operator): no such view, not even by its address; the ticket nowhere, not by its address.
@@ -287,16 +302,19 @@ def test_only_the_security_team_sees_vulnerabilities_and_a_handover_leaves_the_o
     expect(page.get_by_role("heading", level=1)).to_have_text("Vista non disponibile")
     nav = page.get_by_role("navigation", name="Viste")
     expect(nav.get_by_role("link", name="Vulnerabilità")).to_have_count(0)
-    watched.check("12-view-not-available")
+    watched.check("13-view-not-available")
     for view, heading in (("queue", "Coda"), ("at_risk", "A rischio"), ("mine", "Miei")):
         page.goto(f"{base}/api/console/#/views/{view}")
         expect(page.get_by_role("heading", level=1)).to_have_text(heading)
         expect(page.locator("#rows")).to_be_visible()
         expect(page.locator(f'tr[data-ticket="{vulnerability["id"]}"]')).to_have_count(0)
+    page.goto(f"{base}/api/console/#/search?q=injection")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ricerca: injection")
+    expect(page.locator(f'tr[data-ticket="{vulnerability["id"]}"]')).to_have_count(0)
     page.goto(f"{base}/api/console/#/tickets/{vulnerability['id']}")
     expect(page.get_by_role("heading", level=1)).to_have_text("Ticket non disponibile")
     assert "SQL injection" not in page.locator("main").inner_text()
-    watched.check("13-ticket-not-available")
+    watched.check("14-ticket-not-available")
 
     # The customer panel of another ACME ticket: its other open tickets without the vulnerability
     # for Olga, with it for Sam.
@@ -324,7 +342,7 @@ def test_only_the_security_team_sees_vulnerabilities_and_a_handover_leaves_the_o
     expect(page.get_by_role("alert")).to_have_text(
         f"Il ticket {handed['id']} ora è di un collega: è uscito dalle tue viste."
     )
-    watched.check("14-handed-over")
+    watched.check("15-handed-over")
     context.close()
 
     context, watched = open_page(browser, "en-GB", ARTIFACTS)
@@ -356,7 +374,7 @@ def test_two_members_on_one_ticket_see_each_other_and_the_stale_reply_guard_fire
     olga.page.locator("body").press("r")
     olga.page.keyboard.type(f"Stiamo verificando {marker}.")
     expect(sue.page.locator('[data-present="Olga Conti"]')).to_contain_text("sta scrivendo")
-    sue.check("15-presence")
+    sue.check("16-presence")
 
     # Sue changes the ticket meanwhile (a priority): Olga's reply is refused as stale, nothing is
     # sent; she sees what is new and sends again.
@@ -371,7 +389,7 @@ def test_two_members_on_one_ticket_see_each_other_and_the_stale_reply_guard_fire
     expect(olga.page.locator("#composer-text")).to_have_value(f"Stiamo verificando {marker}.")
     events = api(web_host, "GET", f"/api/tickets/{ticket['id']}/events?limit=100", staff_token("Sue"))["items"]
     assert not [event for event in events if event["type"] == "message" and marker in (event["body"] or "")]
-    olga.check("16-stale-reply")
+    olga.check("17-stale-reply")
     olga.page.get_by_role("button", name="Invia di nuovo").click()
     expect(olga.page.locator(".timeline li.public-reply")).to_contain_text(f"Stiamo verificando {marker}.")
     olga_context.close()

@@ -11,6 +11,7 @@ export const SHORTCUTS = [
   ["r", "reply"],
   ["n", "note"],
   ["a", "accept"],
+  ["/", "search"],
   ["?", "help"],
 ];
 

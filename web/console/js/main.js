@@ -11,6 +11,7 @@ import { installShortcuts, showShortcuts } from "./keys.js";
 import { MESSAGES } from "./messages.js";
 import { listPage } from "./pages/list.js";
 import { phonePage } from "./pages/phone.js";
+import { searchPage } from "./pages/search.js";
 import { ticketPage } from "./pages/ticket.js";
 import { viewsFor } from "./views.js";
 
@@ -88,9 +89,24 @@ function renderChrome() {
       rememberUnder("console.language", config.language);
       render();
     } }, t("auth.signOut"))) : null;
-  replace(document.getElementById("tools"), switcher, account);
+  replace(document.getElementById("tools"), me ? searchBox() : null, switcher, account);
   document.getElementById("notice")?.remove();
   if (notice) main.before(h("div", { id: "notice", class: "notice notice-error", role: "alert" }, notice));
+}
+
+/** The search box at the top: its term goes to the address (#/search?q=), so results can be
+ * reloaded and linked. */
+function searchBox() {
+  const current = route.startsWith("#/search?") ? new URLSearchParams(route.split("?")[1]).get("q") || "" : "";
+  const input = h("input", { id: "search", type: "search", name: "q", value: current, autocomplete: "off",
+    "aria-describedby": "search-hint" });
+  return h("form", { class: "search", role: "search", onsubmit: (event) => {
+    event.preventDefault();
+    window.location.hash = `#/search?${new URLSearchParams({ q: input.value.trim() })}`;
+  } },
+  h("label", { for: "search", class: "visually-hidden" }, t("search.label")), input,
+  h("span", { id: "search-hint", class: "visually-hidden" }, t("search.hint")),
+  h("button", { type: "submit", class: "button secondary" }, t("search.submit")));
 }
 
 function signInPage(reason) {
@@ -151,6 +167,8 @@ async function render() {
         // A malformed escape: no ticket id; the ticket page answers "not found" without asking the API.
       }
       controls = await ticketPage(main, id, { me, config, back: lastList });
+    } else if (path === "/search") {
+      controls = await searchPage(main, query.get("q") || "", query.get("cursor"));
     } else if (path === "/phone") {
       phonePage(main, config, (id) => { window.location.hash = `#/tickets/${id}`; });
     } else {
@@ -208,6 +226,7 @@ async function start() {
     note: () => controls.note?.(),
     accept: () => controls.accept?.(),
     help: showShortcuts,
+    search: () => document.getElementById("search")?.focus(),
   });
   window.addEventListener("hashchange", () => {
     if (!followHash()) return;

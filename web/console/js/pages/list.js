@@ -72,14 +72,25 @@ function rowOf(row) {
     h("td", {}, h("time", { datetime: row.last_activity }, dateTime(row.last_activity))));
 }
 
-/** The rows of a page as a table (or a line saying there are none). */
-function rowsTable(view, page) {
+/** The rows of a page as a table captioned `caption` (or a line saying there are none). */
+export function rowsTable(caption, page) {
   if (!page.items.length) return h("p", { class: "muted", id: "rows" }, t("list.empty"));
   const columns = ["id", "subject", "customer", "priority", "status", "assignee", "sla", "activity"];
   return h("table", { class: "rows", id: "rows" },
-    h("caption", { class: "visually-hidden" }, t(`view.${view}`)),
+    h("caption", { class: "visually-hidden" }, caption),
     h("thead", {}, h("tr", {}, columns.map((name) => h("th", { scope: "col" }, t(`list.column.${name}`))))),
     h("tbody", {}, page.items.map(rowOf)));
+}
+
+/** Makes row `index` of the table in `holder` the current one (kept within the rows), its link
+ * focused when `focus`; returns the index marked (-1 without rows). */
+export function markRow(holder, index, focus) {
+  const all = [...holder.querySelectorAll("tr[data-ticket]")];
+  if (!all.length) return -1;
+  const current = Math.max(0, Math.min(all.length - 1, index));
+  all.forEach((row, at) => row.classList.toggle("current", at === current));
+  if (focus) all[current].querySelector("a").focus();
+  return current;
 }
 
 /**
@@ -93,7 +104,7 @@ export async function listPage(main, view, query, me, config, showError) {
   let current = -1;
   let timer = null;
   let stopped = false;
-  const holder = h("div", {}, rowsTable(view, page));
+  const holder = h("div", {}, rowsTable(t(`view.${view}`), page));
   const status = h("p", { class: "hint", id: "refreshed" }, t("list.refreshed", { time: dateTime(new Date()) }));
   const paging = h("p", {},
     request.cursor ? h("a", { href: `#/views/${view}` }, t("list.first")) : null, " ",
@@ -108,11 +119,7 @@ export async function listPage(main, view, query, me, config, showError) {
 
   const rows = () => [...holder.querySelectorAll("tr[data-ticket]")];
   const mark = (index, focus) => {
-    const all = rows();
-    if (!all.length) return;
-    current = Math.max(0, Math.min(all.length - 1, index));
-    all.forEach((row, at) => row.classList.toggle("current", at === current));
-    if (focus) all[current].querySelector("a").focus();
+    current = markRow(holder, index, focus);
   };
   const schedule = () => {
     timer = window.setTimeout(refresh, Math.max(1, page.refresh_seconds || 30) * 1000);
@@ -124,7 +131,7 @@ export async function listPage(main, view, query, me, config, showError) {
       const focused = holder.contains(document.activeElement);
       page = await loadView(view, request, me);
       if (stopped) return;
-      replace(holder, rowsTable(view, page));
+      replace(holder, rowsTable(t(`view.${view}`), page));
       const again = rows().findIndex((row) => row.dataset.ticket === chosen);
       if (again >= 0) mark(again, focused);
       status.textContent = t("list.refreshed", { time: dateTime(new Date()) });
