@@ -45,7 +45,8 @@ export function phonePage(main, config, opened) {
       alert.textContent = at
         ? t("error.field", { field: FIELDS.includes(at) ? t(`field.${at}`) : at, detail: error.problem.detail })
         : error instanceof ApiError && error.status === 0 ? t("error.networkFormKept")
-          : t("error.generic", { status: error instanceof ApiError ? error.status : "?" });
+          : error instanceof ApiError && error.problem?.detail ? t("error.conflict", { detail: error.problem.detail })
+            : t("error.generic", { status: error instanceof ApiError ? error.status : "?" });
       alert.hidden = false;
       if (at && elements[at]) {
         elements[at].setAttribute("aria-invalid", "true");
