@@ -19,6 +19,7 @@ from functions import (
     reports,
     staff,
     tickets,
+    views,
 )
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
@@ -27,6 +28,7 @@ for blueprint in (
     health.bp,
     calendar_status.bp,
     tickets.bp,
+    views.bp,
     attachments.bp,
     reports.bp,
     admin.bp,

@@ -25,6 +25,9 @@ OUTBOX_INDEX_TABLE = "OutboxIndex"
 ESCALATIONS_TABLE = "Escalations"
 #: Received mail and its outcome.
 INBOUND_TABLE = "InboundMail"
+#: The console's view index: each view's rows in the order it shows them, where each ticket's
+#: rows are, and the intents of the changes whose rows may lag behind.
+CONSOLE_VIEWS_TABLE = "ConsoleViews"
 
 TABLES: tuple[str, ...] = (
     TICKETS_TABLE,
@@ -37,6 +40,7 @@ TABLES: tuple[str, ...] = (
     OUTBOX_INDEX_TABLE,
     ESCALATIONS_TABLE,
     INBOUND_TABLE,
+    CONSOLE_VIEWS_TABLE,
 )
 
 # -- Blob containers ----------------------------------------------------------------------------------
