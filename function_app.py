@@ -23,6 +23,7 @@ from functions import (
     search,
     staff,
     tickets,
+    views,
 )
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
@@ -32,6 +33,7 @@ for blueprint in (
     calendar_status.bp,
     tickets.bp,
     screen.bp,
+    views.bp,
     attachments.bp,
     reports.bp,
     admin.bp,

@@ -15,8 +15,8 @@ import os
 import threading
 import time
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime, timedelta
-from functools import cache, partial
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from typing import TYPE_CHECKING
 
 from shared.adapters.auth.tokens import TokenVerifier, key_source
@@ -42,6 +42,7 @@ from shared.adapters.stores.schedule import EscalationSchedule
 from shared.adapters.stores.search_index import SearchIndexStore
 from shared.adapters.stores.staff import StaffStore
 from shared.adapters.stores.tickets import TicketStore
+from shared.adapters.stores.views import ViewIndexStore
 from shared.config.app import settings
 from shared.config.auth import load_auth_settings
 from shared.config.inbound import load_inbound_settings, load_mail_storage
@@ -60,10 +61,11 @@ from shared.usecases.intake import MailIntake
 from shared.usecases.notifier import Notifier
 from shared.usecases.ports import Sender
 from shared.usecases.presence import Presence
-from shared.usecases.replanning import replan_from
+from shared.usecases.replanning import ReplanReport, replan_from
 from shared.usecases.reports import Reports
 from shared.usecases.search import IndexedTickets, IndexRepair, Search
 from shared.usecases.staff import ActiveStaff, StaffAdministration
+from shared.usecases.views import ConsoleViews, ViewKeeper
 
 if TYPE_CHECKING:
     from azure.data.tables import TableServiceClient
@@ -222,6 +224,8 @@ def desk_at(now: Callable[[], datetime], mail: Dispatcher | None = None) -> Desk
     travels in time with it)."""
     desk_settings = settings().desk
     mail_config = mail_settings()
+    matrix = EscalationMatrix(desk_settings.escalation_percentages)
+    tickets = TicketStore(tables())
     notifying = Notifier(
         OutboxStore(tables()),
         mail or dispatcher_at(now),
@@ -231,7 +235,7 @@ def desk_at(now: Callable[[], datetime], mail: Dispatcher | None = None) -> Desk
         mail_config.security_address,
     )
     return Desk(
-        tickets=IndexedTickets(TicketStore(tables()), search_index(), now),
+        tickets=IndexedTickets(tickets, search_index(), now),
         customers=customers(),
         audit=AuditTrail(tables()),
         calendar=calendar(),
@@ -242,7 +246,7 @@ def desk_at(now: Callable[[], datetime], mail: Dispatcher | None = None) -> Desk
         notifier=notifying,
         schedule=schedule(),
         escalation=EscalationPolicy(
-            EscalationMatrix(desk_settings.escalation_percentages),
+            matrix,
             desk_settings.escalation_supervisors,
             desk_settings.escalation_management,
         ),
@@ -250,6 +254,7 @@ def desk_at(now: Callable[[], datetime], mail: Dispatcher | None = None) -> Desk
             tables(), CreationLimit(desk_settings.creation_burst, desk_settings.creation_per_hour)
         ),
         staff=staff_directory(),
+        views=ViewKeeper(ViewIndexStore(tables()), tickets, calendar(), now, matrix),
     )
 
 
@@ -329,7 +334,7 @@ def administration() -> Administration:
         customers=customers(),
         closures=closures(),
         reread_calendar=calendar().invalidate,
-        replan=partial(replan_from, desk(), schedule()),
+        replan=replan_closures,
         audit=AuditTrail(tables()),
         inbound=InboundLog(tables()),
         tickets=TicketStore(tables()),
@@ -350,6 +355,31 @@ def presence() -> Presence:
     return Presence(desk().tickets, PresenceStore(tables()), policy(), presence_settings().interval, utc_now)
 
 
+# --- the console's views ------------------------------------------------------------------------------
+
+
+@cache
+def console_views() -> ConsoleViews:
+    """Pages of the console's views on the system clock."""
+    return ConsoleViews(ViewIndexStore(tables()), AuditTrail(tables()), calendar(), utc_now)
+
+
+def view_keeper() -> ViewKeeper:
+    """The view index's keeper of the desk on the system clock (its repair sweep and re-key)."""
+    keeper = desk().views
+    if not isinstance(keeper, ViewKeeper):
+        raise RuntimeError("the desk keeps no view index")
+    return keeper
+
+
+def replan_closures(first_day: date, last_day: date) -> ReplanReport:
+    """After a change of closures: re-plan the escalations it moves, then re-key the view rows of
+    the open tickets whose deadline it may move (on the calendar as it now is)."""
+    report = replan_from(desk(), schedule(), first_day, last_day)
+    view_keeper().rekey(first_day)
+    return report
+
+
 def health_probes() -> Mapping[str, Probe]:
     """What ``GET /api/health`` checks: that Table Storage answers (its client built, and so its
     settings read, inside the probe: a missing setting is a finding, not an error)."""
@@ -363,7 +393,8 @@ def forget() -> None:
     builders = (tables, mail_blobs, verifier, customers, closures, calendar, mail_settings, mail_identity, sender)
     staff = (staff_directory, active_staff, staff_administration)
     desks = (policy, dispatcher, schedule, desk, intake, files, reports, administration)
-    for built in (*builders, *staff, search_index, search, index_repair, *desks):
+    views = (console_views,)
+    for built in (*builders, *staff, *views, search_index, search, index_repair, *desks):
         built.cache_clear()
     presence_settings.cache_clear()
     presence.cache_clear()

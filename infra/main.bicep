@@ -123,6 +123,10 @@ param slaResolutionRule string = 'working_hours'
 param calendarRefreshSeconds int = 60
 
 @minValue(1)
+@description('CONSOLE_REFRESH_SECONDS: how often the console refreshes its lists.')
+param consoleRefreshSeconds int = 30
+
+@minValue(1)
 @description('TICKET_CREATION_BURST: how many tickets a customer may open over the API at once (its token bucket\'s size).')
 param ticketCreationBurst int = 10
 
@@ -170,6 +174,9 @@ param staffLanguage string = 'it'
 
 @description('OUTBOX_SCHEDULE: the outbox sweep timer (NCRONTAB, UTC).')
 param outboxSchedule string = '0 */1 * * * *'
+
+@description('VIEWS_REPAIR_SCHEDULE: the view index repair sweep timer (NCRONTAB, UTC).')
+param viewsRepairSchedule string = '30 */1 * * * *'
 
 @minValue(1)
 @description('OUTBOX_SWEEP_GRACE_SECONDS: how old a pending mail must be before the sweep sends it.')
@@ -309,6 +316,7 @@ var tableNames = [
   'InboundMail'
   'Presence'
   'SearchIndex'
+  'ConsoleViews'
 ]
 var blobContainerNames = [
   'inbound-email'
@@ -444,6 +452,7 @@ module functionApp 'modules/function-app.bicep' = {
     ticketPrefix: ticketPrefix
     slaResolutionRule: slaResolutionRule
     calendarRefreshSeconds: calendarRefreshSeconds
+    consoleRefreshSeconds: consoleRefreshSeconds
     ticketCreationBurst: ticketCreationBurst
     ticketCreationPerHour: ticketCreationPerHour
     storageTimeoutSeconds: storageTimeoutSeconds
@@ -456,6 +465,7 @@ module functionApp 'modules/function-app.bicep' = {
     authCustomerClaim: authCustomerClaim
     authMaxTokenLifetimeSeconds: authMaxTokenLifetimeSeconds
     outboxSchedule: outboxSchedule
+    viewsRepairSchedule: viewsRepairSchedule
     outboxSweepGraceSeconds: outboxSweepGraceSeconds
     outboxLeaseSeconds: outboxLeaseSeconds
     mailFromName: mailFromName

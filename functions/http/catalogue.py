@@ -48,10 +48,13 @@ from functions.schemas.service import (
 )
 from functions.schemas.staff import StaffDocument, StaffList, StaffOut, StaffPatch
 from functions.schemas.tickets import ACTION_BODIES, EventList, EventOut, NewMessage, OpenTicket, TicketList, TicketOut
+from functions.schemas.views import ViewPageOut
 from shared.domain.inbound.record import Outcome
 from shared.domain.lifecycle import Status
 from shared.domain.notifications import DeliveryState
 from shared.domain.search import MAX_QUERY_CHARS
+from shared.domain.sla.policy import Category
+from shared.domain.views import Sort, View
 
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]
 Limit = Annotated[int, Field(ge=1, le=MAX_LIMIT)]
@@ -147,6 +150,21 @@ _SEARCH_TERM = Parameter(
     "or more) of the subject; words match whatever their case and accents.",
     required=True,
 )  # fmt: skip
+_VIEW = Parameter(
+    "view",
+    "path",
+    View,
+    "queue, mine, waiting, at_risk, all_open (supervisors) or vulnerabilities (security).",
+    required=True,
+)
+_VIEW_SORT = Parameter("sort", "query", Sort, "deadline (nearest first, breached first) or activity (latest first).")
+_VIEW_LIMIT = Parameter("limit", "query", Limit, "How many rows a page holds at most (default 50).")
+_VIEW_FILTERS = (
+    Parameter("customer", "query", CustomerId, "Only this customer's tickets (one filter at a time)."),
+    Parameter("priority", "query", Annotated[int, Field(ge=1, le=4)], "Only this priority (one filter at a time)."),
+    Parameter("category", "query", Category, "Only this category (one filter at a time)."),
+    Parameter("status", "query", Status, "Only this status (one filter at a time)."),
+)
 _IF_MATCH = Parameter(
     "If-Match", "header", ETagValue, "The ETag the ticket was read with: refused with 412 if it changed since."
 )
@@ -205,6 +223,13 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation(
         "GET", "/tickets/{id}", "get_ticket", "tickets", "One ticket, with its SLA as of now", 200, TicketOut,
         errors=(*_AUTHENTICATED, 404, 422), parameters=(_TICKET_ID,), headers=("ETag",),
+    ),
+    Operation(
+        "GET", "/views/{view}", "view_page", "views",
+        "A page of one of the console's views, from the view index (staff only; all_open for supervisors, "
+        "vulnerabilities for the security role); one filter at a time, as the view supports", 200, ViewPageOut,
+        errors=(*_AUTHENTICATED, 403, 404, 422),
+        parameters=(_VIEW, _VIEW_SORT, *_VIEW_FILTERS, _VIEW_LIMIT, _CURSOR),
     ),
     Operation(
         "GET", "/tickets/{id}/events", "ticket_events", "tickets",

@@ -73,6 +73,7 @@ param mailFrom string
 param ticketPrefix string
 param slaResolutionRule string
 param calendarRefreshSeconds int
+param consoleRefreshSeconds int
 param ticketCreationBurst int
 param ticketCreationPerHour int
 param storageTimeoutSeconds int
@@ -85,6 +86,7 @@ param authStaffJwksUrl string
 param authCustomerClaim string
 param authMaxTokenLifetimeSeconds int
 param outboxSchedule string
+param viewsRepairSchedule string
 param outboxSweepGraceSeconds int
 param outboxLeaseSeconds int
 param mailFromName string
@@ -221,6 +223,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     TICKET_PREFIX: ticketPrefix
     SLA_RESOLUTION_RULE: slaResolutionRule
     CALENDAR_REFRESH_SECONDS: string(calendarRefreshSeconds)
+    CONSOLE_REFRESH_SECONDS: string(consoleRefreshSeconds)
     TICKET_CREATION_BURST: string(ticketCreationBurst)
     TICKET_CREATION_PER_HOUR: string(ticketCreationPerHour)
     // Authentication (shared/adapters/auth/tokens.py).
@@ -254,6 +257,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     MAIL_MAX_PER_HOUR: string(mailMaxPerHour)
     STAFF_LANGUAGE: staffLanguage
     OUTBOX_SCHEDULE: outboxSchedule
+    VIEWS_REPAIR_SCHEDULE: viewsRepairSchedule
     OUTBOX_SWEEP_GRACE_SECONDS: string(outboxSweepGraceSeconds)
     OUTBOX_LEASE_SECONDS: string(outboxLeaseSeconds)
     // Escalation (functions/escalation.py).

@@ -30,6 +30,9 @@ PRESENCE_TABLE = "Presence"
 #: The search index: a row per term of a ticket (id, contact, subject and customer words), newest
 #: first, and the intents of rows about to be written.
 SEARCH_INDEX_TABLE = "SearchIndex"
+#: The console's view index: each view's rows in the order it shows them, where each ticket's
+#: rows are, and the intents of the changes whose rows may lag behind.
+CONSOLE_VIEWS_TABLE = "ConsoleViews"
 
 TABLES: tuple[str, ...] = (
     TICKETS_TABLE,
@@ -44,6 +47,7 @@ TABLES: tuple[str, ...] = (
     INBOUND_TABLE,
     PRESENCE_TABLE,
     SEARCH_INDEX_TABLE,
+    CONSOLE_VIEWS_TABLE,
 )
 
 # -- Blob containers ----------------------------------------------------------------------------------

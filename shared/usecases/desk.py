@@ -41,12 +41,13 @@ from shared.usecases.ports import (
     Schedule,
     StaffDirectory,
     Tickets,
+    ViewUpdates,
 )
 from shared.usecases.staff import check_assignee
 from shared.usecases.stored import CreationToken, MailClaim, StoredTicket
 from shared.usecases.visibility import customer_of, visible_ticket
 
-__all__ = ["Desk", "EscalationPolicy", "NewTicket", "ScreenMail", "SlaView", "TicketScreen", "TicketView"]
+__all__ = ["Desk", "EscalationPolicy", "NewTicket", "ScreenMail", "SlaView", "TicketScreen", "TicketView", "sla_view"]
 
 LOG = logging.getLogger(__name__)
 
@@ -101,6 +102,16 @@ class SlaView:
         return self.take_charge.breached or self.resolution.breached or self.escalated_as_breached
 
 
+def sla_view(ticket: Ticket, calendar: SlaCalendar, at: datetime, matrix: EscalationMatrix) -> SlaView:
+    """The ticket's two clocks as of ``at`` on ``calendar``, its escalation level, and whether a
+    level reached is ``matrix``'s breach level."""
+    states = {clock: clock_state(clock, ticket.clocks, calendar, at) for clock in Clock}
+    level = max(ticket.escalation.values(), default=0)
+    breach = matrix.breach_level
+    escalated_as_breached = breach is not None and level >= breach
+    return SlaView(states[Clock.TAKE_CHARGE], states[Clock.RESOLUTION], level, escalated_as_breached)
+
+
 @dataclass(frozen=True)
 class TicketView:
     """A ticket as read, with its SLA as of the read and its revision (the API's ETag)."""
@@ -135,7 +146,8 @@ class Desk:
     """The use cases, bound to their ports (:mod:`shared.usecases.ports`): the tickets, the
     customers, the audit trail, the escalation schedule and the creation limit; the calendar, the
     SLA policy, the clock and the language detector; the notifier that sends the changes' mail;
-    the staff directory an assignment's target must be an active member of (none: not checked)."""
+    the staff directory an assignment's target must be an active member of (none: not checked);
+    the console's view index, told of every change and of the assignee's reads (none: no index)."""
 
     tickets: Tickets
     customers: Customers
@@ -150,6 +162,7 @@ class Desk:
     escalation: EscalationPolicy = field(default_factory=EscalationPolicy)
     creation_limits: CreationLimiter | None = None
     staff: StaffDirectory | None = None
+    views: ViewUpdates | None = None
 
     # --- reads ---------------------------------------------------------------------------------------
 
@@ -158,6 +171,8 @@ class Desk:
         as ``reading`` (what they read: the ticket, or one of its files)."""
         stored = self._visible(caller, ticket_id)
         self._audit(caller, stored.ticket.id, reading)
+        if self.views is not None and caller.roles & STAFF:
+            self.views.opened(handle_of(caller), stored.ticket)
         return self._view(stored.ticket)
 
     def list_tickets(
@@ -289,7 +304,11 @@ class Desk:
         self._plan_checkpoints(view, at)
         notifications = self._plan(view, notices, seq=1, at=at)
         claim = _claim(source, "created")
-        stored = self._add_within_limit(ticket, [created], notifications, claim, spent, at)
+        stored = self._indexed(
+            ticket,
+            lambda: self._add_within_limit(ticket, [created], notifications, claim, spent, at),
+            customer_wrote=Role.CUSTOMER in caller.roles or source is not None,
+        )
         self._dispatch(notifications)
         if caller.roles & STAFF:
             self._audit(caller, ticket_id, "open")
@@ -397,10 +416,24 @@ class Desk:
         view = self._view(ticket)
         planned = self._plan_checkpoints(view, change.at, change.clocks_grown if replan is None else replan)
         notifications = self._plan(view, change.notices, seq=ticket.event_count, at=change.at)
-        saved = self.tickets.save(stored, ticket, change.events, notifications, _claim(change.source, "appended"))
+        saved = self._indexed(
+            ticket,
+            lambda: self.tickets.save(stored, ticket, change.events, notifications, _claim(change.source, "appended")),
+            customer_wrote=any(_from_customer(event) for event in change.events),
+        )
         self._dispatch(notifications)
         self._audit(caller, ticket.id, what)
         return TicketView(saved.ticket, view.sla), planned
+
+    def _indexed(self, ticket: Ticket, commit: Callable[[], StoredTicket], *, customer_wrote: bool) -> StoredTicket:
+        """Run ``commit`` (the change of ``ticket``) between the view index's intent and the
+        placing of its rows (:class:`~shared.usecases.ports.ViewUpdates`)."""
+        if self.views is None:
+            return commit()
+        intent = self.views.intend(ticket, customer_wrote=customer_wrote)
+        stored = commit()
+        self.views.place(stored.ticket, intent)
+        return stored
 
     def _plan_checkpoints(self, view: TicketView, at: datetime, clocks: Iterable[Clock] = Clock) -> list[Checkpoint]:
         """Write the next escalation checkpoint of each running clock of ``clocks`` (before the
@@ -494,13 +527,7 @@ class Desk:
             self.notifier.dispatch(notifications)
 
     def _view(self, ticket: Ticket) -> TicketView:
-        calendar, at = self.calendar(), self.now()
-        states = {clock: clock_state(clock, ticket.clocks, calendar, at) for clock in Clock}
-        level = max(ticket.escalation.values(), default=0)
-        breach = self.escalation.matrix.breach_level
-        escalated_as_breached = breach is not None and level >= breach
-        sla = SlaView(states[Clock.TAKE_CHARGE], states[Clock.RESOLUTION], level, escalated_as_breached)
-        return TicketView(ticket, sla)
+        return TicketView(ticket, sla_view(ticket, self.calendar(), self.now(), self.escalation.matrix))
 
     def _audit(self, caller: Caller, ticket_id: str, action: str) -> None:
         if Role.CUSTOMER not in caller.roles:
@@ -512,6 +539,11 @@ def _drop_unless_replaced(schedule: Schedule, checkpoints: Iterable[Checkpoint],
     for checkpoint in checkpoints:
         if not any(schedule.same_row(checkpoint, new) for new in planned):
             schedule.drop(checkpoint)
+
+
+def _from_customer(event: HistoryEvent) -> bool:
+    """A message the customer wrote (by the portal or by mail)."""
+    return event.type is EventType.MESSAGE and event.actor_role == Role.CUSTOMER.value
 
 
 def _hold_to(if_match: int | None, ticket: Ticket) -> None:

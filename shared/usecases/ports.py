@@ -10,7 +10,7 @@ adapter into a use case. Each adapter's docstrings state its storage round trips
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -33,6 +33,7 @@ from shared.domain.sla.escalation import Checkpoint
 from shared.domain.sla.stats import ReportedTicket
 from shared.domain.staff import StaffMember
 from shared.domain.ticket import Ticket, TicketId
+from shared.domain.views import IndexKey, Source, ViewRow
 from shared.usecases.stored import (
     AuditRecord,
     CreationToken,
@@ -50,6 +51,7 @@ from shared.usecases.stored import (
     StoredNotification,
     StoredTicket,
 )
+from shared.usecases.view_records import IndexedRow, Placement, ViewIntent
 
 __all__ = [
     "Attachments",
@@ -70,6 +72,8 @@ __all__ = [
     "Sender",
     "StaffDirectory",
     "Tickets",
+    "ViewIndex",
+    "ViewUpdates",
 ]
 
 
@@ -486,4 +490,64 @@ class PresenceBoard(Protocol):
 
     def remove(self, marks: Sequence[StoredMark]) -> None:
         """Delete these marks of one ticket, each unless it changed since it was read."""
+        ...
+
+
+# --- the console's views --------------------------------------------------------------------------------
+
+
+class ViewIndex(Protocol):
+    """The view index: each view's rows, each ticket's placement, the intents of changes whose
+    rows may lag (:class:`shared.adapters.stores.views.ViewIndexStore`)."""
+
+    def page(self, source: Source, after: str | None, limit: int) -> tuple[list[IndexedRow], bool]:
+        """Up to ``limit`` rows of ``source`` after the row key ``after``, and whether more may follow."""
+        ...
+
+    def tickets_between(self, source: Source, first: str, end: str) -> Iterable[tuple[str, str]]:
+        """(customer, ticket id) of the rows of ``source`` whose sort key is in [first, end)."""
+        ...
+
+    def placement(self, customer_id: str, ticket_id: str) -> Placement | None:
+        """Where the ticket's rows are, or None when it was never placed."""
+        ...
+
+    def put_placement(self, placement: Placement) -> str:
+        """Write ``placement`` under its ETag (None: create); :class:`Conflict` when another came first."""
+        ...
+
+    def write(self, rows: Mapping[IndexKey, ViewRow], deletes: Iterable[IndexKey]) -> None:
+        """Upsert ``rows``, delete ``deletes`` (a row already gone is fine)."""
+        ...
+
+    def mark_unread(self, keys: Iterable[IndexKey], unread: bool) -> None:
+        """Set the unread mark of the rows ``keys``."""
+        ...
+
+    def intend(self, intent: ViewIntent) -> None:
+        """Record that a ticket's rows may lag behind it."""
+        ...
+
+    def drop_intent(self, intent: ViewIntent) -> None:
+        """Forget the intent (gone already is fine)."""
+        ...
+
+    def intents_before(self, moment: datetime) -> Iterable[ViewIntent]:
+        """The intents written before ``moment``."""
+        ...
+
+
+class ViewUpdates(Protocol):
+    """What the desk's change path tells the view index (:class:`shared.usecases.views.ViewKeeper`)."""
+
+    def intend(self, ticket: Ticket, *, customer_wrote: bool) -> ViewIntent:
+        """Before the change of ``ticket`` commits (``customer_wrote``: a customer's message)."""
+        ...
+
+    def place(self, ticket: Ticket, intent: ViewIntent) -> None:
+        """After it committed: place the ticket's rows, and drop ``intent``."""
+        ...
+
+    def opened(self, handle: str, ticket: Ticket) -> None:
+        """``handle`` opened ``ticket`` (the assignee's read clears its unread mark)."""
         ...
