@@ -218,6 +218,8 @@ class Desk:
         mailboxes = self._shared_mailboxes()
         mails = [ScreenMail(mail, recipient_role(mail, mailboxes)) for mail in read.notifications]
         self._audit(caller, ticket.id, "read-screen")
+        if self.views is not None:
+            self.views.opened(handle_of(caller), ticket)
         return TicketScreen(self._view(ticket), history, self.customers.get(ticket.customer_id), others, mails)
 
     def _shared_mailboxes(self) -> dict[str, RecipientRole]:

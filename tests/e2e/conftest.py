@@ -35,6 +35,7 @@ def web_host(azurite: bool, web_host_mail: Path) -> Iterator[DevHost]:
         "CONSOLE_OIDC_CLIENT_ID": "support-desk-console-local",
         "STAFF_LANGUAGE": "it",
         "CONSOLE_HEARTBEAT_SECONDS": "1",  # presence seen within a second or two, not the default 15
+        "CONSOLE_REFRESH_SECONDS": "2",  # a list shows a change within two seconds, not the default 30
     }
     with running_devhost("function_app:app", web_host_mail, settings, port=port, arguments=["--demo"]) as host:
         yield host

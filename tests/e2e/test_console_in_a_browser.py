@@ -5,9 +5,10 @@ One working day in short: Olga signs in through the local staff issuer (in the s
 default language, Italian, then English by her choice, kept for her), sees a new request appear
 in the queue without a reload, opens it with the keyboard, accepts it, replies (the customer's
 mail lands in the host's mail folder, in the ticket's language), writes an internal note (which
-the customer's API never shows), asks for a clarification (the badge says paused), hits the
-stale-reply guard when the customer answers meanwhile, sends again and resolves, finds the
-ticket with the search box; then takes a phone request. Then Sam, of the security team, sees
+the customer's API never shows), asks for a clarification (the badge says paused), sees the
+customer's answer mark the row unread until she opens it, hits the stale-reply guard when a
+supervisor changes the ticket meanwhile, sends again and resolves, finds the ticket with the
+search box; then takes a phone request. Then Sam, of the security team, sees
 the Vulnerabilities view, the search match and the customer panel's entry, and Olga none of
 them; a handover takes a ticket out of Olga's sight. Olga and Sue on one ticket see each other,
 and Sue's change makes Olga's reply stale. Every screen is checked with axe-core, must raise no
@@ -36,9 +37,6 @@ from tests.e2e.devhost_process import DevHost, wait_until
 ARTIFACTS = BROWSER_ARTIFACTS / "console"
 #: How long a reply may take from the outbox to a mail file (the outbox poller runs every few seconds).
 MAIL_SECONDS = 30.0
-#: The interval the lists refresh on until the views API names one (``web/console/js/views.js``),
-#: jumped over with the page's clock.
-LIST_REFRESH = "00:31"
 
 
 def staff_token(name: str) -> str:
@@ -86,7 +84,6 @@ def test_an_operator_works_a_request_from_queue_to_resolution_in_the_console(
     base = f"http://127.0.0.1:{web_host.port}"
     context, watched = open_page(browser, "en-GB", ARTIFACTS)
     page = watched.page
-    page.clock.install()
 
     # Signed out, in the staff's default language (STAFF_LANGUAGE=it), whatever the browser says.
     page.goto(f"{base}/api/console/")
@@ -119,7 +116,6 @@ def test_an_operator_works_a_request_from_queue_to_resolution_in_the_console(
         "priority": 2, "category": "bug",
     })  # fmt: skip
     ticket_id = ticket["id"]
-    page.clock.fast_forward(LIST_REFRESH)
     row = page.locator(f'tr[data-ticket="{ticket_id}"]')
     expect(row).to_contain_text(subject)
     assert row.locator("b").count() == 0
@@ -202,25 +198,38 @@ def test_an_operator_works_a_request_from_queue_to_resolution_in_the_console(
     waiting_row = page.locator(f'tr[data-ticket="{ticket_id}"]')
     expect(waiting_row.locator(".sla")).to_contain_text("paused")
     watched.check("06-waiting-for-customer")
-    waiting_row.get_by_role("link").click()
 
-    # The customer answers while Olga writes the resolution: the stale-reply guard fires, shows
-    # what is new, and Olga sends again.
+    # The customer answers: back in Mine, the row is marked unread until Olga opens the ticket.
+    answer = f"Una HP LaserJet {marker}."
+    api(web_host, "POST", f"/api/tickets/{ticket_id}/messages", anna, {"body": answer})
+    page.get_by_role("link", name="Mine", exact=True).click()
+    mine_row = page.locator(f'tr[data-ticket="{ticket_id}"]')
+    expect(mine_row).to_contain_text("Accepted")
+    expect(mine_row.locator(".unread-mark")).to_have_text("New reply")
+    watched.check("07-mine-unread")
+    mine_row.get_by_role("link").click()
+    expect(page.locator(".timeline li.from-customer").last).to_contain_text(answer)
+    page.get_by_role("link", name="Back to the list").click()
+    expect(page.locator(f'tr[data-ticket="{ticket_id}"]')).to_be_visible()
+    expect(page.locator(f'tr[data-ticket="{ticket_id}"] .unread-mark')).to_have_count(0)
+    page.locator(f'tr[data-ticket="{ticket_id}"]').get_by_role("link").click()
+
+    # A supervisor changes the ticket while Olga writes the resolution: the stale-reply guard
+    # fires, shows what is new, keeps what she wrote, and Olga sends again.
     page.get_by_role("button", name="Resolve").click()
     resolution = f"Aggiornato il driver {marker}."
     page.get_by_label("Resolution, as the customer will read it").fill(resolution)
-    answer = f"Una HP LaserJet {marker}."
-    api(web_host, "POST", f"/api/tickets/{ticket_id}/messages", anna, {"body": answer})
+    api(web_host, "POST", f"/api/tickets/{ticket_id}/classify", staff_token("Sue"), {"priority": 1})
     page.locator(".action-form").get_by_role("button", name="Resolve").click()
     expect(page.get_by_role("alert").filter(has_text="The ticket changed while you were working on it")).to_be_visible()
-    expect(page.locator(".timeline li.from-customer").last).to_contain_text(answer)
+    expect(page.locator(".facts").first).to_contain_text("1 – Blocking")
     expect(page.get_by_label("Resolution, as the customer will read it")).to_have_value(resolution)
-    watched.check("07-stale-reply-guard")
+    watched.check("08-stale-reply-guard")
     page.get_by_role("button", name="Send again").click()
     expect(page.locator(".facts .status")).to_have_text("Resolved")
     served = api(web_host, "GET", f"/api/tickets/{ticket_id}", staff_token("Olga"))
     assert (served["status"], served["resolution"]) == ("resolved", resolution)
-    watched.check("08-ticket-resolved")
+    watched.check("09-ticket-resolved")
 
     # /: the search box; a word of the subject finds the ticket.
     page.locator("body").press("/")
@@ -229,7 +238,7 @@ def test_an_operator_works_a_request_from_queue_to_resolution_in_the_console(
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Search: {marker}")
     expect(page.locator(f'tr[data-ticket="{ticket_id}"]')).to_contain_text("Resolved")
-    watched.check("09-search")
+    watched.check("10-search")
     page.go_back()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"{ticket_id} {subject}")
 
@@ -237,7 +246,7 @@ def test_an_operator_works_a_request_from_queue_to_resolution_in_the_console(
     page.locator("body").press("?")
     dialog = page.get_by_role("dialog", name="Keyboard shortcuts")
     expect(dialog).to_contain_text("Write an internal note")
-    watched.check("10-shortcuts")
+    watched.check("11-shortcuts")
     page.keyboard.press("Escape")
     expect(dialog).to_have_count(0)
 
@@ -247,7 +256,7 @@ def test_an_operator_works_a_request_from_queue_to_resolution_in_the_console(
     page.get_by_role("button", name="Open the request").click()
     expect(page.get_by_role("alert")).to_have_text("Please fill in: Customer id.")
     expect(page.get_by_label("Customer id")).to_be_focused()
-    watched.check("11-phone-request")
+    watched.check("12-phone-request")
     page.get_by_label("Customer id").fill("acme")
     page.get_by_label("Contact's email").fill("marco@acme.example")
     page.get_by_label("Contact's name").fill("Marco Rossi")
@@ -289,7 +298,7 @@ def test_only_the_security_team_sees_vulnerabilities_and_a_handover_leaves_the_o
     nav.get_by_role("link", name="Vulnerabilità").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Vulnerabilità")
     expect(page.locator(f'tr[data-ticket="{vulnerability["id"]}"]')).to_be_visible()
-    watched.check("12-vulnerabilities")
+    watched.check("13-vulnerabilities")
     page.get_by_role("searchbox").fill("injection")
     page.get_by_role("searchbox").press("Enter")
     expect(page.locator(f'tr[data-ticket="{vulnerability["id"]}"]')).to_be_visible()
@@ -302,7 +311,7 @@ def test_only_the_security_team_sees_vulnerabilities_and_a_handover_leaves_the_o
     expect(page.get_by_role("heading", level=1)).to_have_text("Vista non disponibile")
     nav = page.get_by_role("navigation", name="Viste")
     expect(nav.get_by_role("link", name="Vulnerabilità")).to_have_count(0)
-    watched.check("13-view-not-available")
+    watched.check("14-view-not-available")
     for view, heading in (("queue", "Coda"), ("at_risk", "A rischio"), ("mine", "Miei")):
         page.goto(f"{base}/api/console/#/views/{view}")
         expect(page.get_by_role("heading", level=1)).to_have_text(heading)
@@ -314,7 +323,7 @@ def test_only_the_security_team_sees_vulnerabilities_and_a_handover_leaves_the_o
     page.goto(f"{base}/api/console/#/tickets/{vulnerability['id']}")
     expect(page.get_by_role("heading", level=1)).to_have_text("Ticket non disponibile")
     assert "SQL injection" not in page.locator("main").inner_text()
-    watched.check("14-ticket-not-available")
+    watched.check("15-ticket-not-available")
 
     # The customer panel of another ACME ticket: its other open tickets without the vulnerability
     # for Olga, with it for Sam.
@@ -342,7 +351,7 @@ def test_only_the_security_team_sees_vulnerabilities_and_a_handover_leaves_the_o
     expect(page.get_by_role("alert")).to_have_text(
         f"Il ticket {handed['id']} ora è di un collega: è uscito dalle tue viste."
     )
-    watched.check("15-handed-over")
+    watched.check("16-handed-over")
     context.close()
 
     context, watched = open_page(browser, "en-GB", ARTIFACTS)
@@ -374,7 +383,7 @@ def test_two_members_on_one_ticket_see_each_other_and_the_stale_reply_guard_fire
     olga.page.locator("body").press("r")
     olga.page.keyboard.type(f"Stiamo verificando {marker}.")
     expect(sue.page.locator('[data-present="Olga Conti"]')).to_contain_text("sta scrivendo")
-    sue.check("16-presence")
+    sue.check("17-presence")
 
     # Sue changes the ticket meanwhile (a priority): Olga's reply is refused as stale, nothing is
     # sent; she sees what is new and sends again.
@@ -389,7 +398,7 @@ def test_two_members_on_one_ticket_see_each_other_and_the_stale_reply_guard_fire
     expect(olga.page.locator("#composer-text")).to_have_value(f"Stiamo verificando {marker}.")
     events = api(web_host, "GET", f"/api/tickets/{ticket['id']}/events?limit=100", staff_token("Sue"))["items"]
     assert not [event for event in events if event["type"] == "message" and marker in (event["body"] or "")]
-    olga.check("17-stale-reply")
+    olga.check("18-stale-reply")
     olga.page.get_by_role("button", name="Invia di nuovo").click()
     expect(olga.page.locator(".timeline li.public-reply")).to_contain_text(f"Stiamo verificando {marker}.")
     olga_context.close()

@@ -21,6 +21,7 @@ from shared.adapters.storage import azurite_connection_string
 from shared.adapters.storage_layout import (
     AUDIT_TABLE,
     CLOSURES_TABLE,
+    CONSOLE_VIEWS_TABLE,
     CUSTOMERS_TABLE,
     STAFF_TABLE,
     TICKET_IDS_TABLE,
@@ -243,11 +244,26 @@ def test_the_screen_costs_at_most_four_reads_on_a_worker_that_never_saw_the_id_a
 
     assert cold.status_code == warm.status_code == 200, cold.get_body()
     assert len(document(warm)["other_open"]) == 30
+    # The assignee's opening clears the row's unread mark (docs/console.md, "Unread"), on top of
+    # the screen's own reads: one point read of the ticket's placement in the view index, and the
+    # first time (the customer's opening set the mark) its clearing.
+    for sent in (cold_requests, warm_requests):
+        views_reads = [
+            (r.table, r.row_key is not None) for r in sent if r.table == CONSOLE_VIEWS_TABLE and r.method == "GET"
+        ]
+        assert views_reads == [(CONSOLE_VIEWS_TABLE, True)]
+    cold_writes = [r.table for r in cold_requests if r.method != "GET"]
+    assert cold_writes.count(AUDIT_TABLE) == 1
+    assert set(cold_writes) == {AUDIT_TABLE, CONSOLE_VIEWS_TABLE}
     cold_reads = [
-        (r.table, r.row_key is not None) for r in cold_requests if r.method == "GET" and r.table not in CACHED
+        (r.table, r.row_key is not None)
+        for r in cold_requests
+        if r.method == "GET" and r.table not in (*CACHED, CONSOLE_VIEWS_TABLE)
     ]
     warm_reads = [
-        (r.table, r.row_key is not None) for r in warm_requests if r.method == "GET" and r.table not in CACHED
+        (r.table, r.row_key is not None)
+        for r in warm_requests
+        if r.method == "GET" and r.table not in (*CACHED, CONSOLE_VIEWS_TABLE)
     ]
     # (table, point read?) in order: the locator, the partition's query, the history, the customer
     assert cold_reads == [
@@ -257,8 +273,8 @@ def test_the_screen_costs_at_most_four_reads_on_a_worker_that_never_saw_the_id_a
         (CUSTOMERS_TABLE, True),
     ]
     assert warm_reads == cold_reads[1:]
-    for sent in (cold_requests, warm_requests):  # on top: the audit record of a staff read
-        assert [r.table for r in sent if r.method != "GET"] == [AUDIT_TABLE]
+    # on top: the audit record of a staff read (and, above, the unread mark's clearing)
+    assert [r.table for r in warm_requests if r.method != "GET"] == [AUDIT_TABLE]
 
 
 def test_a_resolved_ticket_s_screen_lists_its_customer_s_open_tickets_newest_first(api: Api, company: Customer) -> None:

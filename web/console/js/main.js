@@ -26,12 +26,12 @@ let lastList = "#/views/queue";
 /** The page on show's keyboard controls (and `stop`, for a list's refresh). */
 let controls = {};
 
-/** The signed-in member as the pages need them: handle (as the API names assignees), roles. */
+/** The signed-in member: roles (what the navigation offers), name, and the stable id their
+ * drafts and language choice are kept under. */
 function member() {
   const current = session();
   if (!current) return null;
-  return { handle: (current.email || current.subject || "").toLowerCase(), roles: current.roles || [],
-    name: current.name, key: current.subject || current.email };
+  return { roles: current.roles || [], name: current.name, key: current.subject || current.email };
 }
 
 function signInFailure(error) {
@@ -156,7 +156,7 @@ async function render() {
     if (!me.roles.some((role) => STAFF_ROLES.includes(role))) notStaffPage();
     else if (list && viewsFor(me.roles).includes(list[1])) {
       lastList = route;
-      controls = await listPage(main, list[1], query, me, config, showError);
+      controls = await listPage(main, list[1], query, config, showError);
     } else if (list) {
       replace(main, h("h1", { tabindex: "-1" }, t("view.unavailable")), h("p", { role: "alert" }, t("error.forbidden")));
     } else if (ticket) {
@@ -166,7 +166,7 @@ async function render() {
       } catch {
         // A malformed escape: no ticket id; the ticket page answers "not found" without asking the API.
       }
-      controls = await ticketPage(main, id, { me, config, back: lastList });
+      controls = await ticketPage(main, id, { config, back: lastList });
     } else if (path === "/search") {
       controls = await searchPage(main, query.get("q") || "", query.get("cursor"));
     } else if (path === "/phone") {

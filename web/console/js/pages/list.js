@@ -5,7 +5,7 @@ import { h, replace } from "../../../common/js/dom.js";
 import { dateTime } from "../../../common/js/format.js";
 import { t } from "../../../common/js/i18n.js";
 import { slaBadge } from "../badge.js";
-import { FILTERS, SORTS, loadView } from "../views.js";
+import { FILTERS, SORTS, filtersOf, loadView } from "../views.js";
 
 const STATUSES = ["new", "accepted", "waiting_customer", "resolved", "closed"];
 
@@ -38,7 +38,7 @@ function filterForm(view, query, config) {
     replace(valueLabel, t("list.filterValue"), valueControl(kindSelect.value, null, config));
   } },
   h("option", { value: "" }, t("list.noFilter")),
-  FILTERS.map((name) => h("option", { value: name, selected: name === kind }, t(`list.filter.${name}`))));
+  filtersOf(view).map((name) => h("option", { value: name, selected: name === kind }, t(`list.filter.${name}`))));
   const sortSelect = h("select", { id: "sort", name: "sort" },
     h("option", { value: "" }, t("list.sortDefault")),
     SORTS.map((name) => h("option", { value: name, selected: name === query.sort }, t(`list.sort.${name}`))));
@@ -94,13 +94,23 @@ export function markRow(holder, index, focus) {
 }
 
 /**
- * Renders `view` into `main` for the member `me`; returns the list's controls: `move(step)`
+ * Renders `view` into `main`; returns the list's controls: `move(step)`
  * (j/k: the current row, its link focused) and `stop()` (no more refreshes). Errors other than
  * a refresh's go to the caller.
  */
-export async function listPage(main, view, query, me, config, showError) {
+export async function listPage(main, view, query, config, showError) {
   const request = { ...listQuery(query), limit: 50 };
-  let page = await loadView(view, request, me);
+  let page;
+  try {
+    page = await loadView(view, request);
+  } catch (error) {
+    const field = error instanceof ApiError && error.status === 422 ? error.problem?.field : null;
+    if (!field) throw error;
+    replace(main, h("h1", { tabindex: "-1" }, t(`view.${view}`)), filterForm(view, request, config),
+      h("p", { class: "notice notice-error", role: "alert" }, t("error.field", {
+        field: FILTERS.includes(field) ? t(`list.filter.${field}`) : field, detail: error.problem.detail })));
+    return {};
+  }
   let current = -1;
   let timer = null;
   let stopped = false;
@@ -129,7 +139,7 @@ export async function listPage(main, view, query, me, config, showError) {
     try {
       const chosen = rows()[current]?.dataset.ticket;
       const focused = holder.contains(document.activeElement);
-      page = await loadView(view, request, me);
+      page = await loadView(view, request);
       if (stopped) return;
       replace(holder, rowsTable(t(`view.${view}`), page));
       const again = rows().findIndex((row) => row.dataset.ticket === chosen);

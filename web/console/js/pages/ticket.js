@@ -181,8 +181,8 @@ function failureText(error) {
 }
 
 /**
- * Renders ticket `id` into `main`. `context` holds the member (`me`), the config document and
- * `showError`; returns the screen's controls for the keyboard: `reply()`, `note()`, `accept()`.
+ * Renders ticket `id` into `main`. `context` holds the config document and the list to go
+ * `back` to; returns the screen's controls for the keyboard: `reply()`, `note()`, `accept()`.
  */
 export async function ticketPage(main, id, context) {
   if (!isTicketId(id)) {
