@@ -26,6 +26,7 @@ from devhost.blob_receipts import ReceiptStore
 from devhost.blob_triggers import blob_jobs, start_blob_pollers
 from devhost.connections import MissingConnectionError, resolve_connection
 from devhost.demo import demo_users, seed_demo
+from devhost.demo_replies import seed_replies
 from devhost.demo_staff import DEMO_STAFF
 from devhost.host_config import HostConfig, load_host_config
 from devhost.http_dispatch import HttpDispatcher, LocalHandler, http_routes
@@ -114,9 +115,10 @@ def _serve(args: argparse.Namespace) -> None:
 
 
 def _seed_demo() -> None:
-    from functions.dependencies import customers, desk
+    from functions.dependencies import canned_replies, customers, desk
 
     seed_demo(desk(), customers())
+    seed_replies(canned_replies())
 
 
 def is_loopback(host: str) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+import uuid
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from shared.adapters.auth.tokens import TokenVerifier, key_source
 from shared.adapters.language_detection import detect_language
+from shared.adapters.mail.catalogues import instant_in
 from shared.adapters.mail.parse import parse_message
 from shared.adapters.mail.render import render
 from shared.adapters.mail.senders.acs import AcsSender, email_client
@@ -29,6 +31,7 @@ from shared.adapters.mail.senders.smtp import SmtpSender
 from shared.adapters.storage import blob_service, table_service, table_storage_probe
 from shared.adapters.stores.attachments import AttachmentStore
 from shared.adapters.stores.audit import AuditTrail
+from shared.adapters.stores.canned import CannedReplyStore
 from shared.adapters.stores.closures import ClosureRegistry
 from shared.adapters.stores.creation_limits import CreationLimits
 from shared.adapters.stores.customers import CustomerRegistry
@@ -53,6 +56,7 @@ from shared.domain.sla.calendar import SlaCalendar, default_calendar
 from shared.domain.sla.escalation import EscalationMatrix
 from shared.domain.sla.policy import SlaPolicy
 from shared.usecases.admin import Administration
+from shared.usecases.canned import ReplyAdministration, ReplyComposer
 from shared.usecases.desk import Desk, EscalationPolicy
 from shared.usecases.dispatch import Dispatcher, MailIdentity, Timing
 from shared.usecases.files import TicketFiles
@@ -380,6 +384,26 @@ def replan_closures(first_day: date, last_day: date) -> ReplanReport:
     return report
 
 
+# --- canned replies ------------------------------------------------------------------------------------
+
+
+@cache
+def canned_replies() -> CannedReplyStore:
+    return CannedReplyStore(tables())
+
+
+@cache
+def reply_administration() -> ReplyAdministration:
+    """The administrators' use cases on the canned replies; a reply made without an id gets a random one."""
+    return ReplyAdministration(canned_replies(), lambda: f"r-{uuid.uuid4().hex[:12]}")
+
+
+@cache
+def reply_composer() -> ReplyComposer:
+    """The composer's search and filling of canned replies, reading tickets through the desk."""
+    return ReplyComposer(canned_replies(), desk(), instant_in)
+
+
 def health_probes() -> Mapping[str, Probe]:
     """What ``GET /api/health`` checks: that Table Storage answers (its client built, and so its
     settings read, inside the probe: a missing setting is a finding, not an error)."""
@@ -394,7 +418,8 @@ def forget() -> None:
     staff = (staff_directory, active_staff, staff_administration)
     desks = (policy, dispatcher, schedule, desk, intake, files, reports, administration)
     views = (console_views,)
-    for built in (*builders, *staff, *views, search_index, search, index_repair, *desks):
+    replies = (canned_replies, reply_administration, reply_composer)
+    for built in (*builders, *staff, *views, *replies, search_index, search, index_repair, *desks):
         built.cache_clear()
     presence_settings.cache_clear()
     presence.cache_clear()

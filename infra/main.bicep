@@ -310,6 +310,7 @@ var tableNames = [
   'CustomerAddresses'
   'Closures'
   'StaffDirectory'
+  'CannedReplies'
   'Audit'
   'OutboxIndex'
   'Escalations'

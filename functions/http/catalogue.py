@@ -35,6 +35,7 @@ from functions.schemas.admin import (
     RetryOut,
 )
 from functions.schemas.common import Body, CustomerId, Problem
+from functions.schemas.replies import FilledReplyOut, ReplyDocument, ReplyId, ReplyList, ReplyOut, ReplyPatch
 from functions.schemas.reports import AtRiskList, SlaReportOut
 from functions.schemas.screen import Heartbeat, PresenceOut, TicketScreenOut
 from functions.schemas.search import SearchList
@@ -122,6 +123,16 @@ _CLOSURE_ID = _path_parameter("The closure's id: 1–63 lower-case letters, digi
 _STAFF_KEY = Parameter(
     "key", "path", NonEmpty, "The member's key, as the directory answers it: s and 64 hex digits.", required=True
 )
+_REPLY_ID = Parameter(
+    "id", "path", ReplyId, "The canned reply's id: 1–63 lower-case letters, digits or dashes.", required=True
+)
+_FILLED_REPLY_ID = Parameter(
+    "reply_id", "path", ReplyId, "The canned reply's id: 1–63 lower-case letters, digits or dashes.", required=True
+)
+_REPLY_QUERY = Parameter(
+    "q", "query", Annotated[str, StringConstraints(max_length=200)],
+    "Words (or word starts) that the title, the tags or a body must all hold; none: every reply.",
+)  # fmt: skip
 _LIMIT = Parameter("limit", "query", Limit, f"How many items a page holds at most (default {DEFAULT_LIMIT}).")
 _CURSOR = Parameter("cursor", "query", Cursor, "The cursor of the next page, as the previous page answered it.")
 _STATUS = Parameter("status", "query", Status, "Only the tickets in this status.")
@@ -167,6 +178,9 @@ _VIEW_FILTERS = (
 )
 _IF_MATCH = Parameter(
     "If-Match", "header", ETagValue, "The ETag the ticket was read with: refused with 412 if it changed since."
+)
+_REPLY_IF_MATCH = Parameter(
+    "If-Match", "header", ETagValue, "The ETag the reply was read with: refused with 412 if it changed since."
 )
 
 
@@ -309,6 +323,41 @@ OPERATIONS: tuple[Operation, ...] = (
         "PATCH", "/admin/staff/{key}", "patch_staff", "administration",
         "Change a member's name, address, roles, language or activity", 200, StaffOut,
         errors=(*_AUTHENTICATED, 403, 404, 413, 422), body=StaffPatch, parameters=(_STAFF_KEY,),
+    ),
+    Operation(
+        "GET", "/admin/replies", "list_replies", "administration", "Every canned reply, by id", 200, ReplyList,
+        errors=(*_AUTHENTICATED, 403),
+    ),
+    Operation(
+        "PUT", "/admin/replies", "put_reply", "administration",
+        "Create a canned reply (without an id, under a new one) or replace the one with the body's id; a body "
+        "naming an unknown variable is refused", 200, ReplyOut,
+        errors=(*_AUTHENTICATED, 403, 409, 412, 413, 422), body=ReplyDocument, parameters=(_REPLY_IF_MATCH,),
+        headers=("ETag",),
+    ),
+    Operation(
+        "GET", "/admin/replies/{id}", "get_reply", "administration", "One canned reply", 200, ReplyOut,
+        errors=(*_AUTHENTICATED, 403, 404), parameters=(_REPLY_ID,), headers=("ETag",),
+    ),
+    Operation(
+        "PATCH", "/admin/replies/{id}", "patch_reply", "administration",
+        "Change a canned reply's title, tags or bodies (null removes a language's body)", 200, ReplyOut,
+        errors=(*_AUTHENTICATED, 403, 404, 409, 412, 413, 422), body=ReplyPatch,
+        parameters=(_REPLY_ID, _REPLY_IF_MATCH), headers=("ETag",),
+    ),
+    Operation(
+        "DELETE", "/admin/replies/{id}", "delete_reply", "administration", "Delete a canned reply", 204, None,
+        errors=(*_AUTHENTICATED, 403, 404, 409, 412, 422), parameters=(_REPLY_ID, _REPLY_IF_MATCH),
+    ),
+    Operation(
+        "GET", "/replies", "search_replies", "replies",
+        "Staff: the canned replies whose title, tags or bodies hold the query's words (or their starts)", 200,
+        ReplyList, errors=(*_AUTHENTICATED, 403, 422), parameters=(_REPLY_QUERY, _LIMIT),
+    ),
+    Operation(
+        "GET", "/tickets/{id}/replies/{reply_id}", "fill_reply", "replies",
+        "Staff: a canned reply filled for the ticket, in its language or, when the reply has none, the other",
+        200, FilledReplyOut, errors=(*_AUTHENTICATED, 403, 404, 422), parameters=(_TICKET_ID, _FILLED_REPLY_ID),
     ),
     Operation(
         "GET", "/admin/closures", "list_closures", "administration", "Every closure period", 200, ClosureList,

@@ -151,13 +151,13 @@ def status_of(req: func.HttpRequest) -> Status | None:
 
 
 def if_match_of(req: func.HttpRequest) -> int | None:
-    """The revision named by ``If-Match`` (the ticket's ETag is its revision in quotes)."""
+    """The revision named by ``If-Match`` (a ticket's or a canned reply's ETag is its revision in quotes)."""
     raw = req.headers.get("If-Match")
     if raw is None or raw.strip() == "*":
         return None
     value = raw.strip().removeprefix("W/").strip('"')
     if not value.isdecimal():
-        raise InvalidInput("If-Match", "must be the ETag a ticket was read with")
+        raise InvalidInput("If-Match", "must be the ETag the resource was read with")
     return int(value)
 
 

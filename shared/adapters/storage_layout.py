@@ -19,6 +19,8 @@ ADDRESSES_TABLE = "CustomerAddresses"
 CLOSURES_TABLE = "Closures"
 #: The staff directory: who a member of staff is, by issuer and directory object id.
 STAFF_TABLE = "StaffDirectory"
+#: The canned replies operators insert into a reply, in Italian and English.
+CANNED_REPLIES_TABLE = "CannedReplies"
 AUDIT_TABLE = "Audit"
 #: The outbox's index of mail to send and of mail that failed, and the app's one mail budget.
 OUTBOX_INDEX_TABLE = "OutboxIndex"
@@ -41,6 +43,7 @@ TABLES: tuple[str, ...] = (
     ADDRESSES_TABLE,
     CLOSURES_TABLE,
     STAFF_TABLE,
+    CANNED_REPLIES_TABLE,
     AUDIT_TABLE,
     OUTBOX_INDEX_TABLE,
     ESCALATIONS_TABLE,

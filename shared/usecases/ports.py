@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from shared.domain.access import StaffFilter
+from shared.domain.canned import CannedReply
 from shared.domain.contacts import ContactRegistry
 from shared.domain.customers import Customer
 from shared.domain.history import HistoryEvent
@@ -49,6 +50,7 @@ from shared.usecases.stored import (
     StoredFile,
     StoredMark,
     StoredNotification,
+    StoredReply,
     StoredTicket,
 )
 from shared.usecases.view_records import IndexedRow, Placement, ViewIntent
@@ -56,9 +58,11 @@ from shared.usecases.view_records import IndexedRow, Placement, ViewIntent
 __all__ = [
     "Attachments",
     "Audit",
+    "CannedReplies",
     "CreationLimiter",
     "Customers",
     "InboundMailLog",
+    "InstantWords",
     "LanguageDetector",
     "MailBudget",
     "MailParser",
@@ -208,6 +212,31 @@ class StaffDirectory(Protocol):
 
     def with_email(self, email: str) -> list[StaffMember]:
         """Every member whose address is ``email`` (lower case): one query."""
+        ...
+
+
+class CannedReplies(Protocol):
+    """The canned replies (:class:`shared.adapters.stores.canned.CannedReplyStore`): one small
+    partition. A write under an ETag that no longer holds raises :class:`shared.domain.errors.Conflict`."""
+
+    def all(self) -> list[StoredReply]:
+        """Every reply, by id: one query of one partition."""
+        ...
+
+    def get(self, reply_id: str) -> StoredReply | None:
+        """The reply ``reply_id``, or None: one point read (none for a value that is not an id)."""
+        ...
+
+    def create(self, reply: CannedReply) -> None:
+        """Add a new reply (:class:`~shared.domain.errors.Conflict` if one has its id): one write."""
+        ...
+
+    def replace(self, reply: CannedReply, etag: str) -> None:
+        """Write ``reply`` over the one read with ``etag``: one write."""
+        ...
+
+    def delete(self, reply_id: str, etag: str) -> None:
+        """Remove the reply read with ``etag``: one write."""
         ...
 
 
@@ -463,6 +492,15 @@ class OpenedTickets(Protocol):
 
     def opened_between(self, start: datetime, end: datetime, customer_id: str | None) -> Iterable[ReportedTicket]:
         """The tickets opened in ``[start, end)``, of one customer or of all (None)."""
+        ...
+
+
+class InstantWords(Protocol):
+    """Says an instant in a language as the notifications do
+    (:meth:`shared.adapters.mail.catalogues.Catalogue.instant`)."""
+
+    def __call__(self, language: Language, at: datetime) -> str:
+        """``at`` on Rome's wall clock, in ``language``'s words."""
         ...
 
 

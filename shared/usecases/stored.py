@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from shared.domain.canned import CannedReply
 from shared.domain.creation_limit import Bucket
 from shared.domain.notifications import Notification, NotificationKind
 from shared.domain.presence import PresenceMark
@@ -31,6 +32,7 @@ __all__ = [
     "StoredFile",
     "StoredMark",
     "StoredNotification",
+    "StoredReply",
     "StoredTicket",
 ]
 
@@ -40,6 +42,14 @@ class StoredTicket:
     """A ticket as read, with the storage ETag that guards the next change."""
 
     ticket: Ticket
+    etag: str
+
+
+@dataclass(frozen=True)
+class StoredReply:
+    """A canned reply as read, with the storage ETag that guards its next change."""
+
+    reply: CannedReply
     etag: str
 
 

@@ -15,6 +15,7 @@ import json
 import time
 import uuid
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -36,11 +37,14 @@ from devhost.local_identity import (
     issuer_for,
     public_jwk,
 )
-from functions import admin, screen, tickets
+from functions import admin, replies, screen, tickets
 from functions.http.catalogue import OPERATIONS
 from functions.schemas.common import MAX_BODY_BYTES
+from shared.adapters.stores.canned import CannedReplyStore
 from shared.adapters.stores.customers import CustomerRegistry
+from shared.domain.canned import canned_reply
 from shared.domain.customers import Contact, Customer
+from shared.domain.errors import Conflict
 from shared.domain.language import Language
 from shared.domain.lifecycle import Role
 from tests.app_routes import registered_routes
@@ -120,6 +124,9 @@ def _action(name: str, body: Mapping[str, object]) -> Route:
     )
 
 
+#: The canned reply the "fill reply" route fills (made once per module, by :func:`matrix_reply`).
+MATRIX_REPLY = "security-matrix"
+
 ROUTES = {
     "list": Route(tickets.list_tickets, "GET", "tickets"),
     "open": Route(
@@ -173,6 +180,26 @@ ROUTES = {
         body={"first_day": "2099-08-21", "last_day": "2099-08-10", "note": "never written"},
     ),
     "admin audit": Route(admin.audit_trail, "GET", "admin/audit", params={"ticket": "{ticket}"}),
+    "replies": Route(replies.search_replies, "GET", "replies", params={"q": "matrix"}),
+    "fill reply": Route(
+        replies.fill_reply,
+        "GET",
+        f"tickets/{{ticket}}/replies/{MATRIX_REPLY}",
+        {"id": "{ticket}", "reply_id": MATRIX_REPLY},
+    ),
+    "admin replies": Route(replies.list_replies, "GET", "admin/replies"),
+    "admin reply": Route(replies.get_reply, "GET", "admin/replies/{company}", {"id": "{company}"}),
+    "admin patch reply": Route(
+        replies.patch_reply, "PATCH", "admin/replies/{company}", {"id": "{company}"}, body={"title": "Changed"}
+    ),
+    "admin delete reply": Route(replies.delete_reply, "DELETE", "admin/replies/{company}", {"id": "{company}"}),
+    # A body naming an unknown variable: even an administrator's call writes nothing (422).
+    "admin put reply": Route(
+        replies.put_reply,
+        "PUT",
+        "admin/replies",
+        body={"id": "{company}", "title": "Never written", "bodies": {"en": "Dear {{customer}}"}},
+    ),
 }
 
 #: How a ticket (opened by its customer) reaches each state: (who, action) in order. From ``new``
@@ -235,6 +262,15 @@ ACCESS = {
     ("admin put closure", "new"):             (403,   403,    403,  403,      403,  403,     422,  403),
     ("admin delete closure", "new"):          (403,   403,    403,  403,      403,  403,     404,  403),
     ("admin audit", "new"):                   (403,   403,    403,  403,      403,  403,     200,  403),
+    # canned replies: staff search them; filling one reads the ticket as GET does; admins manage them
+    ("replies", "new"):                       (403,   403,    200,  200,      200,  200,     200,  403),
+    ("fill reply", "new"):                    (403,   403,    200,  404,      200,  404,     404,  403),
+    ("fill reply", "vulnerability"):          (403,   403,    404,  404,      404,  200,     404,  403),
+    ("admin replies", "new"):                 (403,   403,    403,  403,      403,  403,     200,  403),
+    ("admin reply", "new"):                   (403,   403,    403,  403,      403,  403,     404,  403),
+    ("admin patch reply", "new"):             (403,   403,    403,  403,      403,  403,     404,  403),
+    ("admin delete reply", "new"):            (403,   403,    403,  403,      403,  403,     404,  403),
+    ("admin put reply", "new"):               (403,   403,    403,  403,      403,  403,     422,  403),
 }
 
 #: (state of A's ticket, caller): whether a list shows the ticket, read from a cursor placed at
@@ -272,6 +308,14 @@ def problem(response: func.HttpResponse, status: int) -> dict[str, Any]:
 def cursor(fields: Mapping[str, object]) -> str:
     """A cursor in the documented shape (base64url JSON), with whatever fields a forger chooses."""
     return base64.urlsafe_b64encode(json.dumps(fields).encode()).decode().rstrip("=")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def matrix_reply(table_service: TableServiceClient) -> None:
+    """The canned reply :data:`MATRIX_REPLY`, in English (made once; a later run finds it there)."""
+    reply = canned_reply(MATRIX_REPLY, title="Matrix", tags=(), bodies={Language.ENGLISH: "Hello {{contact_name}}"})
+    with suppress(Conflict):
+        CannedReplyStore(table_service).create(reply)
 
 
 @pytest.fixture

@@ -9,11 +9,15 @@ from dataclasses import replace
 from azure.data.tables import TableServiceClient
 
 from devhost.demo import DEMO_CUSTOMERS, DemoCustomer, portal_principal, seed_demo, seed_staff
+from devhost.demo_replies import DEMO_REPLIES, seed_replies
 from devhost.demo_staff import DEMO_STAFF
 from devhost.local_identity import LOCAL_STAFF_ISSUER
+from shared.adapters.stores.canned import CannedReplyStore
 from shared.adapters.stores.customers import CustomerRegistry
 from shared.adapters.stores.staff import StaffStore
+from shared.domain.canned import ReplyChange
 from shared.domain.customers import Contact
+from shared.domain.language import Language
 from shared.domain.staff import StaffChange, staff_key
 from shared.usecases.desk import Desk
 
@@ -66,3 +70,23 @@ def test_the_demo_staff_are_seeded_once_and_an_admins_change_survives_the_next_s
     assert again is not None
     assert not again.active
     directory.put(olga)
+
+
+def test_the_demo_replies_are_seeded_once_one_in_english_only_and_an_admins_change_survives(
+    table_service: TableServiceClient,
+) -> None:
+    store = CannedReplyStore(table_service)
+    seed_replies(store)
+    languages = {reply.id: set(reply.bodies) for reply in DEMO_REPLIES}
+    assert {frozenset(found) for found in languages.values()} == {
+        frozenset(Language),
+        frozenset({Language.ENGLISH}),
+    }
+    first = store.get(DEMO_REPLIES[0].id)
+    assert first is not None
+    store.replace(ReplyChange(title="Changed by an admin").applied_to(first.reply), first.etag)
+    assert seed_replies(store) == 0
+    again = store.get(first.reply.id)
+    assert again is not None
+    assert again.reply.title == "Changed by an admin"
+    store.replace(replace(DEMO_REPLIES[0], revision=again.reply.revision + 1), again.etag)

@@ -21,7 +21,7 @@ from babel.dates import format_datetime
 
 from shared.domain.language import Language
 
-__all__ = ["Catalogue", "catalogue"]
+__all__ = ["Catalogue", "catalogue", "instant_in"]
 
 _ROME = ZoneInfo("Europe/Rome")
 _LOCALES: Mapping[Language, str] = MappingProxyType({Language.ITALIAN: "it_IT", Language.ENGLISH: "en_GB"})
@@ -81,6 +81,11 @@ def catalogue(language: Language) -> Catalogue:
     ``ValueError`` naming its key."""
     path = Path(__file__).with_name(f"{language.value}.json")
     return Catalogue(language, _flatten(json.loads(path.read_text(encoding="utf-8")), ()))
+
+
+def instant_in(language: Language, at: datetime) -> str:
+    """``at`` said in ``language`` as its notifications say it (:meth:`Catalogue.instant`)."""
+    return catalogue(language).instant(at)
 
 
 def _flatten(node: object, path: tuple[str, ...]) -> dict[str, str]:
