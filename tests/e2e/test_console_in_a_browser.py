@@ -10,7 +10,8 @@ customer's answer mark the row unread until she opens it, hits the stale-reply g
 supervisor changes the ticket meanwhile, sends again and resolves, finds the ticket with the
 search box; then takes a phone request. Then Sam, of the security team, sees
 the Vulnerabilities view, the search match and the customer panel's entry, and Olga none of
-them; a handover takes a ticket out of Olga's sight. Olga and Sue on one ticket see each other,
+them; Olga inserts a canned reply in Italian on an Italian ticket, and may not send one that
+exists only in English; a handover takes a ticket out of Olga's sight. Olga and Sue on one ticket see each other,
 and Sue's change makes Olga's reply stale. Every screen is checked with axe-core, must raise no
 script error and no CSP violation, and leaves a screenshot under ``tests/artifacts/console/``.
 """
@@ -337,6 +338,29 @@ def test_only_the_security_team_sees_vulnerabilities_and_a_handover_leaves_the_o
     expect(page.locator("#other-open")).not_to_contain_text(vulnerability["id"])
     assert "SQL injection" not in page.locator("main").inner_text()
 
+    # A canned reply, inserted in the ticket's language (Italian) and filled for it; one that
+    # exists only in English is marked so, and the reply is not sent until rewritten.
+    page.get_by_label("Risposta predefinita").fill("log")
+    page.get_by_role("button", name="Trova").click()
+    page.locator('[data-reply="logs-please"]').click()
+    composer = page.locator("#composer-text")
+    expect(composer).to_have_value(
+        re.compile(rf"^Gentile Anna Bianchi,\n\nper analizzare la richiesta {neighbour['id']}")
+    )
+    expect(page.locator("#canned-foreign")).to_have_count(0)
+    watched.check("16-canned-reply")
+    composer.fill("")
+    page.get_by_label("Risposta predefinita").fill("cache")
+    page.get_by_role("button", name="Trova").click()
+    page.locator('[data-reply="clear-browser-cache"]').click()
+    expect(composer).to_have_value(re.compile(r"^Dear Anna Bianchi,"))
+    expect(page.locator("#canned-foreign")).to_contain_text("non ha una versione in Italiano")
+    page.get_by_role("button", name="Invia la risposta").click()
+    expect(page.get_by_role("alert").filter(has_text="Non inviato")).to_be_visible()
+    events = api(web_host, "GET", f"/api/tickets/{neighbour['id']}/events?limit=100", sue)["items"]
+    assert [event["type"] for event in events] == ["created"]
+    composer.fill("")
+
     # A handover: Olga accepts a new request and assigns it to Otto; it leaves her sight.
     handed = api(web_host, "POST", "/api/tickets", anna, {
         "subject": f"Passaggio di consegne {marker}", "description": "Una richiesta qualsiasi.",
@@ -351,7 +375,7 @@ def test_only_the_security_team_sees_vulnerabilities_and_a_handover_leaves_the_o
     expect(page.get_by_role("alert")).to_have_text(
         f"Il ticket {handed['id']} ora è di un collega: è uscito dalle tue viste."
     )
-    watched.check("16-handed-over")
+    watched.check("17-handed-over")
     context.close()
 
     context, watched = open_page(browser, "en-GB", ARTIFACTS)
@@ -383,7 +407,7 @@ def test_two_members_on_one_ticket_see_each_other_and_the_stale_reply_guard_fire
     olga.page.locator("body").press("r")
     olga.page.keyboard.type(f"Stiamo verificando {marker}.")
     expect(sue.page.locator('[data-present="Olga Conti"]')).to_contain_text("sta scrivendo")
-    sue.check("17-presence")
+    sue.check("18-presence")
 
     # Sue changes the ticket meanwhile (a priority): Olga's reply is refused as stale, nothing is
     # sent; she sees what is new and sends again.
@@ -398,7 +422,7 @@ def test_two_members_on_one_ticket_see_each_other_and_the_stale_reply_guard_fire
     expect(olga.page.locator("#composer-text")).to_have_value(f"Stiamo verificando {marker}.")
     events = api(web_host, "GET", f"/api/tickets/{ticket['id']}/events?limit=100", staff_token("Sue"))["items"]
     assert not [event for event in events if event["type"] == "message" and marker in (event["body"] or "")]
-    olga.check("18-stale-reply")
+    olga.check("19-stale-reply")
     olga.page.get_by_role("button", name="Invia di nuovo").click()
     expect(olga.page.locator(".timeline li.public-reply")).to_contain_text(f"Stiamo verificando {marker}.")
     olga_context.close()

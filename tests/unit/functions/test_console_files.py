@@ -11,6 +11,7 @@ import pytest
 
 from functions import common_files, console
 from functions.http.web_files import WEB_ROOT
+from shared.domain.canned import REPLY_ID_PATTERN
 
 SIGN_IN = {
     "CONSOLE_OIDC_AUTHORITY": "https://login.microsoftonline.com/0000-1111/v2.0",
@@ -143,3 +144,8 @@ def test_the_config_without_a_valid_setting_answers_503_naming_it(
     response = get_config()
     assert response.status_code == 503
     assert missing in json.loads(response.get_body())["detail"]
+
+
+def test_the_composer_knows_a_canned_reply_id_by_the_desk_s_own_shape() -> None:
+    script = (WEB_ROOT / "console" / "js" / "canned.js").read_text(encoding="utf-8")
+    assert f"const REPLY_ID = /^{REPLY_ID_PATTERN}$/;" in script

@@ -7,6 +7,7 @@ import { ApiError, api, apiTagged, isTicketId, ticketPath } from "../../../commo
 import { announce, h, replace } from "../../../common/js/dom.js";
 import { dateTime, workingTime } from "../../../common/js/format.js";
 import { t } from "../../../common/js/i18n.js";
+import { cannedPicker } from "../canned.js";
 import { dropDraft, draft, keepDraft } from "../drafts.js";
 import { startPresence } from "../presence.js";
 
@@ -191,7 +192,9 @@ export async function ticketPage(main, id, context) {
   }
   // `typed`: what the open action's form holds, so a reload (a 412) shows it again.
   const state = { ticket: null, etag: null, events: [], customer: null, others: [], mails: [], present: [],
-    notice: null, open: null, typed: {}, changed: null, mode: "reply" };
+    notice: null, open: null, typed: {}, changed: null, mode: "reply", foreign: null };
+  // `foreign`: a canned reply inserted in the other language than the ticket's, not yet edited:
+  // a reply holding it is not sent (every reply is in the ticket's language).
   const saved = draft(id);
   if (saved) state.mode = saved.mode === "note" ? "note" : "reply";
 
@@ -353,9 +356,16 @@ export async function ticketPage(main, id, context) {
           text.focus();
           return;
         }
+        if (!note && state.foreign && body.includes(state.foreign)) {
+          alert.textContent = t("canned.mustTranslate", { language: t(`language.${state.ticket.language}`) });
+          alert.hidden = false;
+          text.focus();
+          return;
+        }
         send((etag) => api(ticketPath(id, "/messages"), { method: "POST", body: { body, internal: note }, ifMatch: etag }),
           async () => {
             dropDraft(id);
+            state.foreign = null;
             await reloadAfter(t(note ? "done.note" : "done.reply"));
           }, alert);
       } },
@@ -364,8 +374,22 @@ export async function ticketPage(main, id, context) {
     h("label", { for: "composer-text" },
       note ? t("composer.noteLabel") : t("composer.replyLabel", { language: t(`language.${state.ticket.language}`) })),
     text,
+    !note && state.foreign ? h("p", { class: "notice notice-changed", id: "canned-foreign" },
+      t("canned.otherLanguage", { language: t(`language.${state.ticket.language}`) })) : null,
     alert,
     h("p", {}, h("button", { type: "submit", class: "button" }, t(note ? "composer.sendNote" : "composer.sendReply"))));
+  }
+
+  /** Puts a filled canned reply into the composer (after what is there) as a reply. */
+  function insertReply(filled) {
+    const before = draft(id)?.text || "";
+    const text = filled.text.trim();
+    state.mode = "reply";
+    state.foreign = filled.in_ticket_language ? null : text;
+    keepDraft(id, "reply", before ? `${before}\n\n${text}` : text);
+    render();
+    main.querySelector("#composer-text").focus();
+    presence.changed();
   }
 
   function changedNotice() {
@@ -400,7 +424,8 @@ export async function ticketPage(main, id, context) {
         h("div", {},
           h("h2", {}, t("ticket.timeline")),
           timeline(state.events),
-          OPEN.includes(ticket.status) || ticket.status === "resolved" ? composer() : null),
+          OPEN.includes(ticket.status) || ticket.status === "resolved" ? [cannedPicker(id, insertReply), composer()]
+            : null),
         h("div", {},
           h("section", { class: "panel", "aria-labelledby": "presence-title" },
             h("h2", { id: "presence-title" }, t("presence.title")), h("div", { id: "presence" }, presenceLine(state.present))),
