@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect, sync_playwright
 
 from devhost import PROJECT_ROOT
 
@@ -30,6 +30,9 @@ AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 TIMEOUT_MS = 15_000
+# Assertions wait as long as actions do: on a machine shared with other test runs a page may take
+# longer than Playwright's default 5 s to show what it will show.
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 def launched_chromium() -> Iterator[Browser]:

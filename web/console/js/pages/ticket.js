@@ -49,7 +49,7 @@ function unavailablePage(main, id, key) {
     h("p", {}, h("a", { href: "#/views/queue" }, t("ticket.backToQueue"))));
 }
 
-function clockFacts(name, clock, sla, status) {
+function clockFacts(name, clock, status) {
   const parts = [];
   if (clock.state === "not_started") parts.push(t("sla.notStarted"));
   else if (clock.state === "stopped") parts.push(clock.met === false || clock.breached ? t("sla.missed") : t("sla.met"));
@@ -128,8 +128,8 @@ function slaPanel(ticket) {
   return h("section", { class: "panel", "aria-labelledby": "sla-title" },
     h("h2", { id: "sla-title" }, t("ticket.sla")),
     h("dl", { class: "facts" },
-      clockFacts("take_charge", sla.take_charge, sla, ticket.status),
-      clockFacts("resolution", sla.resolution, sla, ticket.status),
+      clockFacts("take_charge", sla.take_charge, ticket.status),
+      clockFacts("resolution", sla.resolution, ticket.status),
       h("dt", {}, t("ticket.escalation")),
       h("dd", {}, sla.escalation_level ? t("sla.level", { level: sla.escalation_level }) : t("ticket.noEscalation"))));
 }
