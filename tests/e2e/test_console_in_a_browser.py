@@ -432,3 +432,39 @@ def test_two_members_on_one_ticket_see_each_other_and_the_stale_reply_guard_fire
     expect(olga.page.locator(".timeline li.public-reply")).to_contain_text(f"Stiamo verificando {marker}.")
     olga_context.close()
     sue_context.close()
+
+
+def test_an_administrator_manages_the_canned_replies_in_the_console(browser: Browser, web_host: DevHost) -> None:
+    base = f"http://127.0.0.1:{web_host.port}"
+    marker = uuid.uuid4().hex[:8]
+    context, watched = open_page(browser, "en-GB", ARTIFACTS)
+    page = watched.page
+
+    # Ada (admin, no staff role) lands on the canned replies; no view, no phone request.
+    sign_in(page, base, "Ada Ferri")
+    page.wait_for_url(re.compile(r"#/admin/replies$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Risposte predefinite")
+    expect(page.locator('tr[data-reply="logs-please"]')).to_be_visible()
+    expect(page.get_by_role("link", name="Nuova richiesta telefonica")).to_have_count(0)
+
+    # A body naming an unknown variable is refused, the field named and focused; then saved.
+    page.get_by_role("link", name="Nuova risposta predefinita").click()
+    page.get_by_label("Titolo").fill(f"Manutenzione {marker}")
+    page.get_by_label("Etichette").fill("manutenzione, avviso")
+    page.get_by_label("Testo in italiano").fill("Gentile {{cliente}}, stasera il servizio è in manutenzione.")
+    page.get_by_role("button", name="Salva").click()
+    expect(page.get_by_role("alert")).to_contain_text("Testo in italiano:")
+    expect(page.get_by_label("Testo in italiano")).to_be_focused()
+    watched.check("20-canned-replies-refused")
+    page.get_by_label("Testo in italiano").fill("Gentile {{contact_name}}, stasera il servizio è in manutenzione.")
+    page.get_by_role("button", name="Salva").click()
+    page.wait_for_url(re.compile(r"#/admin/replies$"))
+    row = page.locator("tr", has_text=f"Manutenzione {marker}")
+    expect(row).to_contain_text("avviso, manutenzione")  # tags kept sorted
+    expect(row).to_contain_text("Italiano")
+    watched.check("21-canned-replies")
+
+    # Deleted under its revision.
+    row.get_by_role("button", name=f"Elimina «Manutenzione {marker}»").click()
+    expect(page.locator("tr", has_text=f"Manutenzione {marker}")).to_have_count(0)
+    context.close()

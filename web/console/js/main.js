@@ -11,6 +11,7 @@ import { installShortcuts, showShortcuts } from "./keys.js";
 import { MESSAGES } from "./messages.js";
 import { listPage } from "./pages/list.js";
 import { phonePage } from "./pages/phone.js";
+import { repliesAdminPage } from "./pages/replies-admin.js";
 import { searchPage } from "./pages/search.js";
 import { ticketPage } from "./pages/ticket.js";
 import { viewsFor } from "./views.js";
@@ -53,14 +54,20 @@ function showError(error) {
   renderChrome();
 }
 
+function isStaff(me) {
+  return me.roles.some((role) => STAFF_ROLES.includes(role));
+}
+
 function navigation(me) {
   const link = (href, key, active) => h("a", { href, "aria-current": active ? "page" : null }, t(key));
   const current = route.split("?")[0];
   return [
     h("ul", {}, viewsFor(me.roles).map((view) => h("li", {},
-      link(`#/views/${view}`, `view.${view}`, current === `#/views/${view}`)))),
-    h("p", { class: "side-action" }, h("a", { href: "#/phone", class: "button",
-      "aria-current": current === "#/phone" ? "page" : null }, t("phone.title"))),
+      link(`#/views/${view}`, `view.${view}`, current === `#/views/${view}`))),
+    me.roles.includes("admin") ? h("li", {}, link("#/admin/replies", "replies.title",
+      current.startsWith("#/admin/replies"))) : null),
+    isStaff(me) ? h("p", { class: "side-action" }, h("a", { href: "#/phone", class: "button",
+      "aria-current": current === "#/phone" ? "page" : null }, t("phone.title"))) : null,
     h("p", { class: "side-action" }, h("button", { type: "button", class: "link-button", onclick: showShortcuts },
       t("keys.title"))),
   ];
@@ -153,7 +160,12 @@ async function render() {
   try {
     const list = path.match(/^\/views\/([a-z_]+)$/);
     const ticket = path.match(/^\/tickets\/([^/]*)$/);
-    if (!me.roles.some((role) => STAFF_ROLES.includes(role))) notStaffPage();
+    const replies = path.match(/^\/admin\/replies(?:\/([a-z0-9-]{1,63}))?$/);
+    if (replies && me.roles.includes("admin")) await repliesAdminPage(main, replies[1] || null);
+    else if (!isStaff(me) && me.roles.includes("admin") && !replies) {
+      window.location.hash = "#/admin/replies";
+      return;
+    } else if (!isStaff(me)) notStaffPage();
     else if (list && viewsFor(me.roles).includes(list[1])) {
       lastList = route;
       controls = await listPage(main, list[1], query, config, showError);
