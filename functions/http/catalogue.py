@@ -259,7 +259,7 @@ OPERATIONS: tuple[Operation, ...] = (
     *(_action(name, body) for name, body in ACTION_BODIES.items()),
     Operation(
         "GET", "/tickets/{id}/screen", "ticket_screen", "console",
-        "Staff: everything the console's ticket screen shows, in one call of at most 4 reads: the ticket (as GET "
+        "Staff: everything the console's ticket screen shows, in one call of 4 reads: the ticket (as GET "
         "/tickets/{id}), the first page of its history, the customer panel with the customer's other open tickets "
         "the caller may see, and the ticket's outgoing mails with their delivery state", 200, TicketScreenOut,
         errors=(*_AUTHENTICATED, 403, 404, 422), parameters=(_TICKET_ID, _LIMIT), headers=("ETag",),

@@ -54,6 +54,8 @@ LOG = logging.getLogger(__name__)
 _LIMIT_ATTEMPTS = 64  # commits lost to concurrent creators of one customer before giving up
 DEFAULT_CATEGORY = Category.HELPDESK
 DEFAULT_PRIORITY = Priority.MEDIUM
+#: How many of a customer's other open tickets the ticket screen's customer panel shows (the newest).
+OTHER_OPEN_SHOWN = 50
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,8 @@ class TicketView:
 class TicketScreen:
     """What the ticket screen shows: the ticket as read, the first page of its history, its
     customer (None when the registry no longer holds it), the customer's other open tickets the
-    caller may see (newest first) and the ticket's outgoing mails (in the order they were made)."""
+    caller may see (the :data:`OTHER_OPEN_SHOWN` newest) and the ticket's outgoing mails (in the
+    order they were made)."""
 
     view: TicketView
     history: Page[HistoryEvent]
@@ -203,9 +206,11 @@ class Desk:
         """Everything the console's ticket screen shows, for staff who may see the ticket (else
         :class:`NotFound`; other callers :class:`Forbidden`): the ticket, the first ``events`` of
         its history, its customer, the customer's other open tickets the caller may see, and the
-        ticket's outgoing mails. At most four reads: the locator's (none once the worker knows
-        the id), the ticket partition's one query (:meth:`Tickets.screen`), the history's first
-        page and the customer's record. Audited as a read."""
+        ticket's outgoing mails. Four reads: the locator's (none once the worker knows the id),
+        the ticket partition's one query (:meth:`Tickets.screen`), the history's first page and
+        the customer's record; one more, a point read, only where the ticket's row is not on the
+        partition query's page (filled by its mails and its customer's open tickets newer than
+        it). Audited as a read."""
         if not caller.roles & STAFF:
             raise Forbidden("the ticket screen is for staff")
         customer_id = customer_of(self.tickets, caller, ticket_id)
@@ -215,6 +220,7 @@ class Desk:
         ticket = read.ticket.ticket
         history = self.tickets.events(ticket, public_only=False, limit=events, cursor=None)
         others = [other for other in read.open_tickets if other.id != ticket.id and can_see(caller, other, self.policy)]
+        others = others[:OTHER_OPEN_SHOWN]
         mailboxes = self._shared_mailboxes()
         mails = [ScreenMail(mail, recipient_role(mail, mailboxes)) for mail in read.notifications]
         self._audit(caller, ticket.id, "read-screen")

@@ -27,6 +27,7 @@ from shared.adapters.storage_layout import (
     TICKET_IDS_TABLE,
     TICKETS_TABLE,
 )
+from shared.adapters.stores import tickets as ticket_rows
 from shared.adapters.stores.customers import CustomerRegistry
 from shared.adapters.stores.outbox import OutboxStore
 from shared.domain.customers import Contact, Customer
@@ -290,3 +291,24 @@ def test_a_resolved_ticket_s_screen_lists_its_customer_s_open_tickets_newest_fir
     assert (answer["ticket"]["id"], answer["ticket"]["status"]) == (done, "resolved")
     assert [other["id"] for other in answer["other_open"]] == [last, first]
     assert [mail["kind"] for mail in answer["mails"]] == ["received", "new_in_queue", "accepted", "resolved"]
+
+
+def test_a_ticket_whose_row_is_not_on_the_query_s_page_costs_one_point_read_more(
+    api: Api, company: Customer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = tokens(api, company)
+    ticket_id = open_ticket(api, token["customer"], "Il più vecchio")
+    newer = [open_ticket(api, token["customer"], f"Più nuovo {number}") for number in range(3)]
+    monkeypatch.setattr(ticket_rows, "SCREEN_PAGE_ROWS", 4)  # its 2 mails and 2 newer tickets fill the page
+    transport = counting_tables(monkeypatch)
+    call_screen(api, token["supervisor"], ticket_id)  # the worker learns the id
+    transport.sent.clear()
+
+    response = call_screen(api, token["supervisor"], ticket_id)
+
+    assert response.status_code == 200, response.get_body()
+    answer = document(response)
+    assert answer["ticket"]["id"] == ticket_id
+    assert [other["id"] for other in answer["other_open"]] == [newer[2], newer[1]]  # the page's open tickets
+    reads = [(r.table, r.row_key is not None) for r in transport.sent if r.method == "GET" and r.table not in CACHED]
+    assert reads == [(TICKETS_TABLE, False), (TICKETS_TABLE, True), (TICKETS_TABLE, False), (CUSTOMERS_TABLE, True)]

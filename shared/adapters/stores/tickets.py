@@ -41,11 +41,15 @@ from shared.domain.sla.policy import Category, Clock, Priority
 from shared.domain.ticket import Channel, Ticket, TicketId, format_ticket_id, parse_ticket_id
 from shared.usecases.stored import CreationToken, MailClaim, ScreenRead, StoredTicket
 
-__all__ = ["TICKET_ROWS", "TicketStore"]
+__all__ = ["SCREEN_PAGE_ROWS", "TICKET_ROWS", "TicketStore"]
 
 #: The row-key range of a partition's ticket rows (``T|…``; '}' sorts right after '|'), which
 #: leaves out their history events (``E|…``) and the other rows of the partition.
 TICKET_ROWS = ("T|", "T}")
+#: How many rows the ticket screen's query reads (one page): room for a ticket's mails and the
+#: panel's 50 open tickets of its customer newer than it, while bounding what a large customer's
+#: partition sends back (whole ticket rows, descriptions included).
+SCREEN_PAGE_ROWS = 100
 _MAX_NUMBER = 999_999_999
 _ALLOCATION_ATTEMPTS = 64
 _REMEMBERED_LOCATIONS = 50_000
@@ -233,9 +237,11 @@ class TicketStore:
         """The ticket, its outgoing mails and its customer's open tickets, or None when the
         partition holds no such ticket: one query of the partition, over the row keys from the
         ticket's first notification (``O|<id>|…``) to the end of the ticket rows, keeping the
-        ticket's own rows and the open ticket rows. Its answer comes in one page unless the ticket
-        has sent over a thousand mails or its customer has over a thousand open tickets: then one
-        more query per thousand rows, up to the page that holds the ticket."""
+        ticket's own rows and the open ticket rows, of which only the first page
+        (:data:`SCREEN_PAGE_ROWS`) is read. The ticket's mails come first, then the ticket rows
+        newest first; when the ticket's row is not on that page (its mails and its customer's open
+        tickets newer than it fill it), one point read more fetches it, and the page's open
+        tickets stand for the customer's."""
         query = (
             "PartitionKey eq @pk and RowKey ge @first and RowKey lt @last"
             " and ( TicketId eq @id or ( Kind eq @ticket and Status ne @resolved and Status ne @closed ) )"
@@ -253,19 +259,19 @@ class TicketStore:
         found: StoredTicket | None = None
         notifications: list[Notification] = []
         open_tickets: list[Ticket] = []
-        pager: Any = self._tickets.query_entities(query, parameters=parameters, results_per_page=1000).by_page()
-        for page in pager:
-            for entity in page:
-                if entity["Kind"] == "outbox":
-                    notifications.append(notification_from(entity))
-                    continue
-                ticket = _ticket_from(entity)
-                if entity["RowKey"] == own_row:
-                    found = StoredTicket(ticket, str(entity.metadata["etag"]))
-                if ticket.status.is_open:
-                    open_tickets.append(ticket)
-            if found is not None:
-                break
+        rows: Any = self._tickets.query_entities(query, parameters=parameters, results_per_page=SCREEN_PAGE_ROWS)
+        pager = rows.by_page()
+        for entity in next(iter(pager), []):
+            if entity["Kind"] == "outbox":
+                notifications.append(notification_from(entity))
+                continue
+            ticket = _ticket_from(entity)
+            if entity["RowKey"] == own_row:
+                found = StoredTicket(ticket, str(entity.metadata["etag"]))
+            if ticket.status.is_open:
+                open_tickets.append(ticket)
+        if found is None and pager.continuation_token is not None:
+            found = self.get(customer_id, ticket_id)
         if found is None:
             return None
         for listed in open_tickets:  # staff open what the panel lists: spare them the locator read
