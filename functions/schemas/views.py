@@ -80,4 +80,3 @@ def view_row_out(shown: ShownRow) -> ViewRowOut:
             escalation_level=row.sla.escalation_level,
         ),
     )
-

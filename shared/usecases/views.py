@@ -201,7 +201,7 @@ class ViewKeeper:
                 ticket = fresh.ticket
                 continue
             unread = customer_wrote or (placed is not None and placed.unread)
-            rows = self._rows(ticket, unread=unread)
+            rows = self.rows(ticket, unread=unread)
             wanted = frozenset(rows)
             settled = placed is not None and (placed.revision, placed.keys, placed.unread) == (
                 ticket.revision,
@@ -233,7 +233,8 @@ class ViewKeeper:
             return
         raise Conflict(f"ticket {ticket.id} kept changing while its view rows were placed")
 
-    def _rows(self, ticket: Ticket, *, unread: bool) -> Mapping[IndexKey, ViewRow]:
+    def rows(self, ticket: Ticket, *, unread: bool) -> Mapping[IndexKey, ViewRow]:
+        """Every index row of ``ticket`` as of now, with its unread mark (none once it is done)."""
         sla = sla_view(ticket, self.calendar(), self.now(), self.matrix)
         badge = row_sla(sla.take_charge, sla.resolution, sla.escalation_level, sla.breached)
         row = view_row(ticket, badge, unread=unread)

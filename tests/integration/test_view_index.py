@@ -24,6 +24,7 @@ from shared.domain.sla.calendar import SlaCalendar, default_calendar
 from shared.domain.sla.policy import Clock as SlaClock
 from shared.domain.views import Slice, Sort, View
 from shared.usecases.desk import Desk, NewTicket
+from shared.usecases.view_records import Placement
 from shared.usecases.views import ConsoleViews, ShownRow, ViewKeeper
 from tests.integration.conftest import Clock, customer_caller, desk_on, staff_caller
 
@@ -254,3 +255,56 @@ def test_the_repair_sweep_places_a_ticket_whose_rows_a_crash_left_behind(
     assert ids(shown(views, olga, View.QUEUE, customer)) == []
     assert ids(shown(views, olga, View.MINE, customer)) == [ticket_id]
     assert not [intent for intent in index.intents_before(clock.at) if intent.ticket_id == ticket_id]
+
+
+def test_a_late_placement_of_an_older_revision_leaves_the_newer_rows_alone(
+    indexed: Desk,
+    views: ConsoleViews,
+    keeper: ViewKeeper,
+    index: ViewIndexStore,
+    customer: Customer,
+    table_service: TableServiceClient,
+) -> None:
+    olga = operator()
+    ticket_id = open_ticket(indexed, customer)
+    stored = indexed.tickets.get(customer.id, ticket_id)
+    assert stored is not None
+    indexed.act(olga, ticket_id, Action.ACCEPT, {}, None)
+    rows_now = stored_rows(table_service, ticket_id)
+    keeper.place(stored.ticket, keeper.intend(stored.ticket, customer_wrote=False))  # the opening's, late
+    assert stored_rows(table_service, ticket_id) == rows_now == placed_keys(index, customer, ticket_id)
+    assert ids(shown(views, olga, View.QUEUE, customer)) == []
+    assert ids(shown(views, olga, View.MINE, customer)) == [ticket_id]
+
+
+def test_a_placement_that_loses_to_a_concurrent_one_starts_again_from_the_ticket_and_leaves_no_orphan(
+    indexed: Desk,
+    keeper: ViewKeeper,
+    index: ViewIndexStore,
+    customer: Customer,
+    table_service: TableServiceClient,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A placement of the ticket as opened (its queue rows) writes its first placement; before it
+    writes its rows, another worker places the ticket as accepted; the first then writes the queue
+    rows, loses its last placement write, and must delete them again."""
+    olga = operator()
+    ticket_id = open_ticket(indexed, customer)
+    opened = indexed.tickets.get(customer.id, ticket_id)
+    assert opened is not None
+    accepted = indexed.act(olga, ticket_id, Action.ACCEPT, {}, None).ticket
+    other = ViewKeeper(ViewIndexStore(table_service), indexed.tickets, keeper.calendar, keeper.now)
+    put = index.put_placement
+
+    def racing(placement: Placement) -> str:
+        etag = put(placement)
+        monkeypatch.setattr(index, "put_placement", put)
+        other.place(accepted, other.intend(accepted, customer_wrote=False))
+        return etag
+
+    late = replace(opened.ticket, revision=accepted.revision)  # not older on its face: it is placed
+    monkeypatch.setattr(index, "put_placement", racing)
+    keeper.place(late, keeper.intend(late, customer_wrote=False))
+    rows = stored_rows(table_service, ticket_id)
+    assert rows == placed_keys(index, customer, ticket_id)
+    assert {partition for partition, _ in rows} == {"open", f"mine|{olga.email}"}, "no queue row left behind"
