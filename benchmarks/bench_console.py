@@ -75,6 +75,7 @@ OPERATORS = tuple(f"op-{number}@desk.example" for number in range(5))
 TICKET_PREFIX = "BENCH"
 MAX_READS_PER_PAGE = 2
 PAGE_LIMIT = "50"
+AZURITE_HEAP_MB = 8192  # 100,000 tickets and their index rows, in the emulator's memory
 
 Handler = Callable[[func.HttpRequest], func.HttpResponse]
 
@@ -312,7 +313,11 @@ def main() -> int:
     if sorted(args.sizes) != args.sizes or args.sizes[0] < 1000:
         parser.error("sizes must grow, from at least 1,000")
 
-    with tempfile.TemporaryDirectory() as scratch, ensure_azurite(Path(scratch) / "azurite") as started:
+    os.environ.setdefault("NODE_OPTIONS", f"--max-old-space-size={AZURITE_HEAP_MB}")  # the Azurite it starts
+    with (
+        tempfile.TemporaryDirectory() as scratch,
+        ensure_azurite(Path(scratch) / "azurite", in_memory=True) as started,
+    ):
         if not started:
             print("bench_console writes 100,000 tickets: it needs an Azurite of its own; stop the one listening.")
             return 2
@@ -355,7 +360,12 @@ def main() -> int:
         by_size: dict[int, list[Measured]] = {}
         seeded = 1
         for size in args.sizes:
-            rows, seconds = seed(service, range(seeded, size + 1), keeper, args.threads)
+            try:
+                rows, seconds = seed(service, range(seeded, size + 1), keeper, args.threads)
+            except Exception:
+                log = Path(scratch) / "azurite" / "azurite.log"
+                print(log.read_text(errors="replace")[-3000:] if log.is_file() else "no Azurite log")
+                raise
             print(f"Seeded {size - seeded + 1:,} tickets ({rows:,} rows) in {seconds:.1f} s; {size:,} in all")
             seeded = size + 1
             by_size[size] = measure(transport, root, args.repetitions, screen_ticket)

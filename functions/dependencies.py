@@ -336,10 +336,10 @@ def view_keeper() -> ViewKeeper:
 
 
 def replan_closures(first_day: date, last_day: date) -> ReplanReport:
-    """After a change of closures: re-plan the escalations it moves, then re-key the view rows of
-    the open tickets whose deadline it may move (on the calendar as it now is)."""
+    """After a change of closures: re-plan the escalations it moves, and have the view index's
+    repair sweep re-key the rows of the open tickets whose deadline it may move."""
     report = replan_from(desk(), schedule(), first_day, last_day)
-    view_keeper().rekey(first_day)
+    view_keeper().rekey_later(first_day)
     return report
 
 

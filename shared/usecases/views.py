@@ -168,20 +168,35 @@ class ViewKeeper:
             settled += 1
         return settled
 
+    def rekey_later(self, first_day: date) -> None:
+        """After a change of closures that changed working time from ``first_day`` on: ask the
+        next repair sweep to :meth:`rekey` (one write; a closure's administrator does not wait for
+        every open ticket to be placed anew)."""
+        self.index.intend_rekey(first_day)
+
+    def rekey_due(self) -> int:
+        """Do the re-keys :meth:`rekey_later` asked for: one query, and when there are some one
+        :meth:`rekey` from the earliest first day, then a delete each. How many there were."""
+        days = self.index.rekeys_due()
+        if days:
+            self.rekey(min(days))
+        for day in days:
+            self.index.drop_rekey(day)
+        return len(days)
+
     def rekey(self, first_day: date) -> int:
         """After a change of closures that changed working time from ``first_day`` on (in the
         calendar's zone): place anew every open ticket whose deadline lies from then on, on the
         calendar as it now is. One query (a request per 1,000 tickets), and per ticket its read
         and a placement (the reads alone when its deadline did not move). How many it read."""
         start = datetime.combine(first_day, time(0), tzinfo=self.calendar().zone)
-        due = self.index.tickets_between(_EVERY_OPEN_BY_DEADLINE, deadline_key(start), no_deadline_key())
-        count = 0
+        # read them all first: a row moved later in the range would be met again
+        due = dict.fromkeys(self.index.tickets_between(_EVERY_OPEN_BY_DEADLINE, deadline_key(start), no_deadline_key()))
         for customer_id, ticket_id in due:
             stored = self.tickets.get(customer_id, ticket_id)
             if stored is not None:
                 self._place(stored.ticket, customer_wrote=False)
-            count += 1
-        return count
+        return len(due)
 
     # --- placing ------------------------------------------------------------------------------------
 

@@ -308,3 +308,13 @@ def test_a_placement_that_loses_to_a_concurrent_one_starts_again_from_the_ticket
     rows = stored_rows(table_service, ticket_id)
     assert rows == placed_keys(index, customer, ticket_id)
     assert {partition for partition, _ in rows} == {"open", f"mine|{olga.email}"}, "no queue row left behind"
+
+
+def test_a_re_key_asked_for_is_kept_for_the_sweep_until_it_is_done(index: ViewIndexStore) -> None:
+    days = [date(2031, 8, 10 + offset) for offset in range(3)]  # far from any other test's
+    for day in reversed(days):
+        index.intend_rekey(day)
+    assert set(days) <= set(index.rekeys_due())
+    for day in days:
+        index.drop_rekey(day)
+    assert not set(days) & set(index.rekeys_due())

@@ -10,6 +10,8 @@
 * **Intents**: partition ``intent|<UTC minute>``, row ``<customer>|<ticket id>``: written before
   a ticket change commits, deleted once its rows are placed; the repair sweep finds those left
   behind with one range query.
+* **Re-keys due**: partition ``rekey``, row = the first day a change of closures changed
+  (ISO date): the repair sweep re-keys from the earliest, then deletes them.
 
 Every query is parameterised; no OData is built from input.
 """
@@ -19,7 +21,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from azure.core import MatchConditions
@@ -45,6 +47,7 @@ __all__ = ["ViewIndexStore", "index_entity", "placement_entity"]
 _TRANSACTION_LIMIT = 100
 _MICROSECOND = timedelta(microseconds=1)
 _INTENTS = "intent|"
+_REKEYS = "rekey"
 
 
 class ViewIndexStore:
@@ -184,6 +187,22 @@ class ViewIndexStore:
         """One delete (an intent already gone is fine)."""
         try:
             self._table.delete_entity(_intent_partition(intent.created_at), f"{intent.customer_id}|{intent.ticket_id}")
+        except ResourceNotFoundError:
+            return
+
+    def intend_rekey(self, first_day: date) -> None:
+        """One write."""
+        self._table.upsert_entity({"PartitionKey": _REKEYS, "RowKey": first_day.isoformat()}, mode=UpdateMode.REPLACE)
+
+    def rekeys_due(self) -> list[date]:
+        """The first days of the re-keys asked for and not done: one query."""
+        rows = self._table.query_entities("PartitionKey eq @pk", parameters={"pk": _REKEYS}, select=["RowKey"])
+        return [date.fromisoformat(row["RowKey"]) for row in rows]
+
+    def drop_rekey(self, first_day: date) -> None:
+        """One delete (gone already is fine)."""
+        try:
+            self._table.delete_entity(_REKEYS, first_day.isoformat())
         except ResourceNotFoundError:
             return
 
