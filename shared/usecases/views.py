@@ -142,7 +142,7 @@ class ViewKeeper:
         """``handle`` opened ``ticket``: when it is the assignee's, its unread mark is cleared.
         Costs nothing for anyone else; for the assignee one read of the placement, and when the
         mark was set one transaction per list and one write."""
-        if ticket.assignee is None or ticket.assignee != handle:
+        if ticket.assignee != handle:
             return
         placed = self.index.placement(ticket.customer_id, ticket.id)
         if placed is None or not placed.unread:
