@@ -16,13 +16,14 @@ design and the costs.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
-from shared.domain.access import Caller, handle_of
+from shared.domain.access import Caller, StaffFilter, handle_of
 from shared.domain.change import role_of
 from shared.domain.errors import Conflict, InvalidInput
+from shared.domain.lifecycle import Status
 from shared.domain.paging import Page, cursor_field, encode_cursor
 from shared.domain.sla.calendar import SlaCalendar
 from shared.domain.sla.escalation import DEFAULT_MATRIX, EscalationMatrix
@@ -197,6 +198,29 @@ class ViewKeeper:
             if stored is not None:
                 self._place(stored.ticket, customer_wrote=False)
         return len(due)
+
+    def backfill(self) -> int:
+        """Place the open tickets that were never placed (a desk that had tickets before the
+        index): a scan of the tickets across customers, once (a query per page of 100 open
+        tickets), a placement read each, and a placement for each one not there. How many it
+        placed."""
+        placed = 0
+        for ticket in self._open_tickets():
+            if self.index.placement(ticket.customer_id, ticket.id) is None:
+                self._place(ticket, customer_wrote=False)
+                placed += 1
+        return placed
+
+    def _open_tickets(self) -> Iterator[Ticket]:
+        everyone = StaffFilter(assignee_in=None, exclude_category=None)
+        for status in (status for status in Status if status.is_open):
+            cursor: str | None = None
+            while True:
+                page = self.tickets.list_all(status=status, visible=everyone, limit=100, cursor=cursor)
+                yield from page.items
+                if page.cursor is None:
+                    break
+                cursor = page.cursor
 
     # --- placing ------------------------------------------------------------------------------------
 

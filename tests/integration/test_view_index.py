@@ -318,3 +318,35 @@ def test_a_re_key_asked_for_is_kept_for_the_sweep_until_it_is_done(index: ViewIn
     for day in days:
         index.drop_rekey(day)
     assert not set(days) & set(index.rekeys_due())
+
+
+class OneCustomersTickets:
+    """The ticket store, its list across customers kept to one customer's partition (so that the
+    backfill's scan does not walk every ticket the session's other tests wrote)."""
+
+    def __init__(self, desk: Desk, customer: Customer) -> None:
+        self._desk, self._customer = desk, customer
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._desk.tickets, name)
+
+    def list_all(self, *, status: Status | None, visible: object, limit: int, cursor: str | None) -> Any:
+        return self._desk.tickets.list_for_customer(self._customer.id, status=status, limit=limit, cursor=cursor)
+
+
+def test_the_backfill_places_the_open_tickets_from_before_the_index_once(
+    desk: Desk, indexed: Desk, views: ConsoleViews, keeper: ViewKeeper, customer: Customer
+) -> None:
+    olga = operator()
+    before = [open_ticket(desk, customer, subject=f"Prima {n}") for n in range(3)]  # no index yet
+    desk.act(olga, before[0], Action.ACCEPT, {}, None)
+    closed = open_ticket(desk, customer, subject="Chiusa")
+    desk.act(olga, closed, Action.ACCEPT, {}, None)
+    desk.act(olga, closed, Action.RESOLVE, {"resolution": "Fatto."}, None)
+    since = open_ticket(indexed, customer, subject="Dopo")
+    assert ids(shown(views, SUPERVISOR, View.ALL_OPEN, customer)) == [since]
+    backfilling = replace(keeper, tickets=OneCustomersTickets(desk, customer))
+    assert backfilling.backfill() == 3
+    assert set(ids(shown(views, SUPERVISOR, View.ALL_OPEN, customer))) == {*before, since}
+    assert ids(shown(views, olga, View.MINE, customer)) == [before[0]]
+    assert backfilling.backfill() == 0, "placed already"
