@@ -36,8 +36,11 @@ written on every create, it just never refuses the run's hundreds of tickets.
 What is counted: every HTTP request the app's Table client puts on the wire, so each retry attempt
 counts; attempts that share an ``x-ms-client-request-id`` are one SDK call, and the difference is
 printed as retries. Each request is the ticket's or mail delivery's by the URLs it addresses
-(benchmarks/harness.py). The SLA calendar's reads (one ``Closures`` query at a worker's first need,
-then every ``CALENDAR_REFRESH_SECONDS``) land on whichever call comes due; they are counted apart.
+(benchmarks/harness.py); the console's view index (table ``ConsoleViews``: a change's intent,
+placement and rows, an assignee's placement read) is reported apart, not gated here
+(``benchmarks/bench_console.py`` measures the views). The SLA calendar's reads (one ``Closures``
+query at a worker's first need, then every ``CALENDAR_REFRESH_SECONDS``) land on whichever call
+comes due; they are counted apart.
 """
 
 from __future__ import annotations
@@ -68,7 +71,7 @@ from devhost.azurite import ensure_azurite
 from devhost.local_identity import local_auth_environment, mint_token
 from functions import dependencies, screen, tickets
 from shared.adapters.storage import DEVELOPMENT_STORAGE, azurite_connection_string, connection_string
-from shared.adapters.storage_layout import CLOSURES_TABLE, STAFF_TABLE, TABLES
+from shared.adapters.storage_layout import CLOSURES_TABLE, CONSOLE_VIEWS_TABLE, STAFF_TABLE, TABLES
 from shared.adapters.stores.tickets import TicketStore
 from shared.config.app import settings
 from shared.domain.lifecycle import Role
@@ -115,6 +118,7 @@ class Measured:
     stored: int
     requests: list[int] = field(default_factory=list)
     mail_requests: list[int] = field(default_factory=list)
+    view_requests: list[int] = field(default_factory=list)
     millis: list[float] = field(default_factory=list)
     retries: int = 0
     calendar_reads: int = 0
@@ -174,14 +178,16 @@ class Api:
             calendar_requests = sum(1 for request in sent if request.table == CLOSURES_TABLE)
             directory_requests = sum(1 for request in sent if request.table == STAFF_TABLE)
             mail_requests = sum(1 for request in sent if request.mail)
-            measured.requests.append(len(sent) - calendar_requests - directory_requests - mail_requests)
+            view_requests = sum(1 for request in sent if request.table == CONSOLE_VIEWS_TABLE)
+            measured.requests.append(len(sent) - calendar_requests - directory_requests - mail_requests - view_requests)
             measured.mail_requests.append(mail_requests)
+            measured.view_requests.append(view_requests)
             measured.millis.append(elapsed * 1e3)
             measured.retries += len(sent) - len({request.call_id for request in sent})
             measured.calendar_reads += calendar_requests > 0
             measured.directory_reads += directory_requests > 0
-            if not measured.first_call:  # what its count counts: neither mail's, the calendar's nor the directory's
-                cached = (CLOSURES_TABLE, STAFF_TABLE)
+            if not measured.first_call:  # what its count counts: not mail's, the index's, the cached reads
+                cached = (CLOSURES_TABLE, STAFF_TABLE, CONSOLE_VIEWS_TABLE)
                 measured.first_call = [r.label for r in sent if not r.mail and r.table not in cached]
         return json.loads(response.get_body())
 
@@ -420,6 +426,11 @@ def check(rows: list[Measured], repetitions: int) -> bool:
         mails = MAILS.get(name, 0)
         how = f"1 intent transaction + {mails} × {DELIVERY_REQUESTS}" if mails else "no mail"
         print(f"  {verdict:<9} {name}: {'/'.join(map(str, seen))} requests; designed {designed} ({how})")
+    print()
+    print("The console's view index per call (reported, not gated; docs/console.md, 'Kept in step'):")
+    for name in dict.fromkeys(row.operation for row in rows):
+        seen = sorted({n for size in sizes for n in at[name, size].view_requests})
+        print(f"  {name}: {'/'.join(map(str, seen))} requests")
     print()
     calls = sum(len(row.requests) for row in rows)
     print(f"Retries: {sum(row.retries for row in rows)} in {calls} measured calls ({repetitions} per row, create 2x).")

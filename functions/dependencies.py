@@ -376,11 +376,17 @@ def view_keeper() -> ViewKeeper:
     return keeper
 
 
+def backfill_views() -> int:
+    """Place the open tickets the view index does not hold yet (a desk that had tickets before
+    it): a scan of the tickets, once; how many it placed."""
+    return view_keeper().backfill()
+
+
 def replan_closures(first_day: date, last_day: date) -> ReplanReport:
-    """After a change of closures: re-plan the escalations it moves, then re-key the view rows of
-    the open tickets whose deadline it may move (on the calendar as it now is)."""
+    """After a change of closures: re-plan the escalations it moves, and have the view index's
+    repair sweep re-key the rows of the open tickets whose deadline it may move."""
     report = replan_from(desk(), schedule(), first_day, last_day)
-    view_keeper().rekey(first_day)
+    view_keeper().rekey_later(first_day)
     return report
 
 

@@ -6,7 +6,7 @@
   ``customer``, ``priority``, ``category`` and ``status`` (which a view supports:
   :data:`shared.domain.views.SUPPORTED_FILTERS`; another is 422 naming it).
 * A timer (``%VIEWS_REPAIR_SCHEDULE%``, every minute) places the tickets whose change crashed
-  between its commit and its index rows.
+  between its commit and its index rows, and re-keys the rows a change of closures moved.
 """
 
 from __future__ import annotations
@@ -60,10 +60,11 @@ def view_page(req: func.HttpRequest, caller: Principal) -> func.HttpResponse:
 
 @bp.timer_trigger(arg_name="timer", schedule="%VIEWS_REPAIR_SCHEDULE%", run_on_startup=False, use_monitor=True)
 def repair_views(timer: func.TimerRequest) -> None:
-    """Place the tickets whose view rows a crash left behind."""
-    settled = view_keeper().repair(REPAIR_GRACE)
-    if settled:
-        logger.info("view index repair: %d intents settled", settled)
+    """Place the tickets whose view rows a crash left behind; re-key after a change of closures."""
+    keeper = view_keeper()
+    settled, rekeyed = keeper.repair(REPAIR_GRACE), keeper.rekey_due()
+    if settled or rekeyed:
+        logger.info("view index repair: %d intents settled, %d re-keys done", settled, rekeyed)
 
 
 def _sort_of(req: func.HttpRequest) -> Sort | None:

@@ -11,7 +11,7 @@ adapter into a use case. Each adapter's docstrings state its storage round trips
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from shared.domain.access import StaffFilter
@@ -572,6 +572,18 @@ class ViewIndex(Protocol):
 
     def intents_before(self, moment: datetime) -> Iterable[ViewIntent]:
         """The intents written before ``moment``."""
+        ...
+
+    def intend_rekey(self, first_day: date) -> None:
+        """Record that the rows due from ``first_day`` on must be re-keyed."""
+        ...
+
+    def rekeys_due(self) -> list[date]:
+        """The first days of the re-keys recorded and not done."""
+        ...
+
+    def drop_rekey(self, first_day: date) -> None:
+        """Forget a re-key done (gone already is fine)."""
         ...
 
 

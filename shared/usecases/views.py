@@ -16,13 +16,14 @@ design and the costs.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
-from shared.domain.access import Caller, handle_of
+from shared.domain.access import Caller, StaffFilter, handle_of
 from shared.domain.change import role_of
 from shared.domain.errors import Conflict, InvalidInput
+from shared.domain.lifecycle import Status
 from shared.domain.paging import Page, cursor_field, encode_cursor
 from shared.domain.sla.calendar import SlaCalendar
 from shared.domain.sla.escalation import DEFAULT_MATRIX, EscalationMatrix
@@ -142,7 +143,7 @@ class ViewKeeper:
         """``handle`` opened ``ticket``: when it is the assignee's, its unread mark is cleared.
         Costs nothing for anyone else; for the assignee one read of the placement, and when the
         mark was set one transaction per list and one write."""
-        if ticket.assignee is None or ticket.assignee != handle:
+        if ticket.assignee != handle:
             return
         placed = self.index.placement(ticket.customer_id, ticket.id)
         if placed is None or not placed.unread:
@@ -168,20 +169,58 @@ class ViewKeeper:
             settled += 1
         return settled
 
+    def rekey_later(self, first_day: date) -> None:
+        """After a change of closures that changed working time from ``first_day`` on: ask the
+        next repair sweep to :meth:`rekey` (one write; a closure's administrator does not wait for
+        every open ticket to be placed anew)."""
+        self.index.intend_rekey(first_day)
+
+    def rekey_due(self) -> int:
+        """Do the re-keys :meth:`rekey_later` asked for: one query, and when there are some one
+        :meth:`rekey` from the earliest first day, then a delete each. How many there were."""
+        days = self.index.rekeys_due()
+        if days:
+            self.rekey(min(days))
+        for day in days:
+            self.index.drop_rekey(day)
+        return len(days)
+
     def rekey(self, first_day: date) -> int:
         """After a change of closures that changed working time from ``first_day`` on (in the
         calendar's zone): place anew every open ticket whose deadline lies from then on, on the
         calendar as it now is. One query (a request per 1,000 tickets), and per ticket its read
         and a placement (the reads alone when its deadline did not move). How many it read."""
         start = datetime.combine(first_day, time(0), tzinfo=self.calendar().zone)
-        due = self.index.tickets_between(_EVERY_OPEN_BY_DEADLINE, deadline_key(start), no_deadline_key())
-        count = 0
+        # read them all first: a row moved later in the range would be met again
+        due = dict.fromkeys(self.index.tickets_between(_EVERY_OPEN_BY_DEADLINE, deadline_key(start), no_deadline_key()))
         for customer_id, ticket_id in due:
             stored = self.tickets.get(customer_id, ticket_id)
             if stored is not None:
                 self._place(stored.ticket, customer_wrote=False)
-            count += 1
-        return count
+        return len(due)
+
+    def backfill(self) -> int:
+        """Place the open tickets that were never placed (a desk that had tickets before the
+        index): a scan of the tickets across customers, once (a query per page of 100 open
+        tickets), a placement read each, and a placement for each one not there. How many it
+        placed."""
+        placed = 0
+        for ticket in self._open_tickets():
+            if self.index.placement(ticket.customer_id, ticket.id) is None:
+                self._place(ticket, customer_wrote=False)
+                placed += 1
+        return placed
+
+    def _open_tickets(self) -> Iterator[Ticket]:
+        everyone = StaffFilter(assignee_in=None, exclude_category=None)
+        for status in (status for status in Status if status.is_open):
+            cursor: str | None = None
+            while True:
+                page = self.tickets.list_all(status=status, visible=everyone, limit=100, cursor=cursor)
+                yield from page.items
+                if page.cursor is None:
+                    break
+                cursor = page.cursor
 
     # --- placing ------------------------------------------------------------------------------------
 
@@ -201,7 +240,7 @@ class ViewKeeper:
                 ticket = fresh.ticket
                 continue
             unread = customer_wrote or (placed is not None and placed.unread)
-            rows = self._rows(ticket, unread=unread)
+            rows = self.rows(ticket, unread=unread)
             wanted = frozenset(rows)
             settled = placed is not None and (placed.revision, placed.keys, placed.unread) == (
                 ticket.revision,
@@ -233,7 +272,8 @@ class ViewKeeper:
             return
         raise Conflict(f"ticket {ticket.id} kept changing while its view rows were placed")
 
-    def _rows(self, ticket: Ticket, *, unread: bool) -> Mapping[IndexKey, ViewRow]:
+    def rows(self, ticket: Ticket, *, unread: bool) -> Mapping[IndexKey, ViewRow]:
+        """Every index row of ``ticket`` as of now, with its unread mark (none once it is done)."""
         sla = sla_view(ticket, self.calendar(), self.now(), self.matrix)
         badge = row_sla(sla.take_charge, sla.resolution, sla.escalation_level, sla.breached)
         row = view_row(ticket, badge, unread=unread)

@@ -24,6 +24,7 @@ from shared.domain.sla.calendar import SlaCalendar, default_calendar
 from shared.domain.sla.policy import Clock as SlaClock
 from shared.domain.views import Slice, Sort, View
 from shared.usecases.desk import Desk, NewTicket
+from shared.usecases.view_records import Placement
 from shared.usecases.views import ConsoleViews, ShownRow, ViewKeeper
 from tests.integration.conftest import Clock, customer_caller, desk_on, staff_caller
 
@@ -254,3 +255,98 @@ def test_the_repair_sweep_places_a_ticket_whose_rows_a_crash_left_behind(
     assert ids(shown(views, olga, View.QUEUE, customer)) == []
     assert ids(shown(views, olga, View.MINE, customer)) == [ticket_id]
     assert not [intent for intent in index.intents_before(clock.at) if intent.ticket_id == ticket_id]
+
+
+def test_a_late_placement_of_an_older_revision_leaves_the_newer_rows_alone(
+    indexed: Desk,
+    views: ConsoleViews,
+    keeper: ViewKeeper,
+    index: ViewIndexStore,
+    customer: Customer,
+    table_service: TableServiceClient,
+) -> None:
+    olga = operator()
+    ticket_id = open_ticket(indexed, customer)
+    stored = indexed.tickets.get(customer.id, ticket_id)
+    assert stored is not None
+    indexed.act(olga, ticket_id, Action.ACCEPT, {}, None)
+    rows_now = stored_rows(table_service, ticket_id)
+    keeper.place(stored.ticket, keeper.intend(stored.ticket, customer_wrote=False))  # the opening's, late
+    assert stored_rows(table_service, ticket_id) == rows_now == placed_keys(index, customer, ticket_id)
+    assert ids(shown(views, olga, View.QUEUE, customer)) == []
+    assert ids(shown(views, olga, View.MINE, customer)) == [ticket_id]
+
+
+def test_a_placement_that_loses_to_a_concurrent_one_starts_again_from_the_ticket_and_leaves_no_orphan(
+    indexed: Desk,
+    keeper: ViewKeeper,
+    index: ViewIndexStore,
+    customer: Customer,
+    table_service: TableServiceClient,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A placement of the ticket as opened (its queue rows) writes its first placement; before it
+    writes its rows, another worker places the ticket as accepted; the first then writes the queue
+    rows, loses its last placement write, and must delete them again."""
+    olga = operator()
+    ticket_id = open_ticket(indexed, customer)
+    opened = indexed.tickets.get(customer.id, ticket_id)
+    assert opened is not None
+    accepted = indexed.act(olga, ticket_id, Action.ACCEPT, {}, None).ticket
+    other = ViewKeeper(ViewIndexStore(table_service), indexed.tickets, keeper.calendar, keeper.now)
+    put = index.put_placement
+
+    def racing(placement: Placement) -> str:
+        etag = put(placement)
+        monkeypatch.setattr(index, "put_placement", put)
+        other.place(accepted, other.intend(accepted, customer_wrote=False))
+        return etag
+
+    late = replace(opened.ticket, revision=accepted.revision)  # not older on its face: it is placed
+    monkeypatch.setattr(index, "put_placement", racing)
+    keeper.place(late, keeper.intend(late, customer_wrote=False))
+    rows = stored_rows(table_service, ticket_id)
+    assert rows == placed_keys(index, customer, ticket_id)
+    assert {partition for partition, _ in rows} == {"open", f"mine|{olga.email}"}, "no queue row left behind"
+
+
+def test_a_re_key_asked_for_is_kept_for_the_sweep_until_it_is_done(index: ViewIndexStore) -> None:
+    days = [date(2031, 8, 10 + offset) for offset in range(3)]  # far from any other test's
+    for day in reversed(days):
+        index.intend_rekey(day)
+    assert set(days) <= set(index.rekeys_due())
+    for day in days:
+        index.drop_rekey(day)
+    assert not set(days) & set(index.rekeys_due())
+
+
+class OneCustomersTickets:
+    """The ticket store, its list across customers kept to one customer's partition (so that the
+    backfill's scan does not walk every ticket the session's other tests wrote)."""
+
+    def __init__(self, desk: Desk, customer: Customer) -> None:
+        self._desk, self._customer = desk, customer
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._desk.tickets, name)
+
+    def list_all(self, *, status: Status | None, visible: object, limit: int, cursor: str | None) -> Any:
+        return self._desk.tickets.list_for_customer(self._customer.id, status=status, limit=limit, cursor=cursor)
+
+
+def test_the_backfill_places_the_open_tickets_from_before_the_index_once(
+    desk: Desk, indexed: Desk, views: ConsoleViews, keeper: ViewKeeper, customer: Customer
+) -> None:
+    olga = operator()
+    before = [open_ticket(desk, customer, subject=f"Prima {n}") for n in range(3)]  # no index yet
+    desk.act(olga, before[0], Action.ACCEPT, {}, None)
+    closed = open_ticket(desk, customer, subject="Chiusa")
+    desk.act(olga, closed, Action.ACCEPT, {}, None)
+    desk.act(olga, closed, Action.RESOLVE, {"resolution": "Fatto."}, None)
+    since = open_ticket(indexed, customer, subject="Dopo")
+    assert ids(shown(views, SUPERVISOR, View.ALL_OPEN, customer)) == [since]
+    backfilling = replace(keeper, tickets=OneCustomersTickets(desk, customer))
+    assert backfilling.backfill() == 3
+    assert set(ids(shown(views, SUPERVISOR, View.ALL_OPEN, customer))) == {*before, since}
+    assert ids(shown(views, olga, View.MINE, customer)) == [before[0]]
+    assert backfilling.backfill() == 0, "placed already"

@@ -11,7 +11,7 @@ import pytest
 
 from functions import admin, tickets, views
 from shared.domain.lifecycle import Role
-from tests.integration.conftest import Api
+from tests.integration.conftest import Api, AppSettings
 
 
 def document(response: func.HttpResponse) -> dict[str, object]:
@@ -122,3 +122,10 @@ def test_a_supervisor_finds_a_new_ticket_in_all_open_and_an_operator_in_the_queu
         assert set(row["sla"]) == {"clock", "due", "working_seconds_left", "paused", "breached", "escalation_level"}
         assert row["sla"]["clock"] == "take_charge"
     assert document(view(api, "mine", api.token(Role.OPERATOR), customer=customer_id))["items"] == []
+
+
+def test_the_refresh_interval_is_the_setting_s(api: Api, app_settings: AppSettings) -> None:
+    app_settings(CONSOLE_REFRESH_SECONDS="7")
+    page = view(api, "queue", api.token(Role.OPERATOR), customer=f"views-{uuid.uuid4().hex[:10]}")
+    assert page.status_code == 200
+    assert document(page) == {"view": "queue", "items": [], "cursor": None, "refresh_seconds": 7}

@@ -10,6 +10,8 @@
 * **Intents**: partition ``intent|<UTC minute>``, row ``<customer>|<ticket id>``: written before
   a ticket change commits, deleted once its rows are placed; the repair sweep finds those left
   behind with one range query.
+* **Re-keys due**: partition ``rekey``, row = the first day a change of closures changed
+  (ISO date): the repair sweep re-keys from the earliest, then deletes them.
 
 Every query is parameterised; no OData is built from input.
 """
@@ -19,7 +21,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from azure.core import MatchConditions
@@ -40,11 +42,12 @@ from shared.domain.sla.policy import Category, Clock
 from shared.domain.views import IndexKey, RowSla, Source, ViewRow
 from shared.usecases.view_records import IndexedRow, Placement, ViewIntent
 
-__all__ = ["ViewIndexStore", "index_entity"]
+__all__ = ["ViewIndexStore", "index_entity", "placement_entity"]
 
 _TRANSACTION_LIMIT = 100
 _MICROSECOND = timedelta(microseconds=1)
 _INTENTS = "intent|"
+_REKEYS = "rekey"
 
 
 class ViewIndexStore:
@@ -101,13 +104,7 @@ class ViewIndexStore:
     def put_placement(self, placement: Placement) -> str:
         """Write ``placement`` over the one read with its ``etag`` (None: create it): one write.
         :class:`Conflict` when another writer came first. Answers the new ETag."""
-        entity = {
-            "PartitionKey": _placed(placement.customer_id),
-            "RowKey": placement.ticket_id,
-            "Revision": placement.revision,
-            "Keys": json.dumps(sorted([key.partition, key.row] for key in placement.keys), separators=(",", ":")),
-            "Unread": placement.unread,
-        }
+        entity = placement_entity(placement)
         try:
             if placement.etag is None:
                 metadata = self._table.create_entity(entity)
@@ -193,6 +190,22 @@ class ViewIndexStore:
         except ResourceNotFoundError:
             return
 
+    def intend_rekey(self, first_day: date) -> None:
+        """One write."""
+        self._table.upsert_entity({"PartitionKey": _REKEYS, "RowKey": first_day.isoformat()}, mode=UpdateMode.REPLACE)
+
+    def rekeys_due(self) -> list[date]:
+        """The first days of the re-keys asked for and not done: one query."""
+        rows = self._table.query_entities("PartitionKey eq @pk", parameters={"pk": _REKEYS}, select=["RowKey"])
+        return [date.fromisoformat(row["RowKey"]) for row in rows]
+
+    def drop_rekey(self, first_day: date) -> None:
+        """One delete (gone already is fine)."""
+        try:
+            self._table.delete_entity(_REKEYS, first_day.isoformat())
+        except ResourceNotFoundError:
+            return
+
     def intents_before(self, moment: datetime) -> Iterator[ViewIntent]:
         """The intents written before ``moment``: one range query (paged) over the intent
         partitions up to ``moment``'s minute."""
@@ -205,6 +218,17 @@ class ViewIndexStore:
             yield ViewIntent(
                 customer_id, ticket_id, row["CreatedAt"].astimezone(UTC), bool(row.get("CustomerWrote", False))
             )
+
+
+def placement_entity(placement: Placement) -> dict[str, Any]:
+    """The placement's row (the benchmark seeds the index with it too)."""
+    return {
+        "PartitionKey": _placed(placement.customer_id),
+        "RowKey": placement.ticket_id,
+        "Revision": placement.revision,
+        "Keys": json.dumps(sorted([key.partition, key.row] for key in placement.keys), separators=(",", ":")),
+        "Unread": placement.unread,
+    }
 
 
 def _placed(customer_id: str) -> str:

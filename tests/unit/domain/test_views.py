@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -33,7 +34,7 @@ SUPERVISOR = frozenset({Role.SUPERVISOR})
 SECURITY = frozenset({Role.SECURITY, Role.OPERATOR})
 
 
-def ticket(**changes: object) -> Ticket:
+def ticket(**changes: Any) -> Ticket:
     plain = Ticket(
         id="IZ-2026-000001",
         customer_id="acme",
