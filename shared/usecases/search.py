@@ -63,10 +63,11 @@ class IndexedTickets:
     :meth:`~shared.domain.search.IndexedTicket.shows_as`); every other call is the store's.
 
     A change that alters them costs, besides its own requests: the intent (1 write, before the
-    commit), one write per term after it, a read of the ticket (a later change's rows may have
-    been written over: then they are written again from it, and read again, up to 3 times), and
-    the intent's delete (1). A failure after the commit leaves the intent for :class:`IndexRepair`
-    and does not fail the change."""
+    commit), one write per term after it (and one more per term before it when the change narrows
+    who may see the ticket: :meth:`~shared.domain.search.IndexedTicket.guarded`), a read of the
+    ticket (a later change's rows may have been written over: then they are written again from
+    it, and read again, up to 3 times), and the intent's delete (1). A failure after the commit
+    leaves the intent for :class:`IndexRepair` and does not fail the change."""
 
     tickets: Tickets
     index: SearchIndex
@@ -93,9 +94,12 @@ class IndexedTickets:
         notifications: Sequence[Notification] = (),
         claim: MailClaim | None = None,
     ) -> StoredTicket:
-        if indexed(changed).shows_as(indexed(stored.ticket)):
+        before, after = indexed(stored.ticket), indexed(changed)
+        if after.shows_as(before):
             return self.tickets.save(stored, changed, events, notifications, claim)
         intent = self.index.intend(changed.customer_id, changed.id, self.now())
+        if after.narrows(before):  # nobody who is about to lose the ticket may find it meanwhile
+            self.index.put(after.guarded(before))
         saved = self.tickets.save(stored, changed, events, notifications, claim)
         self._write(saved.ticket, intent)
         return saved

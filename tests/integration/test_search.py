@@ -20,13 +20,15 @@ from shared.adapters.stores.audit import AuditTrail
 from shared.adapters.stores.search_index import SearchIndexStore
 from shared.adapters.stores.tickets import TicketStore
 from shared.domain.customers import Customer
-from shared.domain.lifecycle import Role
+from shared.domain.errors import Conflict
+from shared.domain.lifecycle import Action, Role
 from shared.domain.search import indexed
 from shared.domain.sla.calendar import default_calendar
 from shared.domain.sla.policy import SlaPolicy
 from shared.domain.ticket import Channel
 from shared.usecases.desk import Desk, NewTicket
 from shared.usecases.search import REPAIR_GRACE, IndexedTickets, IndexRepair, Search
+from shared.usecases.stored import StoredTicket
 from tests.integration.conftest import Api, Clock, desk_on, staff_caller
 from tests.integration.test_inbound_api import arrive, mail_api
 from tests.integration.test_tickets_api import company, document
@@ -251,3 +253,33 @@ def test_opening_writes_one_row_per_term_with_its_intent(
     assert on_index.count("PUT") == terms + 1  # the intent, then one row per term
     assert on_index.count("DELETE") == 1
     assert len(on_index) == terms + 2
+
+
+class LosingStore(TicketStore):
+    """A ticket store whose changes all lose to a concurrent one (the ticket's ETag moved)."""
+
+    def save(self, *args: object, **kwargs: object) -> StoredTicket:
+        raise Conflict("the ticket was changed by someone else; read it again")
+
+
+def test_a_change_that_would_hide_a_ticket_hides_it_before_it_commits_even_when_it_never_does(
+    table_service: TableServiceClient, clock: Clock, customer: Customer
+) -> None:
+    unique, index = word(), SearchIndexStore(table_service)
+    desk = indexed_desk(table_service, clock)
+    ticket_id = open_for(desk, customer, f"Accesso {unique} negato")
+    find_as = searcher(table_service, clock).find
+    otto, sue = staff_caller(OTTO, Role.OPERATOR), staff_caller(SUE, Role.SUPERVISOR)
+    assert [f.ticket.id for f in find_as(otto, unique, limit=5, cursor=None).items] == [ticket_id]
+
+    losing = indexed_desk(table_service, clock)
+    losing.tickets = IndexedTickets(LosingStore(table_service), index, clock)
+    with pytest.raises(Conflict):
+        losing.act(staff_caller(OLGA, Role.OPERATOR), ticket_id, Action.ACCEPT, {}, None)
+    assert find_as(otto, unique, limit=5, cursor=None).items == []  # while Olga's accept was on its way
+    assert [f.ticket.id for f in find_as(sue, unique, limit=5, cursor=None).items] == [ticket_id]
+
+    clock.at += REPAIR_GRACE + timedelta(seconds=1)
+    IndexRepair(TicketStore(table_service), index, clock).run()
+    [found] = find_as(otto, unique, limit=5, cursor=None).items  # the accept never committed: back in the queue
+    assert (found.ticket.assignee, found.ticket.status.value) == (None, "new")
