@@ -117,6 +117,10 @@ class Tickets(Protocol):
         """The ticket a mail changed in ``customer_id``'s partition and how (``created``, ``appended``)."""
         ...
 
+    def revision_of(self, customer_id: str, ticket_id: TicketId) -> int | None:
+        """The ticket's revision alone, or None (the search index checks that no later change committed)."""
+        ...
+
     def list_for_customer(
         self, customer_id: str, *, status: Status | None, limit: int, cursor: str | None
     ) -> Page[Ticket]:

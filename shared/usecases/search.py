@@ -65,9 +65,10 @@ class IndexedTickets:
     A change that alters them costs, besides its own requests: the intent (1 write, before the
     commit), one write per term after it (and one more per term before it when the change narrows
     who may see the ticket: :meth:`~shared.domain.search.IndexedTicket.guarded`), a read of the
-    ticket (a later change's rows may have been written over: then they are written again from
-    it, and read again, up to 3 times), and the intent's delete (1). A failure after the commit
-    leaves the intent for :class:`IndexRepair` and does not fail the change."""
+    ticket's revision (a later change's rows may have been written over: then the ticket is read
+    and its rows written again, and the revision read again, up to 3 times), and the intent's
+    delete (1). A failure after the commit leaves the intent for :class:`IndexRepair` and does not
+    fail the change."""
 
     tickets: Tickets
     index: SearchIndex
@@ -111,8 +112,11 @@ class IndexedTickets:
             written = ticket
             self.index.put(indexed(written))
             for _ in range(_CONFIRMATIONS):
-                current = self.tickets.get(ticket.customer_id, ticket.id)
-                if current is None or current.ticket.revision == written.revision:
+                revision = self.tickets.revision_of(ticket.customer_id, ticket.id)
+                current = (
+                    None if revision in (None, written.revision) else self.tickets.get(ticket.customer_id, ticket.id)
+                )
+                if current is None:
                     break
                 written = current.ticket
                 self.index.put(indexed(written))
@@ -133,6 +137,9 @@ class IndexedTickets:
 
     def change_by_mail(self, customer_id: str, mail_id: str) -> tuple[TicketId, str] | None:
         return self.tickets.change_by_mail(customer_id, mail_id)
+
+    def revision_of(self, customer_id: str, ticket_id: TicketId) -> int | None:
+        return self.tickets.revision_of(customer_id, ticket_id)
 
     def list_for_customer(
         self, customer_id: str, *, status: Status | None, limit: int, cursor: str | None

@@ -238,21 +238,27 @@ def test_a_page_costs_one_query_and_the_audit_whatever_the_tickets(
     ]
 
 
-def test_opening_writes_one_row_per_term_with_its_intent(
+def test_a_change_writes_one_row_per_term_with_its_intent_and_a_message_writes_none(
     table_service: TableServiceClient, clock: Clock, customer: Customer
 ) -> None:
     service, transport = counting_service(azurite_connection_string(), 10)
     desk = desk_on(service, clock)
-    index = SearchIndexStore(service)
-    desk.tickets = IndexedTickets(desk.tickets, index, clock)
+    desk.tickets = IndexedTickets(desk.tickets, SearchIndexStore(service), clock)
     ticket_id = open_for(desk, customer, "Stampante bloccata")
-    on_index = [request.method for request in transport.sent if request.table == SEARCH_INDEX_TABLE]
     stored = desk.tickets.get(customer.id, ticket_id)
     assert stored is not None
     terms = len(indexed(stored.ticket).terms)
-    assert on_index.count("PUT") == terms + 1  # the intent, then one row per term
-    assert on_index.count("DELETE") == 1
-    assert len(on_index) == terms + 2
+    opening = [request.method for request in transport.sent if request.search]
+    assert opening == ["PUT"] + ["PUT"] * terms + ["GET", "DELETE"]  # intent, rows, revision read, intent
+
+    transport.sent.clear()
+    desk.act(staff_caller(OLGA, Role.OPERATOR), ticket_id, Action.ACCEPT, {}, None)
+    accepting = [request.method for request in transport.sent if request.search]
+    assert accepting == ["PUT"] + ["PUT"] * (2 * terms) + ["GET", "DELETE"]  # the guard's rows, then the rows
+
+    transport.sent.clear()
+    desk.write(staff_caller(OLGA, Role.OPERATOR), ticket_id, "Ci guardo subito.", internal=True)
+    assert [request for request in transport.sent if request.search] == []
 
 
 class LosingStore(TicketStore):
