@@ -181,8 +181,8 @@ class IndexRepair:
 
 @dataclass(frozen=True)
 class Found:
-    """A ticket search found, with its SLA as of the search: the clock its badge shows (None when
-    no clock was started) and both clocks' states."""
+    """A ticket search found, with its SLA as of the search: the state of the clock its badge shows
+    (None when no clock was started), and whether either clock is breached or paused."""
 
     ticket: IndexedTicket
     clock: ClockState | None
