@@ -39,6 +39,7 @@ from shared.domain.sla.policy import Category, Priority
 from shared.domain.ticket import Ticket, TicketId, parse_ticket_id
 
 __all__ = [
+    "BACKFILL_DONE",
     "IN_CHANGE",
     "MAX_QUERY_CHARS",
     "MAX_WORDS",
@@ -68,6 +69,9 @@ MAX_KEY_CHARS = 400
 #: The assignee of a row while a change that narrows who sees its ticket commits: no handle (an
 #: address or a token subject) is written with parentheses and a space.
 IN_CHANGE = "(being changed)"
+
+#: The backfill's position once every ticket opened before the index existed is indexed.
+BACKFILL_DONE = "done"
 
 TICKET_KIND, CONTACT_KIND, WORD_KIND = "t", "c", "w"
 _SEPARATOR = "|"

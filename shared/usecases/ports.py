@@ -152,6 +152,15 @@ class SearchIndex(Protocol):
         """Forget the intent (its rows are written, or its change never committed): one delete."""
         ...
 
+    def backfill_position(self) -> str | None:
+        """Where indexing the tickets opened before the index stopped: a list cursor, None before
+        it started, :data:`~shared.domain.search.BACKFILL_DONE` once done. One point read."""
+        ...
+
+    def record_backfill(self, position: str) -> None:
+        """Record the backfill's position: one write."""
+        ...
+
     def intents_before(self, moment: datetime) -> list[IndexIntent]:
         """The intents recorded before ``moment``: one query per 1,000."""
         ...

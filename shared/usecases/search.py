@@ -28,7 +28,14 @@ from shared.domain.history import HistoryEvent
 from shared.domain.lifecycle import STAFF, Status
 from shared.domain.notifications import Notification
 from shared.domain.paging import Page, cursor_field, encode_cursor
-from shared.domain.search import IndexedTicket, clock_that_matters, indexed, newest_first, search_term
+from shared.domain.search import (
+    BACKFILL_DONE,
+    IndexedTicket,
+    clock_that_matters,
+    indexed,
+    newest_first,
+    search_term,
+)
 from shared.domain.sla.calendar import SlaCalendar
 from shared.domain.sla.clock import ClockState, clock_state
 from shared.domain.sla.policy import Clock, SlaPolicy
@@ -36,7 +43,7 @@ from shared.domain.ticket import Ticket, TicketId
 from shared.usecases.ports import Audit, SearchIndex, Tickets
 from shared.usecases.stored import CreationToken, IndexIntent, MailClaim, StoredTicket
 
-__all__ = ["MAX_QUERIES", "REPAIR_GRACE", "Found", "IndexRepair", "IndexedTickets", "Search"]
+__all__ = ["MAX_QUERIES", "REPAIR_GRACE", "Found", "IndexRepair", "IndexedTickets", "Search", "write_newest"]
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +53,11 @@ MAX_QUERIES = 4
 #: How old an intent is before the repair takes it for left behind (a change writes its rows
 #: within a second of its commit).
 REPAIR_GRACE = timedelta(seconds=60)
+#: The backfill's pages per repair run, and the tickets a page holds (the store's most).
+BACKFILL_PAGES = 5
+BACKFILL_PAGE = 100
+#: A staff list that holds every ticket (a supervisor's with the security role).
+_EVERY_TICKET = StaffFilter(assignee_in=None, exclude_category=None)
 #: How often a writer re-reads the ticket to catch a later change whose rows it may have written over.
 _CONFIRMATIONS = 3
 #: A cursor where a thinned-out page stopped names no row the caller was not shown: its position
@@ -109,17 +121,7 @@ class IndexedTickets:
         """Write the committed ``ticket``'s rows, then make sure no later change's were written
         over (re-reading the ticket), then drop the intent."""
         try:
-            written = ticket
-            self.index.put(indexed(written))
-            for _ in range(_CONFIRMATIONS):
-                revision = self.tickets.revision_of(ticket.customer_id, ticket.id)
-                current = (
-                    None if revision in (None, written.revision) else self.tickets.get(ticket.customer_id, ticket.id)
-                )
-                if current is None:
-                    break
-                written = current.ticket
-                self.index.put(indexed(written))
+            write_newest(self.tickets, self.index, ticket)
             self.index.drop_intent(intent)
         except Exception:  # the change is committed: the repair writes what this could not
             logger.exception("search rows of %s not written; the repair will write them", ticket.id)
@@ -153,16 +155,38 @@ class IndexedTickets:
         return self.tickets.events(ticket, public_only=public_only, limit=limit, cursor=cursor)
 
 
+def write_newest(tickets: Tickets, index: SearchIndex, ticket: Ticket) -> None:
+    """Write ``ticket``'s rows as read, then read its revision: when a later change committed
+    meanwhile (whose rows ours may have written over), read the ticket and write its rows again,
+    up to 3 times. Whoever writes last reads last, so the rows end as the newest revision."""
+    written = ticket
+    index.put(indexed(written))
+    for _ in range(_CONFIRMATIONS):
+        revision = tickets.revision_of(ticket.customer_id, ticket.id)
+        current = None if revision in (None, written.revision) else tickets.get(ticket.customer_id, ticket.id)
+        if current is None:
+            return
+        written = current.ticket
+        index.put(indexed(written))
+
+
 @dataclass
 class IndexRepair:
     """Writes the search rows that changes left unwritten: each intent older than
     :data:`REPAIR_GRACE` gets its ticket's rows from the ticket as it is now (a ticket that does
     not exist is a creation that never committed: nothing to write), then is dropped. Cost: the
-    intents' query, then per intent a read of the ticket, its rows, the intent's delete."""
+    intents' query, then per intent a read of the ticket, its rows, a revision read, the intent's
+    delete.
+
+    It also indexes the tickets opened before the index existed: a few pages of every ticket per
+    run (``backfill_pages`` of :data:`BACKFILL_PAGE`), from where the last run stopped, until
+    none is left; then each run reads that it is done (1 point read). Per ticket: its rows and a
+    revision read; per page: the list's query and the position's write."""
 
     tickets: Tickets
     index: SearchIndex
     now: Callable[[], datetime]
+    backfill_pages: int = BACKFILL_PAGES
 
     def run(self) -> int:
         """Repair what was left behind; how many tickets' rows were written."""
@@ -171,11 +195,29 @@ class IndexRepair:
             try:
                 stored = self.tickets.get(intent.customer_id, intent.ticket_id)
                 if stored is not None:
-                    self.index.put(indexed(stored.ticket))
+                    write_newest(self.tickets, self.index, stored.ticket)
                     written += 1
                 self.index.drop_intent(intent)
             except Exception:  # one ticket's failure must not stop the others'; the next run tries again
                 logger.exception("search repair of %s failed; the next run will try again", intent.ticket_id)
+        return written + self._backfill()
+
+    def _backfill(self) -> int:
+        """Index the next pages of every ticket (in the store's order) since the last run's
+        position; how many tickets were written."""
+        position = self.index.backfill_position()
+        if position == BACKFILL_DONE:
+            return 0
+        cursor, written = position, 0
+        for _ in range(self.backfill_pages):
+            page = self.tickets.list_all(status=None, visible=_EVERY_TICKET, limit=BACKFILL_PAGE, cursor=cursor)
+            for ticket in page.items:
+                write_newest(self.tickets, self.index, ticket)
+            written += len(page.items)
+            cursor = page.cursor
+            self.index.record_backfill(BACKFILL_DONE if cursor is None else cursor)
+            if cursor is None:
+                break
         return written
 
 

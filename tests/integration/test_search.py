@@ -22,7 +22,8 @@ from shared.adapters.stores.tickets import TicketStore
 from shared.domain.customers import Customer
 from shared.domain.errors import Conflict
 from shared.domain.lifecycle import Action, Role
-from shared.domain.search import indexed
+from shared.domain.paging import encode_cursor
+from shared.domain.search import BACKFILL_DONE, indexed
 from shared.domain.sla.calendar import default_calendar
 from shared.domain.sla.policy import SlaPolicy
 from shared.domain.ticket import Channel
@@ -211,7 +212,7 @@ def test_the_repair_writes_what_a_change_left_unwritten_and_drops_what_never_com
     olga = staff_caller(OLGA, Role.OPERATOR)
     assert searcher(table_service, clock).find(olga, unique, limit=10, cursor=None).items == []
 
-    repair = IndexRepair(TicketStore(table_service), index, clock)
+    repair = IndexRepair(TicketStore(table_service), index, clock, backfill_pages=0)
     repair.run()
     assert {never, left} <= set(index.intents_before(clock() + REPAIR_GRACE))  # within the grace: left alone
     clock.at += REPAIR_GRACE + timedelta(seconds=1)
@@ -219,6 +220,23 @@ def test_the_repair_writes_what_a_change_left_unwritten_and_drops_what_never_com
     [found] = searcher(table_service, clock).find(olga, unique, limit=10, cursor=None).items
     assert (found.ticket.id, found.ticket.subject) == (ticket_id, f"Rete {unique} lenta")
     assert not {never, left} & set(index.intents_before(clock() + REPAIR_GRACE))
+
+
+def test_the_repair_indexes_the_tickets_opened_before_the_index_a_page_at_a_time(
+    table_service: TableServiceClient, clock: Clock, customer: Customer
+) -> None:
+    unique, index = word(), SearchIndexStore(table_service)
+    older = [open_for(desk_on(table_service, clock), customer, f"Vecchio {unique} {n}") for n in range(3)]
+    sue = staff_caller(SUE, Role.SUPERVISOR)
+    assert searcher(table_service, clock).find(sue, unique, limit=10, cursor=None).items == []
+    index.record_backfill(encode_cursor({"pk": customer.id, "rk": ""}))  # as though it had come this far
+
+    assert IndexRepair(TicketStore(table_service), index, clock, backfill_pages=1).run() >= 3
+    found = searcher(table_service, clock).find(sue, unique, limit=10, cursor=None).items
+    assert [item.ticket.id for item in found] == older[::-1]
+    assert index.backfill_position() not in (None, encode_cursor({"pk": customer.id, "rk": ""}))
+    index.record_backfill(BACKFILL_DONE)
+    assert IndexRepair(TicketStore(table_service), index, clock).run() == 0  # done: nothing more to read
 
 
 @pytest.mark.parametrize("tickets_of_the_term", [3, 40])
@@ -286,6 +304,6 @@ def test_a_change_that_would_hide_a_ticket_hides_it_before_it_commits_even_when_
     assert [f.ticket.id for f in find_as(sue, unique, limit=5, cursor=None).items] == [ticket_id]
 
     clock.at += REPAIR_GRACE + timedelta(seconds=1)
-    IndexRepair(TicketStore(table_service), index, clock).run()
+    IndexRepair(TicketStore(table_service), index, clock, backfill_pages=0).run()
     [found] = find_as(otto, unique, limit=5, cursor=None).items  # the accept never committed: back in the queue
     assert (found.ticket.assignee, found.ticket.status.value) == (None, "new")
