@@ -4,12 +4,13 @@ Three parts, each on the search index (:class:`~shared.usecases.ports.SearchInde
 in :mod:`shared.domain.search`):
 
 * :class:`IndexedTickets` keeps the index with the tickets: it is the ticket store as the desk sees
-  it, and around each commit that changes what a search row carries it records an intent, commits,
-  writes the rows and drops the intent. Every ticket is written so, whichever way it opened (the
-  API, a mail, the switchboard), since they all open through the desk.
+  it, and around each commit that changes what a search row carries it records an intent (and,
+  for a change that narrows who may see the ticket, writes its rows as nobody's), commits, writes
+  the rows and drops the intent. Every ticket is written so, whichever way it opened (the API, a
+  mail, the switchboard), since they all open through the desk.
 * :class:`IndexRepair` is the safety net: it writes the rows of every intent left behind (a worker
-  that died between the commit and the rows, a storage error) from the ticket as it is now, and
-  drops the intents of changes that never committed.
+  that died between the commit and the rows, a storage error) from the ticket as it is now, drops
+  the intents of changes that never committed, and indexes the tickets opened before the index.
 * :class:`Search` answers a term: the newest matches the caller may see, a page at a time.
 """
 
