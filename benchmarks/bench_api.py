@@ -20,7 +20,10 @@ Targets (for an id the worker has already located, as docs/storage.md counts the
   both sizes. The rest of docs/storage.md's round-trip table is compared and
   reported. What one create sent is printed request by request.
 
-The targets hold for the ticket's own requests. Every change that notifies also delivers its mail
+The targets hold for the ticket's own requests. A change that alters what search shows also writes
+the search index (docs/console.md, Search: the intent, one row per term, twice for an accept, the
+ticket's revision read, the intent's delete): counted apart as the search's and printed, not gated.
+Every change that notifies also delivers its mail
 (docs/outbox.md, shared/usecases/notifier.py): the intents (one ``OutboxIndex`` transaction, before the
 ticket's), the notification rows (inside the ticket's transaction: no request of their own), and per
 notification right after the commit a read of its row, a token of the shared mail budget (a read
@@ -119,6 +122,7 @@ class Measured:
     requests: list[int] = field(default_factory=list)
     mail_requests: list[int] = field(default_factory=list)
     view_requests: list[int] = field(default_factory=list)
+    search_requests: list[int] = field(default_factory=list)
     millis: list[float] = field(default_factory=list)
     retries: int = 0
     calendar_reads: int = 0
@@ -179,16 +183,20 @@ class Api:
             directory_requests = sum(1 for request in sent if request.table == STAFF_TABLE)
             mail_requests = sum(1 for request in sent if request.mail)
             view_requests = sum(1 for request in sent if request.table == CONSOLE_VIEWS_TABLE)
-            measured.requests.append(len(sent) - calendar_requests - directory_requests - mail_requests - view_requests)
+            search_requests = sum(1 for request in sent if request.search)
+            measured.requests.append(
+                len(sent) - calendar_requests - directory_requests - mail_requests - view_requests - search_requests
+            )
             measured.mail_requests.append(mail_requests)
             measured.view_requests.append(view_requests)
+            measured.search_requests.append(search_requests)
             measured.millis.append(elapsed * 1e3)
             measured.retries += len(sent) - len({request.call_id for request in sent})
             measured.calendar_reads += calendar_requests > 0
             measured.directory_reads += directory_requests > 0
-            if not measured.first_call:  # what its count counts: not mail's, the index's, the cached reads
+            if not measured.first_call:  # what its count counts: not mail's, the indexes', the cached reads
                 cached = (CLOSURES_TABLE, STAFF_TABLE, CONSOLE_VIEWS_TABLE)
-                measured.first_call = [r.label for r in sent if not r.mail and r.table not in cached]
+                measured.first_call = [r.label for r in sent if not (r.mail or r.search) and r.table not in cached]
         return json.loads(response.get_body())
 
 
@@ -347,17 +355,18 @@ def spread(counts: list[int]) -> str:
 
 
 def print_table(rows: list[Measured]) -> None:
-    """One line per operation and size: the ticket's requests, mail delivery's, and the call times."""
+    """One line per operation and size: the ticket's requests, mail delivery's, the search index's,
+    and the call times."""
     header = (
         f"{'operation':<38} {'tickets':>7} {'ticket req min/med/max':>22} {'mail req min/med/max':>20} "
-        f"{'p50 ms':>8} {'p95 ms':>8}"
+        f"{'search req min/med/max':>22} {'p50 ms':>8} {'p95 ms':>8}"
     )
     print(header)
     print("-" * len(header))
     for row in rows:
         print(
             f"{row.operation:<38} {row.stored:>7,} {spread(row.requests):>22} {spread(row.mail_requests):>20} "
-            f"{statistics.median(row.millis):>8.1f} {row.percentile(95):>8.1f}"
+            f"{spread(row.search_requests):>22} {statistics.median(row.millis):>8.1f} {row.percentile(95):>8.1f}"
         )
 
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from shared.domain.errors import InvalidInput
@@ -39,6 +39,8 @@ from shared.domain.sla.policy import Category, Priority
 from shared.domain.ticket import Ticket, TicketId, parse_ticket_id
 
 __all__ = [
+    "BACKFILL_DONE",
+    "IN_CHANGE",
     "MAX_QUERY_CHARS",
     "MAX_WORDS",
     "PREFIX_MAX",
@@ -63,6 +65,13 @@ MAX_WORDS = 24
 MAX_QUERY_CHARS = 254
 #: A key's characters at most before it is hashed (the service allows 1 KiB of UTF-16).
 MAX_KEY_CHARS = 400
+
+#: The assignee of a row while a change that narrows who sees its ticket commits: no handle (an
+#: address or a token subject) is written with parentheses and a space.
+IN_CHANGE = "(being changed)"
+
+#: The backfill's position once every ticket opened before the index existed is indexed.
+BACKFILL_DONE = "done"
 
 TICKET_KIND, CONTACT_KIND, WORD_KIND = "t", "c", "w"
 _SEPARATOR = "|"
@@ -198,6 +207,20 @@ class IndexedTicket:
     def terms(self) -> list[str]:
         """The index keys the ticket is found under."""
         return terms_of(self.id, self.contact_email, self.customer_id, self.customer_name, self.subject)
+
+    def narrows(self, before: IndexedTicket) -> bool:
+        """Whether someone who could see the ticket as ``before`` may not see it now: it went to
+        another assignee (the previous one, or the queue, loses it) or became a vulnerability."""
+        reassigned = self.assignee is not None and self.assignee != before.assignee
+        return reassigned or (self.category == Category.VULNERABILITY != before.category)
+
+    def guarded(self, before: IndexedTicket) -> IndexedTicket:
+        """The row written before a change that :meth:`narrows` the ticket's visibility commits:
+        assigned to :data:`IN_CHANGE`, whom no operator is, and a vulnerability if either state is,
+        so that until the change's own rows are written (or the repair's, if it never committed) it
+        shows to no one who may not see both states; supervisors see it."""
+        vulnerability = Category.VULNERABILITY in (self.category, before.category)
+        return replace(self, assignee=IN_CHANGE, category=Category.VULNERABILITY if vulnerability else self.category)
 
     def shows_as(self, other: IndexedTicket) -> bool:
         """Whether the two carry the same state (what changes with a message alone, the last

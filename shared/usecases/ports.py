@@ -129,6 +129,10 @@ class Tickets(Protocol):
         """The ticket a mail changed in ``customer_id``'s partition and how (``created``, ``appended``)."""
         ...
 
+    def revision_of(self, customer_id: str, ticket_id: TicketId) -> int | None:
+        """The ticket's revision alone, or None (the search index checks that no later change committed)."""
+        ...
+
     def list_for_customer(
         self, customer_id: str, *, status: Status | None, limit: int, cursor: str | None
     ) -> Page[Ticket]:
@@ -162,6 +166,15 @@ class SearchIndex(Protocol):
 
     def drop_intent(self, intent: IndexIntent) -> None:
         """Forget the intent (its rows are written, or its change never committed): one delete."""
+        ...
+
+    def backfill_position(self) -> str | None:
+        """Where indexing the tickets opened before the index stopped: a list cursor, None before
+        it started, :data:`~shared.domain.search.BACKFILL_DONE` once done. One point read."""
+        ...
+
+    def record_backfill(self, position: str) -> None:
+        """Record the backfill's position: one write."""
         ...
 
     def intents_before(self, moment: datetime) -> list[IndexIntent]:

@@ -4,12 +4,13 @@ Three parts, each on the search index (:class:`~shared.usecases.ports.SearchInde
 in :mod:`shared.domain.search`):
 
 * :class:`IndexedTickets` keeps the index with the tickets: it is the ticket store as the desk sees
-  it, and around each commit that changes what a search row carries it records an intent, commits,
-  writes the rows and drops the intent. Every ticket is written so, whichever way it opened (the
-  API, a mail, the switchboard), since they all open through the desk.
+  it, and around each commit that changes what a search row carries it records an intent (and,
+  for a change that narrows who may see the ticket, writes its rows as nobody's), commits, writes
+  the rows and drops the intent. Every ticket is written so, whichever way it opened (the API, a
+  mail, the switchboard), since they all open through the desk.
 * :class:`IndexRepair` is the safety net: it writes the rows of every intent left behind (a worker
-  that died between the commit and the rows, a storage error) from the ticket as it is now, and
-  drops the intents of changes that never committed.
+  that died between the commit and the rows, a storage error) from the ticket as it is now, drops
+  the intents of changes that never committed, and indexes the tickets opened before the index.
 * :class:`Search` answers a term: the newest matches the caller may see, a page at a time.
 """
 
@@ -28,7 +29,14 @@ from shared.domain.history import HistoryEvent
 from shared.domain.lifecycle import STAFF, Status
 from shared.domain.notifications import Notification
 from shared.domain.paging import Page, cursor_field, encode_cursor
-from shared.domain.search import IndexedTicket, clock_that_matters, indexed, newest_first, search_term
+from shared.domain.search import (
+    BACKFILL_DONE,
+    IndexedTicket,
+    clock_that_matters,
+    indexed,
+    newest_first,
+    search_term,
+)
 from shared.domain.sla.calendar import SlaCalendar
 from shared.domain.sla.clock import ClockState, clock_state
 from shared.domain.sla.policy import Clock, SlaPolicy
@@ -36,7 +44,7 @@ from shared.domain.ticket import Ticket, TicketId
 from shared.usecases.ports import Audit, SearchIndex, Tickets
 from shared.usecases.stored import CreationToken, IndexIntent, MailClaim, ScreenRead, StoredTicket
 
-__all__ = ["MAX_QUERIES", "REPAIR_GRACE", "Found", "IndexRepair", "IndexedTickets", "Search"]
+__all__ = ["MAX_QUERIES", "REPAIR_GRACE", "Found", "IndexRepair", "IndexedTickets", "Search", "write_newest"]
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +54,11 @@ MAX_QUERIES = 4
 #: How old an intent is before the repair takes it for left behind (a change writes its rows
 #: within a second of its commit).
 REPAIR_GRACE = timedelta(seconds=60)
+#: The backfill's pages per repair run, and the tickets a page holds (the store's most).
+BACKFILL_PAGES = 5
+BACKFILL_PAGE = 100
+#: A staff list that holds every ticket (a supervisor's with the security role).
+_EVERY_TICKET = StaffFilter(assignee_in=None, exclude_category=None)
 #: How often a writer re-reads the ticket to catch a later change whose rows it may have written over.
 _CONFIRMATIONS = 3
 #: A cursor where a thinned-out page stopped names no row the caller was not shown: its position
@@ -63,10 +76,12 @@ class IndexedTickets:
     :meth:`~shared.domain.search.IndexedTicket.shows_as`); every other call is the store's.
 
     A change that alters them costs, besides its own requests: the intent (1 write, before the
-    commit), one write per term after it, a read of the ticket (a later change's rows may have
-    been written over: then they are written again from it, and read again, up to 3 times), and
-    the intent's delete (1). A failure after the commit leaves the intent for :class:`IndexRepair`
-    and does not fail the change."""
+    commit), one write per term after it (and one more per term before it when the change narrows
+    who may see the ticket: :meth:`~shared.domain.search.IndexedTicket.guarded`), a read of the
+    ticket's revision (a later change's rows may have been written over: then the ticket is read
+    and its rows written again, and the revision read again, up to 3 times), and the intent's
+    delete (1). A failure after the commit leaves the intent for :class:`IndexRepair` and does not
+    fail the change."""
 
     tickets: Tickets
     index: SearchIndex
@@ -93,9 +108,12 @@ class IndexedTickets:
         notifications: Sequence[Notification] = (),
         claim: MailClaim | None = None,
     ) -> StoredTicket:
-        if indexed(changed).shows_as(indexed(stored.ticket)):
+        before, after = indexed(stored.ticket), indexed(changed)
+        if after.shows_as(before):
             return self.tickets.save(stored, changed, events, notifications, claim)
         intent = self.index.intend(changed.customer_id, changed.id, self.now())
+        if after.narrows(before):  # nobody who is about to lose the ticket may find it meanwhile
+            self.index.put(after.guarded(before))
         saved = self.tickets.save(stored, changed, events, notifications, claim)
         self._write(saved.ticket, intent)
         return saved
@@ -104,14 +122,7 @@ class IndexedTickets:
         """Write the committed ``ticket``'s rows, then make sure no later change's were written
         over (re-reading the ticket), then drop the intent."""
         try:
-            written = ticket
-            self.index.put(indexed(written))
-            for _ in range(_CONFIRMATIONS):
-                current = self.tickets.get(ticket.customer_id, ticket.id)
-                if current is None or current.ticket.revision == written.revision:
-                    break
-                written = current.ticket
-                self.index.put(indexed(written))
+            write_newest(self.tickets, self.index, ticket)
             self.index.drop_intent(intent)
         except Exception:  # the change is committed: the repair writes what this could not
             logger.exception("search rows of %s not written; the repair will write them", ticket.id)
@@ -130,6 +141,9 @@ class IndexedTickets:
     def change_by_mail(self, customer_id: str, mail_id: str) -> tuple[TicketId, str] | None:
         return self.tickets.change_by_mail(customer_id, mail_id)
 
+    def revision_of(self, customer_id: str, ticket_id: TicketId) -> int | None:
+        return self.tickets.revision_of(customer_id, ticket_id)
+
     def list_for_customer(
         self, customer_id: str, *, status: Status | None, limit: int, cursor: str | None
     ) -> Page[Ticket]:
@@ -145,16 +159,38 @@ class IndexedTickets:
         return self.tickets.screen(customer_id, ticket_id)
 
 
+def write_newest(tickets: Tickets, index: SearchIndex, ticket: Ticket) -> None:
+    """Write ``ticket``'s rows as read, then read its revision: when a later change committed
+    meanwhile (whose rows ours may have written over), read the ticket and write its rows again,
+    up to 3 times. Whoever writes last reads last, so the rows end as the newest revision."""
+    written = ticket
+    index.put(indexed(written))
+    for _ in range(_CONFIRMATIONS):
+        revision = tickets.revision_of(ticket.customer_id, ticket.id)
+        current = None if revision in (None, written.revision) else tickets.get(ticket.customer_id, ticket.id)
+        if current is None:
+            return
+        written = current.ticket
+        index.put(indexed(written))
+
+
 @dataclass
 class IndexRepair:
     """Writes the search rows that changes left unwritten: each intent older than
     :data:`REPAIR_GRACE` gets its ticket's rows from the ticket as it is now (a ticket that does
     not exist is a creation that never committed: nothing to write), then is dropped. Cost: the
-    intents' query, then per intent a read of the ticket, its rows, the intent's delete."""
+    intents' query, then per intent a read of the ticket, its rows, a revision read, the intent's
+    delete.
+
+    It also indexes the tickets opened before the index existed: a few pages of every ticket per
+    run (``backfill_pages`` of :data:`BACKFILL_PAGE`), from where the last run stopped, until
+    none is left; then each run reads that it is done (1 point read). Per ticket: its rows and a
+    revision read; per page: the list's query and the position's write."""
 
     tickets: Tickets
     index: SearchIndex
     now: Callable[[], datetime]
+    backfill_pages: int = BACKFILL_PAGES
 
     def run(self) -> int:
         """Repair what was left behind; how many tickets' rows were written."""
@@ -163,18 +199,36 @@ class IndexRepair:
             try:
                 stored = self.tickets.get(intent.customer_id, intent.ticket_id)
                 if stored is not None:
-                    self.index.put(indexed(stored.ticket))
+                    write_newest(self.tickets, self.index, stored.ticket)
                     written += 1
                 self.index.drop_intent(intent)
             except Exception:  # one ticket's failure must not stop the others'; the next run tries again
                 logger.exception("search repair of %s failed; the next run will try again", intent.ticket_id)
+        return written + self._backfill()
+
+    def _backfill(self) -> int:
+        """Index the next pages of every ticket (in the store's order) since the last run's
+        position; how many tickets were written."""
+        position = self.index.backfill_position()
+        if position == BACKFILL_DONE:
+            return 0
+        cursor, written = position, 0
+        for _ in range(self.backfill_pages):
+            page = self.tickets.list_all(status=None, visible=_EVERY_TICKET, limit=BACKFILL_PAGE, cursor=cursor)
+            for ticket in page.items:
+                write_newest(self.tickets, self.index, ticket)
+            written += len(page.items)
+            cursor = page.cursor
+            self.index.record_backfill(BACKFILL_DONE if cursor is None else cursor)
+            if cursor is None:
+                break
         return written
 
 
 @dataclass(frozen=True)
 class Found:
-    """A ticket search found, with its SLA as of the search: the clock its badge shows (None when
-    no clock was started) and both clocks' states."""
+    """A ticket search found, with its SLA as of the search: the state of the clock its badge shows
+    (None when no clock was started), and whether either clock is breached or paused."""
 
     ticket: IndexedTicket
     clock: ClockState | None

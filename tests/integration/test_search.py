@@ -20,13 +20,16 @@ from shared.adapters.stores.audit import AuditTrail
 from shared.adapters.stores.search_index import SearchIndexStore
 from shared.adapters.stores.tickets import TicketStore
 from shared.domain.customers import Customer
-from shared.domain.lifecycle import Role
-from shared.domain.search import indexed
+from shared.domain.errors import Conflict
+from shared.domain.lifecycle import Action, Role
+from shared.domain.paging import encode_cursor
+from shared.domain.search import BACKFILL_DONE, indexed
 from shared.domain.sla.calendar import default_calendar
 from shared.domain.sla.policy import SlaPolicy
 from shared.domain.ticket import Channel
 from shared.usecases.desk import Desk, NewTicket
 from shared.usecases.search import REPAIR_GRACE, IndexedTickets, IndexRepair, Search
+from shared.usecases.stored import StoredTicket
 from tests.integration.conftest import Api, Clock, desk_on, staff_caller
 from tests.integration.test_inbound_api import arrive, mail_api
 from tests.integration.test_tickets_api import company, document
@@ -209,7 +212,7 @@ def test_the_repair_writes_what_a_change_left_unwritten_and_drops_what_never_com
     olga = staff_caller(OLGA, Role.OPERATOR)
     assert searcher(table_service, clock).find(olga, unique, limit=10, cursor=None).items == []
 
-    repair = IndexRepair(TicketStore(table_service), index, clock)
+    repair = IndexRepair(TicketStore(table_service), index, clock, backfill_pages=0)
     repair.run()
     assert {never, left} <= set(index.intents_before(clock() + REPAIR_GRACE))  # within the grace: left alone
     clock.at += REPAIR_GRACE + timedelta(seconds=1)
@@ -217,6 +220,23 @@ def test_the_repair_writes_what_a_change_left_unwritten_and_drops_what_never_com
     [found] = searcher(table_service, clock).find(olga, unique, limit=10, cursor=None).items
     assert (found.ticket.id, found.ticket.subject) == (ticket_id, f"Rete {unique} lenta")
     assert not {never, left} & set(index.intents_before(clock() + REPAIR_GRACE))
+
+
+def test_the_repair_indexes_the_tickets_opened_before_the_index_a_page_at_a_time(
+    table_service: TableServiceClient, clock: Clock, customer: Customer
+) -> None:
+    unique, index = word(), SearchIndexStore(table_service)
+    older = [open_for(desk_on(table_service, clock), customer, f"Vecchio {unique} {n}") for n in range(3)]
+    sue = staff_caller(SUE, Role.SUPERVISOR)
+    assert searcher(table_service, clock).find(sue, unique, limit=10, cursor=None).items == []
+    index.record_backfill(encode_cursor({"pk": customer.id, "rk": ""}))  # as though it had come this far
+
+    assert IndexRepair(TicketStore(table_service), index, clock, backfill_pages=1).run() >= 3
+    found = searcher(table_service, clock).find(sue, unique, limit=10, cursor=None).items
+    assert [item.ticket.id for item in found] == older[::-1]
+    assert index.backfill_position() not in (None, encode_cursor({"pk": customer.id, "rk": ""}))
+    index.record_backfill(BACKFILL_DONE)
+    assert IndexRepair(TicketStore(table_service), index, clock).run() == 0  # done: nothing more to read
 
 
 @pytest.mark.parametrize("tickets_of_the_term", [3, 40])
@@ -236,18 +256,54 @@ def test_a_page_costs_one_query_and_the_audit_whatever_the_tickets(
     ]
 
 
-def test_opening_writes_one_row_per_term_with_its_intent(
+def test_a_change_writes_one_row_per_term_with_its_intent_and_a_message_writes_none(
     table_service: TableServiceClient, clock: Clock, customer: Customer
 ) -> None:
     service, transport = counting_service(azurite_connection_string(), 10)
     desk = desk_on(service, clock)
-    index = SearchIndexStore(service)
-    desk.tickets = IndexedTickets(desk.tickets, index, clock)
+    desk.tickets = IndexedTickets(desk.tickets, SearchIndexStore(service), clock)
     ticket_id = open_for(desk, customer, "Stampante bloccata")
-    on_index = [request.method for request in transport.sent if request.table == SEARCH_INDEX_TABLE]
     stored = desk.tickets.get(customer.id, ticket_id)
     assert stored is not None
     terms = len(indexed(stored.ticket).terms)
-    assert on_index.count("PUT") == terms + 1  # the intent, then one row per term
-    assert on_index.count("DELETE") == 1
-    assert len(on_index) == terms + 2
+    opening = [request.method for request in transport.sent if request.search]
+    assert opening == ["PUT"] + ["PUT"] * terms + ["GET", "DELETE"]  # intent, rows, revision read, intent
+
+    transport.sent.clear()
+    desk.act(staff_caller(OLGA, Role.OPERATOR), ticket_id, Action.ACCEPT, {}, None)
+    accepting = [request.method for request in transport.sent if request.search]
+    assert accepting == ["PUT"] + ["PUT"] * (2 * terms) + ["GET", "DELETE"]  # the guard's rows, then the rows
+
+    transport.sent.clear()
+    desk.write(staff_caller(OLGA, Role.OPERATOR), ticket_id, "Ci guardo subito.", internal=True)
+    assert [request for request in transport.sent if request.search] == []
+
+
+class LosingStore(TicketStore):
+    """A ticket store whose changes all lose to a concurrent one (the ticket's ETag moved)."""
+
+    def save(self, *args: object, **kwargs: object) -> StoredTicket:
+        raise Conflict("the ticket was changed by someone else; read it again")
+
+
+def test_a_change_that_would_hide_a_ticket_hides_it_before_it_commits_even_when_it_never_does(
+    table_service: TableServiceClient, clock: Clock, customer: Customer
+) -> None:
+    unique, index = word(), SearchIndexStore(table_service)
+    desk = indexed_desk(table_service, clock)
+    ticket_id = open_for(desk, customer, f"Accesso {unique} negato")
+    find_as = searcher(table_service, clock).find
+    otto, sue = staff_caller(OTTO, Role.OPERATOR), staff_caller(SUE, Role.SUPERVISOR)
+    assert [f.ticket.id for f in find_as(otto, unique, limit=5, cursor=None).items] == [ticket_id]
+
+    losing = indexed_desk(table_service, clock)
+    losing.tickets = IndexedTickets(LosingStore(table_service), index, clock)
+    with pytest.raises(Conflict):
+        losing.act(staff_caller(OLGA, Role.OPERATOR), ticket_id, Action.ACCEPT, {}, None)
+    assert find_as(otto, unique, limit=5, cursor=None).items == []  # while Olga's accept was on its way
+    assert [f.ticket.id for f in find_as(sue, unique, limit=5, cursor=None).items] == [ticket_id]
+
+    clock.at += REPAIR_GRACE + timedelta(seconds=1)
+    IndexRepair(TicketStore(table_service), index, clock, backfill_pages=0).run()
+    [found] = find_as(otto, unique, limit=5, cursor=None).items  # the accept never committed: back in the queue
+    assert (found.ticket.assignee, found.ticket.status.value) == (None, "new")

@@ -9,6 +9,8 @@
 * An **intent** per change about to write a ticket's rows: partition ``i|<UTC minute>``, row
   ``<customer>|<ticket>|<random>``, dropped once the rows are written; the repair finds those left
   behind with one range query over the ``i|`` partitions (no term key starts with ``i``).
+* The **backfill's position** (row ``backfill`` of partition ``s|state``): how far indexing the
+  tickets opened before the index existed has gone.
 
 Every query is parameterised; no OData is built from input.
 """
@@ -38,6 +40,7 @@ __all__ = ["BATCH", "SearchIndexStore"]
 #: Rows one query asks for: a page of search reads a batch and keeps what the caller may see.
 BATCH = 100
 _INTENTS = "i|"
+_STATE, _BACKFILL = "s|state", "backfill"
 _WRITERS = 8  # a ticket's term rows are in as many partitions: written side by side
 _COLUMNS = [
     "RowKey",
@@ -91,6 +94,20 @@ class SearchIndexStore:
             self._table.delete_entity(intent.partition, intent.row)
         except ResourceNotFoundError:
             return
+
+    def backfill_position(self) -> str | None:
+        """One point read of row ``backfill`` of partition ``state``."""
+        try:
+            entity = self._table.get_entity(_STATE, _BACKFILL, select=["Position"])
+        except ResourceNotFoundError:
+            return None
+        return str(entity["Position"])
+
+    def record_backfill(self, position: str) -> None:
+        """One write."""
+        self._table.upsert_entity(
+            {"PartitionKey": _STATE, "RowKey": _BACKFILL, "Position": position}, mode=UpdateMode.REPLACE
+        )
 
     def intents_before(self, moment: datetime) -> list[IndexIntent]:
         """One range query (paged by the service, 1,000 a page) over the intents' partitions up

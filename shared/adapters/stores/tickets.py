@@ -136,6 +136,14 @@ class TicketStore:
             return None
         return StoredTicket(_ticket_from(entity), str(entity.metadata["etag"]))
 
+    def revision_of(self, customer_id: str, ticket_id: TicketId) -> int | None:
+        """The ticket's revision, or None: one point read of that one property."""
+        try:
+            entity = self._tickets.get_entity(customer_id, _ticket_row(ticket_id), select=["Revision"])
+        except ResourceNotFoundError:
+            return None
+        return int(entity["Revision"])
+
     def save(
         self,
         stored: StoredTicket,

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from datetime import UTC, datetime
 
 import pytest
 
 from shared.domain.errors import InvalidInput
+from shared.domain.lifecycle import Status
 from shared.domain.search import (
+    IN_CHANGE,
     MAX_KEY_CHARS,
     MAX_QUERY_CHARS,
     MAX_WORDS,
+    IndexedTicket,
     SearchTerm,
     fold,
     key_of,
@@ -19,6 +24,7 @@ from shared.domain.search import (
     terms_of,
     words_of,
 )
+from shared.domain.sla.policy import Category, Priority
 
 #: What Table Storage refuses in a key.
 FORBIDDEN_IN_KEYS = re.compile(r"[/\\#?\x00-\x1f\x7f-\x9f]")
@@ -121,3 +127,47 @@ def test_every_word_of_a_term_must_begin_a_word_of_the_ticket() -> None:
     assert not term.matches("Stampante bloccata dopo l'aggiornare", "ACME", "acme")  # shares the key's six letters only
     assert search_term("acme perche").matches("Perché?", "ACME S.p.A.", "acme-x")
     assert search_term("iz-2026-000001").matches("anything", "", "")
+
+
+QUEUED = IndexedTicket(
+    id="IZ-2026-000001",
+    customer_id="acme",
+    customer_name="ACME",
+    contact_email="anna@acme.example",
+    subject="Login",
+    category=Category.HELPDESK,
+    priority=Priority.MEDIUM,
+    status=Status.NEW,
+    assignee=None,
+    assignee_name=None,
+    created_at=datetime(2026, 11, 26, 9, 0, tzinfo=UTC),
+    updated_at=datetime(2026, 11, 26, 9, 0, tzinfo=UTC),
+    clocks=(),
+    escalation_level=0,
+    revision=1,
+)
+
+
+def test_a_change_narrows_who_sees_a_ticket_when_it_is_taken_handed_over_or_made_a_vulnerability() -> None:
+    olgas = replace(QUEUED, assignee="olga@desk.example", status=Status.ACCEPTED, revision=2)
+    assert olgas.narrows(QUEUED)
+    assert replace(olgas, assignee="otto@desk.example").narrows(olgas)
+    assert replace(olgas, category=Category.VULNERABILITY).narrows(olgas)
+    assert not replace(olgas, status=Status.RESOLVED).narrows(olgas)
+    assert not replace(olgas, category=Category.BUG, priority=Priority.HIGH).narrows(olgas)
+    assert not olgas.narrows(replace(olgas, category=Category.VULNERABILITY))  # no longer one: nobody loses it
+
+
+def test_while_it_narrows_a_row_is_nobody_s_and_a_vulnerability_if_either_state_is() -> None:
+    vulnerable = replace(QUEUED, category=Category.VULNERABILITY)
+    assert QUEUED.guarded(vulnerable) == replace(QUEUED, assignee=IN_CHANGE, category=Category.VULNERABILITY)
+    olgas = replace(QUEUED, assignee="olga@desk.example")
+    assert olgas.guarded(QUEUED) == replace(QUEUED, assignee=IN_CHANGE)
+    assert "@" not in IN_CHANGE
+
+
+def test_a_message_alone_leaves_what_search_shows_as_it_was() -> None:
+    later = replace(QUEUED, updated_at=datetime(2026, 11, 27, 9, 0, tzinfo=UTC), revision=5)
+    assert later.shows_as(QUEUED)
+    assert not replace(later, status=Status.WAITING_CUSTOMER).shows_as(QUEUED)
+    assert not replace(later, escalation_level=1).shows_as(QUEUED)
