@@ -10,6 +10,8 @@ from functions import (
     admin,
     attachments,
     calendar_status,
+    common_files,
+    console,
     escalation,
     health,
     inbound,
@@ -18,8 +20,11 @@ from functions import (
     portal,
     replies,
     reports,
+    screen,
+    search,
     staff,
     tickets,
+    views,
 )
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
@@ -28,15 +33,20 @@ for blueprint in (
     health.bp,
     calendar_status.bp,
     tickets.bp,
+    screen.bp,
+    views.bp,
     attachments.bp,
     reports.bp,
     admin.bp,
     staff.bp,
+    search.bp,
     replies.bp,
     outbox.bp,
     inbound.bp,
     escalation.bp,
     openapi.bp,
     portal.bp,
+    console.bp,
+    common_files.bp,
 ):
     app.register_functions(blueprint)

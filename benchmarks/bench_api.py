@@ -15,10 +15,15 @@ Targets (for an id the worker has already located, as docs/storage.md counts the
   escalation checkpoint per running clock, two for the default category, and the transaction;
   docs/storage.md says why each is there); get 1 for a customer, 2 for an operator (the read and
   its audit write); a customer's first page 1, and the same at 10,000 tickets as at 100; accept
-  (an operator's action) ≤ 3. The rest of docs/storage.md's round-trip table is compared and
+  (an operator's action) ≤ 3; the console's ticket screen 4 for an operator (its partition query,
+  the history's first page, the customer read and the audit write; docs/console.md), the same at
+  both sizes. The rest of docs/storage.md's round-trip table is compared and
   reported. What one create sent is printed request by request.
 
-The targets hold for the ticket's own requests. Every change that notifies also delivers its mail
+The targets hold for the ticket's own requests. A change that alters what search shows also writes
+the search index (docs/console.md, Search: the intent, one row per term, twice for an accept, the
+ticket's revision read, the intent's delete): counted apart as the search's and printed, not gated.
+Every change that notifies also delivers its mail
 (docs/outbox.md, shared/usecases/notifier.py): the intents (one ``OutboxIndex`` transaction, before the
 ticket's), the notification rows (inside the ticket's transaction: no request of their own), and per
 notification right after the commit a read of its row, a token of the shared mail budget (a read
@@ -34,8 +39,11 @@ written on every create, it just never refuses the run's hundreds of tickets.
 What is counted: every HTTP request the app's Table client puts on the wire, so each retry attempt
 counts; attempts that share an ``x-ms-client-request-id`` are one SDK call, and the difference is
 printed as retries. Each request is the ticket's or mail delivery's by the URLs it addresses
-(benchmarks/harness.py). The SLA calendar's reads (one ``Closures`` query at a worker's first need,
-then every ``CALENDAR_REFRESH_SECONDS``) land on whichever call comes due; they are counted apart.
+(benchmarks/harness.py); the console's view index (table ``ConsoleViews``: a change's intent,
+placement and rows, an assignee's placement read) is reported apart, not gated here
+(``benchmarks/bench_console.py`` measures the views). The SLA calendar's reads (one ``Closures``
+query at a worker's first need, then every ``CALENDAR_REFRESH_SECONDS``) land on whichever call
+comes due; they are counted apart.
 """
 
 from __future__ import annotations
@@ -64,9 +72,9 @@ from azure.data.tables import TableServiceClient
 from benchmarks.harness import CountingTransport, bench_customer, clean_up, counting_service
 from devhost.azurite import ensure_azurite
 from devhost.local_identity import local_auth_environment, mint_token
-from functions import dependencies, tickets
+from functions import dependencies, screen, tickets
 from shared.adapters.storage import DEVELOPMENT_STORAGE, azurite_connection_string, connection_string
-from shared.adapters.storage_layout import CLOSURES_TABLE, STAFF_TABLE, TABLES
+from shared.adapters.storage_layout import CLOSURES_TABLE, CONSOLE_VIEWS_TABLE, STAFF_TABLE, TABLES
 from shared.adapters.stores.tickets import TicketStore
 from shared.config.app import settings
 from shared.domain.lifecycle import Role
@@ -113,6 +121,8 @@ class Measured:
     stored: int
     requests: list[int] = field(default_factory=list)
     mail_requests: list[int] = field(default_factory=list)
+    view_requests: list[int] = field(default_factory=list)
+    search_requests: list[int] = field(default_factory=list)
     millis: list[float] = field(default_factory=list)
     retries: int = 0
     calendar_reads: int = 0
@@ -134,6 +144,7 @@ class Api:
         self.get_ticket: Handler = tickets.get_ticket.build().get_user_function()
         self.act_on_ticket: Handler = tickets.act_on_ticket.build().get_user_function()
         self.write_message: Handler = tickets.write_message.build().get_user_function()
+        self.ticket_screen: Handler = screen.ticket_screen.build().get_user_function()
 
     def call(
         self,
@@ -171,15 +182,21 @@ class Api:
             calendar_requests = sum(1 for request in sent if request.table == CLOSURES_TABLE)
             directory_requests = sum(1 for request in sent if request.table == STAFF_TABLE)
             mail_requests = sum(1 for request in sent if request.mail)
-            measured.requests.append(len(sent) - calendar_requests - directory_requests - mail_requests)
+            view_requests = sum(1 for request in sent if request.table == CONSOLE_VIEWS_TABLE)
+            search_requests = sum(1 for request in sent if request.search)
+            measured.requests.append(
+                len(sent) - calendar_requests - directory_requests - mail_requests - view_requests - search_requests
+            )
             measured.mail_requests.append(mail_requests)
+            measured.view_requests.append(view_requests)
+            measured.search_requests.append(search_requests)
             measured.millis.append(elapsed * 1e3)
             measured.retries += len(sent) - len({request.call_id for request in sent})
             measured.calendar_reads += calendar_requests > 0
             measured.directory_reads += directory_requests > 0
-            if not measured.first_call:  # what its count counts: neither mail's, the calendar's nor the directory's
-                cached = (CLOSURES_TABLE, STAFF_TABLE)
-                measured.first_call = [r.label for r in sent if not r.mail and r.table not in cached]
+            if not measured.first_call:  # what its count counts: not mail's, the indexes', the cached reads
+                cached = (CLOSURES_TABLE, STAFF_TABLE, CONSOLE_VIEWS_TABLE)
+                measured.first_call = [r.label for r in sent if not (r.mail or r.search) and r.table not in cached]
         return json.loads(response.get_body())
 
 
@@ -222,6 +239,17 @@ class Workload:
             "GET",
             f"tickets/{ticket_id}",
             token,
+            expect=200,
+            route_params={"id": ticket_id},
+            measured=measured,
+        )
+
+    def screen(self, ticket_id: str, measured: Measured) -> None:
+        self.api.call(
+            self.api.ticket_screen,
+            "GET",
+            f"tickets/{ticket_id}/screen",
+            self.operator_token,
             expect=200,
             route_params={"id": ticket_id},
             measured=measured,
@@ -298,7 +326,7 @@ def run_size(workload: Workload, store: TicketStore, size: int, repetitions: int
     create, listed, customer_get = row("create (customer)"), row("list page 1 (customer)"), row("get (customer)")
     first_get, get = row("get (operator, first read of the id)"), row("get (operator, id located)")
     accept, first_accept = row("accept (operator, id located)"), row("accept (operator, first touch of id)")
-    message = row("message (customer)")
+    message, shown = row("message (customer)"), row("screen (operator, id located)")
 
     opened = [workload.create(create) for _ in range(2 * repetitions)]
     read, untouched = opened[:repetitions], opened[repetitions:]
@@ -314,9 +342,11 @@ def run_size(workload: Workload, store: TicketStore, size: int, repetitions: int
         workload.accept(ticket_id, accept)
     for ticket_id in untouched:
         workload.accept(ticket_id, first_accept)
+    for ticket_id in read:  # after the first touches: the screen's customer panel locates what it lists
+        workload.screen(ticket_id, shown)
     for ticket_id in read:
         workload.message(ticket_id, message)
-    return [create, listed, customer_get, first_get, get, accept, first_accept, message]
+    return [create, listed, customer_get, first_get, get, accept, first_accept, shown, message]
 
 
 def spread(counts: list[int]) -> str:
@@ -325,17 +355,18 @@ def spread(counts: list[int]) -> str:
 
 
 def print_table(rows: list[Measured]) -> None:
-    """One line per operation and size: the ticket's requests, mail delivery's, and the call times."""
+    """One line per operation and size: the ticket's requests, mail delivery's, the search index's,
+    and the call times."""
     header = (
         f"{'operation':<38} {'tickets':>7} {'ticket req min/med/max':>22} {'mail req min/med/max':>20} "
-        f"{'p50 ms':>8} {'p95 ms':>8}"
+        f"{'search req min/med/max':>22} {'p50 ms':>8} {'p95 ms':>8}"
     )
     print(header)
     print("-" * len(header))
     for row in rows:
         print(
             f"{row.operation:<38} {row.stored:>7,} {spread(row.requests):>22} {spread(row.mail_requests):>20} "
-            f"{statistics.median(row.millis):>8.1f} {row.percentile(95):>8.1f}"
+            f"{spread(row.search_requests):>22} {statistics.median(row.millis):>8.1f} {row.percentile(95):>8.1f}"
         )
 
 
@@ -346,6 +377,7 @@ TARGETS = (
     ("get (operator, id located)", 2),
     ("list page 1 (customer)", 1),
     ("accept (operator, id located)", 3),
+    ("screen (operator, id located)", 4),
 )
 #: docs/storage.md's round trips for the cases the issue sets no target for.
 DOCUMENTED = (
@@ -380,12 +412,13 @@ def check(rows: list[Measured], repetitions: int) -> bool:
             worst = max(at[name, size].requests)
             passed &= worst <= bound
             print(f"  {'PASS' if worst <= bound else 'FAIL'}  {name} at {size:,} tickets: at most {worst} (≤ {bound})")
-    small, large = (sorted(at["list page 1 (customer)", size].requests) for size in (sizes[0], sizes[-1]))
-    passed &= small == large
-    print(
-        f"  {'PASS' if small == large else 'FAIL'}  list page 1 (customer) costs the same at {sizes[-1]:,} tickets "
-        f"({large[0]}–{large[-1]}) as at {sizes[0]:,} ({small[0]}–{small[-1]}), call for call"
-    )
+    for name in ("list page 1 (customer)", "screen (operator, id located)"):
+        small, large = (sorted(at[name, size].requests) for size in (sizes[0], sizes[-1]))
+        passed &= small == large
+        print(
+            f"  {'PASS' if small == large else 'FAIL'}  {name} costs the same at {sizes[-1]:,} tickets "
+            f"({large[0]}–{large[-1]}) as at {sizes[0]:,} ({small[0]}–{small[-1]}), call for call"
+        )
     print("  one create's requests: " + ", ".join(at["create (customer)", sizes[-1]].first_call))
     print()
     print("docs/storage.md's round trips where no target is set (reported, not gated):")
@@ -402,6 +435,11 @@ def check(rows: list[Measured], repetitions: int) -> bool:
         mails = MAILS.get(name, 0)
         how = f"1 intent transaction + {mails} × {DELIVERY_REQUESTS}" if mails else "no mail"
         print(f"  {verdict:<9} {name}: {'/'.join(map(str, seen))} requests; designed {designed} ({how})")
+    print()
+    print("The console's view index per call (reported, not gated; docs/console.md, 'Kept in step'):")
+    for name in dict.fromkeys(row.operation for row in rows):
+        seen = sorted({n for size in sizes for n in at[name, size].view_requests})
+        print(f"  {name}: {'/'.join(map(str, seen))} requests")
     print()
     calls = sum(len(row.requests) for row in rows)
     print(f"Retries: {sum(row.retries for row in rows)} in {calls} measured calls ({repetitions} per row, create 2x).")

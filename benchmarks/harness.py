@@ -12,6 +12,9 @@ Attribution, by the URLs a request addresses (a transaction's are those of its o
 * mail delivery: every request to table ``OutboxIndex`` (the intents, the failures, the sweep's
   query), and the reads and writes of ``Tickets`` rows whose RowKey starts with ``O|`` (a
   notification, ``O%7C…`` in the entity path);
+* the search index: every request to table ``SearchIndex`` (the intent, the term rows, the intent's
+  delete), and the point read of a ticket's ``Revision`` alone by which the index checks that no
+  later change committed meanwhile (shared/usecases/search.py);
 * the ticket's: everything else, including the ticket's own transaction although it carries the
   change's notification rows (they ride in the ticket's request; their creates name no key).
 """
@@ -25,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from time import perf_counter
 from typing import Any
-from urllib.parse import unquote, urlparse
+from urllib.parse import parse_qs, unquote, urlparse
 
 from azure.core.pipeline.transport import RequestsTransport
 from azure.data.tables import TableClient, TableServiceClient
@@ -36,6 +39,7 @@ from shared.adapters.storage_layout import (
     CUSTOMERS_TABLE,
     ESCALATIONS_TABLE,
     OUTBOX_INDEX_TABLE,
+    SEARCH_INDEX_TABLE,
     TICKET_IDS_TABLE,
     TICKETS_TABLE,
 )
@@ -66,6 +70,7 @@ class SentRequest:
     row_key: str | None
     transaction: bool
     seconds: float
+    selected: str | None = None  # the properties a read asked for alone ($select), if any
 
     @property
     def mail(self) -> bool:
@@ -74,6 +79,12 @@ class SentRequest:
             return True
         notification_row = (self.row_key or "").startswith(NOTIFICATION_ROW_PREFIX)
         return self.table == TICKETS_TABLE and not self.transaction and notification_row
+
+    @property
+    def search(self) -> bool:
+        """Whether the request is the search index's (see the module's doc)."""
+        revision_read = self.table == TICKETS_TABLE and self.method == "GET" and self.selected == "Revision"
+        return self.table == SEARCH_INDEX_TABLE or revision_read
 
     @property
     def label(self) -> str:
@@ -99,7 +110,9 @@ class CountingTransport(RequestsTransport):
         finally:
             table, row_key, transaction = _addressed(request)
             call_id = request.headers.get("x-ms-client-request-id", "")
-            self.sent.append(SentRequest(call_id, request.method, table, row_key, transaction, perf_counter() - began))
+            selected = parse_qs(urlparse(request.url).query).get("$select", [None])[0]
+            elapsed = perf_counter() - began
+            self.sent.append(SentRequest(call_id, request.method, table, row_key, transaction, elapsed, selected))
 
 
 def _addressed(request: Any) -> tuple[str, str | None, bool]:

@@ -11,9 +11,9 @@ import argparse
 import logging
 from collections.abc import Sequence
 
-from devhost import ingest, serve, sweep, token
+from devhost import backfill, ingest, serve, sweep, token
 
-COMMANDS = (serve, token, sweep, ingest)
+COMMANDS = (serve, token, sweep, ingest, backfill)
 
 LOG_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 

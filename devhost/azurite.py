@@ -49,6 +49,7 @@ def ensure_azurite(
     *,
     executable: Path = AZURITE_EXECUTABLE,
     startup_timeout: float = STARTUP_TIMEOUT_SECONDS,
+    in_memory: bool = False,
 ) -> Iterator[bool]:
     """Make sure Azurite listens on its blob, queue and table ports for the ``with`` block.
 
@@ -56,7 +57,9 @@ def ensure_azurite(
     with its workspace and log (``azurite.log``) in ``data_dir``; that one is stopped on leaving
     the block. Raises AzuriteError when only some of the ports answer (another program holds
     them), when the executable is missing, or when the started emulator does not answer within
-    ``startup_timeout`` seconds.
+    ``startup_timeout`` seconds. ``in_memory``: the one started keeps its data in memory only
+    (``--inMemoryPersistence``, its log still in ``data_dir``): for a workspace of hundreds of
+    thousands of rows, which the emulator would otherwise serialise to disk whole, again and again.
     """
     answering = azurite_ports_answering()
     if len(answering) == len(AZURITE_PORTS):
@@ -68,7 +71,7 @@ def ensure_azurite(
             f"ports {answering} answer on {AZURITE_HOST} but not all of {sorted(AZURITE_PORTS.values())}: "
             "is another program holding them?"
         )
-    process = _start(data_dir, executable)
+    process = _start(data_dir, executable, in_memory)
     try:
         ours = _wait_until_listening(process, data_dir / LOG_FILE, startup_timeout)
         yield ours
@@ -76,7 +79,7 @@ def ensure_azurite(
         _stop(process)
 
 
-def _start(data_dir: Path, executable: Path) -> subprocess.Popen[bytes]:
+def _start(data_dir: Path, executable: Path, in_memory: bool = False) -> subprocess.Popen[bytes]:
     if not executable.exists():
         raise AzuriteError(f"{executable} is missing: run `npm ci` in {PROJECT_ROOT}")
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -91,7 +94,7 @@ def _start(data_dir: Path, executable: Path) -> subprocess.Popen[bytes]:
         "--loose",
         "--skipApiVersionCheck",
         "--disableTelemetry",
-        f"--location={data_dir}",
+        "--inMemoryPersistence" if in_memory else f"--location={data_dir}",
         *ports,
     ]
     LOG.info("starting Azurite with its data in %s", data_dir)

@@ -16,8 +16,8 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime, timedelta
-from functools import cache, partial
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from typing import TYPE_CHECKING
 
 from shared.adapters.auth.tokens import TokenVerifier, key_source
@@ -39,14 +39,18 @@ from shared.adapters.stores.inbound_log import InboundLog
 from shared.adapters.stores.mail_budget import MailBudgetStore
 from shared.adapters.stores.mailbox import RawMailStore
 from shared.adapters.stores.outbox import OutboxStore
+from shared.adapters.stores.presence import PresenceStore
 from shared.adapters.stores.report_queries import ReportQueries
 from shared.adapters.stores.schedule import EscalationSchedule
+from shared.adapters.stores.search_index import SearchIndexStore
 from shared.adapters.stores.staff import StaffStore
 from shared.adapters.stores.tickets import TicketStore
+from shared.adapters.stores.views import ViewIndexStore
 from shared.config.app import settings
 from shared.config.auth import load_auth_settings
 from shared.config.inbound import load_inbound_settings, load_mail_storage
 from shared.config.mail import MailSettings, load_mail_settings
+from shared.config.presence import PresenceSettings, load_presence_settings
 from shared.domain.creation_limit import CreationLimit
 from shared.domain.sla.calendar import SlaCalendar, default_calendar
 from shared.domain.sla.escalation import EscalationMatrix
@@ -60,9 +64,12 @@ from shared.usecases.health import Probe
 from shared.usecases.intake import MailIntake
 from shared.usecases.notifier import Notifier
 from shared.usecases.ports import Sender
-from shared.usecases.replanning import replan_from
+from shared.usecases.presence import Presence
+from shared.usecases.replanning import ReplanReport, replan_from
 from shared.usecases.reports import Reports
+from shared.usecases.search import IndexedTickets, IndexRepair, Search
 from shared.usecases.staff import ActiveStaff, StaffAdministration
+from shared.usecases.views import ConsoleViews, ViewKeeper
 
 if TYPE_CHECKING:
     from azure.data.tables import TableServiceClient
@@ -221,6 +228,8 @@ def desk_at(now: Callable[[], datetime], mail: Dispatcher | None = None) -> Desk
     travels in time with it)."""
     desk_settings = settings().desk
     mail_config = mail_settings()
+    matrix = EscalationMatrix(desk_settings.escalation_percentages)
+    tickets = TicketStore(tables())
     notifying = Notifier(
         OutboxStore(tables()),
         mail or dispatcher_at(now),
@@ -230,7 +239,7 @@ def desk_at(now: Callable[[], datetime], mail: Dispatcher | None = None) -> Desk
         mail_config.security_address,
     )
     return Desk(
-        tickets=TicketStore(tables()),
+        tickets=IndexedTickets(tickets, search_index(), now),
         customers=customers(),
         audit=AuditTrail(tables()),
         calendar=calendar(),
@@ -241,7 +250,7 @@ def desk_at(now: Callable[[], datetime], mail: Dispatcher | None = None) -> Desk
         notifier=notifying,
         schedule=schedule(),
         escalation=EscalationPolicy(
-            EscalationMatrix(desk_settings.escalation_percentages),
+            matrix,
             desk_settings.escalation_supervisors,
             desk_settings.escalation_management,
         ),
@@ -249,6 +258,7 @@ def desk_at(now: Callable[[], datetime], mail: Dispatcher | None = None) -> Desk
             tables(), CreationLimit(desk_settings.creation_burst, desk_settings.creation_per_hour)
         ),
         staff=staff_directory(),
+        views=ViewKeeper(ViewIndexStore(tables()), tickets, calendar(), now, matrix),
     )
 
 
@@ -256,6 +266,26 @@ def desk_at(now: Callable[[], datetime], mail: Dispatcher | None = None) -> Desk
 def desk() -> Desk:
     """The desk on the system clock."""
     return desk_at(utc_now, dispatcher())
+
+
+# --- search: its index kept with each ticket change (the desk's ticket store above), its repair, its reads
+
+
+@cache
+def search_index() -> SearchIndexStore:
+    return SearchIndexStore(tables())
+
+
+@cache
+def search() -> Search:
+    """Staff search over the index, on the system clock."""
+    return Search(search_index(), AuditTrail(tables()), calendar(), policy(), utc_now)
+
+
+@cache
+def index_repair() -> IndexRepair:
+    """The search index's safety net, on the system clock."""
+    return IndexRepair(TicketStore(tables()), search_index(), utc_now)
 
 
 def intake_at(now: Callable[[], datetime], desk_now: Desk | None = None) -> MailIntake:
@@ -308,13 +338,56 @@ def administration() -> Administration:
         customers=customers(),
         closures=closures(),
         reread_calendar=calendar().invalidate,
-        replan=partial(replan_from, desk(), schedule()),
+        replan=replan_closures,
         audit=AuditTrail(tables()),
         inbound=InboundLog(tables()),
         tickets=TicketStore(tables()),
         outbox=OutboxStore(tables()),
         dispatcher=dispatcher(),
     )
+
+
+@cache
+def presence_settings() -> PresenceSettings:
+    return load_presence_settings(os.environ)
+
+
+@cache
+def presence() -> Presence:
+    """Presence on the ticket screen, on the desk's own ticket store (a ticket the desk located
+    is not located again) and the system clock."""
+    return Presence(desk().tickets, PresenceStore(tables()), policy(), presence_settings().interval, utc_now)
+
+
+# --- the console's views ------------------------------------------------------------------------------
+
+
+@cache
+def console_views() -> ConsoleViews:
+    """Pages of the console's views on the system clock."""
+    return ConsoleViews(ViewIndexStore(tables()), AuditTrail(tables()), calendar(), utc_now)
+
+
+def view_keeper() -> ViewKeeper:
+    """The view index's keeper of the desk on the system clock (its repair sweep and re-key)."""
+    keeper = desk().views
+    if not isinstance(keeper, ViewKeeper):
+        raise RuntimeError("the desk keeps no view index")
+    return keeper
+
+
+def backfill_views() -> int:
+    """Place the open tickets the view index does not hold yet (a desk that had tickets before
+    it): a scan of the tickets, once; how many it placed."""
+    return view_keeper().backfill()
+
+
+def replan_closures(first_day: date, last_day: date) -> ReplanReport:
+    """After a change of closures: re-plan the escalations it moves, and have the view index's
+    repair sweep re-key the rows of the open tickets whose deadline it may move."""
+    report = replan_from(desk(), schedule(), first_day, last_day)
+    view_keeper().rekey_later(first_day)
+    return report
 
 
 # --- canned replies ------------------------------------------------------------------------------------
@@ -349,18 +422,10 @@ def forget() -> None:
     settings.cache_clear()
     builders = (tables, mail_blobs, verifier, customers, closures, calendar, mail_settings, mail_identity, sender)
     staff = (staff_directory, active_staff, staff_administration)
+    desks = (policy, dispatcher, schedule, desk, intake, files, reports, administration)
+    views = (console_views,)
     replies = (canned_replies, reply_administration, reply_composer)
-    for built in (
-        *builders,
-        *staff,
-        *replies,
-        policy,
-        dispatcher,
-        schedule,
-        desk,
-        intake,
-        files,
-        reports,
-        administration,
-    ):
+    for built in (*builders, *staff, *views, *replies, search_index, search, index_repair, *desks):
         built.cache_clear()
+    presence_settings.cache_clear()
+    presence.cache_clear()

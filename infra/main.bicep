@@ -98,6 +98,13 @@ param consoleOidcClientId string = ''
 @description('CONSOLE_OIDC_SCOPE: what the console asks for, the API\'s delegated scope included (api://<api-client-id>/tickets.access).')
 param consoleOidcScope string = 'openid profile'
 
+// The console's presence on the ticket screen (shared/config/presence.py, docs/console.md).
+
+@minValue(1)
+@maxValue(300)
+@description('CONSOLE_HEARTBEAT_SECONDS: how often the ticket screen sends its presence heartbeat; a mark expires after 2.5 of them.')
+param consoleHeartbeatSeconds int = 15
+
 // ---------------------------------------------------------------------------------------------
 // The desk (shared/config/app.py)
 
@@ -114,6 +121,10 @@ param slaResolutionRule string = 'working_hours'
 @minValue(1)
 @description('CALENDAR_REFRESH_SECONDS: how long a worker keeps the closure periods.')
 param calendarRefreshSeconds int = 60
+
+@minValue(1)
+@description('CONSOLE_REFRESH_SECONDS: how often the console refreshes its lists.')
+param consoleRefreshSeconds int = 30
 
 @minValue(1)
 @description('TICKET_CREATION_BURST: how many tickets a customer may open over the API at once (its token bucket\'s size).')
@@ -158,11 +169,14 @@ param mailMaxPerHour int = 10
   'it'
   'en'
 ])
-@description('STAFF_LANGUAGE: the language of mails to staff.')
+@description('STAFF_LANGUAGE: the language of mails to staff, and the console\'s until a member chooses one.')
 param staffLanguage string = 'it'
 
 @description('OUTBOX_SCHEDULE: the outbox sweep timer (NCRONTAB, UTC).')
 param outboxSchedule string = '0 */1 * * * *'
+
+@description('VIEWS_REPAIR_SCHEDULE: the view index repair sweep timer (NCRONTAB, UTC).')
+param viewsRepairSchedule string = '30 */1 * * * *'
 
 @minValue(1)
 @description('OUTBOX_SWEEP_GRACE_SECONDS: how old a pending mail must be before the sweep sends it.')
@@ -206,6 +220,9 @@ param mailReplyTokenKey string
 
 @description('ESCALATION_SCHEDULE: the escalation timer (NCRONTAB, UTC).')
 param escalationSchedule string = '0 */5 * * * *'
+
+@description('SEARCH_REPAIR_SCHEDULE: the search index repair timer (NCRONTAB, UTC).')
+param searchRepairSchedule string = '0 */5 * * * *'
 
 @description('ESCALATION_MATRIX: increasing percentages of the SLA that raise levels 1, 2, 3.')
 param escalationMatrix string = '75,100,150'
@@ -298,6 +315,9 @@ var tableNames = [
   'OutboxIndex'
   'Escalations'
   'InboundMail'
+  'Presence'
+  'SearchIndex'
+  'ConsoleViews'
 ]
 var blobContainerNames = [
   'inbound-email'
@@ -433,6 +453,7 @@ module functionApp 'modules/function-app.bicep' = {
     ticketPrefix: ticketPrefix
     slaResolutionRule: slaResolutionRule
     calendarRefreshSeconds: calendarRefreshSeconds
+    consoleRefreshSeconds: consoleRefreshSeconds
     ticketCreationBurst: ticketCreationBurst
     ticketCreationPerHour: ticketCreationPerHour
     storageTimeoutSeconds: storageTimeoutSeconds
@@ -445,6 +466,7 @@ module functionApp 'modules/function-app.bicep' = {
     authCustomerClaim: authCustomerClaim
     authMaxTokenLifetimeSeconds: authMaxTokenLifetimeSeconds
     outboxSchedule: outboxSchedule
+    viewsRepairSchedule: viewsRepairSchedule
     outboxSweepGraceSeconds: outboxSweepGraceSeconds
     outboxLeaseSeconds: outboxLeaseSeconds
     mailFromName: mailFromName
@@ -458,10 +480,12 @@ module functionApp 'modules/function-app.bicep' = {
     consoleOidcAuthority: consoleOidcAuthority
     consoleOidcClientId: consoleOidcClientId
     consoleOidcScope: consoleOidcScope
+    consoleHeartbeatSeconds: consoleHeartbeatSeconds
     mailMaxPerMinute: mailMaxPerMinute
     mailMaxPerHour: mailMaxPerHour
     staffLanguage: staffLanguage
     escalationSchedule: escalationSchedule
+    searchRepairSchedule: searchRepairSchedule
     escalationMatrix: escalationMatrix
     escalationSupervisorsAddress: escalationSupervisorsAddress
     escalationManagementAddress: escalationManagementAddress

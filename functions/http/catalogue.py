@@ -37,12 +37,25 @@ from functions.schemas.admin import (
 from functions.schemas.common import Body, CustomerId, Problem
 from functions.schemas.replies import FilledReplyOut, ReplyDocument, ReplyId, ReplyList, ReplyOut, ReplyPatch
 from functions.schemas.reports import AtRiskList, SlaReportOut
-from functions.schemas.service import CalendarStatusOut, HealthOut, HealthProblem, OpenApiDocument, PortalConfigOut
+from functions.schemas.screen import Heartbeat, PresenceOut, TicketScreenOut
+from functions.schemas.search import SearchList
+from functions.schemas.service import (
+    CalendarStatusOut,
+    ConsoleConfigOut,
+    HealthOut,
+    HealthProblem,
+    OpenApiDocument,
+    PortalConfigOut,
+)
 from functions.schemas.staff import StaffDocument, StaffList, StaffOut, StaffPatch
 from functions.schemas.tickets import ACTION_BODIES, EventList, EventOut, NewMessage, OpenTicket, TicketList, TicketOut
+from functions.schemas.views import ViewPageOut
 from shared.domain.inbound.record import Outcome
 from shared.domain.lifecycle import Status
 from shared.domain.notifications import DeliveryState
+from shared.domain.search import MAX_QUERY_CHARS
+from shared.domain.sla.policy import Category
+from shared.domain.views import Sort, View
 
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]
 Limit = Annotated[int, Field(ge=1, le=MAX_LIMIT)]
@@ -53,10 +66,13 @@ ETagValue = Annotated[str, StringConstraints(pattern=r'^(\*|(W/)?"[0-9]+")$')]
 ResponseHeader = Literal["ETag", "Location"]
 
 #: Routes the app serves that are not operations of the API, each with the reason. The customer
-#: portal's static files (HTML, JavaScript, CSS under one catch-all route) are a web page for
-#: browsers, not JSON; they are public, hold no data, and are described in docs/portal.md.
+#: portal's and the staff console's static files (HTML, JavaScript, CSS under one catch-all route
+#: each, and the modules they share under a third) are web pages for browsers, not JSON; they are
+#: public, hold no data, and are described in docs/portal.md and docs/console.md.
 NOT_OPERATIONS: dict[str, str] = {
     "portal/{*path}": "the customer portal's static files (docs/portal.md)",
+    "console/{*path}": "the staff console's static files (docs/console.md)",
+    "common/{*path}": "the browser modules the portal and the console share (docs/console.md)",
 }
 
 #: What every authenticated operation can answer: a bad or missing token, or no signing keys.
@@ -139,6 +155,27 @@ _FORMAT = Parameter(
     "format", "query", Literal["json", "csv"],
     "`csv` answers text/csv (a header row, one row per customer and priority); without it, `Accept` decides.",
 )  # fmt: skip
+_SEARCH_TERM = Parameter(
+    "q", "query", Annotated[str, StringConstraints(min_length=1, max_length=MAX_QUERY_CHARS)],
+    "One term: a ticket id, a contact address, a customer id or name word, or a word or word prefix (3 letters "
+    "or more) of the subject; words match whatever their case and accents.",
+    required=True,
+)  # fmt: skip
+_VIEW = Parameter(
+    "view",
+    "path",
+    View,
+    "queue, mine, waiting, at_risk, all_open (supervisors) or vulnerabilities (security).",
+    required=True,
+)
+_VIEW_SORT = Parameter("sort", "query", Sort, "deadline (nearest first, breached first) or activity (latest first).")
+_VIEW_LIMIT = Parameter("limit", "query", Limit, "How many rows a page holds at most (default 50).")
+_VIEW_FILTERS = (
+    Parameter("customer", "query", CustomerId, "Only this customer's tickets (one filter at a time)."),
+    Parameter("priority", "query", Annotated[int, Field(ge=1, le=4)], "Only this priority (one filter at a time)."),
+    Parameter("category", "query", Category, "Only this category (one filter at a time)."),
+    Parameter("status", "query", Status, "Only this status (one filter at a time)."),
+)
 _IF_MATCH = Parameter(
     "If-Match", "header", ETagValue, "The ETag the ticket was read with: refused with 412 if it changed since."
 )
@@ -183,6 +220,11 @@ OPERATIONS: tuple[Operation, ...] = (
         PortalConfigOut, errors=(503,), public=True,
     ),
     Operation(
+        "GET", "/console/config.json", "console_config", "console",
+        "The staff console's sign-in settings (staff issuer, public client id, scopes), the staff's default "
+        "language, priorities and categories", 200, ConsoleConfigOut, errors=(503,), public=True,
+    ),
+    Operation(
         "POST", "/tickets", "open_ticket", "tickets",
         "Open a ticket: a customer for its own company (within the creation limit: 429 with Retry-After), staff on "
         "a caller's behalf", 201, TicketOut,
@@ -197,6 +239,13 @@ OPERATIONS: tuple[Operation, ...] = (
         errors=(*_AUTHENTICATED, 404, 422), parameters=(_TICKET_ID,), headers=("ETag",),
     ),
     Operation(
+        "GET", "/views/{view}", "view_page", "views",
+        "A page of one of the console's views, from the view index (staff only; all_open for supervisors, "
+        "vulnerabilities for the security role); one filter at a time, as the view supports", 200, ViewPageOut,
+        errors=(*_AUTHENTICATED, 403, 404, 422),
+        parameters=(_VIEW, _VIEW_SORT, *_VIEW_FILTERS, _VIEW_LIMIT, _CURSOR),
+    ),
+    Operation(
         "GET", "/tickets/{id}/events", "ticket_events", "tickets",
         "The ticket's history in order; customers see its public events only", 200, EventList,
         errors=(*_AUTHENTICATED, 404, 422), parameters=(_TICKET_ID, _LIMIT, _CURSOR),
@@ -208,6 +257,30 @@ OPERATIONS: tuple[Operation, ...] = (
         parameters=(_TICKET_ID, _IF_MATCH),
     ),
     *(_action(name, body) for name, body in ACTION_BODIES.items()),
+    Operation(
+        "GET", "/tickets/{id}/screen", "ticket_screen", "console",
+        "Staff: everything the console's ticket screen shows, in one call of 4 reads: the ticket (as GET "
+        "/tickets/{id}), the first page of its history, the customer panel with the customer's other open tickets "
+        "the caller may see, and the ticket's outgoing mails with their delivery state", 200, TicketScreenOut,
+        errors=(*_AUTHENTICATED, 403, 404, 422), parameters=(_TICKET_ID, _LIMIT), headers=("ETag",),
+    ),
+    Operation(
+        "PUT", "/tickets/{id}/presence", "beat_presence", "console",
+        "Staff: the caller's heartbeat on the ticket's screen (composing or not); answers the others present. "
+        "Never changes the ticket or its ETag", 200, PresenceOut,
+        errors=(*_AUTHENTICATED, 403, 404, 413, 422), body=Heartbeat, parameters=(_TICKET_ID,),
+    ),
+    Operation(
+        "GET", "/tickets/{id}/presence", "look_at_presence", "console",
+        "Staff: the others present on the ticket's screen, without recording the caller", 200, PresenceOut,
+        errors=(*_AUTHENTICATED, 403, 404), parameters=(_TICKET_ID,),
+    ),
+    Operation(
+        "GET", "/search", "search_tickets", "tickets",
+        "Staff: the newest tickets matching one term that the caller may see, a page at a time (a page the "
+        "caller's visibility thins out may be short, with a cursor)", 200, SearchList,
+        errors=(*_AUTHENTICATED, 403, 422), parameters=(_SEARCH_TERM, _LIMIT, _CURSOR),
+    ),
     Operation(
         "GET", "/reports/at-risk", "at_risk_tickets", "reports",
         "Staff: the open tickets the caller may see, the nearest deadline first, paused ones last", 200,

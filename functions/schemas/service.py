@@ -1,5 +1,5 @@
-"""The service's own documents: health, the calendar status, the portal's config document and the
-OpenAPI document, with the mappers their handlers answer through. All of them are public."""
+"""The service's own documents: health, the calendar status, the portal's and the console's config
+documents and the OpenAPI document, with the mappers their handlers answer through. All of them are public."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from typing import Literal
 from pydantic import BaseModel, RootModel
 
 from functions.schemas.common import Problem
-from shared.config.portal import PortalSettings
+from shared.config.portal import OidcClientSettings, PortalSettings
+from shared.domain.language import Language
 from shared.domain.sla.calendar import SlaCalendar
 from shared.domain.sla.closures import Closure
 from shared.domain.sla.policy import Category, Clock, Priority, SlaPolicy
@@ -82,6 +83,21 @@ class PortalConfigOut(BaseModel):
     categories: list[CategoryClocks]
 
 
+class ConsoleConfigOut(BaseModel):
+    """``GET /api/console/config.json``: where the staff console signs in (the staff issuer's
+    ``authority``, the console's public ``client_id`` and ``scope``), the API's base path, the
+    staff's default ``language`` (``STAFF_LANGUAGE``, until a user chooses), and the priorities
+    and categories its forms offer. Public: none of it is a secret."""
+
+    authority: str
+    client_id: str
+    scope: str
+    api: str
+    language: Language
+    priorities: list[PrioritySla]
+    categories: list[CategoryClocks]
+
+
 def calendar_status_out(now: datetime, calendar: SlaCalendar, closures: list[Closure]) -> CalendarStatusOut:
     """The desk's state at ``now`` on ``calendar``, with the ``closures`` that have not ended by
     ``now``'s day in the calendar's zone."""
@@ -122,5 +138,24 @@ def portal_config_out(settings: PortalSettings, policy: SlaPolicy) -> PortalConf
             )
             for category in Category
             if not policy.rule_for(category).closes_ticket
+        ],
+    )
+
+
+def console_config_out(settings: OidcClientSettings, language: Language, policy: SlaPolicy) -> ConsoleConfigOut:
+    """What the console needs before anyone signs in: where and how to sign in, the staff's
+    default language, and the priorities and every category (outcomes included: staff classify
+    with them) with the SLA the policy gives each."""
+    portal = portal_config_out(settings, policy)
+    return ConsoleConfigOut(
+        authority=settings.authority,
+        client_id=settings.client_id,
+        scope=settings.scope,
+        api=portal.api,
+        language=language,
+        priorities=portal.priorities,
+        categories=[
+            CategoryClocks(category=category.value, clocks=[clock for clock in Clock if policy.runs(clock, category)])
+            for category in Category
         ],
     )

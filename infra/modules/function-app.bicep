@@ -73,6 +73,7 @@ param mailFrom string
 param ticketPrefix string
 param slaResolutionRule string
 param calendarRefreshSeconds int
+param consoleRefreshSeconds int
 param ticketCreationBurst int
 param ticketCreationPerHour int
 param storageTimeoutSeconds int
@@ -85,6 +86,7 @@ param authStaffJwksUrl string
 param authCustomerClaim string
 param authMaxTokenLifetimeSeconds int
 param outboxSchedule string
+param viewsRepairSchedule string
 param outboxSweepGraceSeconds int
 param outboxLeaseSeconds int
 param mailFromName string
@@ -98,10 +100,12 @@ param portalOidcScope string
 param consoleOidcAuthority string
 param consoleOidcClientId string
 param consoleOidcScope string
+param consoleHeartbeatSeconds int
 param mailMaxPerMinute int
 param mailMaxPerHour int
 param staffLanguage string
 param escalationSchedule string
+param searchRepairSchedule string
 param escalationMatrix string
 param escalationSupervisorsAddress string
 param escalationManagementAddress string
@@ -219,6 +223,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     TICKET_PREFIX: ticketPrefix
     SLA_RESOLUTION_RULE: slaResolutionRule
     CALENDAR_REFRESH_SECONDS: string(calendarRefreshSeconds)
+    CONSOLE_REFRESH_SECONDS: string(consoleRefreshSeconds)
     TICKET_CREATION_BURST: string(ticketCreationBurst)
     TICKET_CREATION_PER_HOUR: string(ticketCreationPerHour)
     // Authentication (shared/adapters/auth/tokens.py).
@@ -247,10 +252,12 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     CONSOLE_OIDC_AUTHORITY: consoleOidcAuthority
     CONSOLE_OIDC_CLIENT_ID: consoleOidcClientId
     CONSOLE_OIDC_SCOPE: consoleOidcScope
+    CONSOLE_HEARTBEAT_SECONDS: string(consoleHeartbeatSeconds)
     MAIL_MAX_PER_MINUTE: string(mailMaxPerMinute)
     MAIL_MAX_PER_HOUR: string(mailMaxPerHour)
     STAFF_LANGUAGE: staffLanguage
     OUTBOX_SCHEDULE: outboxSchedule
+    VIEWS_REPAIR_SCHEDULE: viewsRepairSchedule
     OUTBOX_SWEEP_GRACE_SECONDS: string(outboxSweepGraceSeconds)
     OUTBOX_LEASE_SECONDS: string(outboxLeaseSeconds)
     // Escalation (functions/escalation.py).
@@ -258,6 +265,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     ESCALATION_MATRIX: escalationMatrix
     ESCALATION_SUPERVISORS_ADDRESS: escalationSupervisorsAddress
     ESCALATION_MANAGEMENT_ADDRESS: escalationManagementAddress
+    // Search (functions/search.py).
+    SEARCH_REPAIR_SCHEDULE: searchRepairSchedule
     // Email in (functions: ingest_inbound_mail, quarantine_poisoned_mail, purge_inbound_mail).
     INBOUND_MAX_MESSAGE_BYTES: string(inboundMaxMessageBytes)
     INBOUND_MAX_ATTACHMENTS: string(inboundMaxAttachments)

@@ -27,6 +27,14 @@ OUTBOX_INDEX_TABLE = "OutboxIndex"
 ESCALATIONS_TABLE = "Escalations"
 #: Received mail and its outcome.
 INBOUND_TABLE = "InboundMail"
+#: Who has which ticket's screen open in the console, one partition per ticket.
+PRESENCE_TABLE = "Presence"
+#: The search index: a row per term of a ticket (id, contact, subject and customer words), newest
+#: first, and the intents of rows about to be written.
+SEARCH_INDEX_TABLE = "SearchIndex"
+#: The console's view index: each view's rows in the order it shows them, where each ticket's
+#: rows are, and the intents of the changes whose rows may lag behind.
+CONSOLE_VIEWS_TABLE = "ConsoleViews"
 
 TABLES: tuple[str, ...] = (
     TICKETS_TABLE,
@@ -40,6 +48,9 @@ TABLES: tuple[str, ...] = (
     OUTBOX_INDEX_TABLE,
     ESCALATIONS_TABLE,
     INBOUND_TABLE,
+    PRESENCE_TABLE,
+    SEARCH_INDEX_TABLE,
+    CONSOLE_VIEWS_TABLE,
 )
 
 # -- Blob containers ----------------------------------------------------------------------------------

@@ -48,7 +48,8 @@ class DeskSettings:
     and ``escalation_management`` hear of levels 2 and 3 (``ESCALATION_SUPERVISORS_ADDRESS``,
     ``ESCALATION_MANAGEMENT_ADDRESS``, mail addresses); a customer opening tickets over the API
     may open ``creation_burst`` at once and ``creation_per_hour`` an hour (``TICKET_CREATION_BURST``,
-    default 10, and ``TICKET_CREATION_PER_HOUR``, default 60)."""
+    default 10, and ``TICKET_CREATION_PER_HOUR``, default 60); the console refreshes its lists every
+    ``console_refresh_seconds`` (``CONSOLE_REFRESH_SECONDS``, default 30)."""
 
     ticket_prefix: str
     resolution_rule: ResolutionRule
@@ -58,6 +59,7 @@ class DeskSettings:
     escalation_management: str | None = None
     creation_burst: int = 10
     creation_per_hour: int = 60
+    console_refresh_seconds: int = 30
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,7 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
             escalation_management=optional_address(environ, "ESCALATION_MANAGEMENT_ADDRESS"),
             creation_burst=whole_number(environ, "TICKET_CREATION_BURST", default=10),
             creation_per_hour=whole_number(environ, "TICKET_CREATION_PER_HOUR", default=60),
+            console_refresh_seconds=whole_number(environ, "CONSOLE_REFRESH_SECONDS", default=30),
         ),
         identity_client_id=optional(environ, "AZURE_CLIENT_ID"),
     )

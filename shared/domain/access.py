@@ -32,6 +32,7 @@ __all__ = [
     "Caller",
     "Principal",
     "StaffFilter",
+    "Visible",
     "assignee_shown_to",
     "can_see",
     "display_name_of",
@@ -122,7 +123,21 @@ def assignee_shown_to(caller: Caller, ticket: Ticket) -> str | None:
     return person_shown_to(caller, ticket.assignee, ticket.assignee_name, Role.OPERATOR.value)
 
 
-def can_see(caller: Caller, ticket: Ticket, policy: SlaPolicy) -> bool:
+class Visible(Protocol):
+    """What :func:`can_see` reads of a ticket: a :class:`~shared.domain.ticket.Ticket`, or a row
+    of an index that carries these (:class:`shared.domain.search.IndexedTicket`)."""
+
+    @property
+    def customer_id(self) -> str: ...
+
+    @property
+    def category(self) -> Category: ...
+
+    @property
+    def assignee(self) -> str | None: ...
+
+
+def can_see(caller: Caller, ticket: Visible, policy: SlaPolicy) -> bool:
     """Whether ``caller`` may read ``ticket`` (and so act on it, as far as its roles allow)."""
     if Role.CUSTOMER in caller.roles:
         return caller.customer_id is not None and caller.customer_id == ticket.customer_id

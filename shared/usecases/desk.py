@@ -24,6 +24,7 @@ from shared.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, Pr
 from shared.domain.history import EventType, HistoryEvent
 from shared.domain.language import Language
 from shared.domain.lifecycle import STAFF, Action, Role, Status
+from shared.domain.mail_recipients import RecipientRole, recipient_role
 from shared.domain.notifications import CUSTOMER, TEAM, Notice, Notification, NotificationKind
 from shared.domain.paging import Page
 from shared.domain.sla.calendar import SlaCalendar
@@ -40,17 +41,21 @@ from shared.usecases.ports import (
     Schedule,
     StaffDirectory,
     Tickets,
+    ViewUpdates,
 )
 from shared.usecases.staff import check_assignee
 from shared.usecases.stored import CreationToken, MailClaim, StoredTicket
+from shared.usecases.visibility import customer_of, visible_ticket
 
-__all__ = ["Desk", "EscalationPolicy", "NewTicket", "SlaView", "TicketView"]
+__all__ = ["Desk", "EscalationPolicy", "NewTicket", "ScreenMail", "SlaView", "TicketScreen", "TicketView", "sla_view"]
 
 LOG = logging.getLogger(__name__)
 
 _LIMIT_ATTEMPTS = 64  # commits lost to concurrent creators of one customer before giving up
 DEFAULT_CATEGORY = Category.HELPDESK
 DEFAULT_PRIORITY = Priority.MEDIUM
+#: How many of a customer's other open tickets the ticket screen's customer panel shows (the newest).
+OTHER_OPEN_SHOWN = 50
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,16 @@ class SlaView:
         return self.take_charge.breached or self.resolution.breached or self.escalated_as_breached
 
 
+def sla_view(ticket: Ticket, calendar: SlaCalendar, at: datetime, matrix: EscalationMatrix) -> SlaView:
+    """The ticket's two clocks as of ``at`` on ``calendar``, its escalation level, and whether a
+    level reached is ``matrix``'s breach level."""
+    states = {clock: clock_state(clock, ticket.clocks, calendar, at) for clock in Clock}
+    level = max(ticket.escalation.values(), default=0)
+    breach = matrix.breach_level
+    escalated_as_breached = breach is not None and level >= breach
+    return SlaView(states[Clock.TAKE_CHARGE], states[Clock.RESOLUTION], level, escalated_as_breached)
+
+
 @dataclass(frozen=True)
 class TicketView:
     """A ticket as read, with its SLA as of the read and its revision (the API's ETag)."""
@@ -107,12 +122,35 @@ class TicketView:
     sla: SlaView
 
 
+@dataclass(frozen=True)
+class TicketScreen:
+    """What the ticket screen shows: the ticket as read, the first page of its history, its
+    customer (None when the registry no longer holds it), the customer's other open tickets the
+    caller may see (the :data:`OTHER_OPEN_SHOWN` newest) and the ticket's outgoing mails (in the
+    order they were made)."""
+
+    view: TicketView
+    history: Page[HistoryEvent]
+    customer: Customer | None
+    other_open: list[Ticket]
+    mails: list[ScreenMail]
+
+
+@dataclass(frozen=True)
+class ScreenMail:
+    """An outgoing mail of the ticket, with the role of whoever it went to (never the address)."""
+
+    notification: Notification
+    to_role: RecipientRole
+
+
 @dataclass
 class Desk:
     """The use cases, bound to their ports (:mod:`shared.usecases.ports`): the tickets, the
     customers, the audit trail, the escalation schedule and the creation limit; the calendar, the
     SLA policy, the clock and the language detector; the notifier that sends the changes' mail;
-    the staff directory an assignment's target must be an active member of (none: not checked)."""
+    the staff directory an assignment's target must be an active member of (none: not checked);
+    the console's view index, told of every change and of the assignee's reads (none: no index)."""
 
     tickets: Tickets
     customers: Customers
@@ -127,6 +165,7 @@ class Desk:
     escalation: EscalationPolicy = field(default_factory=EscalationPolicy)
     creation_limits: CreationLimiter | None = None
     staff: StaffDirectory | None = None
+    views: ViewUpdates | None = None
 
     # --- reads ---------------------------------------------------------------------------------------
 
@@ -135,6 +174,8 @@ class Desk:
         as ``reading`` (what they read: the ticket, or one of its files)."""
         stored = self._visible(caller, ticket_id)
         self._audit(caller, stored.ticket.id, reading)
+        if self.views is not None and caller.roles & STAFF:
+            self.views.opened(handle_of(caller), stored.ticket)
         return self._view(stored.ticket)
 
     def list_tickets(
@@ -158,6 +199,45 @@ class Desk:
         self._audit(caller, stored.ticket.id, "read-history")
         public_only = Role.CUSTOMER in caller.roles
         return self.tickets.events(stored.ticket, public_only=public_only, limit=limit, cursor=cursor)
+
+    # --- the ticket screen ---------------------------------------------------------------------------
+
+    def screen(self, caller: Caller, ticket_id: str, *, events: int) -> TicketScreen:
+        """Everything the console's ticket screen shows, for staff who may see the ticket (else
+        :class:`NotFound`; other callers :class:`Forbidden`): the ticket, the first ``events`` of
+        its history, its customer, the customer's other open tickets the caller may see, and the
+        ticket's outgoing mails. Four reads: the locator's (none once the worker knows the id),
+        the ticket partition's one query (:meth:`Tickets.screen`), the history's first page and
+        the customer's record; one more, a point read, only where the ticket's row is not on the
+        partition query's page (filled by its mails and its customer's open tickets newer than
+        it). Audited as a read."""
+        if not caller.roles & STAFF:
+            raise Forbidden("the ticket screen is for staff")
+        customer_id = customer_of(self.tickets, caller, ticket_id)
+        read = self.tickets.screen(customer_id, ticket_id) if customer_id else None
+        if read is None or not can_see(caller, read.ticket.ticket, self.policy):
+            raise NotFound(f"ticket {ticket_id} not found")
+        ticket = read.ticket.ticket
+        history = self.tickets.events(ticket, public_only=False, limit=events, cursor=None)
+        others = [other for other in read.open_tickets if other.id != ticket.id and can_see(caller, other, self.policy)]
+        others = others[:OTHER_OPEN_SHOWN]
+        mailboxes = self._shared_mailboxes()
+        mails = [ScreenMail(mail, recipient_role(mail, mailboxes)) for mail in read.notifications]
+        self._audit(caller, ticket.id, "read-screen")
+        if self.views is not None:
+            self.views.opened(handle_of(caller), ticket)
+        return TicketScreen(self._view(ticket), history, self.customers.get(ticket.customer_id), others, mails)
+
+    def _shared_mailboxes(self) -> dict[str, RecipientRole]:
+        """The desk's shared addresses, by the role a mail to one of them reached."""
+        notifier, escalation = self.notifier, self.escalation
+        named = (
+            (RecipientRole.TEAM, notifier.team_address if notifier else None),
+            (RecipientRole.SUPERVISORS, escalation.supervisors),
+            (RecipientRole.MANAGEMENT, escalation.management),
+            (RecipientRole.SECURITY, notifier.security_address if notifier else None),
+        )
+        return {address.lower(): role for role, address in named if address}
 
     # --- changes -------------------------------------------------------------------------------------
 
@@ -232,7 +312,11 @@ class Desk:
         self._plan_checkpoints(view, at)
         notifications = self._plan(view, notices, seq=1, at=at)
         claim = _claim(source, "created")
-        stored = self._add_within_limit(ticket, [created], notifications, claim, spent, at)
+        stored = self._indexed(
+            ticket,
+            lambda: self._add_within_limit(ticket, [created], notifications, claim, spent, at),
+            customer_wrote=Role.CUSTOMER in caller.roles or source is not None,
+        )
         self._dispatch(notifications)
         if caller.roles & STAFF:
             self._audit(caller, ticket_id, "open")
@@ -288,11 +372,7 @@ class Desk:
     # --- internals -----------------------------------------------------------------------------------
 
     def _visible(self, caller: Caller, ticket_id: str) -> StoredTicket:
-        customer_id = caller.customer_id if Role.CUSTOMER in caller.roles else self.tickets.customer_of(ticket_id)
-        stored = self.tickets.get(customer_id, ticket_id) if customer_id else None
-        if stored is None or not can_see(caller, stored.ticket, self.policy):
-            raise NotFound(f"ticket {ticket_id} not found")
-        return stored
+        return visible_ticket(self.tickets, self.policy, caller, ticket_id)
 
     def _customer_for(self, caller: Caller, request: NewTicket) -> Customer:
         if Role.CUSTOMER in caller.roles:
@@ -345,10 +425,24 @@ class Desk:
         view = self._view(ticket)
         planned = self._plan_checkpoints(view, change.at, change.clocks_grown if replan is None else replan)
         notifications = self._plan(view, change.notices, seq=ticket.event_count, at=change.at)
-        saved = self.tickets.save(stored, ticket, change.events, notifications, _claim(change.source, "appended"))
+        saved = self._indexed(
+            ticket,
+            lambda: self.tickets.save(stored, ticket, change.events, notifications, _claim(change.source, "appended")),
+            customer_wrote=any(_from_customer(event) for event in change.events),
+        )
         self._dispatch(notifications)
         self._audit(caller, ticket.id, what)
         return TicketView(saved.ticket, view.sla), planned
+
+    def _indexed(self, ticket: Ticket, commit: Callable[[], StoredTicket], *, customer_wrote: bool) -> StoredTicket:
+        """Run ``commit`` (the change of ``ticket``) between the view index's intent and the
+        placing of its rows (:class:`~shared.usecases.ports.ViewUpdates`)."""
+        if self.views is None:
+            return commit()
+        intent = self.views.intend(ticket, customer_wrote=customer_wrote)
+        stored = commit()
+        self.views.place(stored.ticket, intent)
+        return stored
 
     def _plan_checkpoints(self, view: TicketView, at: datetime, clocks: Iterable[Clock] = Clock) -> list[Checkpoint]:
         """Write the next escalation checkpoint of each running clock of ``clocks`` (before the
@@ -442,13 +536,7 @@ class Desk:
             self.notifier.dispatch(notifications)
 
     def _view(self, ticket: Ticket) -> TicketView:
-        calendar, at = self.calendar(), self.now()
-        states = {clock: clock_state(clock, ticket.clocks, calendar, at) for clock in Clock}
-        level = max(ticket.escalation.values(), default=0)
-        breach = self.escalation.matrix.breach_level
-        escalated_as_breached = breach is not None and level >= breach
-        sla = SlaView(states[Clock.TAKE_CHARGE], states[Clock.RESOLUTION], level, escalated_as_breached)
-        return TicketView(ticket, sla)
+        return TicketView(ticket, sla_view(ticket, self.calendar(), self.now(), self.escalation.matrix))
 
     def _audit(self, caller: Caller, ticket_id: str, action: str) -> None:
         if Role.CUSTOMER not in caller.roles:
@@ -460,6 +548,11 @@ def _drop_unless_replaced(schedule: Schedule, checkpoints: Iterable[Checkpoint],
     for checkpoint in checkpoints:
         if not any(schedule.same_row(checkpoint, new) for new in planned):
             schedule.drop(checkpoint)
+
+
+def _from_customer(event: HistoryEvent) -> bool:
+    """A message the customer wrote (by the portal or by mail)."""
+    return event.type is EventType.MESSAGE and event.actor_role == Role.CUSTOMER.value
 
 
 def _hold_to(if_match: int | None, ticket: Ticket) -> None:

@@ -10,8 +10,8 @@ adapter into a use case. Each adapter's docstrings state its storage round trips
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from shared.domain.access import StaffFilter
@@ -27,26 +27,33 @@ from shared.domain.mail_budget import BudgetState, Grant
 from shared.domain.notifications import Notification, NotificationContext, NotificationKind, RenderedMail
 from shared.domain.outgoing_mail import OutgoingMail
 from shared.domain.paging import Page
+from shared.domain.presence import PresenceMark
+from shared.domain.search import IndexedTicket
 from shared.domain.sla.closures import Closure
 from shared.domain.sla.escalation import Checkpoint
 from shared.domain.sla.stats import ReportedTicket
 from shared.domain.staff import StaffMember
 from shared.domain.ticket import Ticket, TicketId
+from shared.domain.views import IndexKey, Source, ViewRow
 from shared.usecases.stored import (
     AuditRecord,
     CreationToken,
     FailedNotification,
+    IndexIntent,
     Intent,
     MailClaim,
     MailCount,
     MessageClaim,
     RawMail,
+    ScreenRead,
     StoredCheckpoint,
     StoredFile,
+    StoredMark,
     StoredNotification,
     StoredReply,
     StoredTicket,
 )
+from shared.usecases.view_records import IndexedRow, Placement, ViewIntent
 
 __all__ = [
     "Attachments",
@@ -62,11 +69,15 @@ __all__ = [
     "Mailbox",
     "OpenedTickets",
     "Outbox",
+    "PresenceBoard",
     "Renderer",
     "Schedule",
+    "SearchIndex",
     "Sender",
     "StaffDirectory",
     "Tickets",
+    "ViewIndex",
+    "ViewUpdates",
 ]
 
 
@@ -118,6 +129,10 @@ class Tickets(Protocol):
         """The ticket a mail changed in ``customer_id``'s partition and how (``created``, ``appended``)."""
         ...
 
+    def revision_of(self, customer_id: str, ticket_id: TicketId) -> int | None:
+        """The ticket's revision alone, or None (the search index checks that no later change committed)."""
+        ...
+
     def list_for_customer(
         self, customer_id: str, *, status: Status | None, limit: int, cursor: str | None
     ) -> Page[Ticket]:
@@ -130,6 +145,46 @@ class Tickets(Protocol):
 
     def events(self, ticket: Ticket, *, public_only: bool, limit: int, cursor: str | None) -> Page[HistoryEvent]:
         """A ticket's history in order, a page at a time."""
+        ...
+
+    def screen(self, customer_id: str, ticket_id: TicketId) -> ScreenRead | None:
+        """The ticket with its outgoing mails and its customer's open tickets (one query), or None."""
+        ...
+
+
+class SearchIndex(Protocol):
+    """The search index: one row per term of a ticket, and the intents of rows about to be written
+    (:class:`shared.adapters.stores.search_index.SearchIndexStore`)."""
+
+    def intend(self, customer_id: str, ticket_id: str, at: datetime) -> IndexIntent:
+        """Record that the ticket's rows are about to be written (before its change commits): one write."""
+        ...
+
+    def put(self, ticket: IndexedTicket) -> None:
+        """Write the ticket's row under each of its terms: one write per term."""
+        ...
+
+    def drop_intent(self, intent: IndexIntent) -> None:
+        """Forget the intent (its rows are written, or its change never committed): one delete."""
+        ...
+
+    def backfill_position(self) -> str | None:
+        """Where indexing the tickets opened before the index stopped: a list cursor, None before
+        it started, :data:`~shared.domain.search.BACKFILL_DONE` once done. One point read."""
+        ...
+
+    def record_backfill(self, position: str) -> None:
+        """Record the backfill's position: one write."""
+        ...
+
+    def intents_before(self, moment: datetime) -> list[IndexIntent]:
+        """The intents recorded before ``moment``: one query per 1,000."""
+        ...
+
+    def pages(self, key: str, after: str, visible: StaffFilter) -> Iterator[tuple[list[IndexedTicket], str | None]]:
+        """The rows of term ``key`` after row key ``after``, newest first, as ``visible`` lets a staff
+        list hold them: one query per page, each with the row key the next page starts at (None
+        after the last)."""
         ...
 
 
@@ -467,4 +522,95 @@ class LanguageDetector(Protocol):
 
     def __call__(self, text: str, fallback: Language) -> Language:
         """Italian or English as written in ``text``; ``fallback`` when the text cannot tell."""
+        ...
+
+
+# --- the console's ------------------------------------------------------------------------------------
+
+
+class PresenceBoard(Protocol):
+    """Who has which ticket's screen open (:class:`shared.adapters.stores.presence.PresenceStore`)."""
+
+    def marks(self, ticket_id: TicketId) -> list[StoredMark]:
+        """Every mark left on the ticket, current or expired."""
+        ...
+
+    def leave(self, mark: PresenceMark) -> None:
+        """Create or replace the person's mark on its ticket."""
+        ...
+
+    def remove(self, marks: Sequence[StoredMark]) -> None:
+        """Delete these marks of one ticket, each unless it changed since it was read."""
+        ...
+
+
+# --- the console's views --------------------------------------------------------------------------------
+
+
+class ViewIndex(Protocol):
+    """The view index: each view's rows, each ticket's placement, the intents of changes whose
+    rows may lag (:class:`shared.adapters.stores.views.ViewIndexStore`)."""
+
+    def page(self, source: Source, after: str | None, limit: int) -> tuple[list[IndexedRow], bool]:
+        """Up to ``limit`` rows of ``source`` after the row key ``after``, and whether more may follow."""
+        ...
+
+    def tickets_between(self, source: Source, first: str, end: str) -> Iterable[tuple[str, str]]:
+        """(customer, ticket id) of the rows of ``source`` whose sort key is in [first, end)."""
+        ...
+
+    def placement(self, customer_id: str, ticket_id: str) -> Placement | None:
+        """Where the ticket's rows are, or None when it was never placed."""
+        ...
+
+    def put_placement(self, placement: Placement) -> str:
+        """Write ``placement`` under its ETag (None: create); :class:`Conflict` when another came first."""
+        ...
+
+    def write(self, rows: Mapping[IndexKey, ViewRow], deletes: Iterable[IndexKey]) -> None:
+        """Upsert ``rows``, delete ``deletes`` (a row already gone is fine)."""
+        ...
+
+    def mark_unread(self, keys: Iterable[IndexKey], unread: bool) -> None:
+        """Set the unread mark of the rows ``keys``."""
+        ...
+
+    def intend(self, intent: ViewIntent) -> None:
+        """Record that a ticket's rows may lag behind it."""
+        ...
+
+    def drop_intent(self, intent: ViewIntent) -> None:
+        """Forget the intent (gone already is fine)."""
+        ...
+
+    def intents_before(self, moment: datetime) -> Iterable[ViewIntent]:
+        """The intents written before ``moment``."""
+        ...
+
+    def intend_rekey(self, first_day: date) -> None:
+        """Record that the rows due from ``first_day`` on must be re-keyed."""
+        ...
+
+    def rekeys_due(self) -> list[date]:
+        """The first days of the re-keys recorded and not done."""
+        ...
+
+    def drop_rekey(self, first_day: date) -> None:
+        """Forget a re-key done (gone already is fine)."""
+        ...
+
+
+class ViewUpdates(Protocol):
+    """What the desk's change path tells the view index (:class:`shared.usecases.views.ViewKeeper`)."""
+
+    def intend(self, ticket: Ticket, *, customer_wrote: bool) -> ViewIntent:
+        """Before the change of ``ticket`` commits (``customer_wrote``: a customer's message)."""
+        ...
+
+    def place(self, ticket: Ticket, intent: ViewIntent) -> None:
+        """After it committed: place the ticket's rows, and drop ``intent``."""
+        ...
+
+    def opened(self, handle: str, ticket: Ticket) -> None:
+        """``handle`` opened ``ticket`` (the assignee's read clears its unread mark)."""
         ...

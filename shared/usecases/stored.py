@@ -13,6 +13,7 @@ from datetime import datetime
 from shared.domain.canned import CannedReply
 from shared.domain.creation_limit import Bucket
 from shared.domain.notifications import Notification, NotificationKind
+from shared.domain.presence import PresenceMark
 from shared.domain.sla.escalation import Checkpoint
 from shared.domain.ticket import Ticket
 
@@ -20,13 +21,16 @@ __all__ = [
     "AuditRecord",
     "CreationToken",
     "FailedNotification",
+    "IndexIntent",
     "Intent",
     "MailClaim",
     "MailCount",
     "MessageClaim",
     "RawMail",
+    "ScreenRead",
     "StoredCheckpoint",
     "StoredFile",
+    "StoredMark",
     "StoredNotification",
     "StoredReply",
     "StoredTicket",
@@ -87,6 +91,18 @@ class Intent:
     notification_id: str
     created_at: datetime
     staff: bool = False
+
+
+@dataclass(frozen=True)
+class IndexIntent:
+    """A ticket whose search rows a change is about to write, as the search index's intents know
+    it (written before the change commits, dropped once its rows are written): whose, which, and
+    the intent's own row (``partition``, ``row``)."""
+
+    customer_id: str
+    ticket_id: str
+    partition: str
+    row: str
 
 
 @dataclass(frozen=True)
@@ -159,3 +175,23 @@ class StoredFile:
     name: str
     content_type: str
     content: bytes
+
+
+@dataclass(frozen=True)
+class ScreenRead:
+    """What the ticket screen reads of a ticket's partition in one query: the ticket as read (with
+    its ETag), its outgoing mails in order, and its customer's open tickets, newest first (the
+    ticket itself among them when it is open)."""
+
+    ticket: StoredTicket
+    notifications: tuple[Notification, ...]
+    open_tickets: tuple[Ticket, ...]
+
+
+@dataclass(frozen=True)
+class StoredMark:
+    """A presence mark as read, with the ETag its deletion is guarded by (a heartbeat that came
+    meanwhile keeps its mark)."""
+
+    mark: PresenceMark
+    etag: str

@@ -218,7 +218,11 @@ def test_every_role_gets_documented_answers_and_no_server_error_from_every_opera
 
 
 #: The routes that are not operations, each with a path it serves and the methods it registers.
-NOT_OPERATION_ROUTES = {"portal/{*path}": ("/portal/index.html", frozenset({"GET"}))}
+NOT_OPERATION_ROUTES = {
+    "portal/{*path}": ("/portal/index.html", frozenset({"GET"})),
+    "console/{*path}": ("/console/index.html", frozenset({"GET"})),
+    "common/{*path}": ("/common/js/auth.js", frozenset({"GET"})),
+}
 
 
 def listed_methods() -> dict[str, frozenset[str]]:

@@ -19,94 +19,35 @@ import shutil
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from devhost import PROJECT_ROOT
 from devhost.local_identity import mint_token
-from tests.e2e.devhost_process import DevHost, free_port, running_devhost, wait_until
+from tests.e2e.browser_pages import ARTIFACTS as BROWSER_ARTIFACTS
+from tests.e2e.browser_pages import Watched
+from tests.e2e.browser_pages import open_page as open_browser_page
+from tests.e2e.devhost_process import DevHost, wait_until
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "portal"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
-TIMEOUT_MS = 15_000
+ARTIFACTS = BROWSER_ARTIFACTS / "portal"
 #: How long a mail may take from ``devhost ingest`` to a request (the blob poller runs every 2 s).
 MAIL_SECONDS = 30.0
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is missing: `make test` installs it (apt-get install -y chromium)")
-    if not AXE.exists():
-        pytest.fail("axe-core is missing: `make test` installs it from package.json")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture(scope="module")
-def portal_host(azurite: bool, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevHost]:
-    port = free_port()
-    settings = {"PORTAL_OIDC_AUTHORITY": f"http://127.0.0.1:{port}/local-issuer"}
-    log_dir = tmp_path_factory.mktemp("portal")
-    with running_devhost("function_app:app", log_dir, settings, port=port, arguments=["--demo"]) as host:
-        yield host
+@pytest.fixture
+def portal_host(web_host: DevHost) -> DevHost:
+    """The browser tests' one host (``tests/e2e/conftest.py``)."""
+    return web_host
 
 
 def open_page(browser: Browser, locale: str) -> tuple[BrowserContext, Watched]:
     """A new browser context in ``locale`` with axe-core loaded in every page, and its watched page."""
-    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
-    context.add_init_script(path=str(AXE))
-    context.set_default_timeout(TIMEOUT_MS)
-    return context, Watched(context.new_page())
-
-
-class Watched:
-    """A page with what it reported: script errors and console lines about the CSP."""
-
-    def __init__(self, page: Page) -> None:
-        self.page = page
-        self.errors: list[str] = []
-        page.on("pageerror", lambda error: self.errors.append(str(error)))
-        page.on("console", self._console)
-
-    def _console(self, message: ConsoleMessage) -> None:
-        if message.type == "error" and ("Content Security Policy" in message.text or "Refused" in message.text):
-            self.errors.append(message.text)
-
-    def check(self, name: str) -> None:
-        """Screenshot ``name``, then axe-core: no serious or critical violation; no error so far."""
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-        results: dict[str, Any] = self.page.evaluate(
-            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
-        )
-        serious = [
-            {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
-            for v in results["violations"]
-            if v["impact"] in {"serious", "critical"}
-        ]
-        assert serious == [], f"{name}: {json.dumps(serious, indent=1)}"
-        assert self.errors == [], f"{name}: {self.errors}"
+    return open_browser_page(browser, locale, ARTIFACTS)
 
 
 def api(host: DevHost, method: str, path: str, token: str, body: object = None) -> dict[str, Any]:

@@ -37,7 +37,7 @@ from devhost.local_identity import (
     issuer_for,
     public_jwk,
 )
-from functions import admin, replies, tickets
+from functions import admin, replies, screen, tickets
 from functions.http.catalogue import OPERATIONS
 from functions.schemas.common import MAX_BODY_BYTES
 from shared.adapters.stores.canned import CannedReplyStore
@@ -146,6 +146,11 @@ ROUTES = {
     "messages": Route(
         tickets.write_message, "POST", "tickets/{ticket}/messages", {"id": "{ticket}"}, body={"body": "Any news?"}
     ),
+    "screen": Route(screen.ticket_screen, "GET", "tickets/{ticket}/screen", {"id": "{ticket}"}),
+    "presence": Route(
+        screen.beat_presence, "PUT", "tickets/{ticket}/presence", {"id": "{ticket}"}, body={"composing": True}
+    ),
+    "presence look": Route(screen.look_at_presence, "GET", "tickets/{ticket}/presence", {"id": "{ticket}"}),
     "accept": _action("accept", {}),
     "assign": _action("assign", {"assignee": OPERATOR}),
     "classify": _action("classify", {"priority": 1}),
@@ -239,6 +244,13 @@ ACCESS = {
     ("accept", "vulnerability"):              (403,   404,    404,  404,      404,  200,     404,  404),
     ("classify", "vulnerability"):            (403,   404,    404,  404,      404,  200,     404,  404),
     ("reopen", "vulnerability"):              (409,   404,    404,  404,      404,  409,     404,  404),
+    # the console's ticket screen and presence: staff only, and only on a ticket they may see
+    ("screen", "new"):                        (403,   403,    200,  404,      200,  404,     403,  403),
+    ("screen", "vulnerability"):              (403,   403,    404,  404,      404,  200,     403,  403),
+    ("presence", "new"):                      (403,   403,    200,  404,      200,  404,     403,  403),
+    ("presence", "vulnerability"):            (403,   403,    404,  404,      404,  200,     403,  403),
+    ("presence look", "new"):                 (403,   403,    200,  404,      200,  404,     403,  403),
+    ("presence look", "vulnerability"):       (403,   403,    404,  404,      404,  200,     403,  403),
     # lists, opening (a body naming company A), administration
     ("list", "new"):                          (200,   200,    200,  200,      200,  200,     403,  403),
     ("open", "new"):                          (422,   422,    201,  201,      201,  201,     403,  403),
@@ -522,6 +534,8 @@ AUTHENTICATED_ROUTES = {
     "events": 404,
     "messages": 404,
     "accept": 404,
+    "screen": 404,
+    "presence": 404,
     "open": 201,
     "admin customers": 200,
     "admin audit": 200,
@@ -931,6 +945,8 @@ AUDITED = [
     ("resolved", "supervisor", "reopen", (SUPERVISOR, "supervisor", "reopen")),
     ("closed", "operator", "reopen", (OPERATOR, "operator", "reopen")),
     ("vulnerability", "security", "get", (SECURITY, "security", "read")),
+    ("new", "operator", "screen", (OPERATOR, "operator", "read-screen")),
+    ("vulnerability", "security", "screen", (SECURITY, "security", "read-screen")),
     ("vulnerability", "security", "accept", (SECURITY, "security", "accept")),
 ]
 

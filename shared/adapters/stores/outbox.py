@@ -65,7 +65,7 @@ class OutboxStore:
             entity = self._tickets.get_entity(customer_id, _row_key(notification_id))
         except ResourceNotFoundError:
             return None
-        return StoredNotification(_notification_from(entity), str(entity.metadata["etag"]))
+        return StoredNotification(notification_from(entity), str(entity.metadata["etag"]))
 
     def replace(self, stored: StoredNotification, changed: Notification) -> StoredNotification:
         """Write ``changed`` if nobody changed the row since ``stored`` was read: one write.
@@ -200,7 +200,9 @@ def notification_row(notification: Notification) -> dict[str, Any]:
     return entity
 
 
-def _notification_from(entity: Any) -> Notification:
+def notification_from(entity: Any) -> Notification:
+    """The notification a row of :func:`notification_row` holds."""
+
     def moment(name: str) -> datetime | None:
         value = entity.get(name)
         return value.astimezone(UTC) if value is not None else None

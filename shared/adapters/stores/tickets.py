@@ -28,7 +28,7 @@ from azure.data.tables import TableClient, TableServiceClient, TableTransactionE
 
 from shared.adapters.storage_layout import TICKET_IDS_TABLE, TICKETS_TABLE
 from shared.adapters.stores.creation_limits import bucket_write
-from shared.adapters.stores.outbox import notification_row
+from shared.adapters.stores.outbox import notification_from, notification_row
 from shared.domain.access import StaffFilter
 from shared.domain.errors import Conflict, InvalidInput
 from shared.domain.history import EventType, HistoryEvent
@@ -39,13 +39,17 @@ from shared.domain.paging import Page, cursor_field, encode_cursor
 from shared.domain.sla.clock import ClockEvent, ClockEventKind
 from shared.domain.sla.policy import Category, Clock, Priority
 from shared.domain.ticket import Channel, Ticket, TicketId, format_ticket_id, parse_ticket_id
-from shared.usecases.stored import CreationToken, MailClaim, StoredTicket
+from shared.usecases.stored import CreationToken, MailClaim, ScreenRead, StoredTicket
 
-__all__ = ["TICKET_ROWS", "TicketStore"]
+__all__ = ["SCREEN_PAGE_ROWS", "TICKET_ROWS", "TicketStore"]
 
 #: The row-key range of a partition's ticket rows (``T|…``; '}' sorts right after '|'), which
 #: leaves out their history events (``E|…``) and the other rows of the partition.
 TICKET_ROWS = ("T|", "T}")
+#: How many rows the ticket screen's query reads (one page): room for a ticket's mails and the
+#: panel's 50 open tickets of its customer newer than it, while bounding what a large customer's
+#: partition sends back (whole ticket rows, descriptions included).
+SCREEN_PAGE_ROWS = 100
 _MAX_NUMBER = 999_999_999
 _ALLOCATION_ATTEMPTS = 64
 _REMEMBERED_LOCATIONS = 50_000
@@ -131,6 +135,14 @@ class TicketStore:
         except ResourceNotFoundError:
             return None
         return StoredTicket(_ticket_from(entity), str(entity.metadata["etag"]))
+
+    def revision_of(self, customer_id: str, ticket_id: TicketId) -> int | None:
+        """The ticket's revision, or None: one point read of that one property."""
+        try:
+            entity = self._tickets.get_entity(customer_id, _ticket_row(ticket_id), select=["Revision"])
+        except ResourceNotFoundError:
+            return None
+        return int(entity["Revision"])
 
     def save(
         self,
@@ -226,6 +238,53 @@ class TicketStore:
         rows, more = self._page(query, parameters, limit)
         next_cursor = encode_cursor({"rk": rows[-1]["RowKey"]}) if rows and more else None
         return Page([_event_from(entity) for entity in rows], next_cursor)
+
+    # --- the ticket screen -----------------------------------------------------------------------------
+
+    def screen(self, customer_id: str, ticket_id: TicketId) -> ScreenRead | None:
+        """The ticket, its outgoing mails and its customer's open tickets, or None when the
+        partition holds no such ticket: one query of the partition, over the row keys from the
+        ticket's first notification (``O|<id>|…``) to the end of the ticket rows, keeping the
+        ticket's own rows and the open ticket rows, of which only the first page
+        (:data:`SCREEN_PAGE_ROWS`) is read. The ticket's mails come first, then the ticket rows
+        newest first; when the ticket's row is not on that page (its mails and its customer's open
+        tickets newer than it fill it), one point read more fetches it, and the page's open
+        tickets stand for the customer's."""
+        query = (
+            "PartitionKey eq @pk and RowKey ge @first and RowKey lt @last"
+            " and ( TicketId eq @id or ( Kind eq @ticket and Status ne @resolved and Status ne @closed ) )"
+        )
+        parameters: dict[str, Any] = {
+            "pk": customer_id,
+            "first": f"O|{ticket_id}|",
+            "last": TICKET_ROWS[1],
+            "id": ticket_id,
+            "ticket": "ticket",
+            "resolved": Status.RESOLVED.value,
+            "closed": Status.CLOSED.value,
+        }
+        own_row = _ticket_row(ticket_id)
+        found: StoredTicket | None = None
+        notifications: list[Notification] = []
+        open_tickets: list[Ticket] = []
+        rows: Any = self._tickets.query_entities(query, parameters=parameters, results_per_page=SCREEN_PAGE_ROWS)
+        pager = rows.by_page()
+        for entity in next(iter(pager), []):
+            if entity["Kind"] == "outbox":
+                notifications.append(notification_from(entity))
+                continue
+            ticket = _ticket_from(entity)
+            if entity["RowKey"] == own_row:
+                found = StoredTicket(ticket, str(entity.metadata["etag"]))
+            if ticket.status.is_open:
+                open_tickets.append(ticket)
+        if found is None and pager.continuation_token is not None:
+            found = self.get(customer_id, ticket_id)
+        if found is None:
+            return None
+        for listed in open_tickets:  # staff open what the panel lists: spare them the locator read
+            self._remember(listed.id, listed.customer_id)
+        return ScreenRead(found, tuple(notifications), tuple(open_tickets))
 
     # --- mail claims -------------------------------------------------------------------------------
 

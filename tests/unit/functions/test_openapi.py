@@ -24,7 +24,13 @@ from shared import __version__
 from tests.app_routes import registered_routes
 
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
-PUBLIC = {("get", "/health"), ("get", "/openapi.json"), ("get", "/calendar/status"), ("get", "/portal/config.json")}
+PUBLIC = {
+    ("get", "/health"),
+    ("get", "/openapi.json"),
+    ("get", "/calendar/status"),
+    ("get", "/portal/config.json"),
+    ("get", "/console/config.json"),
+}
 
 
 def api_routes() -> list[HttpRoute]:

@@ -10,6 +10,7 @@ import azure.functions as func
 import pytest
 
 from functions import portal
+from functions.http.web_files import WEB_ROOT, assets, content_security_policy
 from shared.config.env import SettingsError
 from shared.config.portal import load_portal_settings
 from shared.domain.ticket import TICKET_ID_IN_TEXT
@@ -66,7 +67,7 @@ def test_the_bare_path_answers_the_page_with_a_strict_policy(sign_in: None) -> N
     ("suffix", "content_type"), [(".js", "text/javascript; charset=utf-8"), (".css", "text/css; charset=utf-8")]
 )
 def test_scripts_and_styles_carry_their_content_type(suffix: str, content_type: str) -> None:
-    name = next(name for name in portal.assets() if name.endswith(suffix))
+    name = next(name for name in assets(portal.PORTAL_ROOT) if name.endswith(suffix))
     response = get_file(name)
     assert (response.status_code, response.headers["Content-Type"]) == (200, content_type)
 
@@ -152,7 +153,7 @@ def test_hidden_and_untyped_files_are_left_out(tmp_path: Path) -> None:
     (tmp_path / "js" / "app.js").write_text("export {};")
     (tmp_path / ".secret.json").write_text("{}")
     (tmp_path / "notes.txt").write_text("x")
-    assert set(portal.assets(tmp_path)) == {"js/app.js"}
+    assert set(assets(tmp_path)) == {"js/app.js"}
 
 
 def test_the_config_names_the_provider_and_the_sla_of_each_priority(sign_in: None) -> None:
@@ -234,7 +235,7 @@ def test_the_authority_is_https_or_loopback_http(authority: str, accepted: bool)
 def test_the_policy_names_the_origin_rebuilt_from_the_parsed_authority(authority: str, origin: str) -> None:
     settings = load_portal_settings({"PORTAL_OIDC_AUTHORITY": authority, "PORTAL_OIDC_CLIENT_ID": "portal"})
     assert settings.authority_origin == origin
-    assert f"connect-src 'self' {origin};" in portal.content_security_policy(settings)
+    assert f"connect-src 'self' {origin};" in content_security_policy(settings.authority_origin)
 
 
 def test_a_missing_client_id_is_named() -> None:
@@ -242,6 +243,6 @@ def test_a_missing_client_id_is_named() -> None:
         load_portal_settings({"PORTAL_OIDC_AUTHORITY": "https://login.example"})
 
 
-def test_the_portal_knows_a_ticket_id_by_the_desk_s_own_shape() -> None:
-    script = (Path(__file__).resolve().parents[3] / "portal" / "js" / "api.js").read_text(encoding="utf-8")
+def test_the_web_apps_know_a_ticket_id_by_the_desk_s_own_shape() -> None:
+    script = (WEB_ROOT / "common" / "js" / "api.js").read_text(encoding="utf-8")
     assert f"const TICKET_ID = /^{TICKET_ID_IN_TEXT}$/;" in script

@@ -1,10 +1,12 @@
 // The portal's start: read the config document, finish a sign-in coming back from the
 // provider, then route on the address's hash (#/, #/new, #/requests/ID). Only hashes starting
 // with "#/" are routes: any other fragment (the skip link's) leaves the page as it is.
-import { ApiError, setApiBase } from "./api.js";
-import { SignInError, completeSignIn, isRoute, session, signIn, signOut } from "./auth.js";
-import { h, replace } from "./dom.js";
-import { LANGUAGES, language, preferredLanguage, setLanguage, t } from "./i18n.js";
+import { ApiError, setApiBase } from "../../common/js/api.js";
+import { SignInError, completeSignIn, isRoute, session, signIn, signOut } from "../../common/js/auth.js";
+import { h, replace } from "../../common/js/dom.js";
+import { configureSignIn } from "../../common/js/auth.js";
+import { language, languages, preferredLanguage, setLanguage, t, useCatalogues } from "../../common/js/i18n.js";
+import { MESSAGES } from "./messages.js";
 import { newRequestPage } from "./pages/new-request.js";
 import { requestPage } from "./pages/request.js";
 import { requestsPage } from "./pages/requests.js";
@@ -42,7 +44,7 @@ function renderChrome() {
     h("li", {}, link("#/", "nav.requests", route === "#/" || route.startsWith("#/?"))),
     h("li", {}, link("#/new", "nav.new", route === "#/new"))) : null);
   const switcher = h("div", { class: "languages", role: "group", "aria-label": t("lang.label") },
-    LANGUAGES.map((code) => h("button", {
+    languages().map((code) => h("button", {
       type: "button", class: "link-button", lang: code, "aria-pressed": String(code === language()),
       onclick: () => { setLanguage(code, true); render(); },
     }, t(`lang.${code}`))));
@@ -113,6 +115,9 @@ function followHash() {
 }
 
 async function start() {
+  useCatalogues(MESSAGES, "portal.language");
+  // The one redirect URI registered for the portal: its page, fixed by where this module is served.
+  configureSignIn("portal", new URL("../", import.meta.url).href);
   // The skip link moves the focus to the content without touching the address (its "#main"
   // would otherwise be a change of hash).
   document.getElementById("skip-link").addEventListener("click", (event) => {

@@ -1,10 +1,10 @@
 // "My requests": the company's tickets a page at a time, filtered by status, each with its
 // deadline and working time left.
-import { api } from "../api.js";
-import { h, replace } from "../dom.js";
-import { dateTime } from "../format.js";
-import { t } from "../i18n.js";
-import { deadlineCell } from "../sla.js";
+import { api } from "../../../common/js/api.js";
+import { h, replace } from "../../../common/js/dom.js";
+import { dateTime } from "../../../common/js/format.js";
+import { t } from "../../../common/js/i18n.js";
+import { deadlineCell } from "../../../common/js/sla.js";
 
 export const STATUSES = ["new", "accepted", "waiting_customer", "resolved", "closed"];
 const PAGE_SIZE = 10;

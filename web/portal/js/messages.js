@@ -1,7 +1,8 @@
-// The interface in Italian and English: the browser's language first, then the user's choice
-// (kept in localStorage). `t(key, values)` fills `{name}` placeholders with plain text.
+// The portal's words in English and Italian (the machinery is ../common/js/i18n.js). Every key
+// the shared modules name (sla.*, duration.*, size.*, clock.*, auth.failure.*) is here too, in
+// the customer's terms ("waiting for your answer").
 
-const MESSAGES = {
+export const MESSAGES = {
   en: {
     "app.title": "Customer portal",
     "app.brand": "Support desk",
@@ -279,35 +280,3 @@ const MESSAGES = {
     "size.mb": "{n} MB",
   },
 };
-
-export const LANGUAGES = Object.keys(MESSAGES);
-const STORED = "portal.language";
-let current = "en";
-
-/** The stored choice, else the first of the browser's languages the portal speaks, else English. */
-export function preferredLanguage() {
-  const stored = window.localStorage.getItem(STORED);
-  if (LANGUAGES.includes(stored)) return stored;
-  for (const tag of navigator.languages || [navigator.language || "en"]) {
-    const base = String(tag).toLowerCase().split("-")[0];
-    if (LANGUAGES.includes(base)) return base;
-  }
-  return "en";
-}
-
-/** Switches the interface to `language` (and remembers the choice when `remember`). */
-export function setLanguage(language, remember = false) {
-  current = LANGUAGES.includes(language) ? language : "en";
-  document.documentElement.lang = current;
-  if (remember) window.localStorage.setItem(STORED, current);
-}
-
-export function language() {
-  return current;
-}
-
-/** The message `key` in the current language with `{name}` placeholders filled. */
-export function t(key, values = {}) {
-  const template = MESSAGES[current][key] ?? MESSAGES.en[key] ?? key;
-  return template.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
-}

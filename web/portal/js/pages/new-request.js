@@ -1,8 +1,8 @@
 // The form to open a request: category (with the clocks it runs), priority (with the SLA it
 // implies, from the desk's own policy in the config document), subject and description.
-import { ApiError, api } from "../api.js";
-import { announce, h, replace } from "../dom.js";
-import { t } from "../i18n.js";
+import { ApiError, api } from "../../../common/js/api.js";
+import { announce, h, replace } from "../../../common/js/dom.js";
+import { t } from "../../../common/js/i18n.js";
 
 const FIELDS = { subject: "new.fieldSubject", description: "new.fieldDescription",
   category: "new.fieldCategory", priority: "new.fieldPriority" };

@@ -1,10 +1,10 @@
 // One request: its facts, its service level, its public history with attachments, and a box
 // to answer (or write) while it is open, or to reopen it once resolved or closed.
-import { ApiError, api, download, isTicketId, ticketPath } from "../api.js";
-import { announce, h, replace } from "../dom.js";
-import { dateTime, size } from "../format.js";
-import { t } from "../i18n.js";
-import { clockText } from "../sla.js";
+import { ApiError, api, download, isTicketId, ticketPath } from "../../../common/js/api.js";
+import { announce, h, replace } from "../../../common/js/dom.js";
+import { dateTime, size } from "../../../common/js/format.js";
+import { t } from "../../../common/js/i18n.js";
+import { clockText } from "../../../common/js/sla.js";
 
 const OPEN = ["new", "accepted", "waiting_customer"];
 const MAX_EVENT_PAGES = 20;

@@ -1,16 +1,37 @@
-// Sign-in by OpenID Connect, authorization code with PKCE (RFC 7636), as a public client: the
-// same code path against Microsoft Entra External ID and against the local host's provider.
-// The access token lives in sessionStorage (this tab only, gone when the tab closes); the
-// PKCE verifier, state and nonce live there only between leaving for the provider and coming back.
+// Sign-in by OpenID Connect, authorization code with PKCE (RFC 7636), as a public client, for
+// either app on the one origin (the portal against Entra External ID, the console against the
+// staff's Entra ID, both against the local host's providers). Each app names itself and its one
+// redirect URI with configureSignIn; its keys in sessionStorage carry its name, and a session
+// remembers the authority it came from, so the two apps' tokens (and two issuers') never mix.
+// The access token lives in sessionStorage (this tab only, gone when the tab closes); the PKCE
+// verifier, state and nonce live there only between leaving for the provider and coming back.
 
-const SESSION = "portal.session";
-const PENDING = "portal.pending";
+let app = "portal";
+let redirect = null;
+/** The authority this app signs in at, from its config document (completeSignIn names it). */
+let authority = null;
 
-/** The URL the provider sends the browser back to: the portal's page, fixed by where this module is
- * served (`…/portal/js/auth.js` → `…/portal/`), never by the address the page was opened at, so it is
- * always the one URI registered at the provider (Entra compares them exactly). */
+/** Names the app (`portal`, `console`: the prefix of its sessionStorage keys) and its redirect
+ * URI: the app's page, fixed by where the app's own module is served (`new URL("../",
+ * import.meta.url)`), never by the address the page was opened at, so it is always the one URI
+ * registered at the provider (Entra compares them exactly). */
+export function configureSignIn(name, redirectTo) {
+  app = name;
+  redirect = redirectTo;
+}
+
+function sessionKey() {
+  return `${app}.session`;
+}
+
+function pendingKey() {
+  return `${app}.pending`;
+}
+
+/** The URL the provider sends the browser back to (see configureSignIn). */
 export function redirectUri() {
-  return new URL("../", import.meta.url).href;
+  if (!redirect) throw new Error("configureSignIn first");
+  return redirect;
 }
 
 /** Why a sign-in failed, as one of SIGN_IN_FAILURES (the page shows a fixed message for each,
@@ -96,13 +117,19 @@ function claimsOf(jwt) {
   }
 }
 
+/** The app roles an access token names (`roles`), for what a page offers; the API decides
+ * what each role may do, whatever the page shows. */
+function rolesOf(claims) {
+  return Array.isArray(claims.roles) ? claims.roles.filter((role) => typeof role === "string") : [];
+}
+
 /** Leaves for the provider's sign-in page; `returnTo` is the portal route to come back to. */
 export async function signIn(config, uiLanguage, returnTo) {
   const provider = await metadata(config.authority);
   const verifier = randomText(48);
   const pending = { verifier, state: randomText(24), nonce: randomText(24), returnTo: isRoute(returnTo) ? returnTo : "#/" };
   const challenge = base64url(await window.crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier)));
-  window.sessionStorage.setItem(PENDING, JSON.stringify(pending));
+  window.sessionStorage.setItem(pendingKey(), JSON.stringify(pending));
   const url = new URL(provider.authorization_endpoint);
   const query = {
     client_id: config.client_id,
@@ -122,7 +149,7 @@ export async function signIn(config, uiLanguage, returnTo) {
 
 function pendingSignIn() {
   try {
-    const pending = JSON.parse(window.sessionStorage.getItem(PENDING) || "null");
+    const pending = JSON.parse(window.sessionStorage.getItem(pendingKey()) || "null");
     return pending && typeof pending.state === "string" && pending.state ? pending : null;
   } catch {
     return null;
@@ -151,6 +178,7 @@ function identityHolds(claims, provider, config, nonce) {
  * go back to, or null when this page load is not such a redirect. Throws a SignInError.
  */
 export async function completeSignIn(config) {
+  authority = config.authority;
   if (!window.location.search) return null;
   const params = new URLSearchParams(window.location.search);
   const pending = pendingSignIn();
@@ -159,7 +187,7 @@ export async function completeSignIn(config) {
   const returnTo = answers && isRoute(pending.returnTo) ? pending.returnTo : window.location.hash || "#/";
   window.history.replaceState(null, "", redirectUri() + returnTo);
   if (!answers) return null;
-  window.sessionStorage.removeItem(PENDING);
+  window.sessionStorage.removeItem(pendingKey());
   if (params.has("error")) throw new SignInError(PROVIDER_ERRORS[params.get("error")] || "other");
   const provider = await metadata(config.authority);
   let response;
@@ -191,21 +219,32 @@ export async function completeSignIn(config) {
     expiresAt: Date.now() + (Number(tokens.expires_in) || 3600) * 1000,
     name: identity.name || identity.email || identity.preferred_username || "",
     email: identity.email || identity.preferred_username || "",
+    subject: identity.oid || identity.sub || "",
+    roles: rolesOf(claimsOf(tokens.access_token)),
+    authority: config.authority,
   };
-  window.sessionStorage.setItem(SESSION, JSON.stringify(session));
+  window.sessionStorage.setItem(sessionKey(), JSON.stringify(session));
   return returnTo;
 }
 
-/** The current session ({accessToken, name}) while its token is valid, else null. */
+
+/** The current session ({accessToken, name, email, subject}) while its token is valid and came
+ * from this app's authority, else null. */
 export function session() {
-  const stored = JSON.parse(window.sessionStorage.getItem(SESSION) || "null");
+  let stored = null;
+  try {
+    stored = JSON.parse(window.sessionStorage.getItem(sessionKey()) || "null");
+  } catch {
+    stored = null;
+  }
   if (!stored || stored.expiresAt - 30_000 < Date.now()) return null;
+  if (authority && stored.authority !== authority) return null;
   return stored;
 }
 
 /** Forgets the session; with a provider that offers it, signs out there too. */
 export async function signOut(config) {
-  window.sessionStorage.removeItem(SESSION);
+  window.sessionStorage.removeItem(sessionKey());
   const provider = await metadata(config.authority).catch(() => ({}));
   if (provider.end_session_endpoint) {
     const url = new URL(provider.end_session_endpoint);
@@ -216,5 +255,5 @@ export async function signOut(config) {
 
 /** Forgets the session without leaving (the API refused the token). */
 export function forget() {
-  window.sessionStorage.removeItem(SESSION);
+  window.sessionStorage.removeItem(sessionKey());
 }

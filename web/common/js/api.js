@@ -18,10 +18,11 @@ export function setApiBase(path) {
   base = path;
 }
 
-async function send(path, { method = "GET", body } = {}) {
+async function send(path, { method = "GET", body, ifMatch } = {}) {
   const current = session();
   if (!current) throw new ApiError(401);
   const headers = { Authorization: `Bearer ${current.accessToken}`, Accept: "application/json" };
+  if (ifMatch) headers["If-Match"] = ifMatch;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   let response;
   try {
@@ -39,10 +40,17 @@ async function send(path, { method = "GET", body } = {}) {
   return response;
 }
 
-/** The JSON answer of `path` (GET unless `method` says otherwise; `body` is sent as JSON). */
+/** The JSON answer of `path` (GET unless `method` says otherwise; `body` is sent as JSON;
+ * `ifMatch`, an ETag, makes the change conditional: a 412 ApiError when the resource changed). */
 export async function api(path, options) {
   const response = await send(path, options);
   return response.status === 204 ? null : response.json();
+}
+
+/** The JSON answer of `path` with its `ETag` header: `{body, etag}`. */
+export async function apiTagged(path, options) {
+  const response = await send(path, options);
+  return { body: await response.json(), etag: response.headers.get("ETag") };
 }
 
 /** The bytes of `path` as a Blob (an attachment). */
