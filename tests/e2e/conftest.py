@@ -1,6 +1,10 @@
-"""The browser tests' one host and one browser for the whole run: ``devhost serve --demo`` on
-Azurite with both local sign-ins (the portal's and the console's issuer at the bound port), and
-one headless Chromium (:mod:`tests.e2e.browser_pages`)."""
+"""The browser tests' one host and one browser for the whole of ``tests/e2e``: ``devhost serve
+--demo`` on Azurite with both local sign-ins (the portal's and the console's issuer at the bound
+port), and one headless Chromium (:mod:`tests.e2e.browser_pages`).
+
+Both are package-scoped, not session-scoped: Playwright's synchronous API keeps an event loop
+running in the main thread while it is started, and every later test that calls ``asyncio.run``
+(the local host's dispatch of async functions) would then fail."""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from tests.e2e.browser_pages import launched_chromium
 from tests.e2e.devhost_process import DevHost, free_port, running_devhost
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     yield from launched_chromium()
 
@@ -25,7 +29,7 @@ def web_host_mail(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("web-host")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def web_host(azurite: bool, web_host_mail: Path) -> Iterator[DevHost]:
     port = free_port()
     settings = {
