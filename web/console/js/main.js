@@ -1,11 +1,12 @@
 // The console's start: read the config document, finish a sign-in coming back from the staff
 // issuer, then route on the address's hash: #/views/<view>[?filter&sort], #/tickets/<id>,
 // #/phone. The language is the member's own choice (kept per member), else STAFF_LANGUAGE.
-import { ApiError, setApiBase } from "../../common/js/api.js";
-import { SignInError, completeSignIn, configureSignIn, isRoute, session, signIn, signOut } from "../../common/js/auth.js";
+import { ApiError } from "../../common/js/api.js";
+import { completeSignIn, configureSignIn, isRoute, session, signIn, signOut } from "../../common/js/auth.js";
 import { h, replace } from "../../common/js/dom.js";
-import { language, languages, preferredLanguage, rememberUnder, setLanguage, t, useCatalogues }
-  from "../../common/js/i18n.js";
+import { language, preferredLanguage, rememberUnder, setLanguage, t, useCatalogues } from "../../common/js/i18n.js";
+import { accountBox, languageSwitcher, loadConfig, showNotice, signInFailure, signInPanel, wireSkipLink }
+  from "../../common/js/shell.js";
 import { draftsOf, dropAllDrafts } from "./drafts.js";
 import { installShortcuts, showShortcuts } from "./keys.js";
 import { MESSAGES } from "./messages.js";
@@ -33,11 +34,6 @@ function member() {
   const current = session();
   if (!current) return null;
   return { roles: current.roles || [], name: current.name, key: current.subject || current.email };
-}
-
-function signInFailure(error) {
-  const failure = error instanceof SignInError ? error.failure : "other";
-  return t("auth.failed", { reason: t(`auth.failure.${failure}`) });
 }
 
 function showError(error) {
@@ -81,24 +77,17 @@ function renderChrome() {
   const nav = document.getElementById("nav");
   nav.setAttribute("aria-label", t("nav.label"));
   replace(nav, me ? navigation(me) : null);
-  const switcher = h("div", { class: "languages", role: "group", "aria-label": t("lang.label") },
-    languages().map((code) => h("button", {
-      type: "button", class: "link-button", lang: code, "aria-pressed": String(code === language()),
-      onclick: () => { setLanguage(code, true); render(); },
-    }, t(`lang.${code}`))));
-  const account = me ? h("div", { class: "account" },
-    h("span", {}, t("auth.signedInAs", { name: me.name })),
-    h("button", { type: "button", class: "button secondary", onclick: async () => {
-      dropAllDrafts();
-      stopPage();
-      await signOut(config);
-      draftsOf(null);
-      rememberUnder("console.language", config.language);
-      render();
-    } }, t("auth.signOut"))) : null;
+  const switcher = languageSwitcher((code) => { setLanguage(code, true); render(); });
+  const account = me ? accountBox(me.name, async () => {
+    dropAllDrafts();
+    stopPage();
+    await signOut(config);
+    draftsOf(null);
+    rememberUnder("console.language", config.language);
+    render();
+  }) : null;
   replace(document.getElementById("tools"), me ? searchBox() : null, switcher, account);
-  document.getElementById("notice")?.remove();
-  if (notice) main.before(h("div", { id: "notice", class: "notice notice-error", role: "alert" }, notice));
+  showNotice(main, notice);
 }
 
 /** The search box at the top: its term goes to the address (#/search?q=), so results can be
@@ -119,13 +108,9 @@ function searchBox() {
 function signInPage(reason) {
   stopPage();
   renderChrome();
-  replace(main,
-    h("h1", { tabindex: "-1" }, t("app.title")),
-    reason ? h("p", { class: "notice notice-error", role: "alert" }, reason) : null,
-    h("p", {}, t("auth.welcome")),
-    h("button", { type: "button", class: "button", id: "sign-in", onclick: () => {
-      signIn(config, language(), route).catch((error) => showError(signInFailure(error)));
-    } }, t("auth.signIn")));
+  signInPanel(main, reason, () => {
+    signIn(config, language(), route).catch((error) => showError(signInFailure(error)));
+  });
 }
 
 function stopPage() {
@@ -202,26 +187,14 @@ function followHash() {
 }
 
 async function start() {
-  document.getElementById("skip-link").addEventListener("click", (event) => {
-    event.preventDefault();
-    main.focus();
-  });
+  wireSkipLink(main);
   useCatalogues(MESSAGES, "console.language", "it");
   // The one redirect URI registered for the console: its page, fixed by where this module is served.
   configureSignIn("console", new URL("../", import.meta.url).href);
   setLanguage(preferredLanguage(false));
   renderChrome();
-  try {
-    const response = await fetch("config.json", { credentials: "omit" });
-    const document_ = await response.json();
-    if (!response.ok) throw new Error(document_.detail || response.status);
-    config = document_;
-    setApiBase(config.api);
-  } catch (error) {
-    replace(main, h("h1", { tabindex: "-1" }, t("app.title")),
-      h("p", { class: "notice notice-error", role: "alert" }, t("error.config", { reason: String(error.message) })));
-    return;
-  }
+  config = await loadConfig(main);
+  if (!config) return;
   useMembersLanguage(null);
   try {
     await completeSignIn(config);

@@ -1,11 +1,12 @@
 // The portal's start: read the config document, finish a sign-in coming back from the
 // provider, then route on the address's hash (#/, #/new, #/requests/ID). Only hashes starting
 // with "#/" are routes: any other fragment (the skip link's) leaves the page as it is.
-import { ApiError, setApiBase } from "../../common/js/api.js";
-import { SignInError, completeSignIn, isRoute, session, signIn, signOut } from "../../common/js/auth.js";
+import { ApiError } from "../../common/js/api.js";
+import { completeSignIn, configureSignIn, isRoute, session, signIn, signOut } from "../../common/js/auth.js";
 import { h, replace } from "../../common/js/dom.js";
-import { configureSignIn } from "../../common/js/auth.js";
-import { language, languages, preferredLanguage, setLanguage, t, useCatalogues } from "../../common/js/i18n.js";
+import { language, preferredLanguage, setLanguage, t, useCatalogues } from "../../common/js/i18n.js";
+import { accountBox, languageSwitcher, loadConfig, showNotice, signInFailure, signInPanel, wireSkipLink }
+  from "../../common/js/shell.js";
 import { MESSAGES } from "./messages.js";
 import { newRequestPage } from "./pages/new-request.js";
 import { requestPage } from "./pages/request.js";
@@ -16,11 +17,6 @@ let config = null;
 let notice = null;
 /** The route on show: the last "#/…" hash (another fragment does not change the page). */
 let route = "#/";
-
-function signInFailure(error) {
-  const failure = error instanceof SignInError ? error.failure : "other";
-  return t("auth.failed", { reason: t(`auth.failure.${failure}`) });
-}
 
 function showError(error) {
   let message = typeof error === "string" ? error : null;
@@ -43,33 +39,19 @@ function renderChrome() {
   replace(nav, current ? h("ul", {},
     h("li", {}, link("#/", "nav.requests", route === "#/" || route.startsWith("#/?"))),
     h("li", {}, link("#/new", "nav.new", route === "#/new"))) : null);
-  const switcher = h("div", { class: "languages", role: "group", "aria-label": t("lang.label") },
-    languages().map((code) => h("button", {
-      type: "button", class: "link-button", lang: code, "aria-pressed": String(code === language()),
-      onclick: () => { setLanguage(code, true); render(); },
-    }, t(`lang.${code}`))));
-  const account = current ? h("div", { class: "account" },
-    h("span", {}, t("auth.signedInAs", { name: current.name })),
-    h("button", { type: "button", class: "button secondary", onclick: async () => {
-      await signOut(config);
-      render();
-    } }, t("auth.signOut"))) : null;
+  const switcher = languageSwitcher((code) => { setLanguage(code, true); render(); });
+  const account = current ? accountBox(current.name, async () => {
+    await signOut(config);
+    render();
+  }) : null;
   replace(document.getElementById("tools"), switcher, account);
-  const existing = document.getElementById("notice");
-  if (existing) existing.remove();
-  if (notice) {
-    main.before(h("div", { id: "notice", class: "notice notice-error", role: "alert" }, notice));
-  }
+  showNotice(main, notice);
 }
 
 function signInPage(reason) {
-  replace(main,
-    h("h1", { tabindex: "-1" }, t("app.title")),
-    reason ? h("p", { class: "notice notice-error", role: "alert" }, reason) : null,
-    h("p", {}, t("auth.welcome")),
-    h("button", { type: "button", class: "button", id: "sign-in", onclick: () => {
-      signIn(config, language(), route).catch((error) => showError(signInFailure(error)));
-    } }, t("auth.signIn")));
+  signInPanel(main, reason, () => {
+    signIn(config, language(), route).catch((error) => showError(signInFailure(error)));
+  });
 }
 
 async function render() {
@@ -118,25 +100,11 @@ async function start() {
   useCatalogues(MESSAGES, "portal.language");
   // The one redirect URI registered for the portal: its page, fixed by where this module is served.
   configureSignIn("portal", new URL("../", import.meta.url).href);
-  // The skip link moves the focus to the content without touching the address (its "#main"
-  // would otherwise be a change of hash).
-  document.getElementById("skip-link").addEventListener("click", (event) => {
-    event.preventDefault();
-    main.focus();
-  });
+  wireSkipLink(main);
   setLanguage(preferredLanguage());
   renderChrome();
-  try {
-    const response = await fetch("config.json", { credentials: "omit" });
-    const document_ = await response.json();
-    if (!response.ok) throw new Error(document_.detail || response.status);
-    config = document_;
-    setApiBase(config.api);
-  } catch (error) {
-    replace(main, h("h1", { tabindex: "-1" }, t("app.title")),
-      h("p", { class: "notice notice-error", role: "alert" }, t("error.config", { reason: String(error.message) })));
-    return;
-  }
+  config = await loadConfig(main);
+  if (!config) return;
   try {
     await completeSignIn(config);
   } catch (error) {
