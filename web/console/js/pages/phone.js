@@ -21,7 +21,7 @@ export function phonePage(main, config, opened) {
   const input = (name, props = {}) => h("input", { id: `phone-${name}`, name, autocomplete: "off", ...props });
   const email = input("contact_email", { type: "email" });
   const name = input("contact_name");
-  const typed = h("div", { class: "form-grid" }, field("contact_email", email), field("contact_name", name));
+  const typed = h("div", { class: "typed-contact" }, field("contact_email", email), field("contact_name", name));
   const contacts = h("fieldset", { class: "contacts", hidden: true });
   let customer = null;
 
