@@ -19,8 +19,9 @@ class ContactFound(BaseModel):
 
 
 class CustomerFound(BaseModel):
-    """A customer that answers to the term: ``entitled`` is false when its support has lapsed (a
-    request opened for it waits for triage); ``language`` is its receipts' fallback language."""
+    """A customer that answers to the term: ``entitled`` is false when its support has lapsed (the
+    desk opens no request for it: ``POST /api/tickets`` answers 403); ``language`` is its receipts'
+    fallback language."""
 
     id: str
     name: str
