@@ -23,6 +23,7 @@ from functions import (
     screen,
     search,
     staff,
+    switchboard,
     tickets,
     views,
 )
@@ -40,6 +41,7 @@ for blueprint in (
     admin.bp,
     staff.bp,
     search.bp,
+    switchboard.bp,
     replies.bp,
     outbox.bp,
     inbound.bp,

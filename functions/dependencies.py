@@ -69,6 +69,7 @@ from shared.usecases.replanning import ReplanReport, replan_from
 from shared.usecases.reports import Reports
 from shared.usecases.search import IndexedTickets, IndexRepair, Search
 from shared.usecases.staff import ActiveStaff, StaffAdministration
+from shared.usecases.switchboard import CustomerLookup
 from shared.usecases.views import ConsoleViews, ViewKeeper
 
 if TYPE_CHECKING:
@@ -104,6 +105,11 @@ def verifier() -> TokenVerifier:
 @cache
 def customers() -> CustomerRegistry:
     return CustomerRegistry(tables())
+
+
+@cache
+def customer_lookup() -> CustomerLookup:
+    return CustomerLookup(customers())
 
 
 @cache
@@ -420,12 +426,13 @@ def forget() -> None:
     """Drop every setting and client built so far, so the next call reads the environment anew
     (for tests and benchmarks that change the settings within one process)."""
     settings.cache_clear()
-    builders = (tables, mail_blobs, verifier, customers, closures, calendar, mail_settings, mail_identity, sender)
+    builders = (tables, mail_blobs, verifier, customers, customer_lookup, closures, calendar, mail_settings)
+    mail = (mail_identity, sender)
     staff = (staff_directory, active_staff, staff_administration)
     desks = (policy, dispatcher, schedule, desk, intake, files, reports, administration)
     views = (console_views,)
     replies = (canned_replies, reply_administration, reply_composer)
-    for built in (*builders, *staff, *views, *replies, search_index, search, index_repair, *desks):
+    for built in (*builders, *mail, *staff, *views, *replies, search_index, search, index_repair, *desks):
         built.cache_clear()
     presence_settings.cache_clear()
     presence.cache_clear()

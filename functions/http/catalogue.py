@@ -48,8 +48,10 @@ from functions.schemas.service import (
     PortalConfigOut,
 )
 from functions.schemas.staff import StaffDocument, StaffList, StaffOut, StaffPatch
+from functions.schemas.switchboard import CustomerMatches
 from functions.schemas.tickets import ACTION_BODIES, EventList, EventOut, NewMessage, OpenTicket, TicketList, TicketOut
 from functions.schemas.views import ViewPageOut
+from shared.domain.customer_lookup import MAX_TERM_CHARS
 from shared.domain.inbound.record import Outcome
 from shared.domain.lifecycle import Status
 from shared.domain.notifications import DeliveryState
@@ -159,6 +161,11 @@ _SEARCH_TERM = Parameter(
     "q", "query", Annotated[str, StringConstraints(min_length=1, max_length=MAX_QUERY_CHARS)],
     "One term: a ticket id, a contact address, a customer id or name word, or a word or word prefix (3 letters "
     "or more) of the subject; words match whatever their case and accents.",
+    required=True,
+)  # fmt: skip
+_CUSTOMER_TERM = Parameter(
+    "q", "query", Annotated[str, StringConstraints(min_length=1, max_length=MAX_TERM_CHARS)],
+    "Words (or word starts) that the customer's name or id must all hold, whatever their case and accents.",
     required=True,
 )  # fmt: skip
 _VIEW = Parameter(
@@ -280,6 +287,12 @@ OPERATIONS: tuple[Operation, ...] = (
         "Staff: the newest tickets matching one term that the caller may see, a page at a time (a page the "
         "caller's visibility thins out may be short, with a cursor)", 200, SearchList,
         errors=(*_AUTHENTICATED, 403, 422), parameters=(_SEARCH_TERM, _LIMIT, _CURSOR),
+    ),
+    Operation(
+        "GET", "/customers", "find_customers", "console",
+        "Staff: the customers whose name or id words start with the term's words (the switchboard's lookup), "
+        "by name; `more` says whether others match too", 200, CustomerMatches,
+        errors=(*_AUTHENTICATED, 403, 422), parameters=(_CUSTOMER_TERM, _LIMIT),
     ),
     Operation(
         "GET", "/reports/at-risk", "at_risk_tickets", "reports",

@@ -50,7 +50,7 @@ from shared.domain.sla.clock import ClockEvent, ClockState, clock_state
 from shared.domain.sla.policy import Category, Clock, Priority, SlaPolicy
 from shared.domain.ticket import Ticket
 
-__all__ = ["PAUSED_FOR_CUSTOMER", "SYSTEM", "Change", "MailSource", "role_of"]
+__all__ = ["PAUSED_FOR_CUSTOMER", "SYSTEM", "Change", "MailSource", "clock_record", "role_of"]
 
 #: Why a clarification request pauses the clocks (the pause event's reason).
 PAUSED_FOR_CUSTOMER = "waiting_customer"
@@ -178,8 +178,9 @@ class Change:
     def finish(self) -> None:
         """Close the change: the ticket takes its new status, the change's instant, the next
         revision and its event count; a change by the assignee records their display name (an
-        assignment by a supervisor could not know it); the last event records the mail the change
-        came from, if any."""
+        assignment by a supervisor could not know it); the last event records the status change
+        (``status: {from, to}``), the clock events (``clocks``: :func:`clock_record` of each) and
+        the mail the change came from, whichever there are."""
         name = display_name_of(self.caller)
         assigned_to_caller = self.ticket.assignee is not None and self.ticket.assignee == handle_of(self.caller)
         self.ticket = replace(
@@ -190,9 +191,16 @@ class Change:
             revision=self.before.revision + 1,
             event_count=self.before.event_count + len(self.events),
         )
-        if self.source is not None and self.events:
+        if self.events:
+            recorded: dict[str, Any] = {}
+            if self.status is not self.before.status:
+                recorded["status"] = {"from": self.before.status.value, "to": self.status.value}
+            if grown := self.ticket.clocks[len(self.before.clocks) :]:
+                recorded["clocks"] = [clock_record(event) for event in grown]
+            if self.source is not None:
+                recorded.update(self.source.event_data())
             last = self.events[-1]
-            self.events[-1] = replace(last, data={**last.data, **self.source.event_data()})
+            self.events[-1] = replace(last, data={**last.data, **recorded})
 
     @property
     def clocks_grown(self) -> set[Clock]:
@@ -230,6 +238,20 @@ class Change:
     def reopen_clock(self, clock: Clock) -> None:
         if self.state(clock).stopped_at is not None:
             self.add_clock_events([ClockEvent.resume(clock, self.at)])
+
+
+def clock_record(event: ClockEvent) -> dict[str, Any]:
+    """A clock event as a history event records it: the clock and what happened to it (``start``,
+    ``pause``, ``resume``, ``goal_change``, ``stop``), with the working-time goal of a start or a
+    goal change (``budget_seconds``), the reason of a pause and whether a stop met the goal."""
+    record: dict[str, Any] = {"clock": event.clock.value, "kind": event.kind.value}
+    if event.budget is not None:
+        record["budget_seconds"] = int(event.budget.total_seconds())
+    if event.reason is not None:
+        record["reason"] = event.reason
+    if event.met is not None:
+        record["met"] = event.met
+    return record
 
 
 # --- the actions -------------------------------------------------------------------------------------

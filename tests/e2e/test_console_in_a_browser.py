@@ -6,7 +6,8 @@ default language, Italian, then English by her choice, kept for her), sees a new
 in the queue without a reload, opens it with the keyboard, accepts it, replies (the customer's
 mail lands in the host's mail folder, in the ticket's language), writes an internal note (which
 the customer's API never shows), asks for a clarification (the badge says paused), sees the
-customer's answer mark the row unread until she opens it, hits the stale-reply guard when a
+customer's answer, written in the portal in a browser of her own, mark the row unread until she
+opens it (the timeline showing the clocks paused and resumed), hits the stale-reply guard when a
 supervisor changes the ticket meanwhile, sends again and resolves, finds the ticket with the
 search box; then takes a phone request. Then Sam, of the security team, sees
 the Vulnerabilities view, the search match and the customer panel's entry, and Olga none of
@@ -66,6 +67,25 @@ def sign_in(page: Page, base: str, name: str, route: str = "") -> None:
     page.get_by_role("button", name=re.compile(name)).click()
     page.wait_for_url(re.compile(r"/api/console/#/"))
     expect(page.get_by_text(re.compile(f"(Signed in as|Accesso come) {name}"))).to_be_visible()
+
+
+def answer_in_the_portal(browser: Browser, base: str, ticket_id: str, answer: str) -> None:
+    """Anna signs in to the portal in a browser context of her own and answers the question on
+    ``ticket_id``; the request is back in progress."""
+    context, watched = open_page(browser, "en-GB", ARTIFACTS)
+    page = watched.page
+    page.goto(f"{base}/api/portal/")
+    page.locator("#sign-in").click()
+    page.wait_for_url(re.compile(r"/local-issuer/authorize\?"))
+    page.get_by_role("button", name=re.compile("Anna Bianchi")).click()
+    page.wait_for_url(re.compile(r"/api/portal/#/"))
+    page.goto(f"{base}/api/portal/#/requests/{ticket_id}")
+    expect(page.get_by_text("We need your answer to go on")).to_be_visible()
+    page.get_by_label("Your answer").fill(answer)
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator(".facts .status")).to_have_text("In progress")
+    watched.check("07a-portal-answer")
+    context.close()
 
 
 def mail_to(directory: Path, address: str, needle: str) -> email.message.EmailMessage | None:
@@ -205,9 +225,10 @@ def test_an_operator_works_a_request_from_queue_to_resolution_in_the_console(
     expect(waiting_row.locator(".sla")).to_contain_text("paused")
     watched.check("06-waiting-for-customer")
 
-    # The customer answers: back in Mine, the row is marked unread until Olga opens the ticket.
+    # The customer answers in the portal (a browser of her own): back in Mine, the row is marked
+    # unread until Olga opens the ticket.
     answer = f"Una HP LaserJet {marker}."
-    api(web_host, "POST", f"/api/tickets/{ticket_id}/messages", anna, {"body": answer})
+    answer_in_the_portal(browser, base, ticket_id, answer)
     page.get_by_role("link", name="Mine", exact=True).click()
     mine_row = page.locator(f'tr[data-ticket="{ticket_id}"]')
     expect(mine_row).to_contain_text("Accepted")
@@ -215,6 +236,23 @@ def test_an_operator_works_a_request_from_queue_to_resolution_in_the_console(
     watched.check("07-mine-unread")
     mine_row.get_by_role("link").click()
     expect(page.locator(".timeline li.from-customer").last).to_contain_text(answer)
+
+    # The timeline says what the clocks did: paused by the clarification request, resumed by the
+    # customer's answer, each with the status change, in that order.
+    asked = page.locator('.timeline li[data-event="clarification_requested"]').last
+    expect(asked.locator('[data-clock-event="pause"]')).to_have_text(
+        "Resolution clock paused: waiting for the customer"
+    )
+    expect(asked.locator('[data-change="status"]')).to_have_text("Status: Accepted → Waiting for customer")
+    answered = page.locator(".timeline li.from-customer").last
+    expect(answered.locator('[data-clock-event="resume"]')).to_have_text("Resolution clock resumed")
+    expect(answered.locator('[data-change="status"]')).to_have_text("Status: Waiting for customer → Accepted")
+    expect(page.locator('.timeline li[data-event="accepted"] [data-clock-event="stop"]')).to_have_text(
+        "Take charge clock stopped, in time"
+    )
+    order = page.locator("[data-clock-event]").evaluate_all("nodes => nodes.map(node => node.dataset.clockEvent)")
+    assert order[-2:] == ["pause", "resume"], order
+    watched.check("07b-timeline-clocks")
     page.get_by_role("link", name="Back to the list").click()
     expect(page.locator(f'tr[data-ticket="{ticket_id}"]')).to_be_visible()
     expect(page.locator(f'tr[data-ticket="{ticket_id}"] .unread-mark')).to_have_count(0)
@@ -256,16 +294,38 @@ def test_an_operator_works_a_request_from_queue_to_resolution_in_the_console(
     page.keyboard.press("Escape")
     expect(dialog).to_have_count(0)
 
-    # A phone request: the form names what is missing, then opens the ticket with channel phone.
+    # A phone request: the form names what is missing; a lapsed customer is found and shown as
+    # such; ACME is found by typing part of its name and picked with the keyboard, then its
+    # contact; the ticket opens with channel phone.
+    lapsed = f"lapsed-{marker}"
+    api(web_host, "PUT", f"/api/admin/customers/{lapsed}", staff_token("Ada"), {
+        "name": f"Vecchi Clienti {marker}", "entitled": False, "email_domains": [], "contacts": [], "language": "it",
+    })  # fmt: skip
     page.get_by_role("link", name="New phone request").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("New phone request")
     page.get_by_role("button", name="Open the request").click()
-    expect(page.get_by_role("alert")).to_have_text("Please fill in: Customer id.")
-    expect(page.get_by_label("Customer id")).to_be_focused()
+    expect(page.get_by_role("alert")).to_have_text("Please fill in: Customer.")
+    customer_field = page.get_by_label("Customer", exact=True)
+    expect(customer_field).to_be_focused()
+    customer_field.press_sequentially(f"vecchi {marker}")
+    matches = page.get_by_role("list", name="Matching customers")
+    expect(matches.get_by_role("listitem")).to_have_count(1)
+    expect(matches).to_contain_text("Not entitled to support")
+    matches.get_by_role("button", name=f"Vecchi Clienti {marker} ({lapsed})").click()
+    expect(page.get_by_text("This customer's support has lapsed")).to_be_visible()
+    page.get_by_role("button", name="Choose another customer").click()
+    expect(customer_field).to_be_focused()
+    customer_field.fill("")
+    customer_field.press_sequentially("acm")
+    acme = matches.get_by_role("button", name="ACME S.p.A. (acme)")
+    expect(acme).to_be_visible()
     watched.check("12-phone-request")
-    page.get_by_label("Customer id").fill("acme")
-    page.get_by_label("Contact's email").fill("marco@acme.example")
-    page.get_by_label("Contact's name").fill("Marco Rossi")
+    customer_field.press("ArrowDown")
+    expect(matches.get_by_role("button").first).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator(".customer-picker .chosen")).to_contain_text("Entitled to support")
+    page.get_by_label("Marco Rossi <marco@acme.example>").check()
+    expect(page.get_by_label("Contact's email")).to_be_hidden()
     page.get_by_label("Priority").select_option("3")
     page.get_by_label("Subject", exact=True).fill(f"Richiesta telefonica {marker}")
     page.get_by_label("Description").fill("Il cliente chiede come esportare i dati in CSV.")

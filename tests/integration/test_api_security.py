@@ -37,7 +37,7 @@ from devhost.local_identity import (
     issuer_for,
     public_jwk,
 )
-from functions import admin, replies, screen, tickets
+from functions import admin, replies, screen, switchboard, tickets
 from functions.http.catalogue import OPERATIONS
 from functions.schemas.common import MAX_BODY_BYTES
 from shared.adapters.stores.canned import CannedReplyStore
@@ -180,6 +180,7 @@ ROUTES = {
         body={"first_day": "2099-08-21", "last_day": "2099-08-10", "note": "never written"},
     ),
     "admin audit": Route(admin.audit_trail, "GET", "admin/audit", params={"ticket": "{ticket}"}),
+    "customers": Route(switchboard.find_customers, "GET", "customers", params={"q": "{company}"}),
     "replies": Route(replies.search_replies, "GET", "replies", params={"q": "matrix"}),
     "fill reply": Route(
         replies.fill_reply,
@@ -262,6 +263,8 @@ ACCESS = {
     ("admin put closure", "new"):             (403,   403,    403,  403,      403,  403,     422,  403),
     ("admin delete closure", "new"):          (403,   403,    403,  403,      403,  403,     404,  403),
     ("admin audit", "new"):                   (403,   403,    403,  403,      403,  403,     200,  403),
+    # the switchboard's customer lookup: staff only (administrators have the registry)
+    ("customers", "new"):                     (403,   403,    200,  200,      200,  200,     403,  403),
     # canned replies: staff search them; filling one reads the ticket as GET does; admins manage them
     ("replies", "new"):                       (403,   403,    200,  200,      200,  200,     200,  403),
     ("fill reply", "new"):                    (403,   403,    200,  404,      200,  404,     404,  403),

@@ -490,6 +490,8 @@ def test_a_change_from_a_mail_records_the_mail_and_its_files_on_its_last_event()
     change.finish()
 
     assert change.events[-1].data == {
+        "status": {"from": "waiting_customer", "to": "accepted"},
+        "clocks": [{"clock": "resolution", "kind": "resume"}],
         "mail": "0123456789abcdef01234567",
         "attachments": [{"id": "0123456789abcdef01234567.0", "name": "log.txt", "size": 10}],
         "attachments_left_out": [{"name": "film.mov", "size": 10**9, "reason": "too large"}],
@@ -512,3 +514,29 @@ def test_a_change_from_a_mail_records_the_mail_and_its_files_on_its_last_event()
 )
 def test_history_and_the_audit_trail_name_the_role_a_caller_acts_in(caller: Caller, role: str) -> None:
     assert role_of(caller) == role
+
+
+def test_the_last_event_records_the_status_change_and_the_clock_events_for_the_timeline() -> None:
+    asked = change_of(OLGA, ticket_in(Status.ACCEPTED))
+    asked.take(Action.REQUEST_CLARIFICATION, {"message": "Which printer?"})
+    asked.finish()
+    answered = change_of(ANNA, asked.ticket)
+    answered.write("The HP one.", internal=False)
+    answered.finish()
+    classified = change_of(OLGA, answered.ticket)
+    classified.take(Action.CLASSIFY, {"priority": 1})
+    classified.finish()
+
+    assert asked.events[-1].data == {
+        "status": {"from": "accepted", "to": "waiting_customer"},
+        "clocks": [{"clock": "resolution", "kind": "pause", "reason": "waiting_customer"}],
+    }
+    assert answered.events[-1].data == {
+        "status": {"from": "waiting_customer", "to": "accepted"},
+        "clocks": [{"clock": "resolution", "kind": "resume"}],
+    }
+    goal = POLICY.budget(CALENDAR, RES, Priority.BLOCKING, OPENED)
+    assert classified.events[-1].data["clocks"] == [
+        {"clock": "resolution", "kind": "goal_change", "budget_seconds": int(goal.total_seconds())}
+    ]
+    assert "status" not in classified.events[-1].data

@@ -147,14 +147,50 @@ function eventKind(event) {
 function eventDetails(event) {
   const data = event.data || {};
   const details = [];
-  if (event.type === "clarification_requested") details.push(t("event.clocksPaused"));
+  if (event.type === "clarification_requested" && !Array.isArray(data.clocks)) details.push(t("event.clocksPaused"));
   if (typeof data.assignee === "string") details.push(t("event.to", { who: data.assignee }));
-  if (typeof data.category === "string") details.push(t(`category.${data.category}`));
-  if (data.priority !== undefined && data.priority !== null) details.push(t(`priority.${data.priority}`));
-  if (event.type === "escalated" && typeof data.clock === "string") {
-    details.push(t("event.escalation", { clock: t(`clock.${data.clock}`), level: data.level }));
-  }
+  if (typeof data.assignee?.to === "string") details.push(t("event.to", { who: data.assignee.to }));
   return details.join(" · ");
+}
+
+/** What else the event changed, each in words: the classification, the status, each clock event
+ * the change made (started, paused and why, resumed, goal changed, stopped), the escalation. */
+function eventChanges(event) {
+  const data = event.data || {};
+  const changes = [];
+  const changed = (kind, text) => changes.push(h("li", { "data-change": kind }, text));
+  if (data.category?.from !== data.category?.to && typeof data.category?.to === "string") {
+    changed("category", t("event.categoryChanged", { from: t(`category.${data.category.from}`),
+      to: t(`category.${data.category.to}`) }));
+  }
+  if (data.priority?.from !== data.priority?.to && data.priority?.to !== undefined) {
+    changed("priority", t("event.priorityChanged", { from: t(`priority.${data.priority.from}`),
+      to: t(`priority.${data.priority.to}`) }));
+  }
+  if (typeof data.status?.to === "string") {
+    changed("status", t("event.statusChanged", { from: t(`status.${data.status.from}`), to: t(`status.${data.status.to}`) }));
+  }
+  for (const entry of Array.isArray(data.clocks) ? data.clocks : []) {
+    const clock = t(`clock.${entry.clock}`);
+    const goal = typeof entry.budget_seconds === "number" ? workingTime(entry.budget_seconds) : "";
+    const words = {
+      start: () => t("event.clockStarted", { clock, goal }),
+      pause: () => t(entry.reason === "waiting_customer" ? "event.clockPausedWaiting" : "event.clockPaused", { clock }),
+      resume: () => t("event.clockResumed", { clock }),
+      goal_change: () => t("event.clockGoalChanged", { clock, goal }),
+      stop: () => t(entry.met === false ? "event.clockStoppedLate" : "event.clockStopped", { clock }),
+    }[entry.kind];
+    if (words) changes.push(h("li", { "data-clock-event": entry.kind, "data-clock": entry.clock }, words()));
+  }
+  if (event.type === "escalated" && typeof data.clock === "string") {
+    changed("escalation", t("event.escalation", { clock: t(`clock.${data.clock}`), level: data.level }));
+  }
+  return changes.length ? h("ul", { class: "event-changes" }, changes) : null;
+}
+
+/** The class that sets an event apart: a customer's, a reply, a note, an escalation, a change. */
+function eventClass(event, kind) {
+  return event.type === "escalated" ? "change escalation" : kind;
 }
 
 function timeline(events) {
@@ -162,11 +198,12 @@ function timeline(events) {
     events.map((event) => {
       const [key, kind] = eventKind(event);
       const details = eventDetails(event);
-      return h("li", { class: kind, "data-event": event.type },
+      return h("li", { class: eventClass(event, kind), "data-event": event.type },
         h("p", { class: "event-head" },
           h("span", { class: "event-kind" }, t(key)), " · ", event.actor_name || event.actor, " · ",
           h("time", { datetime: event.at }, dateTime(event.at)), details ? ` · ${details}` : null),
-        event.body ? h("p", { class: "event-body" }, event.body) : null);
+        event.body ? h("p", { class: "event-body" }, event.body) : null,
+        eventChanges(event));
     }));
 }
 
