@@ -417,5 +417,6 @@ def test_the_same_file_ingested_twice_is_one_ticket_and_a_duplicate(desk: Desk) 
     assert desk.tickets_of(company) == [first["ticket_id"]]
     assert [record["id"] for record in desk.records_of(first_blob)] == [first["id"]]
     assert [record["id"] for record in desk.records_of(second_blob)] == [second["id"]]
+    desk.receipt(str(first["ticket_id"]))  # the ticket's receipt, waited for: it leaves after the commit
     receipts = list(desk.drop.glob(f"{str(first['ticket_id']).lower()}.*.received@*.eml"))
-    assert len(receipts) == 1
+    assert len(receipts) == 1  # and the duplicate sent none
