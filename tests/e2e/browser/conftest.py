@@ -1,10 +1,12 @@
-"""The browser tests' one host and one browser for the whole of ``tests/e2e``: ``devhost serve
---demo`` on Azurite with both local sign-ins (the portal's and the console's issuer at the bound
-port), and one headless Chromium (:mod:`tests.e2e.browser_pages`).
+"""The browser tests' one host and one browser for the whole of ``tests/e2e/browser``: ``devhost
+serve --demo`` on Azurite with both local sign-ins (the portal's and the console's issuer at the
+bound port), and one headless Chromium (:mod:`tests.e2e.browser_pages`).
 
-Both are package-scoped, not session-scoped: Playwright's synchronous API keeps an event loop
-running in the main thread while it is started, and every later test that calls ``asyncio.run``
-(the local host's dispatch of async functions) would then fail."""
+Both are scoped to this package, which pytest runs before the other e2e modules and leaves before
+them: a host left running would share the storage with the other e2e tests' hosts, and its timers
+would take their mail (the outbox sweep claims any pending notification); and Playwright's
+synchronous API keeps an event loop running in the main thread while it is started, so every later
+test calling ``asyncio.run`` would fail."""
 
 from __future__ import annotations
 

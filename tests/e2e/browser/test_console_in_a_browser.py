@@ -1,5 +1,5 @@
 """The staff console in a real browser (the browser tests' one host and one Chromium,
-``tests/e2e/conftest.py``), against ``devhost serve --demo`` on Azurite.
+``tests/e2e/browser/conftest.py``), against ``devhost serve --demo`` on Azurite.
 
 One working day in short: Olga signs in through the local staff issuer (in the staff's
 default language, Italian, then English by her choice, kept for her), sees a new request appear

@@ -41,7 +41,7 @@ MAIL_SECONDS = 30.0
 
 @pytest.fixture
 def portal_host(web_host: DevHost) -> DevHost:
-    """The browser tests' one host (``tests/e2e/conftest.py``)."""
+    """The browser tests' one host (``tests/e2e/browser/conftest.py``)."""
     return web_host
 
 
